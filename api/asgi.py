@@ -1,0 +1,5 @@
+"""The ASGI application uvicorn imports in each worker (settings from the environment)."""
+
+from api.main import create_app
+
+app = create_app()

@@ -1,0 +1,76 @@
+"""create_app(): routers under /api/v1, problem+json errors, request logging, ops endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+from api import problems
+from api.deps import utc_now
+from api.limits import UploadLimitMiddleware
+from api.observability import RequestLogMiddleware, configure_logging
+from api.routers import (
+    audit,
+    auth,
+    health,
+    households,
+    members,
+    meta,
+    orgs,
+    schemes,
+    transfer,
+)
+from api.settings import Settings, get_settings
+from persistence.engine import make_engine, make_session_factory
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": problems.Problem, "content": {problems.PROBLEM_JSON: {}}}
+    for status in (400, 401, 403, 404, 409, 413, 422, 429)
+}
+
+
+def _operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now
+) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="联户 Lianhu API",
+        version="0.1.0",
+        description="党员联系户平台：组织、党员、农户、联户模式、权限与导入导出。"
+        "错误均为 RFC 9457 application/problem+json。",
+        generate_unique_id_function=_operation_id,
+        responses=PROBLEM_RESPONSES,
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.clock = clock
+    problems.install(app)
+    app.add_middleware(UploadLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(RequestLogMiddleware)  # outermost: every response gets a request id
+
+    v1 = APIRouter(prefix="/api/v1")
+    for router in (
+        auth.router,
+        orgs.router,
+        members.router,
+        households.router,
+        households.categories_router,
+        schemes.router,
+        audit.router,
+        meta.router,
+        transfer.router,
+    ):
+        v1.include_router(router)
+    app.include_router(v1)
+    app.include_router(health.router)
+    return app

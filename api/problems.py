@@ -1,0 +1,172 @@
+"""RFC 9457 problem details: every error, validation included, as application/problem+json with
+a stable ``code``, the field it concerns and the request id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    Locked,
+    NotFound,
+    RuleBroken,
+    TooLarge,
+    Unauthenticated,
+)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://lianhu.org/problems/"
+
+STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Unauthenticated: 401,
+    Locked: 429,
+    RuleBroken: 422,
+    Invalid: 422,
+    Conflict: 409,
+    TooLarge: 413,
+}
+
+TITLES = {
+    400: "请求无效",
+    401: "未登录或凭证无效",
+    403: "无权访问",
+    404: "未找到",
+    405: "不支持的方法",
+    409: "与现有数据冲突",
+    413: "上传文件过大",
+    415: "不支持的媒体类型",
+    422: "数据校验未通过",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+}
+
+
+class FieldError(BaseModel):
+    field: str | None = None
+    message: str
+    code: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+
+class Problem(BaseModel):
+    """The problem+json body (RFC 9457) with Lianhu's extensions."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    field: str | None = None
+    errors: list[FieldError] = []
+    request_id: str | None = None
+    instance: str | None = None
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    field: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None)
+    body = Problem(
+        type=TYPE_BASE + code.replace(".", "/"),
+        title=TITLES.get(status, "错误"),
+        status=status,
+        detail=detail,
+        code=code,
+        field=field,
+        errors=[FieldError(**e) for e in errors or []],
+        request_id=request_id,
+        instance=str(request.url.path),
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _pointer(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) if parts else str(loc[-1]) if loc else ""
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        headers = None
+        if isinstance(exc, Locked):
+            headers = {"Retry-After": str(exc.retry_after_seconds)}
+        if isinstance(exc, Unauthenticated):
+            headers = {"WWW-Authenticate": "Bearer"}
+        return problem_response(
+            request,
+            status=status,
+            code=exc.code,
+            detail=exc.message,
+            field=exc.field,
+            errors=[dict(e) for e in exc.errors],
+            headers=headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in exc.errors():
+            loc = tuple(err.get("loc", ()))
+            kind = str(err.get("type", "invalid"))
+            field = "body" if kind == "json_invalid" else _pointer(loc)
+            errors.append({"field": field, "message": str(err.get("msg")), "code": kind})
+        first = errors[0] if errors else {"field": None, "message": "invalid", "code": "invalid"}
+        malformed = any(e["code"] == "json_invalid" for e in errors)
+        return problem_response(
+            request,
+            status=400 if malformed else 422,
+            code="request.malformed_json" if malformed else "request.validation",
+            detail=f"{first['field']}: {first['message']}"
+            if first["field"]
+            else str(first["message"]),
+            field=first["field"] or None,
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "http.not_found", 405: "http.method_not_allowed"}.get(
+            exc.status_code, f"http.{exc.status_code}"
+        )
+        return problem_response(
+            request,
+            status=exc.status_code,
+            code=code,
+            detail=str(exc.detail),
+            headers=dict(exc.headers) if exc.headers else None,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        import logging
+
+        logging.getLogger("lianhu").exception("unhandled error", exc_info=exc)
+        return problem_response(
+            request, status=500, code="server.error", detail="服务器内部错误，已记录"
+        )

@@ -1,0 +1,35 @@
+"""Operations: liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from persistence.migrations import current_revision, head_revision
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/healthz", summary="进程存活")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="数据库可达且迁移为最新")
+def readyz(request: Request) -> JSONResponse:
+    engine = request.app.state.engine
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            current = current_revision(conn)
+    except Exception as exc:
+        return JSONResponse(
+            {"status": "unavailable", "database": type(exc).__name__}, status_code=503
+        )
+    head = head_revision()
+    ready = current == head
+    return JSONResponse(
+        {"status": "ready" if ready else "migrations_pending", "revision": current, "head": head},
+        status_code=200 if ready else 503,
+    )

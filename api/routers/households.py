@@ -1,0 +1,142 @@
+"""农户: the household register and its categories."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.paging import WindowDep
+from api.schemas.households import (
+    CategoryIn,
+    CategoryOut,
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPage,
+    HouseholdUpdate,
+)
+from domain.access import Permission
+from domain.errors import Forbidden
+from domain.household import BUILTIN_CATEGORY_LABELS, SENSITIVE_CATEGORIES, CategoryCatalog
+from domain.services import registers
+from persistence.queries import list_households
+
+router = APIRouter(prefix="/households", tags=["households"])
+categories_router = APIRouter(prefix="/categories", tags=["households"])
+
+
+@router.get(
+    "",
+    response_model=HouseholdPage,
+    summary="列出农户",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def list_household_register(
+    scope: ScopeDep,
+    session: SessionDep,
+    uow: UowDep,
+    window: WindowDep,
+    org_id: Annotated[int | None, Query(description="只列此组织子树内的农户")] = None,
+    category: Annotated[str | None, Query(description="户类代码或名称，如 dibao 或 低保")] = None,
+    building: Annotated[str | None, Query(max_length=50)] = None,
+) -> HouseholdPage:
+    code = None
+    if category is not None:
+        with uow:
+            code = CategoryCatalog.with_extras(uow.households.known_categories()).resolve(category)
+        # Filtering by 低保 or illness reveals the category of every row listed.
+        if code in SENSITIVE_CATEGORIES and not scope.sees_personal_data:
+            raise Forbidden("household.sensitive_filter", "无权按敏感户类筛选")
+    page = list_households(session, scope, window, under=org_id, category=code, building=building)
+    return HouseholdPage(
+        data=[HouseholdOut.from_domain(h, scope) for h in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post(
+    "",
+    response_model=HouseholdOut,
+    status_code=201,
+    summary="新增农户",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE)],
+)
+def create_household(
+    body: HouseholdIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> HouseholdOut:
+    household = registers.create_household(uow, scope, body.to_domain(), at=clock())
+    return HouseholdOut.from_domain(household, scope)
+
+
+@router.get(
+    "/{household_id}",
+    response_model=HouseholdOut,
+    summary="查看农户",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def get_household(household_id: int, scope: ScopeDep, uow: UowDep) -> HouseholdOut:
+    with uow:
+        return HouseholdOut.from_domain(uow.households.get(household_id, scope), scope)
+
+
+@router.patch(
+    "/{household_id}",
+    response_model=HouseholdOut,
+    summary="修改农户",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE)],
+)
+def update_household(
+    household_id: int, body: HouseholdUpdate, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> HouseholdOut:
+    with uow:
+        current = uow.households.get(household_id, scope)
+    household = registers.update_household(
+        uow, scope, household_id, body.changes(current), at=clock()
+    )
+    return HouseholdOut.from_domain(household, scope)
+
+
+@router.delete(
+    "/{household_id}",
+    status_code=204,
+    summary="删除农户",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE)],
+)
+def delete_household(household_id: int, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> Response:
+    registers.delete_household(uow, scope, household_id, at=clock())
+    return Response(status_code=204)
+
+
+@categories_router.get(
+    "",
+    response_model=list[CategoryOut],
+    summary="户类列表",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def list_categories(uow: UowDep) -> list[CategoryOut]:
+    with uow:
+        labels = CategoryCatalog.with_extras(uow.households.known_categories()).labels
+    return [
+        CategoryOut(
+            code=c,
+            label=label,
+            builtin=c in BUILTIN_CATEGORY_LABELS,
+            sensitive=c in SENSITIVE_CATEGORIES,
+        )
+        for c, label in labels.items()
+    ]
+
+
+@categories_router.post(
+    "",
+    response_model=CategoryOut,
+    status_code=201,
+    summary="新增户类",
+    dependencies=[require(Permission.SCHEME_WRITE)],
+)
+def add_category(body: CategoryIn, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> CategoryOut:
+    registers.add_category(uow, scope, code=body.code, label=body.label, at=clock())
+    return CategoryOut(code=body.code, label=body.label, builtin=False, sensitive=False)

@@ -1,0 +1,62 @@
+"""联户模式: the five presets and each area's effective scheme."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ClockDep, ScopeDep, UowDep, require
+from api.schemas.schemes import EffectiveSchemeOut, SchemeBindingIn, SchemeOut
+from domain.access import Permission
+from domain.errors import NotFound
+from domain.scheme import PRESETS, SchemeCode
+from domain.services import schemes
+
+router = APIRouter(tags=["schemes"])
+
+
+@router.get(
+    "/schemes",
+    response_model=list[SchemeOut],
+    summary="内置联户模式",
+    dependencies=[require(Permission.SCHEME_READ)],
+)
+def list_schemes() -> list[SchemeOut]:
+    return [SchemeOut.from_domain(s) for s in PRESETS.values()]
+
+
+@router.get(
+    "/schemes/{code}",
+    response_model=SchemeOut,
+    summary="查看联户模式",
+    dependencies=[require(Permission.SCHEME_READ)],
+)
+def get_scheme(code: str) -> SchemeOut:
+    try:
+        return SchemeOut.from_domain(PRESETS[SchemeCode(code)])
+    except ValueError:
+        raise NotFound("scheme.not_found", f"没有联户模式 {code}", field="code") from None
+
+
+@router.get(
+    "/org-units/{org_id}/scheme",
+    response_model=EffectiveSchemeOut,
+    summary="组织当前适用的联户模式（含继承与覆盖）",
+    dependencies=[require(Permission.SCHEME_READ)],
+)
+def get_effective_scheme(org_id: int, scope: ScopeDep, uow: UowDep) -> EffectiveSchemeOut:
+    return EffectiveSchemeOut.from_domain(org_id, schemes.effective_for(uow, scope, org_id))
+
+
+@router.put(
+    "/org-units/{org_id}/scheme",
+    response_model=EffectiveSchemeOut,
+    summary="选择联户模式或覆盖参数",
+    dependencies=[require(Permission.SCHEME_WRITE)],
+)
+def put_scheme(
+    org_id: int, body: SchemeBindingIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> EffectiveSchemeOut:
+    result = schemes.bind(
+        uow, scope, org_id, scheme=body.scheme, overrides=body.overrides, at=clock()
+    )
+    return EffectiveSchemeOut.from_domain(org_id, result)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import StrictIn
+from domain.access import Permission, Role
+
+
+class LoginIn(StrictIn):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class RefreshIn(StrictIn):
+    refresh_token: str = Field(min_length=10, max_length=200)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    role: Role
+    org_id: int
+    member_id: int | None
+
+
+class MeOut(BaseModel):
+    actor: str
+    org_path: str
+    permissions: list[Permission]
+    member_id: int | None
+
+
+class UserIn(StrictIn):
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=8, max_length=256)
+    role: Role
+    org_id: int
+    member_id: int | None = None
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: Role
+    org_id: int
+    member_id: int | None
+
+
+class ApiKeyIn(StrictIn):
+    name: str = Field(min_length=1, max_length=100)
+    org_id: int = Field(description="the key reaches this org unit's subtree only")
+    permissions: list[Permission] = Field(min_length=1)
+
+
+class ApiKeyOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    org_id: int
+    permissions: list[Permission]
+    created_by: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiKeyCreatedOut(ApiKeyOut):
+    key: str = Field(description="the full key, shown only this once")

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import ExternalId, Latitude, Longitude, NameStr, Phone, StrictIn
+from api.schemas.members import _location
+from domain.access import Scope
+from domain.household import SENSITIVE_CATEGORIES, Household
+from domain.masking import mask_address, mask_phone
+
+CategoryCode = str
+
+
+class HouseholdIn(StrictIn):
+    org_id: int = Field(description="所属网格 id")
+    head_name: NameStr
+    size: int = Field(default=1, ge=1, le=99)
+    building: str | None = Field(default=None, max_length=50)
+    address: str | None = Field(default=None, max_length=200)
+    phone: Phone | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+    categories: list[str] = Field(default_factory=list, max_length=20)
+    external_id: ExternalId | None = None
+
+    def to_domain(self) -> Household:
+        return Household(
+            id=0,
+            org_id=self.org_id,
+            head_name=self.head_name,
+            size=self.size,
+            building=self.building,
+            address=self.address,
+            phone=self.phone,
+            location=_location(self.lat, self.lng),
+            categories=frozenset(self.categories),
+            external_id=self.external_id,
+        )
+
+
+class HouseholdUpdate(StrictIn):
+    org_id: int | None = None
+    head_name: NameStr | None = None
+    size: int | None = Field(default=None, ge=1, le=99)
+    building: str | None = Field(default=None, max_length=50)
+    address: str | None = Field(default=None, max_length=200)
+    phone: Phone | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+    categories: list[str] | None = Field(default=None, max_length=20)
+    external_id: ExternalId | None = None
+
+    def changes(self, current: Household) -> dict[str, Any]:
+        sent = self.model_dump(exclude_unset=True)
+        out: dict[str, Any] = {}
+        for key in sent:
+            value = getattr(self, key)
+            if key in ("lat", "lng"):
+                continue
+            if key in ("org_id", "head_name", "size") and value is None:
+                continue
+            out[key] = frozenset(value or ()) if key == "categories" else value
+        if "lat" in sent or "lng" in sent:
+            lat = (
+                self.lat if "lat" in sent else (current.location.lat if current.location else None)
+            )
+            lng = (
+                self.lng if "lng" in sent else (current.location.lng if current.location else None)
+            )
+            out["location"] = _location(lat, lng)
+        return out
+
+
+class HouseholdOut(BaseModel):
+    id: int
+    org_id: int
+    head_name: str
+    size: int
+    building: str | None
+    address: str | None
+    phone: str | None
+    masked: bool = Field(
+        description="true when phone, address, location and sensitive categories are masked"
+    )
+    lat: float | None
+    lng: float | None
+    categories: list[str]
+    external_id: str | None
+
+    @classmethod
+    def from_domain(cls, h: Household, scope: Scope) -> HouseholdOut:
+        personal = scope.sees_personal_data
+        cats = sorted(h.categories)
+        return cls(
+            id=h.id,
+            org_id=h.org_id,
+            head_name=h.head_name,
+            size=h.size,
+            building=h.building,
+            address=h.address if personal else mask_address(h.address),
+            phone=h.phone if personal else mask_phone(h.phone),
+            masked=not personal,
+            lat=h.location.lat if h.location and personal else None,
+            lng=h.location.lng if h.location and personal else None,
+            categories=cats if personal else [c for c in cats if c not in SENSITIVE_CATEGORIES],
+            external_id=h.external_id,
+        )
+
+
+class HouseholdPage(BaseModel):
+    data: list[HouseholdOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CategoryIn(StrictIn):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    label: NameStr
+
+
+class CategoryOut(BaseModel):
+    code: str
+    label: str
+    builtin: bool
+    sensitive: bool

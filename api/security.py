@@ -1,0 +1,113 @@
+"""Credentials: argon2 password hashes, short-lived signed access tokens, API key secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from domain.access import Role
+from domain.errors import Unauthenticated
+
+_hasher = PasswordHasher()
+ALGORITHM = "HS256"
+API_KEY_PREFIX = "lh"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# A hash to verify against when the username is unknown, so timing does not reveal which
+# usernames exist.
+DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    username: str
+    role: Role
+    org_path: str
+    member_id: int | None
+
+
+def issue_access_token(claims: AccessClaims, *, secret: str, at: datetime, ttl: timedelta) -> str:
+    payload: dict[str, Any] = {
+        "sub": str(claims.user_id),
+        "name": claims.username,
+        "role": claims.role.value,
+        "org": claims.org_path,
+        "mid": claims.member_id,
+        "typ": "access",
+        "iat": int(at.timestamp()),
+        "exp": int((at + ttl).timestamp()),
+    }
+    return jwt.encode(payload, secret, algorithm=ALGORITHM)
+
+
+def read_access_token(token: str, *, secret: str, at: datetime) -> AccessClaims:
+    try:
+        payload = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub", "typ"], "verify_exp": False},
+        )
+    except jwt.PyJWTError:
+        raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改") from None
+    # Expiry is checked against the injected clock, not the wall clock, so tests can move time.
+    if payload.get("typ") != "access" or int(payload["exp"]) <= int(at.timestamp()):
+        raise Unauthenticated("auth.token_expired", "令牌已过期，请重新登录")
+    try:
+        return AccessClaims(
+            user_id=int(payload["sub"]),
+            username=str(payload["name"]),
+            role=Role(payload["role"]),
+            org_path=str(payload["org"]),
+            member_id=payload.get("mid"),
+        )
+    except (KeyError, ValueError):
+        raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改") from None
+
+
+def new_refresh_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_api_key() -> tuple[str, str, str]:
+    """(full key shown once, lookup prefix, secret hash to store)."""
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    full = f"{API_KEY_PREFIX}_{prefix}_{secret}"
+    return full, prefix, sha256(full)
+
+
+def split_api_key(full: str) -> str:
+    """The lookup prefix of a presented key, or Unauthenticated when it is not shaped like one."""
+    parts = full.split("_", 2)
+    if len(parts) != 3 or parts[0] != API_KEY_PREFIX or not parts[1] or not parts[2]:
+        raise Unauthenticated("auth.api_key_invalid", "API 密钥无效")
+    return parts[1]
+
+
+def same_secret(full: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(sha256(full), stored_hash)

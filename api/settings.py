@@ -1,0 +1,49 @@
+"""Settings from the environment (prefix ``LIANHU_``) or a ``.env`` file; fail fast on bad ones."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIANHU_", env_file=".env", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    database_url: str = "sqlite:///var/lianhu.db"
+    secret_key: str = DEV_SECRET
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=14, ge=1, le=365)
+    max_upload_mb: int = Field(default=200, ge=1)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(default=1, ge=1)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    demo_households: int = Field(default=3000, ge=0)
+    demo_seed: int = 7
+
+    @model_validator(mode="after")
+    def _refuse_dev_secret_outside_dev(self) -> Settings:
+        if self.env == "prod" and self.secret_key == DEV_SECRET:
+            raise ValueError("LIANHU_SECRET_KEY must be set to a secret of your own in prod")
+        if len(self.secret_key) < 32:
+            raise ValueError("LIANHU_SECRET_KEY must be at least 32 characters")
+        if self.database_url.startswith("postgresql://"):
+            self.database_url = self.database_url.replace(
+                "postgresql://", "postgresql+psycopg://", 1
+            )
+        return self
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

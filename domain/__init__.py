@@ -1,0 +1,1 @@
+"""Lianhu's rules as plain Python: no web framework, no ORM, testable without a database."""

@@ -1,0 +1,123 @@
+"""Who may do what, and over which part of the tree (数据范围).
+
+A caller — a logged-in user or a platform's API key — acts through a ``Scope``: the path of the org
+subtree it may reach, the permissions it holds and, for an ordinary member, the member id that
+narrows households to the ones they look after (a member sees their own households only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from domain.errors import Forbidden
+from domain.org import is_within
+
+
+class Permission(StrEnum):
+    ORG_READ = "org:read"
+    ORG_WRITE = "org:write"
+    MEMBER_READ = "member:read"
+    MEMBER_WRITE = "member:write"
+    HOUSEHOLD_READ = "household:read"
+    HOUSEHOLD_WRITE = "household:write"
+    SCHEME_READ = "scheme:read"
+    SCHEME_WRITE = "scheme:write"
+    IMPORT = "data:import"
+    EXPORT = "data:export"
+    PERSONAL_DATA = "personal:read"  # unmasked phones and addresses (PIPL: need to know)
+    AUDIT_READ = "audit:read"
+    USER_ADMIN = "user:admin"
+
+
+class Role(StrEnum):
+    """Roles of accounts. The first six mirror members' roles; auditor and admin are staff roles."""
+
+    MEMBER = "member"
+    GROUP_LEADER = "group_leader"
+    BRANCH_SECRETARY = "branch_secretary"
+    VILLAGE_CADRE = "village_cadre"
+    TOWNSHIP_CADRE = "township_cadre"
+    COUNTY_CADRE = "county_cadre"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: Final[dict[Role, str]] = {
+    Role.MEMBER: "党员",
+    Role.GROUP_LEADER: "党小组长",
+    Role.BRANCH_SECRETARY: "支部书记",
+    Role.VILLAGE_CADRE: "村两委干部",
+    Role.TOWNSHIP_CADRE: "乡镇干部",
+    Role.COUNTY_CADRE: "县级干部",
+    Role.AUDITOR: "审计员",
+    Role.ADMIN: "系统管理员",
+}
+
+_READ = frozenset(
+    {Permission.ORG_READ, Permission.MEMBER_READ, Permission.HOUSEHOLD_READ, Permission.SCHEME_READ}
+)
+_P = Permission
+
+# Personal data goes to those who contact households (member, group, branch, 两委) and to the
+# admin who maintains the registers; supervising cadres and auditors see masked values.
+ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
+    Role.MEMBER: _READ | {_P.PERSONAL_DATA},
+    Role.GROUP_LEADER: _READ | {_P.PERSONAL_DATA},
+    Role.BRANCH_SECRETARY: _READ
+    | {_P.PERSONAL_DATA, _P.MEMBER_WRITE, _P.HOUSEHOLD_WRITE, _P.IMPORT, _P.EXPORT},
+    Role.VILLAGE_CADRE: _READ | {_P.PERSONAL_DATA, _P.HOUSEHOLD_WRITE, _P.EXPORT},
+    Role.TOWNSHIP_CADRE: _READ
+    | {_P.ORG_WRITE, _P.MEMBER_WRITE, _P.HOUSEHOLD_WRITE, _P.IMPORT, _P.EXPORT},
+    Role.COUNTY_CADRE: _READ
+    | {
+        _P.ORG_WRITE,
+        _P.MEMBER_WRITE,
+        _P.HOUSEHOLD_WRITE,
+        _P.SCHEME_WRITE,
+        _P.IMPORT,
+        _P.EXPORT,
+        _P.USER_ADMIN,
+    },
+    Role.AUDITOR: _READ | {_P.AUDIT_READ},
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The reach of one caller: an org subtree, a permission set, optionally one member's own."""
+
+    org_path: str
+    permissions: frozenset[Permission]
+    actor: str
+    member_id: int | None = None
+    own_households_only: bool = False
+
+    @classmethod
+    def for_role(
+        cls, *, role: Role, org_path: str, actor: str, member_id: int | None = None
+    ) -> Scope:
+        return cls(
+            org_path=org_path,
+            permissions=ROLE_PERMISSIONS[role],
+            actor=actor,
+            member_id=member_id,
+            # An ordinary member sees only the households they look after (包户).
+            own_households_only=role is Role.MEMBER,
+        )
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: Permission) -> None:
+        if permission not in self.permissions:
+            raise Forbidden("auth.permission_denied", f"缺少权限 {permission.value}")
+
+    def covers(self, path: str) -> bool:
+        return is_within(path, self.org_path)
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return Permission.PERSONAL_DATA in self.permissions

@@ -1,0 +1,93 @@
+"""Households (户) and their categories (户类), which drive priority, policy matching and the
+七彩图 colour map of the 1+6+N scheme (Huiji seed)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from domain.errors import Invalid
+from domain.member import Location
+
+
+class Category(StrEnum):
+    """Built-in categories. Counties may register more (``CategoryCatalog``)."""
+
+    DIBAO = "dibao"
+    WUBAO = "wubao"
+    SERIOUS_ILLNESS_DISABILITY = "serious_illness_disability"
+    EMPTY_NEST_ELDERLY = "empty_nest_elderly"
+    LEFT_BEHIND_CHILDREN = "left_behind_children"
+    LONELY_ELDERLY = "lonely_elderly"
+    HARDSHIP = "hardship"
+    MIGRANT_TENANT = "migrant_tenant"
+    PARTY_MEMBER = "party_member"
+
+
+BUILTIN_CATEGORY_LABELS: Final[dict[str, str]] = {
+    Category.DIBAO: "低保",
+    Category.WUBAO: "五保",
+    Category.SERIOUS_ILLNESS_DISABILITY: "重病重残",
+    Category.EMPTY_NEST_ELDERLY: "空巢老人",
+    Category.LEFT_BEHIND_CHILDREN: "留守儿童",
+    Category.LONELY_ELDERLY: "孤寡老人",
+    Category.HARDSHIP: "困难群众",
+    Category.MIGRANT_TENANT: "流动/租户",
+    Category.PARTY_MEMBER: "党员户",
+}
+
+# Categories whose very presence is sensitive personal information (PIPL art. 28: health,
+# financial status, minors): masked from callers without personal-data access.
+SENSITIVE_CATEGORIES: Final[frozenset[str]] = frozenset(
+    {
+        Category.DIBAO,
+        Category.WUBAO,
+        Category.SERIOUS_ILLNESS_DISABILITY,
+        Category.LEFT_BEHIND_CHILDREN,
+        Category.HARDSHIP,
+    }
+)
+
+
+@dataclass(frozen=True)
+class CategoryCatalog:
+    """The category codes known to an installation: built-ins plus registered extras."""
+
+    labels: Mapping[str, str]
+
+    @classmethod
+    def with_extras(cls, extras: Mapping[str, str]) -> CategoryCatalog:
+        return cls({**BUILTIN_CATEGORY_LABELS, **extras})
+
+    def resolve(self, token: str) -> str:
+        """A code from a code or a Chinese label (imports use labels: 低保, 五保 …)."""
+        token = token.strip()
+        if token in self.labels:
+            return token
+        for code, label in self.labels.items():
+            if token == label or token in label.split("/"):
+                return code
+        raise Invalid("household.unknown_category", f"未知的户类：{token}", field="categories")
+
+    def resolve_all(self, tokens: Iterable[str]) -> frozenset[str]:
+        return frozenset(self.resolve(t) for t in tokens if t.strip())
+
+
+@dataclass(frozen=True)
+class Household:
+    id: int
+    org_id: int  # the grid 网格
+    head_name: str
+    size: int = 1
+    building: str | None = None  # 楼栋, in communities
+    address: str | None = None
+    phone: str | None = None
+    location: Location | None = None
+    categories: frozenset[str] = frozenset()
+    external_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.size < 1:
+            raise Invalid("household.size_not_positive", "家庭人口至少为 1", field="size")

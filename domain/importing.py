@@ -1,0 +1,658 @@
+"""Validating register files row by row (批量导入校验).
+
+The whole file is checked before anything is written; every bad row is reported with its row
+number (as the user sees it in Excel, header = row 1), its column header and a message. Rows are
+matched to existing records by external id, so re-importing the same file updates, never
+duplicates. Records come out as plain tuples: the writers stream hundreds of thousands of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Final, NamedTuple
+
+from domain.access import Scope
+from domain.errors import Invalid
+from domain.household import CategoryCatalog
+from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS, ExemptionReason, MemberRole
+from domain.org import ALLOWED_PARENT, HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, is_within
+
+MAX_REPORTED_ERRORS: Final = 1000
+_PHONE = re.compile(r"^\+?[0-9][0-9\-]{4,19}$")
+_SPLIT = re.compile(r"[、,，;；|\s]+")
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+class ImportKind(StrEnum):
+    ORG_UNITS = "org_units"
+    MEMBERS = "members"
+    HOUSEHOLDS = "households"
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    headers: tuple[str, ...]  # the first is the canonical Chinese header used on export
+    required: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.headers[0]
+
+
+COLUMNS: Final[dict[ImportKind, tuple[Column, ...]]] = {
+    ImportKind.ORG_UNITS: (
+        Column("code", ("组织编码", "编码", "code"), required=True),
+        Column("name", ("组织名称", "名称", "name"), required=True),
+        Column("level", ("层级", "级别", "level"), required=True),
+        Column("parent", ("上级编码", "上级组织编码", "parent_code")),
+        Column("external_id", ("外部编号", "external_id")),
+    ),
+    ImportKind.MEMBERS: (
+        Column("external_id", ("党员编号", "外部编号", "external_id"), required=True),
+        Column("name", ("姓名", "name"), required=True),
+        Column("org", ("所属组织", "组织编码", "所属支部", "org_code"), required=True),
+        Column("role", ("角色", "职务", "role")),
+        Column("gender", ("性别", "gender")),
+        Column("birth_date", ("出生日期", "birth_date")),
+        Column("phone", ("手机号", "联系电话", "电话", "phone")),
+        Column("lat", ("纬度", "lat")),
+        Column("lng", ("经度", "lng")),
+        Column("skills", ("特长", "技能", "skills")),
+        Column("in_service", ("在职党员", "in_service")),
+        Column("reported", ("报到社区", "reported_community_code")),
+        Column("exempt_reason", ("免除联户原因", "exempt_reason")),
+        Column("exempt_by", ("免除决定人", "exempt_decided_by")),
+        Column("exempt_on", ("免除日期", "exempt_decided_on")),
+        Column("exempt_note", ("免除备注", "exempt_note")),
+    ),
+    ImportKind.HOUSEHOLDS: (
+        Column("external_id", ("户编号", "外部编号", "external_id"), required=True),
+        Column("head_name", ("户主姓名", "户主", "姓名", "head_name"), required=True),
+        Column("grid", ("所属网格", "网格编码", "网格", "grid_code"), required=True),
+        Column("building", ("楼栋", "building")),
+        Column("address", ("地址", "家庭住址", "address")),
+        Column("size", ("家庭人口", "人口", "size")),
+        Column("phone", ("手机号", "联系电话", "电话", "phone")),
+        Column("lat", ("纬度", "lat")),
+        Column("lng", ("经度", "lng")),
+        Column("categories", ("户类", "类别", "categories")),
+    ),
+}
+
+
+class OrgRef(NamedTuple):
+    id: int
+    level: OrgLevel
+    path: str
+
+
+class Existing(NamedTuple):
+    id: int
+    org_path: str
+
+
+@dataclass
+class ImportContext:
+    """What validation needs to know about the database, loaded once per import."""
+
+    scope: Scope
+    orgs_by_code: Mapping[str, OrgRef]
+    existing: Mapping[str, Existing]  # external id (or org code) → record already stored
+    catalog: CategoryCatalog
+    today: date
+
+
+@dataclass
+class Report:
+    kind: ImportKind
+    rows: int = 0
+    records: list[tuple[Any, ...]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    error_count: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def error(self, row: int, column: Column | None, message: str, code: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(
+                {
+                    "row": row,
+                    "column": column.label if column else None,
+                    "field": column.field if column else None,
+                    "message": message,
+                    "code": code,
+                }
+            )
+
+    def raise_if_bad(self) -> None:
+        if self.error_count:
+            shown = (
+                ""
+                if self.error_count <= len(self.errors)
+                else f"（仅列出前 {len(self.errors)} 条）"
+            )
+            raise Invalid(
+                "import.rows_invalid",
+                f"文件中有 {self.error_count} 处错误{shown}，未导入任何数据",
+                field="file",
+                errors=self.errors,
+            )
+
+
+def map_header(kind: ImportKind, header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
+    """Column indexes by field from the header row; missing required columns are refused."""
+    by_name = {h: c for c in COLUMNS[kind] for h in c.headers}
+    index: dict[str, int] = {}
+    ignored: list[str] = []
+    for i, raw in enumerate(header):
+        name = raw.strip().lstrip("\ufeff").strip("*")
+        col = by_name.get(name)
+        if col is None:
+            if name:
+                ignored.append(name)
+            continue
+        if col.field in index:
+            raise Invalid(
+                "import.duplicate_column",
+                f"列“{col.label}”出现了两次",
+                field="file",
+                errors=[{"row": 1, "column": name, "message": "重复的列"}],
+            )
+        index[col.field] = i
+    missing = [c for c in COLUMNS[kind] if c.required and c.field not in index]
+    if missing:
+        raise Invalid(
+            "import.missing_columns",
+            "缺少必需的列：" + "、".join(c.label for c in missing),
+            field="file",
+            errors=[
+                {
+                    "row": 1,
+                    "column": c.label,
+                    "field": c.field,
+                    "message": "缺少此列",
+                    "code": "import.missing_column",
+                }
+                for c in missing
+            ],
+        )
+    return index, ignored
+
+
+def validate(kind: ImportKind, rows: Iterable[list[str]], ctx: ImportContext) -> Report:
+    """Check every row; the report holds the records to write or every error found."""
+    iterator = iter(rows)
+    header = next(iterator, None)
+    if header is None:
+        raise Invalid("import.empty_file", "文件是空的", field="file")
+    index, ignored = map_header(kind, header)
+    report = Report(kind, ignored_columns=ignored)
+    _VALIDATORS[kind](_cells(iterator, index, kind), ctx, report)
+    if report.rows == 0 and not report.error_count:
+        raise Invalid("import.no_rows", "文件只有表头，没有数据行", field="file")
+    return report
+
+
+def _cells(
+    rows: Iterator[list[str]], index: dict[str, int], kind: ImportKind
+) -> Iterator[tuple[int, dict[str, str]]]:
+    fields = [(c.field, index[c.field]) for c in COLUMNS[kind] if c.field in index]
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines Excel leaves at the end
+        width = len(row)
+        yield number, {f: row[i].strip() if i < width else "" for f, i in fields}
+
+
+def _col(kind: ImportKind, name: str) -> Column:
+    return next(c for c in COLUMNS[kind] if c.field == name)
+
+
+class _Checks:
+    """Field parsers shared by the three kinds; each reports and returns None on a bad value."""
+
+    def __init__(self, kind: ImportKind, report: Report) -> None:
+        self.kind, self.report = kind, report
+        self.cols = {c.field: c for c in COLUMNS[kind]}
+
+    def bad(self, row: int, name: str, message: str, code: str) -> None:
+        self.report.error(row, self.cols[name], message, code)
+
+    def required(self, row: int, cells: dict[str, str], name: str, max_len: int) -> str | None:
+        value = cells.get(name, "")
+        if not value:
+            self.bad(row, name, "不能为空", "import.required")
+            return None
+        if len(value) > max_len:
+            self.bad(row, name, f"不能超过 {max_len} 个字", "import.too_long")
+            return None
+        return value
+
+    def optional(self, row: int, cells: dict[str, str], name: str, max_len: int) -> str | None:
+        value = cells.get(name) or None
+        if value is not None and len(value) > max_len:
+            self.bad(row, name, f"不能超过 {max_len} 个字", "import.too_long")
+            return None
+        return value
+
+    def phone(self, row: int, cells: dict[str, str]) -> str | None:
+        value = cells.get("phone") or None
+        if value is not None and not _PHONE.match(value):
+            self.bad(row, "phone", f"手机号格式不正确：{value}", "import.bad_phone")
+        return value
+
+    def number(
+        self, row: int, cells: dict[str, str], name: str, low: float, high: float
+    ) -> float | None:
+        value = cells.get(name)
+        if not value:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            self.bad(row, name, f"应为数字：{value}", "import.not_a_number")
+            return None
+        if not low <= number <= high:
+            self.bad(row, name, f"应在 {low} 到 {high} 之间", "import.out_of_range")
+            return None
+        return number
+
+    def location(self, row: int, cells: dict[str, str]) -> tuple[float | None, float | None]:
+        lat = self.number(row, cells, "lat", -90, 90)
+        lng = self.number(row, cells, "lng", -180, 180)
+        if (lat is None) != (lng is None) and cells.get("lat", "") and cells.get("lng", "") == "":
+            self.bad(row, "lng", "经纬度须同时填写", "import.partial_location")
+        return (lat, lng) if lat is not None and lng is not None else (None, None)
+
+    def date(self, row: int, cells: dict[str, str], name: str, today: date) -> date | None:
+        value = cells.get(name)
+        if not value:
+            return None
+        match = _DATE.match(value)
+        try:
+            if match is None:
+                raise ValueError
+            parsed = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            self.bad(row, name, f"日期格式应为 2024-05-01：{value}", "import.bad_date")
+            return None
+        if parsed > today or parsed.year < 1900:
+            self.bad(row, name, f"日期不合理：{value}", "import.bad_date")
+            return None
+        return parsed
+
+    def org(
+        self,
+        row: int,
+        cells: dict[str, str],
+        name: str,
+        ctx: ImportContext,
+        levels: frozenset[OrgLevel] | None = None,
+    ) -> OrgRef | None:
+        code = cells.get(name, "")
+        if not code:
+            self.bad(row, name, "不能为空", "import.required")
+            return None
+        ref = ctx.orgs_by_code.get(code)
+        # Outside the caller's subtree looks exactly like unknown: no existence leak.
+        if ref is None or not ctx.scope.covers(ref.path):
+            self.bad(row, name, f"组织编码 {code} 不存在或不在管辖范围内", "import.unknown_org")
+            return None
+        if levels is not None and ref.level not in levels:
+            allowed = "、".join(LEVEL_LABELS[lv] for lv in levels)
+            self.bad(
+                row,
+                name,
+                f"{code} 是{LEVEL_LABELS[ref.level]}，应为{allowed}",
+                "import.wrong_org_level",
+            )
+            return None
+        return ref
+
+    def identity(
+        self, row: int, cells: dict[str, str], name: str, ctx: ImportContext, seen: dict[str, int]
+    ) -> tuple[str | None, int | None]:
+        """The external id, refusing duplicates within the file and records outside the scope;
+        returns it with the id of the stored record it updates (None when new)."""
+        value = self.required(row, cells, name, 64)
+        if value is None:
+            return None, None
+        first = seen.setdefault(value, row)
+        if first != row:
+            self.bad(row, name, f"编号 {value} 与第 {first} 行重复", "import.duplicate_external_id")
+            return None, None
+        existing = ctx.existing.get(value)
+        if existing is not None and not ctx.scope.covers(existing.org_path):
+            self.bad(
+                row, name, f"编号 {value} 已被管辖范围外的记录使用", "import.external_id_taken"
+            )
+            return None, None
+        return value, existing.id if existing else None
+
+
+def _validate_households(
+    rows: Iterator[tuple[int, dict[str, str]]], ctx: ImportContext, report: Report
+) -> None:
+    check = _Checks(ImportKind.HOUSEHOLDS, report)
+    tokens = _category_tokens(ctx.catalog)
+    seen: dict[str, int] = {}
+    errors_before = 0
+    for row, cells in rows:
+        report.rows += 1
+        external_id, existing_id = check.identity(row, cells, "external_id", ctx, seen)
+        head = check.required(row, cells, "head_name", 50)
+        grid = check.org(row, cells, "grid", ctx, HOUSEHOLD_LEVELS)
+        size_text = cells.get("size") or "1"
+        size = int(size_text) if size_text.isdigit() and 1 <= int(size_text) <= 99 else None
+        if size is None:
+            check.bad(row, "size", f"家庭人口应为 1 到 99 的整数：{size_text}", "import.bad_size")
+        categories: list[str] = []
+        for token in _SPLIT.split(cells.get("categories", "")):
+            if token:
+                code = tokens.get(token)
+                if code is None:
+                    check.bad(row, "categories", f"未知的户类：{token}", "import.unknown_category")
+                elif code not in categories:
+                    categories.append(code)
+        building = check.optional(row, cells, "building", 50)
+        address = check.optional(row, cells, "address", 200)
+        phone = check.phone(row, cells)
+        lat, lng = check.location(row, cells)
+        if report.error_count != errors_before:
+            errors_before = report.error_count
+            continue
+        assert grid is not None
+        report.records.append(
+            (
+                existing_id,
+                external_id,
+                head,
+                grid.id,
+                building,
+                address,
+                size,
+                phone,
+                lat,
+                lng,
+                tuple(categories),
+            )
+        )
+
+
+def _category_tokens(catalog: CategoryCatalog) -> dict[str, str]:
+    tokens: dict[str, str] = {}
+    for code, label in catalog.labels.items():
+        tokens[code] = code
+        tokens[label] = code
+        for part in label.split("/"):
+            tokens.setdefault(part, code)
+        tokens.setdefault(label.removesuffix("户"), code)
+    return tokens
+
+
+_ROLE_TOKENS: Final = {
+    **{r.value: r for r in MemberRole},
+    **{label: r for r, label in MEMBER_ROLE_LABELS.items()},
+    "普通党员": MemberRole.MEMBER,
+    "两委干部": MemberRole.VILLAGE_CADRE,
+    "村两委": MemberRole.VILLAGE_CADRE,
+    "书记": MemberRole.BRANCH_SECRETARY,
+}
+_EXEMPT_TOKENS: Final = {
+    **{r.value: r for r in ExemptionReason},
+    **{label: r for r, label in EXEMPTION_LABELS.items()},
+    "体弱": ExemptionReason.INFIRM,
+    "外出": ExemptionReason.AWAY,
+    "流动": ExemptionReason.AWAY,
+    "年老体弱": ExemptionReason.ELDERLY,
+}
+_YES: Final = {
+    "是": True,
+    "否": False,
+    "": False,
+    "1": True,
+    "0": False,
+    "true": True,
+    "false": False,
+    "Y": True,
+    "N": False,
+}
+
+
+def _validate_members(
+    rows: Iterator[tuple[int, dict[str, str]]], ctx: ImportContext, report: Report
+) -> None:
+    check = _Checks(ImportKind.MEMBERS, report)
+    seen: dict[str, int] = {}
+    errors_before = 0
+    for row, cells in rows:
+        report.rows += 1
+        external_id, existing_id = check.identity(row, cells, "external_id", ctx, seen)
+        name = check.required(row, cells, "name", 50)
+        org = check.org(row, cells, "org", ctx)
+        role = _ROLE_TOKENS.get(cells.get("role") or "member")
+        if role is None:
+            check.bad(row, "role", f"未知的角色：{cells.get('role')}", "import.unknown_role")
+        gender = cells.get("gender") or None
+        if gender not in (None, "男", "女"):
+            check.bad(row, "gender", f"性别应为 男 或 女：{gender}", "import.bad_gender")
+        birth = check.date(row, cells, "birth_date", ctx.today)
+        phone = check.phone(row, cells)
+        lat, lng = check.location(row, cells)
+        skills = "、".join(s for s in _SPLIT.split(cells.get("skills", "")) if s)
+        in_service = _YES.get(cells.get("in_service", ""))
+        if in_service is None:
+            check.bad(row, "in_service", "应为 是 或 否", "import.bad_boolean")
+        reported = None
+        if cells.get("reported"):
+            ref = check.org(
+                row, cells, "reported", ctx, frozenset({OrgLevel.COMMUNITY, OrgLevel.VILLAGE})
+            )
+            reported = ref.id if ref else None
+        exemption = _exemption(check, row, cells, ctx)
+        if report.error_count != errors_before:
+            errors_before = report.error_count
+            continue
+        assert org is not None and role is not None
+        report.records.append(
+            (
+                existing_id,
+                external_id,
+                name,
+                org.id,
+                role.value,
+                gender,
+                birth,
+                phone,
+                lat,
+                lng,
+                skills,
+                bool(in_service),
+                reported,
+                *exemption,
+            )
+        )
+
+
+def _exemption(
+    check: _Checks, row: int, cells: dict[str, str], ctx: ImportContext
+) -> tuple[str | None, str | None, date | None, str | None]:
+    reason_text = cells.get("exempt_reason", "")
+    if not reason_text:
+        return None, None, None, None
+    reason = _EXEMPT_TOKENS.get(reason_text)
+    if reason is None:
+        check.bad(
+            row,
+            "exempt_reason",
+            f"免除原因应为 年老、体弱多病 或 外出：{reason_text}",
+            "import.unknown_exemption",
+        )
+    decided_by = cells.get("exempt_by", "")
+    if not decided_by:
+        check.bad(row, "exempt_by", "免除联户须注明决定人", "import.required")
+    decided_on = check.date(row, cells, "exempt_on", ctx.today)
+    if decided_on is None and not cells.get("exempt_on"):
+        check.bad(row, "exempt_on", "免除联户须注明决定日期", "import.required")
+    note = check.optional(row, cells, "exempt_note", 200)
+    return (reason.value if reason else None), decided_by or None, decided_on, note
+
+
+_LEVEL_TOKENS: Final = {
+    **{lv.value: lv for lv in OrgLevel},
+    **{label: lv for lv, label in LEVEL_LABELS.items()},
+    "县": OrgLevel.COUNTY,
+    "区": OrgLevel.COUNTY,
+    "市": OrgLevel.COUNTY,
+    "乡镇": OrgLevel.TOWNSHIP,
+    "乡": OrgLevel.TOWNSHIP,
+    "镇": OrgLevel.TOWNSHIP,
+    "街道": OrgLevel.TOWNSHIP,
+    "村民小组": OrgLevel.GRID,
+    "楼院": OrgLevel.GRID,
+}
+
+
+def _validate_org_units(
+    rows: Iterator[tuple[int, dict[str, str]]], ctx: ImportContext, report: Report
+) -> None:
+    check = _Checks(ImportKind.ORG_UNITS, report)
+    parsed: dict[str, tuple[int, str, OrgLevel | None, str | None, str | None]] = {}
+    for row, cells in rows:
+        report.rows += 1
+        code = check.required(row, cells, "code", 64)
+        name = check.required(row, cells, "name", 100)
+        level = _LEVEL_TOKENS.get(cells.get("level", ""))
+        if level is None:
+            check.bad(row, "level", f"未知的层级：{cells.get('level')}", "import.unknown_level")
+        if code is None or name is None:
+            continue
+        if code in parsed:
+            check.bad(
+                row,
+                "code",
+                f"编码 {code} 与第 {parsed[code][0]} 行重复",
+                "import.duplicate_external_id",
+            )
+            continue
+        existing = ctx.orgs_by_code.get(code)
+        if existing is not None and not ctx.scope.covers(existing.path):
+            check.bad(
+                row, "code", f"编码 {code} 已被管辖范围外的组织使用", "import.external_id_taken"
+            )
+            continue
+        parsed[code] = (
+            row,
+            name,
+            level,
+            cells.get("parent") or None,
+            cells.get("external_id") or None,
+        )
+    _check_tree(check, parsed, ctx, report)
+
+
+def _check_tree(
+    check: _Checks,
+    parsed: dict[str, tuple[int, str, OrgLevel | None, str | None, str | None]],
+    ctx: ImportContext,
+    report: Report,
+) -> None:
+    """Parents exist (in the file or the caller's scope), levels fit, and no cycles."""
+
+    def level_of(code: str) -> OrgLevel | None:
+        if code in parsed:
+            return parsed[code][2]
+        ref = ctx.orgs_by_code.get(code)
+        return ref.level if ref else None
+
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(code: str) -> bool:
+        if state.get(code) == 2 or code not in parsed:
+            return True
+        if state.get(code) == 1:
+            return False
+        state[code] = 1
+        parent = parsed[code][3]
+        ok = parent is None or visit(parent)
+        state[code] = 2
+        order.append(code)
+        return ok
+
+    for code, (row, _name, level, parent, _ext) in parsed.items():
+        if parent is None:
+            if ctx.scope.org_path != "/":
+                check.bad(row, "parent", "上级编码不能为空", "import.required")
+            elif level is not None and None not in ALLOWED_PARENT[level]:
+                check.bad(row, "parent", f"{LEVEL_LABELS[level]}须有上级组织", "import.required")
+            continue
+        if parent == code:
+            check.bad(row, "parent", "上级不能是自己", "import.cyclic_tree")
+            continue
+        parent_ref = ctx.orgs_by_code.get(parent)
+        if parent not in parsed and (parent_ref is None or not ctx.scope.covers(parent_ref.path)):
+            check.bad(
+                row, "parent", f"上级编码 {parent} 不存在或不在管辖范围内", "import.unknown_org"
+            )
+            continue
+        parent_level = level_of(parent)
+        if (
+            level is not None
+            and parent_level is not None
+            and parent_level not in ALLOWED_PARENT[level]
+        ):
+            check.bad(
+                row,
+                "parent",
+                f"{LEVEL_LABELS[level]}不能设在{LEVEL_LABELS[parent_level]}之下",
+                "import.wrong_org_level",
+            )
+    for code in parsed:
+        if not visit(code):
+            check.bad(
+                parsed[code][0], "parent", f"编码 {code} 的上级关系成环", "import.cyclic_tree"
+            )
+    _check_moves_stay_acyclic(check, parsed, ctx)
+    if report.error_count:
+        return
+    for code in order:  # parents before children
+        row, name, level, parent, external_id = parsed[code]
+        existing = ctx.orgs_by_code.get(code)
+        report.records.append(
+            (
+                existing.id if existing else None,
+                code,
+                name,
+                level.value if level else None,
+                parent,
+                external_id,
+            )
+        )
+
+
+def _check_moves_stay_acyclic(
+    check: _Checks,
+    parsed: dict[str, tuple[int, str, OrgLevel | None, str | None, str | None]],
+    ctx: ImportContext,
+) -> None:
+    """A stored node re-parented under one of its own stored descendants is a cycle."""
+    for code, (row, _name, _level, parent, _ext) in parsed.items():
+        mine = ctx.orgs_by_code.get(code)
+        target = ctx.orgs_by_code.get(parent) if parent else None
+        if mine is not None and target is not None and is_within(target.path, mine.path):
+            check.bad(row, "parent", f"不能把 {code} 移到它自己的下级之下", "import.cyclic_tree")
+
+
+_VALIDATORS: Final[
+    dict[ImportKind, Callable[[Iterator[tuple[int, dict[str, str]]], ImportContext, Report], None]]
+] = {
+    ImportKind.ORG_UNITS: _validate_org_units,
+    ImportKind.MEMBERS: _validate_members,
+    ImportKind.HOUSEHOLDS: _validate_households,
+}

@@ -1,0 +1,103 @@
+"""Party members (党员): roles, exemption from contact duty (免除联户),
+in-service members (在职党员)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Final
+
+from domain.errors import Invalid
+
+
+class MemberRole(StrEnum):
+    MEMBER = "member"
+    GROUP_LEADER = "group_leader"
+    BRANCH_SECRETARY = "branch_secretary"
+    VILLAGE_CADRE = "village_cadre"  # 村两委干部
+    TOWNSHIP_CADRE = "township_cadre"
+    COUNTY_CADRE = "county_cadre"
+
+
+MEMBER_ROLE_LABELS: Final[dict[MemberRole, str]] = {
+    MemberRole.MEMBER: "党员",
+    MemberRole.GROUP_LEADER: "党小组长",
+    MemberRole.BRANCH_SECRETARY: "支部书记",
+    MemberRole.VILLAGE_CADRE: "村两委干部",
+    MemberRole.TOWNSHIP_CADRE: "乡镇干部",
+    MemberRole.COUNTY_CADRE: "县级干部",
+}
+
+
+class ExemptionReason(StrEnum):
+    """Why a member is excused from contact duty. 一联三会 (Jiaxing seed): old, sick and disabled
+    members are not asked to take households; 流动党员 away for work cannot visit."""
+
+    ELDERLY = "elderly"
+    INFIRM = "infirm"
+    AWAY = "away"
+
+
+EXEMPTION_LABELS: Final[dict[ExemptionReason, str]] = {
+    ExemptionReason.ELDERLY: "年老",
+    ExemptionReason.INFIRM: "体弱多病",
+    ExemptionReason.AWAY: "外出/流动",
+}
+
+
+@dataclass(frozen=True)
+class Exemption:
+    """A branch decision (支部决定) excusing a member, with who decided it and when."""
+
+    reason: ExemptionReason
+    decided_by: str
+    decided_on: date
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.decided_by.strip():
+            raise Invalid(
+                "member.exemption_decided_by", "须注明决定人", field="exemption.decided_by"
+            )
+
+
+@dataclass(frozen=True)
+class Location:
+    """WGS-84 latitude/longitude of a home."""
+
+    lat: float
+    lng: float
+
+    def __post_init__(self) -> None:
+        if not (-90 <= self.lat <= 90):
+            raise Invalid("location.lat_out_of_range", "纬度应在 -90 到 90 之间", field="lat")
+        if not (-180 <= self.lng <= 180):
+            raise Invalid("location.lng_out_of_range", "经度应在 -180 到 180 之间", field="lng")
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    org_id: int
+    name: str
+    role: MemberRole = MemberRole.MEMBER
+    gender: str | None = None
+    birth_date: date | None = None
+    phone: str | None = None
+    location: Location | None = None
+    skills: tuple[str, ...] = ()
+    # 在职党员 report to the community where they live (双报到) besides their own branch.
+    in_service: bool = False
+    reported_community_id: int | None = None
+    exemption: Exemption | None = None
+    external_id: str | None = None
+
+    @property
+    def exempt(self) -> bool:
+        return self.exemption is not None
+
+    @property
+    def takes_households(self) -> bool:
+        """Only non-exempt members carry contact duty."""
+        return self.exemption is None

@@ -1,0 +1,196 @@
+"""Member (党员) and household (农户) registers: create, change, delete, each audited and scoped."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from domain.access import Permission, Scope
+from domain.audit import AuditAction
+from domain.errors import Invalid
+from domain.household import CategoryCatalog, Household
+from domain.member import Member
+from domain.org import HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, OrgUnit
+from domain.ports import UnitOfWork
+from domain.services.audit_trail import record
+
+
+def _household_org(uow: UnitOfWork, scope: Scope, org_id: int) -> OrgUnit:
+    org = uow.orgs.get(org_id, scope)
+    if org.level not in HOUSEHOLD_LEVELS:
+        raise Invalid(
+            "household.org_not_grid",
+            f"农户须归属网格，不能直接归属{LEVEL_LABELS[org.level]}",
+            field="org_id",
+        )
+    return org
+
+
+def _check_reported_community(uow: UnitOfWork, scope: Scope, member: Member) -> None:
+    if member.reported_community_id is None:
+        return
+    org = uow.orgs.get(member.reported_community_id, scope)
+    if org.level not in (OrgLevel.COMMUNITY, OrgLevel.VILLAGE):
+        raise Invalid(
+            "member.reported_not_community",
+            "在职党员须报到到社区或村",
+            field="reported_community_id",
+        )
+
+
+def _with_category_codes(uow: UnitOfWork, household: Household) -> Household:
+    """Categories as codes; a Chinese label (低保) is accepted for its code, unknown refused."""
+    catalog = CategoryCatalog.with_extras(uow.households.known_categories())
+    return dataclasses.replace(household, categories=catalog.resolve_all(household.categories))
+
+
+def create_member(uow: UnitOfWork, scope: Scope, member: Member, *, at: datetime) -> Member:
+    scope.require(Permission.MEMBER_WRITE)
+    with uow:
+        org = uow.orgs.get(member.org_id, scope)
+        _check_reported_community(uow, scope, member)
+        created = uow.members.add(member, at=at)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.CREATE,
+            entity="member",
+            entity_id=created.id,
+            org_path=org.path,
+            at=at,
+            after=created,
+        )
+        uow.commit()
+        return created
+
+
+def update_member(
+    uow: UnitOfWork, scope: Scope, member_id: int, changes: Mapping[str, Any], *, at: datetime
+) -> Member:
+    """Apply field changes (including exemption 免除联户 and its withdrawal)."""
+    scope.require(Permission.MEMBER_WRITE)
+    with uow:
+        before = uow.members.get(member_id, scope)
+        after = dataclasses.replace(before, **changes)
+        org = uow.orgs.get(after.org_id, scope)
+        _check_reported_community(uow, scope, after)
+        uow.members.update(after, at=at)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.UPDATE,
+            entity="member",
+            entity_id=member_id,
+            org_path=org.path,
+            at=at,
+            before=before,
+            after=after,
+        )
+        uow.commit()
+        return after
+
+
+def delete_member(uow: UnitOfWork, scope: Scope, member_id: int, *, at: datetime) -> None:
+    scope.require(Permission.MEMBER_WRITE)
+    with uow:
+        member = uow.members.get(member_id, scope)
+        org = uow.orgs.get(member.org_id, scope)
+        uow.members.delete(member)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.DELETE,
+            entity="member",
+            entity_id=member_id,
+            org_path=org.path,
+            at=at,
+            before=member,
+        )
+        uow.commit()
+
+
+def create_household(
+    uow: UnitOfWork, scope: Scope, household: Household, *, at: datetime
+) -> Household:
+    scope.require(Permission.HOUSEHOLD_WRITE)
+    with uow:
+        org = _household_org(uow, scope, household.org_id)
+        created = uow.households.add(_with_category_codes(uow, household), at=at)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.CREATE,
+            entity="household",
+            entity_id=created.id,
+            org_path=org.path,
+            at=at,
+            after=created,
+        )
+        uow.commit()
+        return created
+
+
+def update_household(
+    uow: UnitOfWork, scope: Scope, household_id: int, changes: Mapping[str, Any], *, at: datetime
+) -> Household:
+    scope.require(Permission.HOUSEHOLD_WRITE)
+    with uow:
+        before = uow.households.get(household_id, scope)
+        after = _with_category_codes(uow, dataclasses.replace(before, **changes))
+        org = _household_org(uow, scope, after.org_id)
+        uow.households.update(after, at=at)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.UPDATE,
+            entity="household",
+            entity_id=household_id,
+            org_path=org.path,
+            at=at,
+            before=before,
+            after=after,
+        )
+        uow.commit()
+        return after
+
+
+def delete_household(uow: UnitOfWork, scope: Scope, household_id: int, *, at: datetime) -> None:
+    scope.require(Permission.HOUSEHOLD_WRITE)
+    with uow:
+        household = uow.households.get(household_id, scope)
+        org = uow.orgs.get(household.org_id, scope)
+        uow.households.delete(household)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.DELETE,
+            entity="household",
+            entity_id=household_id,
+            org_path=org.path,
+            at=at,
+            before=household,
+        )
+        uow.commit()
+
+
+def add_category(uow: UnitOfWork, scope: Scope, *, code: str, label: str, at: datetime) -> None:
+    """Register a county's own household category (户类可扩展)."""
+    scope.require(Permission.SCHEME_WRITE)
+    with uow:
+        catalog = CategoryCatalog.with_extras(uow.households.known_categories())
+        if code in catalog.labels or label in catalog.labels.values():
+            raise Invalid("category.duplicate", f"户类 {code}/{label} 已存在", field="code")
+        uow.households.add_category(code, label)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.CREATE,
+            entity="category",
+            entity_id=code,
+            org_path=scope.org_path,
+            at=at,
+            after={"code": code, "label": label},
+        )
+        uow.commit()

@@ -1,0 +1,47 @@
+"""Alembic environment: URL from the settings (or the caller's config), batch mode for SQLite."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from persistence.engine import make_engine
+from persistence.tables import metadata
+
+config = context.config
+
+
+def _url() -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        return url
+    from api.settings import get_settings
+
+    return get_settings().database_url
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=_url(),
+        target_metadata=metadata,
+        literal_binds=True,
+        compare_type=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = make_engine(_url(), one_off=True)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection, target_metadata=metadata, compare_type=True, render_as_batch=True
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

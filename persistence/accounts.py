@@ -1,0 +1,229 @@
+"""Accounts, refresh tokens and API keys: the login flow's storage and rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from domain.access import Permission, Role, Scope
+from domain.accounts import LoginState
+from domain.audit import AuditAction, AuditEntry
+from domain.errors import Invalid, Locked, NotFound, Unauthenticated
+from persistence.repositories import SqlAuditRepository
+from persistence.tables import ApiKeyRow, OrgUnitRow, RefreshTokenRow, UserRow
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    username: str
+    role: Role
+    org_id: int
+    org_path: str
+    member_id: int | None
+
+
+def _account(session: Session, row: UserRow) -> Account:
+    org = session.get_one(OrgUnitRow, row.org_id)
+    return Account(row.id, row.username, Role(row.role), row.org_id, org.path, row.member_id)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password_hash: str,
+    role: Role,
+    org_id: int,
+    member_id: int | None,
+    at: datetime,
+) -> Account:
+    if session.scalar(select(UserRow.id).where(UserRow.username == username)) is not None:
+        raise Invalid("user.username_taken", f"用户名 {username} 已存在", field="username")
+    row = UserRow(
+        username=username,
+        password_hash=password_hash,
+        role=role.value,
+        org_id=org_id,
+        member_id=member_id,
+        active=True,
+        failed_logins=0,
+        created_at=at,
+    )
+    session.add(row)
+    session.flush()
+    return _account(session, row)
+
+
+def check_login(
+    session: Session,
+    *,
+    username: str,
+    verify: Callable[[str | None], bool],
+    at: datetime,
+    request_id: str | None,
+) -> Account:
+    """Verify a password; the fifth failure in a row locks the account (domain.accounts)."""
+    row = session.scalar(select(UserRow).where(UserRow.username == username))
+    if row is None or not row.active:
+        verify(None)  # same work as a real check, so timing does not reveal usernames
+        raise Unauthenticated("auth.bad_credentials", "用户名或密码错误")
+    state = LoginState(row.failed_logins, row.locked_until)
+    if state.locked_at(at):
+        assert state.locked_until is not None
+        seconds = int((_aware(state.locked_until) - at).total_seconds()) + 1
+        raise Locked(
+            "auth.account_locked", "登录失败次数过多，账户已临时锁定", retry_after_seconds=seconds
+        )
+    audit = SqlAuditRepository(session)
+    org_path = session.get_one(OrgUnitRow, row.org_id).path
+    if not verify(row.password_hash):
+        state = state.after_failure(at)
+        row.failed_logins, row.locked_until = state.failed_logins, state.locked_until
+        audit.add(
+            AuditEntry(
+                at,
+                username,
+                AuditAction.LOGIN_FAILED,
+                "user",
+                str(row.id),
+                org_path,
+                None,
+                None,
+                request_id,
+            )
+        )
+        session.commit()
+        if state.locked_until is not None:
+            raise Locked(
+                "auth.account_locked",
+                "登录失败次数过多，账户已临时锁定",
+                retry_after_seconds=int((_aware(state.locked_until) - at).total_seconds()),
+            )
+        raise Unauthenticated("auth.bad_credentials", "用户名或密码错误")
+    row.failed_logins, row.locked_until = 0, None
+    audit.add(
+        AuditEntry(
+            at, username, AuditAction.LOGIN, "user", str(row.id), org_path, None, None, request_id
+        )
+    )
+    return _account(session, row)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite returns naive datetimes; every stored time is UTC.
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def store_refresh_token(
+    session: Session, *, user_id: int, token_hash: str, at: datetime, ttl: timedelta
+) -> None:
+    session.add(RefreshTokenRow(user_id=user_id, token_hash=token_hash, expires_at=at + ttl))
+    session.flush()
+
+
+def use_refresh_token(session: Session, *, token_hash: str, at: datetime) -> Account:
+    """Consume a refresh token (rotation: each is valid once)."""
+    row = session.scalar(select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash))
+    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= at:
+        raise Unauthenticated("auth.refresh_invalid", "刷新令牌无效或已过期，请重新登录")
+    row.revoked_at = at
+    user = session.get_one(UserRow, row.user_id)
+    if not user.active:
+        raise Unauthenticated("auth.refresh_invalid", "刷新令牌无效或已过期，请重新登录")
+    return _account(session, user)
+
+
+def revoke_refresh_tokens(session: Session, *, user_id: int, at: datetime) -> None:
+    session.execute(
+        update(RefreshTokenRow)
+        .where(RefreshTokenRow.user_id == user_id, RefreshTokenRow.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    id: int
+    name: str
+    prefix: str
+    org_id: int
+    org_path: str
+    permissions: frozenset[Permission]
+    created_by: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def _key(session: Session, row: ApiKeyRow) -> ApiKey:
+    org = session.get_one(OrgUnitRow, row.org_id)
+    return ApiKey(
+        row.id,
+        row.name,
+        row.prefix,
+        row.org_id,
+        org.path,
+        frozenset(Permission(p) for p in row.permissions),
+        row.created_by,
+        row.created_at,
+        row.revoked_at,
+    )
+
+
+def add_api_key(
+    session: Session,
+    *,
+    name: str,
+    prefix: str,
+    secret_hash: str,
+    org_id: int,
+    permissions: frozenset[Permission],
+    created_by: str,
+    at: datetime,
+) -> ApiKey:
+    row = ApiKeyRow(
+        name=name,
+        prefix=prefix,
+        secret_hash=secret_hash,
+        org_id=org_id,
+        permissions=sorted(p.value for p in permissions),
+        created_by=created_by,
+        created_at=at,
+    )
+    session.add(row)
+    session.flush()
+    return _key(session, row)
+
+
+def find_api_key(session: Session, prefix: str) -> tuple[ApiKey, str] | None:
+    row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
+    if row is None:
+        return None
+    return _key(session, row), row.secret_hash
+
+
+def list_api_keys(session: Session, scope: Scope) -> list[ApiKey]:
+    from persistence.scoping import in_subtree
+
+    rows = session.scalars(
+        select(ApiKeyRow)
+        .join(OrgUnitRow, OrgUnitRow.id == ApiKeyRow.org_id)
+        .where(in_subtree(OrgUnitRow.path, scope.org_path))
+        .order_by(ApiKeyRow.id)
+    )
+    return [_key(session, r) for r in rows]
+
+
+def revoke_api_key(session: Session, scope: Scope, key_id: int, *, at: datetime) -> ApiKey:
+    row = session.get(ApiKeyRow, key_id)
+    if row is None or not scope.covers(session.get_one(OrgUnitRow, row.org_id).path):
+        raise NotFound("api_key.not_found", f"API 密钥 {key_id} 不存在", field="key_id")
+    row.revoked_at = row.revoked_at or at
+    session.flush()
+    return _key(session, row)

@@ -1,0 +1,249 @@
+"""Operations behind the command line: first admin, file import/export, the demo county."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from domain.access import Role, Scope
+from domain.errors import Invalid, NotFound
+from domain.importing import ImportKind
+from domain.services.imports import import_rows
+from persistence.accounts import Account, create_user
+from persistence.engine import make_engine, make_session_factory
+from persistence.tables import HouseholdRow, MemberRow, OrgUnitRow, UserRow
+from persistence.unit_of_work import SqlAlchemyUnitOfWork
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Database:
+    url: str
+
+    def __post_init__(self) -> None:
+        self.engine = make_engine(self.url)
+        self.sessions = make_session_factory(self.engine)
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.sessions)
+
+
+def scope_of_user(session: Session, username: str) -> Scope:
+    user = session.scalar(select(UserRow).where(UserRow.username == username))
+    if user is None:
+        raise NotFound("user.not_found", f"没有用户 {username}；先运行 lianhu create-admin")
+    org = session.get_one(OrgUnitRow, user.org_id)
+    return Scope.for_role(
+        role=Role(user.role), org_path=org.path, actor=f"cli:{username}", member_id=user.member_id
+    )
+
+
+def create_admin_account(
+    url: str, *, username: str, password: str, org_code: str | None
+) -> Account:
+    from api.security import hash_password
+
+    db = Database(url)
+    with db.sessions() as session:
+        stmt = (
+            select(OrgUnitRow)
+            .where(OrgUnitRow.code == org_code if org_code else OrgUnitRow.parent_id.is_(None))
+            .order_by(OrgUnitRow.id)
+        )
+        org = session.scalars(stmt).first()
+        if org is None:
+            org = _root_placeholder(session)
+        account = create_user(
+            session,
+            username=username,
+            password_hash=hash_password(password),
+            role=Role.ADMIN,
+            org_id=org.id,
+            member_id=None,
+            at=_now(),
+        )
+        session.commit()
+        return account
+
+
+def _root_placeholder(session: Session) -> OrgUnitRow:
+    """A brand-new installation has no tree yet: the admin starts at an empty county."""
+    now = _now()
+    row = OrgUnitRow(
+        name="本县", level="county", path="/", code="ROOT", created_at=now, updated_at=now
+    )
+    session.add(row)
+    session.flush()
+    row.path = f"/{row.id}/"
+    return row
+
+
+def run_import(url: str, *, kind: str, path: Path, username: str) -> dict[str, Any]:
+    from api.tabular import read_rows
+
+    db = Database(url)
+    data = path.read_bytes()
+    with db.sessions() as session:
+        scope = scope_of_user(session, username)
+    return _import(
+        db,
+        scope,
+        ImportKind(kind),
+        read_rows(data, path.name),
+        source={"file": path.name, "bytes": len(data)},
+    )
+
+
+def _import(
+    db: Database, scope: Scope, kind: ImportKind, rows: Iterable[list[str]], source: dict[str, Any]
+) -> dict[str, Any]:
+    return import_rows(db.uow(), scope, kind, rows, source=source, at=_now())
+
+
+def run_export(url: str, *, kind: str, path: Path, username: str) -> int:
+    from api.tabular import write_csv, write_xlsx
+    from persistence.exports import export_rows
+
+    db = Database(url)
+    with db.sessions() as session:
+        scope = scope_of_user(session, username)
+        rows = export_rows(session, scope, ImportKind(kind))
+        header = next(rows)
+        if path.suffix.lower() == ".xlsx":
+            with path.open("wb") as out:
+                return write_xlsx(out, header, rows)
+        with path.open("w", encoding="utf-8-sig", newline="") as text_out:
+            return write_csv(text_out, header, rows)
+
+
+DEMO_PASSWORD = "lianhu-demo"
+
+
+def load_demo(url: str, *, households: int, seed: int, only_if_empty: bool) -> str:
+    """Generate a county, import it through the real import path, give it a scheme, simple
+    round-robin contact assignments (the assignment engine replaces them) and demo accounts."""
+    from domain.demo import generate_county
+
+    db = Database(url)
+    with db.sessions() as session:
+        if only_if_empty and session.scalar(select(func.count()).select_from(OrgUnitRow)):
+            return "database not empty: demo skipped"
+    county = generate_county(households=households, seed=seed)
+    root = Scope.for_role(role=Role.ADMIN, org_path="/", actor="cli:demo")
+    for kind, rows in (
+        (ImportKind.ORG_UNITS, county.org_units),
+        (ImportKind.MEMBERS, county.members),
+        (ImportKind.HOUSEHOLDS, county.households),
+    ):
+        _import(db, root, kind, rows, source={"file": f"demo-{kind.value}", "seed": seed})
+    with db.sessions() as session:
+        county_row = session.scalars(
+            select(OrgUnitRow).where(OrgUnitRow.parent_id.is_(None)).order_by(OrgUnitRow.id.desc())
+        ).first()
+        assert county_row is not None
+        _bind_scheme(db, root, county_row.id)
+        _assign_round_robin(session)
+        _demo_accounts(session, county_row)
+        session.commit()
+    return (
+        f"demo county {county_row.name}: {len(county.org_units) - 1} org units, "
+        f"{len(county.members) - 1} members, {households} households; "
+        f"accounts admin / county / township / secretary / member, password {DEMO_PASSWORD}"
+    )
+
+
+def _bind_scheme(db: Database, scope: Scope, county_id: int) -> None:
+    from domain.scheme import SchemeCode
+    from domain.services.schemes import bind
+
+    bind(db.uow(), scope, county_id, scheme=SchemeCode.ONE_SIX_N, overrides={}, at=_now())
+
+
+def _assign_round_robin(session: Session) -> None:
+    """Each grid's households go in turn to the non-exempt members of its village."""
+    today = date.today()
+    members_by_village: dict[int, list[int]] = {}
+    grids = {g.id: g for g in session.scalars(select(OrgUnitRow).where(OrgUnitRow.level == "grid"))}
+    for member_id, org_id in session.execute(
+        select(MemberRow.id, MemberRow.org_id)
+        .where(MemberRow.exempt_reason.is_(None))
+        .order_by(MemberRow.id)
+    ):
+        village = grids[org_id].parent_id if org_id in grids else org_id
+        members_by_village.setdefault(village or org_id, []).append(member_id)
+    rows: list[dict[str, Any]] = []
+    turn: dict[int, int] = {}
+    for household_id, grid_id in session.execute(
+        select(HouseholdRow.id, HouseholdRow.org_id).order_by(HouseholdRow.id)
+    ):
+        village = grids[grid_id].parent_id or grid_id
+        pool = members_by_village.get(village)
+        if not pool:
+            continue
+        i = turn.get(village, 0)
+        turn[village] = i + 1
+        rows.append({"m": pool[i % len(pool)], "h": household_id, "d": today})
+    if rows:
+        session.execute(
+            text(
+                "INSERT INTO assignments (member_id, household_id, started_on) VALUES (:m, :h, :d)"
+            ),
+            rows,
+        )
+
+
+def _demo_accounts(session: Session, county: OrgUnitRow) -> None:
+    from api.security import hash_password
+
+    township = session.scalars(
+        select(OrgUnitRow).where(OrgUnitRow.level == "township").order_by(OrgUnitRow.id)
+    ).first()
+    village = session.scalars(
+        select(OrgUnitRow).where(OrgUnitRow.level == "village").order_by(OrgUnitRow.id)
+    ).first()
+    if township is None or village is None:
+        raise Invalid("demo.too_small", "演示县太小，至少需要一个乡镇和一个村")
+    secretary = session.scalars(
+        select(MemberRow).where(
+            MemberRow.org_id == village.id, MemberRow.role == "branch_secretary"
+        )
+    ).first()
+    member = session.scalars(
+        select(MemberRow)
+        .join(OrgUnitRow, OrgUnitRow.id == MemberRow.org_id)
+        .where(
+            OrgUnitRow.path.startswith(village.path),
+            MemberRow.role == "member",
+            MemberRow.exempt_reason.is_(None),
+        )
+        .order_by(MemberRow.id)
+    ).first()
+    password_hash = hash_password(DEMO_PASSWORD)
+    now = _now()
+    for username, role, org, member_row in (
+        ("admin", Role.ADMIN, county, None),
+        ("county", Role.COUNTY_CADRE, county, None),
+        ("auditor", Role.AUDITOR, county, None),
+        ("township", Role.TOWNSHIP_CADRE, township, None),
+        ("secretary", Role.BRANCH_SECRETARY, village, secretary),
+        ("member", Role.MEMBER, village, member),
+    ):
+        if session.scalar(select(UserRow.id).where(UserRow.username == username)) is None:
+            create_user(
+                session,
+                username=username,
+                password_hash=password_hash,
+                role=role,
+                org_id=org.id,
+                member_id=member_row.id if member_row else None,
+                at=now,
+            )

@@ -1,0 +1,119 @@
+"""Export of the registers in the import layout, so an export re-imports unchanged.
+Scoped to the caller and masked where the caller may not see personal data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from domain.access import Scope
+from domain.household import BUILTIN_CATEGORY_LABELS, SENSITIVE_CATEGORIES
+from domain.importing import COLUMNS, ImportKind
+from domain.masking import mask_address, mask_phone
+from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS, ExemptionReason, MemberRole
+from domain.org import LEVEL_LABELS, OrgLevel
+from persistence.queries import categories_of
+from persistence.scoping import household_scope, in_subtree, member_scope
+from persistence.tables import CategoryRow, HouseholdRow, MemberRow, OrgUnitRow
+
+BATCH = 2000
+
+
+def header(kind: ImportKind) -> list[str]:
+    return [c.label for c in COLUMNS[kind]]
+
+
+def export_rows(session: Session, scope: Scope, kind: ImportKind) -> Iterator[list[Any]]:
+    """Header first, then one row per record, streamed in batches."""
+    yield header(kind)
+    if kind is ImportKind.ORG_UNITS:
+        yield from _org_rows(session, scope)
+    elif kind is ImportKind.MEMBERS:
+        yield from _member_rows(session, scope)
+    else:
+        yield from _household_rows(session, scope)
+
+
+def _org_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
+    parent = aliased(OrgUnitRow)
+    stmt = (
+        select(OrgUnitRow, parent.code)
+        .outerjoin(parent, parent.id == OrgUnitRow.parent_id)
+        .where(in_subtree(OrgUnitRow.path, scope.org_path))
+        .order_by(OrgUnitRow.path)
+    )
+    for row, parent_code in session.execute(stmt):
+        yield [
+            row.code or f"#{row.id}",
+            row.name,
+            LEVEL_LABELS[OrgLevel(row.level)],
+            parent_code or "",
+            row.external_id or "",
+        ]
+
+
+def _member_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
+    org = aliased(OrgUnitRow)
+    reported = aliased(OrgUnitRow)
+    personal = scope.sees_personal_data
+    stmt = (
+        select(MemberRow, org.code, reported.code)
+        .join(org, org.id == MemberRow.org_id)
+        .outerjoin(reported, reported.id == MemberRow.reported_community_id)
+        .where(member_scope(scope))
+        .order_by(MemberRow.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for m, org_code, reported_code in session.execute(stmt):
+        yield [
+            m.external_id or "",
+            m.name,
+            org_code or "",
+            MEMBER_ROLE_LABELS[MemberRole(m.role)],
+            m.gender or "",
+            m.birth_date.isoformat() if m.birth_date else "",
+            (m.phone if personal else mask_phone(m.phone)) or "",
+            m.lat if personal and m.lat is not None else "",
+            m.lng if personal and m.lng is not None else "",
+            m.skills,
+            "是" if m.in_service else "否",
+            reported_code or "",
+            EXEMPTION_LABELS[ExemptionReason(m.exempt_reason)] if m.exempt_reason else "",
+            m.exempt_decided_by or "",
+            m.exempt_decided_on.isoformat() if m.exempt_decided_on else "",
+            m.exempt_note or "",
+        ]
+
+
+def _household_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
+    labels = {
+        **BUILTIN_CATEGORY_LABELS,
+        **{r.code: r.label for r in session.scalars(select(CategoryRow))},
+    }
+    personal = scope.sees_personal_data
+    stmt = (
+        select(HouseholdRow, OrgUnitRow.code)
+        .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
+        .where(household_scope(scope))
+        .order_by(HouseholdRow.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for partition in session.execute(stmt).partitions(BATCH):
+        cats = categories_of(session, [h.id for h, _ in partition])
+        for h, grid_code in partition:
+            shown = [c for c in sorted(cats[h.id]) if personal or c not in SENSITIVE_CATEGORIES]
+            yield [
+                h.external_id or "",
+                h.head_name,
+                grid_code or "",
+                h.building or "",
+                (h.address if personal else mask_address(h.address)) or "",
+                h.size,
+                (h.phone if personal else mask_phone(h.phone)) or "",
+                h.lat if personal and h.lat is not None else "",
+                h.lng if personal and h.lng is not None else "",
+                "、".join(labels.get(c, c) for c in shown),
+            ]

@@ -1,0 +1,221 @@
+"""Read side: scoped, filtered, sorted, paginated lists with totals (cosmicpython's views)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from domain.access import Scope
+from domain.errors import Invalid, NotFound
+from domain.household import Household
+from domain.member import Member
+from domain.org import OrgLevel, OrgUnit
+from persistence.repositories import household_to_domain, member_to_domain, org_to_domain
+from persistence.scoping import household_scope, in_subtree, member_scope
+from persistence.tables import AuditRow, HouseholdCategoryRow, HouseholdRow, MemberRow, OrgUnitRow
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int = 50
+    offset: int = 0
+    sort: str | None = None
+    q: str | None = None
+
+
+def _order(window: Window, allowed: dict[str, Any], default: Any) -> list[Any]:
+    if not window.sort:
+        return [default]
+    key = window.sort.lstrip("-")
+    if key not in allowed:
+        raise Invalid(
+            "list.unknown_sort",
+            f"不能按 {key} 排序；可选：{', '.join(sorted(allowed))}",
+            field="sort",
+        )
+    column = allowed[key]
+    return [column.desc() if window.sort.startswith("-") else column.asc(), default]
+
+
+def _page(
+    session: Session, stmt: Select[Any], window: Window, order: list[Any]
+) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = session.scalars(stmt.order_by(*order).limit(window.limit).offset(window.offset)).all()
+    return list(rows), total
+
+
+def _area_path(session: Session, scope: Scope, org_id: int | None) -> str:
+    """The subtree to list: a node inside the caller's scope, or the caller's whole scope."""
+    if org_id is None:
+        return scope.org_path
+    row = session.get(OrgUnitRow, org_id)
+    if row is None or not scope.covers(row.path):
+        raise NotFound("org.not_found", f"组织 {org_id} 不存在", field="org_id")
+    return row.path
+
+
+def _text(column: Any, q: str | None) -> ColumnElement[bool] | None:
+    return column.contains(q.strip(), autoescape=True) if q and q.strip() else None
+
+
+def list_orgs(
+    session: Session,
+    scope: Scope,
+    window: Window,
+    *,
+    under: int | None = None,
+    parent_id: int | None = None,
+    level: OrgLevel | None = None,
+) -> Page[OrgUnit]:
+    stmt = select(OrgUnitRow).where(in_subtree(OrgUnitRow.path, _area_path(session, scope, under)))
+    if parent_id is not None:
+        stmt = stmt.where(OrgUnitRow.parent_id == parent_id)
+    if level is not None:
+        stmt = stmt.where(OrgUnitRow.level == level.value)
+    if (clause := _text(OrgUnitRow.name, window.q)) is not None:
+        stmt = stmt.where(clause)
+    allowed = {
+        "name": OrgUnitRow.name,
+        "id": OrgUnitRow.id,
+        "path": OrgUnitRow.path,
+        "code": OrgUnitRow.code,
+    }
+    rows, total = _page(session, stmt, window, _order(window, allowed, OrgUnitRow.path))
+    return Page([org_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+def list_members(
+    session: Session,
+    scope: Scope,
+    window: Window,
+    *,
+    under: int | None = None,
+    role: str | None = None,
+    exempt: bool | None = None,
+    in_service: bool | None = None,
+) -> Page[Member]:
+    path = _area_path(session, scope, under)
+    stmt = select(MemberRow).where(
+        member_scope(scope),
+        MemberRow.org_id.in_(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))),
+    )
+    if role is not None:
+        stmt = stmt.where(MemberRow.role == role)
+    if exempt is not None:
+        stmt = stmt.where(
+            MemberRow.exempt_reason.is_not(None) if exempt else MemberRow.exempt_reason.is_(None)
+        )
+    if in_service is not None:
+        stmt = stmt.where(MemberRow.in_service.is_(in_service))
+    if (clause := _text(MemberRow.name, window.q)) is not None:
+        stmt = stmt.where(clause)
+    allowed = {
+        "name": MemberRow.name,
+        "id": MemberRow.id,
+        "birth_date": MemberRow.birth_date,
+        "role": MemberRow.role,
+        "updated_at": MemberRow.updated_at,
+    }
+    rows, total = _page(session, stmt, window, _order(window, allowed, MemberRow.id))
+    return Page([member_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+def list_households(
+    session: Session,
+    scope: Scope,
+    window: Window,
+    *,
+    under: int | None = None,
+    category: str | None = None,
+    building: str | None = None,
+) -> Page[Household]:
+    path = _area_path(session, scope, under)
+    stmt = select(HouseholdRow).where(household_scope(scope))
+    if path != scope.org_path:
+        stmt = stmt.where(
+            HouseholdRow.org_id.in_(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path)))
+        )
+    if category is not None:
+        stmt = stmt.where(
+            HouseholdRow.id.in_(
+                select(HouseholdCategoryRow.household_id).where(
+                    HouseholdCategoryRow.category == category
+                )
+            )
+        )
+    if building is not None:
+        stmt = stmt.where(HouseholdRow.building == building)
+    if (clause := _text(HouseholdRow.head_name, window.q)) is not None:
+        stmt = stmt.where(clause)
+    allowed = {
+        "head_name": HouseholdRow.head_name,
+        "id": HouseholdRow.id,
+        "size": HouseholdRow.size,
+        "updated_at": HouseholdRow.updated_at,
+    }
+    rows, total = _page(session, stmt, window, _order(window, allowed, HouseholdRow.id))
+    cats = categories_of(session, [r.id for r in rows])
+    return Page(
+        [household_to_domain(r, cats[r.id]) for r in rows], total, window.limit, window.offset
+    )
+
+
+def categories_of(session: Session, household_ids: Sequence[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    if household_ids:
+        for hid, cat in session.execute(
+            select(HouseholdCategoryRow.household_id, HouseholdCategoryRow.category).where(
+                HouseholdCategoryRow.household_id.in_(household_ids)
+            )
+        ):
+            out[hid].append(cat)
+    return out
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    entity: str | None = None
+    entity_id: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def list_audit(
+    session: Session, scope: Scope, window: Window, flt: AuditFilter, *, under: int | None = None
+) -> Page[AuditRow]:
+    path = _area_path(session, scope, under)
+    stmt = select(AuditRow).where(in_subtree(AuditRow.org_path, path))
+    for column, value in (
+        (AuditRow.actor, flt.actor),
+        (AuditRow.entity, flt.entity),
+        (AuditRow.entity_id, flt.entity_id),
+        (AuditRow.action, flt.action),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if flt.since is not None:
+        stmt = stmt.where(AuditRow.at >= flt.since)
+    if flt.until is not None:
+        stmt = stmt.where(AuditRow.at < flt.until)
+    order = [AuditRow.id.desc()]
+    rows, total = _page(session, stmt, window, order)
+    return Page(rows, total, window.limit, window.offset)

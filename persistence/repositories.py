@@ -1,0 +1,359 @@
+"""Rows ⇄ domain objects. Every read takes a Scope; out of scope is NotFound."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from domain.access import Scope
+from domain.audit import AuditEntry
+from domain.errors import Conflict, NotFound
+from domain.household import Household
+from domain.member import Exemption, ExemptionReason, Location, Member, MemberRole
+from domain.org import OrgLevel, OrgUnit, ancestor_ids, path_of
+from domain.scheme import SchemeBinding, SchemeCode
+from persistence.scoping import household_scope, in_subtree, member_scope
+from persistence.tables import (
+    AuditRow,
+    CategoryRow,
+    HouseholdCategoryRow,
+    HouseholdRow,
+    MemberRow,
+    OrgUnitRow,
+    SchemeBindingRow,
+)
+
+
+def _location(lat: float | None, lng: float | None) -> Location | None:
+    return Location(lat, lng) if lat is not None and lng is not None else None
+
+
+def org_to_domain(row: OrgUnitRow) -> OrgUnit:
+    return OrgUnit(
+        id=row.id,
+        name=row.name,
+        level=OrgLevel(row.level),
+        parent_id=row.parent_id,
+        path=row.path,
+        code=row.code,
+        external_id=row.external_id,
+    )
+
+
+class SqlOrgRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, org_id: int, scope: Scope) -> OrgUnit:
+        row = self.session.get(OrgUnitRow, org_id)
+        if row is None or not scope.covers(row.path):
+            raise NotFound("org.not_found", f"组织 {org_id} 不存在", field="org_id")
+        return org_to_domain(row)
+
+    def add(
+        self,
+        *,
+        name: str,
+        level: OrgLevel,
+        parent: OrgUnit | None,
+        code: str | None,
+        external_id: str | None,
+        at: datetime,
+    ) -> OrgUnit:
+        row = OrgUnitRow(
+            name=name,
+            level=level.value,
+            parent_id=parent.id if parent else None,
+            path="/",
+            code=code,
+            external_id=external_id,
+            created_at=at,
+            updated_at=at,
+        )
+        self.session.add(row)
+        self.session.flush()  # the id is part of the path
+        row.path = path_of(parent.path if parent else None, row.id)
+        self.session.flush()
+        return org_to_domain(row)
+
+    def update(self, unit: OrgUnit, *, at: datetime) -> None:
+        row = self.session.get_one(OrgUnitRow, unit.id)
+        row.name, row.code, row.external_id, row.updated_at = (
+            unit.name,
+            unit.code,
+            unit.external_id,
+            at,
+        )
+        self.session.flush()
+
+    def move_subtree(self, unit: OrgUnit, moved: OrgUnit, *, at: datetime) -> None:
+        """Re-parent and rewrite every descendant's path in one statement."""
+        old = unit.path
+        self.session.execute(
+            update(OrgUnitRow)
+            .where(in_subtree(OrgUnitRow.path, old))
+            .values(path=moved.path + func.substr(OrgUnitRow.path, len(old) + 1), updated_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.execute(
+            update(OrgUnitRow).where(OrgUnitRow.id == unit.id).values(parent_id=moved.parent_id)
+        )
+        self.session.expire_all()
+
+    def is_empty(self, unit: OrgUnit) -> bool:
+        for table in (OrgUnitRow.parent_id, MemberRow.org_id, HouseholdRow.org_id):
+            if self.session.scalar(select(func.count()).where(table == unit.id)):
+                return False
+        return True
+
+    def delete(self, unit: OrgUnit) -> None:
+        self.session.execute(delete(SchemeBindingRow).where(SchemeBindingRow.org_id == unit.id))
+        self.session.execute(delete(OrgUnitRow).where(OrgUnitRow.id == unit.id))
+
+
+def member_to_domain(row: MemberRow) -> Member:
+    exemption = None
+    if row.exempt_reason:
+        exemption = Exemption(
+            reason=ExemptionReason(row.exempt_reason),
+            decided_by=row.exempt_decided_by or "",
+            decided_on=row.exempt_decided_on or row.created_at.date(),
+            note=row.exempt_note,
+        )
+    return Member(
+        id=row.id,
+        org_id=row.org_id,
+        name=row.name,
+        role=MemberRole(row.role),
+        gender=row.gender,
+        birth_date=row.birth_date,
+        phone=row.phone,
+        location=_location(row.lat, row.lng),
+        skills=tuple(s for s in row.skills.split("、") if s),
+        in_service=row.in_service,
+        reported_community_id=row.reported_community_id,
+        exemption=exemption,
+        external_id=row.external_id,
+    )
+
+
+def _member_values(member: Member) -> dict[str, object]:
+    ex = member.exemption
+    return {
+        "org_id": member.org_id,
+        "name": member.name,
+        "role": member.role.value,
+        "gender": member.gender,
+        "birth_date": member.birth_date,
+        "phone": member.phone,
+        "lat": member.location.lat if member.location else None,
+        "lng": member.location.lng if member.location else None,
+        "skills": "、".join(member.skills),
+        "in_service": member.in_service,
+        "reported_community_id": member.reported_community_id,
+        "exempt_reason": ex.reason.value if ex else None,
+        "exempt_decided_by": ex.decided_by if ex else None,
+        "exempt_decided_on": ex.decided_on if ex else None,
+        "exempt_note": ex.note if ex else None,
+        "external_id": member.external_id,
+    }
+
+
+class SqlMemberRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, member_id: int, scope: Scope) -> Member:
+        row = self.session.scalar(
+            select(MemberRow).where(MemberRow.id == member_id, member_scope(scope))
+        )
+        if row is None:
+            raise NotFound("member.not_found", f"党员 {member_id} 不存在", field="member_id")
+        return member_to_domain(row)
+
+    def add(self, member: Member, *, at: datetime) -> Member:
+        _refuse_duplicate_external_id(self.session, MemberRow, member.external_id, None)
+        row = MemberRow(**_member_values(member), created_at=at, updated_at=at)
+        self.session.add(row)
+        self.session.flush()
+        return replace(member, id=row.id)
+
+    def update(self, member: Member, *, at: datetime) -> None:
+        _refuse_duplicate_external_id(self.session, MemberRow, member.external_id, member.id)
+        self.session.execute(
+            update(MemberRow)
+            .where(MemberRow.id == member.id)
+            .values(**_member_values(member), updated_at=at)
+        )
+
+    def delete(self, member: Member) -> None:
+        self.session.execute(delete(MemberRow).where(MemberRow.id == member.id))
+
+
+def _refuse_duplicate_external_id(
+    session: Session,
+    table: type[MemberRow] | type[HouseholdRow],
+    external_id: str | None,
+    own_id: int | None,
+) -> None:
+    if external_id is None:
+        return
+    other = session.scalar(select(table.id).where(table.external_id == external_id))
+    if other is not None and other != own_id:
+        raise Conflict(
+            "external_id.duplicate", f"外部编号 {external_id} 已被使用", field="external_id"
+        )
+
+
+def household_to_domain(row: HouseholdRow, categories: Sequence[str]) -> Household:
+    return Household(
+        id=row.id,
+        org_id=row.org_id,
+        head_name=row.head_name,
+        size=row.size,
+        building=row.building,
+        address=row.address,
+        phone=row.phone,
+        location=_location(row.lat, row.lng),
+        categories=frozenset(categories),
+        external_id=row.external_id,
+    )
+
+
+def _household_values(h: Household) -> dict[str, object]:
+    return {
+        "org_id": h.org_id,
+        "head_name": h.head_name,
+        "size": h.size,
+        "building": h.building,
+        "address": h.address,
+        "phone": h.phone,
+        "lat": h.location.lat if h.location else None,
+        "lng": h.location.lng if h.location else None,
+        "external_id": h.external_id,
+    }
+
+
+class SqlHouseholdRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, household_id: int, scope: Scope) -> Household:
+        row = self.session.scalar(
+            select(HouseholdRow).where(HouseholdRow.id == household_id, household_scope(scope))
+        )
+        if row is None:
+            raise NotFound(
+                "household.not_found", f"农户 {household_id} 不存在", field="household_id"
+            )
+        cats = self.session.scalars(
+            select(HouseholdCategoryRow.category).where(
+                HouseholdCategoryRow.household_id == household_id
+            )
+        ).all()
+        return household_to_domain(row, cats)
+
+    def add(self, household: Household, *, at: datetime) -> Household:
+        _refuse_duplicate_external_id(self.session, HouseholdRow, household.external_id, None)
+        row = HouseholdRow(**_household_values(household), created_at=at, updated_at=at)
+        self.session.add(row)
+        self.session.flush()
+        self._write_categories(row.id, household.categories)
+        return replace(household, id=row.id)
+
+    def update(self, household: Household, *, at: datetime) -> None:
+        _refuse_duplicate_external_id(
+            self.session, HouseholdRow, household.external_id, household.id
+        )
+        self.session.execute(
+            update(HouseholdRow)
+            .where(HouseholdRow.id == household.id)
+            .values(**_household_values(household), updated_at=at)
+        )
+        self.session.execute(
+            delete(HouseholdCategoryRow).where(HouseholdCategoryRow.household_id == household.id)
+        )
+        self._write_categories(household.id, household.categories)
+
+    def _write_categories(self, household_id: int, categories: frozenset[str]) -> None:
+        self.session.add_all(
+            HouseholdCategoryRow(household_id=household_id, category=c) for c in sorted(categories)
+        )
+        self.session.flush()
+
+    def delete(self, household: Household) -> None:
+        self.session.execute(delete(HouseholdRow).where(HouseholdRow.id == household.id))
+
+    def known_categories(self) -> Mapping[str, str]:
+        return {r.code: r.label for r in self.session.scalars(select(CategoryRow))}
+
+    def add_category(self, code: str, label: str) -> None:
+        self.session.add(CategoryRow(code=code, label=label))
+        self.session.flush()
+
+
+def _scheme_code(value: str | None) -> SchemeCode | None:
+    return SchemeCode(value) if value else None
+
+
+class SqlSchemeRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def bindings_on_path(self, path: str) -> Sequence[SchemeBinding]:
+        ids = ancestor_ids(path)
+        rows: dict[int, SchemeBindingRow] = {
+            r.org_id: r
+            for r in self.session.scalars(
+                select(SchemeBindingRow).where(SchemeBindingRow.org_id.in_(ids))
+            )
+        }
+        return [
+            SchemeBinding(
+                org_id=i,
+                scheme=_scheme_code(rows[i].scheme),
+                overrides=rows[i].overrides or {},
+            )
+            for i in ids
+            if i in rows
+        ]
+
+    def put(self, binding: SchemeBinding, *, at: datetime) -> None:
+        row = self.session.get(SchemeBindingRow, binding.org_id)
+        if row is None:
+            row = SchemeBindingRow(org_id=binding.org_id)
+            self.session.add(row)
+        row.scheme = binding.scheme.value if binding.scheme else None
+        row.overrides = dict(binding.overrides)
+        row.updated_at = at
+        self.session.flush()
+
+    def remove(self, org_id: int) -> None:
+        self.session.execute(delete(SchemeBindingRow).where(SchemeBindingRow.org_id == org_id))
+
+
+class SqlAuditRepository:
+    """Append-only; stamps each entry with the request id of the unit of work."""
+
+    def __init__(self, session: Session, request_id: str | None = None) -> None:
+        self.session = session
+        self.request_id = request_id
+
+    def add(self, entry: AuditEntry) -> None:
+        self.session.add(
+            AuditRow(
+                at=entry.at,
+                actor=entry.actor,
+                action=entry.action.value,
+                entity=entry.entity,
+                entity_id=entry.entity_id,
+                org_path=entry.org_path,
+                before=dict(entry.before) if entry.before is not None else None,
+                after=dict(entry.after) if entry.after is not None else None,
+                request_id=entry.request_id or self.request_id,
+            )
+        )

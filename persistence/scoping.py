@@ -1,0 +1,47 @@
+"""The one place where a ``Scope`` becomes SQL. Every query on scoped data goes through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from domain.access import Scope
+from domain.org import subtree_bounds
+from persistence.tables import AssignmentRow, HouseholdRow, MemberRow, OrgUnitRow
+
+
+def in_subtree(path_column: InstrumentedAttribute[Any], path: str) -> ColumnElement[bool]:
+    """Indexed range scan over materialised paths; whole segments only (see subtree_bounds)."""
+    low, high = subtree_bounds(path)
+    return and_(path_column >= low, path_column < high)
+
+
+def org_ids_in(path: str) -> ColumnElement[bool]:
+    """``org_id IN (subtree of path)`` as a correlated-free subquery, for tables with org_id."""
+    return OrgUnitRow.id.in_(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path)))
+
+
+def household_scope(scope: Scope) -> ColumnElement[bool]:
+    clause: ColumnElement[bool] = HouseholdRow.org_id.in_(
+        select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, scope.org_path))
+    )
+    if scope.own_households_only:
+        own = exists().where(
+            AssignmentRow.household_id == HouseholdRow.id,
+            AssignmentRow.member_id == (scope.member_id or -1),
+            AssignmentRow.ended_on.is_(None),
+        )
+        clause = and_(clause, own)
+    return clause
+
+
+def member_scope(scope: Scope) -> ColumnElement[bool]:
+    clause: ColumnElement[bool] = MemberRow.org_id.in_(
+        select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, scope.org_path))
+    )
+    if scope.own_households_only:
+        # An ordinary member sees their own record only.
+        clause = and_(clause, MemberRow.id == (scope.member_id or -1))
+    return clause

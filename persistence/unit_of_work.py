@@ -1,0 +1,44 @@
+"""The unit of work: one transaction, rolled back on exit unless committed (cosmicpython)."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from persistence.bulk import SqlBulkStore
+from persistence.repositories import (
+    SqlAuditRepository,
+    SqlHouseholdRepository,
+    SqlMemberRepository,
+    SqlOrgRepository,
+    SqlSchemeRepository,
+)
+
+
+class SqlAlchemyUnitOfWork:
+    session: Session
+
+    def __init__(self, session_factory: sessionmaker[Session], request_id: str | None = None):
+        self.session_factory = session_factory
+        self.request_id = request_id
+
+    def __enter__(self) -> Self:
+        self.session = self.session_factory()
+        self.orgs = SqlOrgRepository(self.session)
+        self.members = SqlMemberRepository(self.session)
+        self.households = SqlHouseholdRepository(self.session)
+        self.schemes = SqlSchemeRepository(self.session)
+        self.audit = SqlAuditRepository(self.session, self.request_id)
+        self.bulk = SqlBulkStore(self.session)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,112 @@
+"""Fixtures shared by every tier.
+
+Database tests run on a fresh SQLite file by default; with ``LIANHU_TEST_DATABASE_URL`` set (CI sets
+it to PostgreSQL) the same tests run there. Tests under ``integration/`` and ``e2e/`` are marked
+``db``. The schema is built once by Alembic, never by ``create_all``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from api.main import create_app
+from api.settings import Settings
+from persistence.engine import make_engine
+from persistence.migrations import upgrade
+from persistence.tables import metadata
+from tests.builders import World, build_world
+
+PG_URL = os.environ.get("LIANHU_TEST_DATABASE_URL")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if "integration" in parts or "e2e" in parts:
+            item.add_marker(pytest.mark.db)
+
+
+class Clock:
+    """A clock the tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database: a SQLite template file, or the PostgreSQL database reset once."""
+    if PG_URL:
+        engine = make_engine(PG_URL, one_off=True)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        upgrade(PG_URL)
+        return PG_URL
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    return str(path)
+
+
+@pytest.fixture
+def db_url(_template: str, tmp_path: Path) -> Iterator[str]:
+    if PG_URL:
+        engine = make_engine(PG_URL, one_off=True)
+        tables = ", ".join(t.name for t in metadata.sorted_tables)
+        with engine.begin() as conn:
+            # TRUNCATE does not fire the audit log's row triggers (append-only for everyone else).
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        yield PG_URL
+        return
+    target = tmp_path / "lianhu.db"
+    shutil.copyfile(_template, target)
+    yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(database_url=db_url, env="test", max_upload_mb=2, log_level="warning")
+
+
+@pytest.fixture
+def app(settings: Settings, clock: Clock) -> Iterator[FastAPI]:
+    application = create_app(settings, clock=clock)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+ClientFactory = Callable[..., TestClient]
+
+
+@pytest.fixture
+def world(app: FastAPI) -> World:
+    return build_world(app)

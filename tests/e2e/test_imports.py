@@ -1,0 +1,202 @@
+"""Import and export of the registers through HTTP, on the real database."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import text
+
+from domain.access import Role
+from tests.builders import World
+
+HEADER = "户编号,户主姓名,所属网格,楼栋,地址,家庭人口,手机号,纬度,经度,户类"
+ROWS = [
+    "H10,陈明,G1,,李家村1组1号,3,13811112222,30.75,120.75,低保、空巢老人",
+    "H11,林芳,G2,,李家村2组5号,2,,,,",
+    "H12,黄伟,G3,5栋,和平社区5栋2单元301,4,13933334444,30.8,120.7,流动/租户",
+]
+
+
+def upload(
+    client: TestClient,
+    world: World,
+    kind: str,
+    data: bytes,
+    name: str = "f.csv",
+    role: Role = Role.ADMIN,
+) -> tuple[int, dict[str, Any]]:
+    res = client.post(
+        f"/api/v1/imports/{kind}", files={"file": (name, data)}, headers=world.headers(role)
+    )
+    return res.status_code, res.json()
+
+
+def count(world: World, table: str) -> int:
+    with world.app.state.session_factory() as s:
+        return int(s.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def csv_bytes(encoding: str) -> bytes:
+    return ("\n".join([HEADER, *ROWS]) + "\n").encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_households_import_from_csv_in_each_encoding_excel_writes(
+    client: TestClient, world: World, encoding: str
+) -> None:
+    status, body = upload(client, world, "households", csv_bytes(encoding))
+    assert status == 200, body
+    assert (body["created"], body["updated"]) == (3, 0)
+    res = client.get("/api/v1/households", params={"q": "陈明"}, headers=world.headers(Role.ADMIN))
+    [h] = res.json()["data"]
+    assert h["categories"] == ["dibao", "empty_nest_elderly"]
+    assert h["address"] == "李家村1组1号"
+
+
+def test_households_import_from_xlsx(client: TestClient, world: World) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for line in [HEADER, *ROWS]:
+        cells: list[object] = list(line.split(","))
+        if cells[5] not in ("", "家庭人口"):
+            cells[5] = int(str(cells[5]))  # Excel stores numbers as numbers
+        ws.append(cells)
+    buf = io.BytesIO()
+    wb.save(buf)
+    status, body = upload(client, world, "households", buf.getvalue(), "户.xlsx")
+    assert status == 200, body
+    assert body["created"] == 3
+
+
+def test_reimporting_the_same_file_updates_and_never_duplicates(
+    client: TestClient, world: World
+) -> None:
+    before = count(world, "households")
+    assert upload(client, world, "households", csv_bytes("utf-8"))[0] == 200
+    changed = csv_bytes("utf-8").replace("陈明".encode(), "陈明亮".encode())
+    status, body = upload(client, world, "households", changed)
+    assert status == 200, body
+    assert (body["created"], body["updated"]) == (0, 3)
+    assert count(world, "households") == before + 3
+    res = client.get(
+        "/api/v1/households", params={"q": "陈明亮"}, headers=world.headers(Role.ADMIN)
+    )
+    assert res.json()["total"] == 1
+    # categories are replaced, not appended
+    assert count(world, "household_categories") == 1 + 3  # h1's dibao + the file's three
+
+
+def test_an_import_with_one_bad_row_writes_nothing_and_reports_every_bad_cell(
+    client: TestClient, world: World
+) -> None:
+    bad = [*ROWS, "H13,,G9,,,0,12x,,,火星户"]
+    before = count(world, "households")
+    status, body = upload(client, world, "households", ("\n".join([HEADER, *bad])).encode())
+    assert status == 422
+    assert body["code"] == "import.rows_invalid"
+    cells = {(e["row"], e["column"]) for e in body["errors"]}
+    assert cells == {(5, "户主姓名"), (5, "所属网格"), (5, "家庭人口"), (5, "手机号"), (5, "户类")}
+    assert count(world, "households") == before
+
+
+def test_a_township_cadre_cannot_import_into_another_township(
+    client: TestClient, world: World
+) -> None:
+    status, body = upload(client, world, "households", csv_bytes("utf-8"), role=Role.TOWNSHIP_CADRE)
+    assert status == 422
+    assert [(e["row"], e["code"]) for e in body["errors"]] == [(4, "import.unknown_org")]
+
+
+def test_members_import_with_roles_exemptions_and_in_service(
+    client: TestClient, world: World
+) -> None:
+    data = (
+        "党员编号,姓名,所属组织,角色,性别,出生日期,手机号,特长,在职党员,报到社区,"
+        "免除联户原因,免除决定人,免除日期\n"
+        "M10,周强,V1,支部书记,男,1970-03-02,13700001111,电工、种植,否,,,,\n"
+        "M11,吴老汉,G1,党员,男,1938/5/6,,,否,,年老,李四,2025-02-01\n"
+        "M12,郑敏,V1,党员,女,1990-01-01,,,是,V2,,,\n"
+    ).encode()
+    status, body = upload(client, world, "members", data)
+    assert status == 200, body
+    res = client.get(
+        "/api/v1/members", params={"exempt": "true"}, headers=world.headers(Role.ADMIN)
+    )
+    [old] = res.json()["data"]
+    assert old["name"] == "吴老汉"
+    assert old["exemption"]["reason"] == "elderly" and old["exemption"]["decided_by"] == "李四"
+    res = client.get(
+        "/api/v1/members", params={"in_service": "true"}, headers=world.headers(Role.ADMIN)
+    )
+    assert [m["reported_community_id"] for m in res.json()["data"]] == [world.org["V2"]]
+
+
+def test_org_units_import_builds_the_tree_parents_before_children(
+    client: TestClient, world: World
+) -> None:
+    data = (
+        "组织编码,组织名称,层级,上级编码\n"
+        "G9,第9网格,网格,V9\n"  # child before its parent in the file
+        "V9,新村,村,T1\n"
+    ).encode()
+    status, body = upload(client, world, "org_units", data)
+    assert status == 200, body
+    res = client.get(
+        "/api/v1/org-units", params={"q": "第9网格"}, headers=world.headers(Role.ADMIN)
+    )
+    [grid] = res.json()["data"]
+    assert grid["path"].startswith(world.path("T1"))
+
+
+def test_export_reimports_unchanged(client: TestClient, world: World) -> None:
+    res = client.get("/api/v1/exports/households", headers=world.headers(Role.ADMIN))
+    assert res.status_code == 200
+    assert res.content.startswith(b"\xef\xbb\xbf")  # Excel opens UTF-8 with BOM correctly
+    rows = list(csv.reader(io.StringIO(res.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["户编号", "户主姓名", "所属网格"]
+    assert {r[0] for r in rows[1:]} == {"H1", "H2", "H3", "H4"}
+    status, body = upload(client, world, "households", res.content)
+    assert status == 200, body
+    assert (body["created"], body["updated"]) == (0, 4)
+
+
+def test_export_is_scoped_and_masked_for_a_township_cadre(client: TestClient, world: World) -> None:
+    res = client.get(
+        "/api/v1/exports/households",
+        params={"encoding": "gb18030"},
+        headers=world.headers(Role.TOWNSHIP_CADRE),
+    )
+    rows = list(csv.reader(io.StringIO(res.content.decode("gb18030"))))
+    assert {r[0] for r in rows[1:]} == {"H1", "H2", "H3"}  # not H4 of the other township
+    phones = {r[6] for r in rows[1:]}
+    assert phones == {"138****5678"}
+    assert all("低保" not in r[9] for r in rows[1:])
+
+
+def test_export_as_xlsx(client: TestClient, world: World) -> None:
+    res = client.get(
+        "/api/v1/exports/members", params={"format": "xlsx"}, headers=world.headers(Role.ADMIN)
+    )
+    assert res.status_code == 200
+    ws = load_workbook(io.BytesIO(res.content)).active
+    assert ws is not None
+    values = list(ws.iter_rows(values_only=True))
+    assert values[0][:3] == ("党员编号", "姓名", "所属组织")
+    assert len(values) == 1 + 3
+
+
+def test_each_import_is_one_audit_entry_with_the_files_digest(
+    client: TestClient, world: World
+) -> None:
+    assert upload(client, world, "households", csv_bytes("utf-8"))[0] == 200
+    res = client.get(
+        "/api/v1/audit", params={"action": "import"}, headers=world.headers(Role.ADMIN)
+    )
+    [entry] = res.json()["data"]
+    assert entry["after"]["created"] == 3 and len(entry["after"]["sha256"]) == 64
