@@ -47,7 +47,7 @@ def serve(
 def create_admin(
     username: Annotated[str, typer.Option(prompt=True)],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
-    org_code: Annotated[str | None, typer.Option(help="org code; default the first root")] = None,
+    org_code: Annotated[str | None, typer.Option(help="org code; default the whole tree")] = None,
 ) -> None:
     """Create a system administrator (管理员) whose scope is the whole tree or one subtree."""
     from persistence.admin import create_admin_account
@@ -137,3 +137,7 @@ def openapi(
         return
     out.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    app()

@@ -47,7 +47,15 @@ def read_rows(data: bytes, filename: str | None) -> Iterator[list[str]]:
     """Rows of cells as strings, header first, from CSV or XLSX bytes."""
     if data.startswith(XLSX_MAGIC) or (filename or "").lower().endswith(".xlsx"):
         return _xlsx_rows(data)
-    return csv.reader(io.StringIO(decode_text(data), newline=""))
+    return _csv_rows(decode_text(data))
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    """CSV rows. Most register files have no quoted fields: those split on commas directly,
+    several times faster than the csv module on a city's 565,000 rows."""
+    if '"' in text:
+        return csv.reader(io.StringIO(text, newline=""))
+    return (line.split(",") for line in text.replace("\r\n", "\n").split("\n") if line)
 
 
 def _cell(value: Any) -> str:

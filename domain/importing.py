@@ -184,17 +184,39 @@ def map_header(kind: ImportKind, header: Sequence[str]) -> tuple[dict[str, int],
     return index, ignored
 
 
-def validate(kind: ImportKind, rows: Iterable[list[str]], ctx: ImportContext) -> Report:
-    """Check every row; the report holds the records to write or every error found."""
+def check(
+    kind: ImportKind, rows: Iterable[list[str]], ctx: ImportContext
+) -> tuple[Report, Iterator[tuple[Any, ...]]]:
+    """Start checking a file: the header is checked at once, the rows as the returned iterator
+    is consumed. The iterator yields records only while no error has been seen and keeps
+    checking after one, so the report ends up listing every bad row. A writer can stream the
+    records into the database as they come and roll back when the report is bad."""
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None:
         raise Invalid("import.empty_file", "文件是空的", field="file")
     index, ignored = map_header(kind, header)
     report = Report(kind, ignored_columns=ignored)
-    _VALIDATORS[kind](_cells(iterator, index, kind), ctx, report)
+    return report, _records(kind, _cells(iterator, index, kind), ctx, report)
+
+
+def _records(
+    kind: ImportKind,
+    cells: Iterator[tuple[int, dict[str, str]]],
+    ctx: ImportContext,
+    report: Report,
+) -> Iterator[tuple[Any, ...]]:
+    yield from _VALIDATORS[kind](cells, ctx, report)
     if report.rows == 0 and not report.error_count:
         raise Invalid("import.no_rows", "文件只有表头，没有数据行", field="file")
+
+
+def validate(kind: ImportKind, rows: Iterable[list[str]], ctx: ImportContext) -> Report:
+    """Check a whole file at once; the report holds the records or every error found."""
+    report, records = check(kind, rows, ctx)
+    report.records = list(records)
+    if report.error_count:
+        report.records = []
     return report
 
 
@@ -337,11 +359,10 @@ class _Checks:
 
 def _validate_households(
     rows: Iterator[tuple[int, dict[str, str]]], ctx: ImportContext, report: Report
-) -> None:
+) -> Iterator[tuple[Any, ...]]:
     check = _Checks(ImportKind.HOUSEHOLDS, report)
     tokens = _category_tokens(ctx.catalog)
     seen: dict[str, int] = {}
-    errors_before = 0
     for row, cells in rows:
         report.rows += 1
         external_id, existing_id = check.identity(row, cells, "external_id", ctx, seen)
@@ -363,24 +384,21 @@ def _validate_households(
         address = check.optional(row, cells, "address", 200)
         phone = check.phone(row, cells)
         lat, lng = check.location(row, cells)
-        if report.error_count != errors_before:
-            errors_before = report.error_count
+        if report.error_count:
             continue
         assert grid is not None
-        report.records.append(
-            (
-                existing_id,
-                external_id,
-                head,
-                grid.id,
-                building,
-                address,
-                size,
-                phone,
-                lat,
-                lng,
-                tuple(categories),
-            )
+        yield (
+            existing_id,
+            external_id,
+            head,
+            grid.id,
+            building,
+            address,
+            size,
+            phone,
+            lat,
+            lng,
+            tuple(categories),
         )
 
 
@@ -426,10 +444,9 @@ _YES: Final = {
 
 def _validate_members(
     rows: Iterator[tuple[int, dict[str, str]]], ctx: ImportContext, report: Report
-) -> None:
+) -> Iterator[tuple[Any, ...]]:
     check = _Checks(ImportKind.MEMBERS, report)
     seen: dict[str, int] = {}
-    errors_before = 0
     for row, cells in rows:
         report.rows += 1
         external_id, existing_id = check.identity(row, cells, "external_id", ctx, seen)
@@ -455,27 +472,24 @@ def _validate_members(
             )
             reported = ref.id if ref else None
         exemption = _exemption(check, row, cells, ctx)
-        if report.error_count != errors_before:
-            errors_before = report.error_count
+        if report.error_count:
             continue
         assert org is not None and role is not None
-        report.records.append(
-            (
-                existing_id,
-                external_id,
-                name,
-                org.id,
-                role.value,
-                gender,
-                birth,
-                phone,
-                lat,
-                lng,
-                skills,
-                bool(in_service),
-                reported,
-                *exemption,
-            )
+        yield (
+            existing_id,
+            external_id,
+            name,
+            org.id,
+            role.value,
+            gender,
+            birth,
+            phone,
+            lat,
+            lng,
+            skills,
+            bool(in_service),
+            reported,
+            *exemption,
         )
 
 
@@ -520,7 +534,7 @@ _LEVEL_TOKENS: Final = {
 
 def _validate_org_units(
     rows: Iterator[tuple[int, dict[str, str]]], ctx: ImportContext, report: Report
-) -> None:
+) -> Iterator[tuple[Any, ...]]:
     check = _Checks(ImportKind.ORG_UNITS, report)
     parsed: dict[str, tuple[int, str, OrgLevel | None, str | None, str | None]] = {}
     for row, cells in rows:
@@ -553,7 +567,7 @@ def _validate_org_units(
             cells.get("parent") or None,
             cells.get("external_id") or None,
         )
-    _check_tree(check, parsed, ctx, report)
+    yield from _check_tree(check, parsed, ctx, report)
 
 
 def _check_tree(
@@ -561,7 +575,7 @@ def _check_tree(
     parsed: dict[str, tuple[int, str, OrgLevel | None, str | None, str | None]],
     ctx: ImportContext,
     report: Report,
-) -> None:
+) -> Iterator[tuple[Any, ...]]:
     """Parents exist (in the file or the caller's scope), levels fit, and no cycles."""
 
     def level_of(code: str) -> OrgLevel | None:
@@ -624,15 +638,13 @@ def _check_tree(
     for code in order:  # parents before children
         row, name, level, parent, external_id = parsed[code]
         existing = ctx.orgs_by_code.get(code)
-        report.records.append(
-            (
-                existing.id if existing else None,
-                code,
-                name,
-                level.value if level else None,
-                parent,
-                external_id,
-            )
+        yield (
+            existing.id if existing else None,
+            code,
+            name,
+            level.value if level else None,
+            parent,
+            external_id,
         )
 
 
@@ -649,9 +661,10 @@ def _check_moves_stay_acyclic(
             check.bad(row, "parent", f"不能把 {code} 移到它自己的下级之下", "import.cyclic_tree")
 
 
-_VALIDATORS: Final[
-    dict[ImportKind, Callable[[Iterator[tuple[int, dict[str, str]]], ImportContext, Report], None]]
-] = {
+Validator = Callable[
+    [Iterator[tuple[int, dict[str, str]]], ImportContext, Report], Iterator[tuple[Any, ...]]
+]
+_VALIDATORS: Final[dict[ImportKind, Validator]] = {
     ImportKind.ORG_UNITS: _validate_org_units,
     ImportKind.MEMBERS: _validate_members,
     ImportKind.HOUSEHOLDS: _validate_households,

@@ -6,14 +6,14 @@ Every read takes a ``Scope``; there is no unscoped default. Objects outside the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, Self
 
 from domain.access import Scope
 from domain.audit import AuditEntry
 from domain.household import Household
-from domain.importing import ImportContext, ImportKind, Report
+from domain.importing import ImportContext, ImportKind
 from domain.member import Member
 from domain.org import OrgLevel, OrgUnit
 from domain.scheme import SchemeBinding
@@ -67,7 +67,9 @@ class BulkStore(Protocol):
     """Fast paths for imports: the context validation needs, and the writer."""
 
     def context(self, kind: ImportKind, scope: Scope, *, today: date) -> ImportContext: ...
-    def write(self, report: Report, *, at: datetime) -> tuple[int, int]: ...
+    def write(
+        self, kind: ImportKind, records: Iterator[tuple[Any, ...]], *, at: datetime
+    ) -> tuple[int, int]: ...
 
 
 class UnitOfWork(Protocol):

@@ -22,14 +22,18 @@ class Account:
     id: int
     username: str
     role: Role
-    org_id: int
+    org_id: int | None
     org_path: str
     member_id: int | None
 
 
+def _org_path(session: Session, org_id: int | None) -> str:
+    return "/" if org_id is None else session.get_one(OrgUnitRow, org_id).path
+
+
 def _account(session: Session, row: UserRow) -> Account:
-    org = session.get_one(OrgUnitRow, row.org_id)
-    return Account(row.id, row.username, Role(row.role), row.org_id, org.path, row.member_id)
+    path = _org_path(session, row.org_id)
+    return Account(row.id, row.username, Role(row.role), row.org_id, path, row.member_id)
 
 
 def create_user(
@@ -38,7 +42,7 @@ def create_user(
     username: str,
     password_hash: str,
     role: Role,
-    org_id: int,
+    org_id: int | None,
     member_id: int | None,
     at: datetime,
 ) -> Account:
@@ -80,7 +84,7 @@ def check_login(
             "auth.account_locked", "登录失败次数过多，账户已临时锁定", retry_after_seconds=seconds
         )
     audit = SqlAuditRepository(session)
-    org_path = session.get_one(OrgUnitRow, row.org_id).path
+    org_path = _org_path(session, row.org_id)
     if not verify(row.password_hash):
         state = state.after_failure(at)
         row.failed_logins, row.locked_until = state.failed_logins, state.locked_until

@@ -41,50 +41,36 @@ def scope_of_user(session: Session, username: str) -> Scope:
     user = session.scalar(select(UserRow).where(UserRow.username == username))
     if user is None:
         raise NotFound("user.not_found", f"没有用户 {username}；先运行 lianhu create-admin")
-    org = session.get_one(OrgUnitRow, user.org_id)
+    path = "/" if user.org_id is None else session.get_one(OrgUnitRow, user.org_id).path
     return Scope.for_role(
-        role=Role(user.role), org_path=org.path, actor=f"cli:{username}", member_id=user.member_id
+        role=Role(user.role), org_path=path, actor=f"cli:{username}", member_id=user.member_id
     )
 
 
 def create_admin_account(
     url: str, *, username: str, password: str, org_code: str | None
 ) -> Account:
+    """A system administrator over one subtree (``org_code``) or the whole installation."""
     from api.security import hash_password
 
     db = Database(url)
     with db.sessions() as session:
-        stmt = (
-            select(OrgUnitRow)
-            .where(OrgUnitRow.code == org_code if org_code else OrgUnitRow.parent_id.is_(None))
-            .order_by(OrgUnitRow.id)
-        )
-        org = session.scalars(stmt).first()
-        if org is None:
-            org = _root_placeholder(session)
+        org_id = None
+        if org_code is not None:
+            org_id = session.scalar(select(OrgUnitRow.id).where(OrgUnitRow.code == org_code))
+            if org_id is None:
+                raise NotFound("org.not_found", f"没有编码为 {org_code} 的组织", field="org_code")
         account = create_user(
             session,
             username=username,
             password_hash=hash_password(password),
             role=Role.ADMIN,
-            org_id=org.id,
+            org_id=org_id,
             member_id=None,
             at=_now(),
         )
         session.commit()
         return account
-
-
-def _root_placeholder(session: Session) -> OrgUnitRow:
-    """A brand-new installation has no tree yet: the admin starts at an empty county."""
-    now = _now()
-    row = OrgUnitRow(
-        name="本县", level="county", path="/", code="ROOT", created_at=now, updated_at=now
-    )
-    session.add(row)
-    session.flush()
-    row.path = f"/{row.id}/"
-    return row
 
 
 def run_import(url: str, *, kind: str, path: Path, username: str) -> dict[str, Any]:
@@ -144,7 +130,8 @@ def load_demo(url: str, *, households: int, seed: int, only_if_empty: bool) -> s
         (ImportKind.MEMBERS, county.members),
         (ImportKind.HOUSEHOLDS, county.households),
     ):
-        _import(db, root, kind, rows, source={"file": f"demo-{kind.value}", "seed": seed})
+        if len(rows) > 1:  # a header-only file is refused by the importer
+            _import(db, root, kind, rows, source={"file": f"demo-{kind.value}", "seed": seed})
     with db.sessions() as session:
         county_row = session.scalars(
             select(OrgUnitRow).where(OrgUnitRow.parent_id.is_(None)).order_by(OrgUnitRow.id.desc())

@@ -7,19 +7,31 @@ import is all-or-nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+import csv
+import gc
+import io
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
 from domain.household import CategoryCatalog
-from domain.importing import Existing, ImportContext, ImportKind, OrgRef, Report
+from domain.importing import Existing, ImportContext, ImportKind, OrgRef
 from domain.org import OrgLevel, path_of
 from persistence.repositories import SqlOrgRepository, org_to_domain
-from persistence.tables import CategoryRow, HouseholdRow, MemberRow, OrgUnitRow
+from persistence.tables import (
+    CategoryRow,
+    HouseholdRow,
+    MemberRow,
+    OrgUnitRow,
+    encode_categories,
+)
 
 _HOUSEHOLD_COLS = (
     "org_id",
@@ -30,6 +42,7 @@ _HOUSEHOLD_COLS = (
     "phone",
     "lat",
     "lng",
+    "categories",
     "external_id",
 )
 _MEMBER_COLS = (
@@ -59,8 +72,24 @@ class SqlBulkStore:
     def context(self, kind: ImportKind, scope: Scope, *, today: date) -> ImportContext:
         return load_context(self.session, kind, scope, today)
 
-    def write(self, report: Report, *, at: datetime) -> tuple[int, int]:
-        return write(self.session, report, at=at)
+    def write(
+        self, kind: ImportKind, records: Iterator[tuple[Any, ...]], *, at: datetime
+    ) -> tuple[int, int]:
+        with _gc_paused():
+            return write(self.session, kind, records, at=at)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A city's import allocates millions of small strings and tuples, none of them cyclic;
+    the cyclic collector would walk them again and again (a third of the import's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_context(session: Session, kind: ImportKind, scope: Scope, today: date) -> ImportContext:
@@ -95,73 +124,88 @@ def load_context(session: Session, kind: ImportKind, scope: Scope, today: date) 
     )
 
 
-def write(session: Session, report: Report, *, at: datetime) -> tuple[int, int]:
-    """Write the validated records; returns (created, updated)."""
-    if report.kind is ImportKind.HOUSEHOLDS:
-        return _write_households(session, report.records, at)
-    if report.kind is ImportKind.MEMBERS:
-        return _write_members(session, report.records, at)
-    return _write_org_units(session, report.records, at)
+def write(
+    session: Session, kind: ImportKind, records: Iterator[tuple[Any, ...]], *, at: datetime
+) -> tuple[int, int]:
+    """Write records as they are validated; returns (created, updated). The caller's
+    transaction makes it all-or-nothing: the validator stops yielding at the first bad row and
+    the caller rolls back."""
+    tally = _Tally(records)
+    if kind is ImportKind.HOUSEHOLDS:
+        _write_households(session, tally, at)
+    elif kind is ImportKind.MEMBERS:
+        _write_members(session, tally, at)
+    else:
+        _write_org_units(session, list(tally), at)
+    return tally.created, tally.updated
+
+
+class _Tally:
+    """Counts new and existing records (first field: the stored id or None) as they pass."""
+
+    def __init__(self, records: Iterator[tuple[Any, ...]]) -> None:
+        self.records, self.created, self.updated = records, 0, 0
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for record in self.records:
+            if record[0] is None:
+                self.created += 1
+            else:
+                self.updated += 1
+            yield record
 
 
 def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _write_households(
-    session: Session, records: list[tuple[Any, ...]], at: datetime
-) -> tuple[int, int]:
-    new = [r for r in records if r[0] is None]
-    old = [r for r in records if r[0] is not None]
+def _write_households(session: Session, records: Iterable[tuple[Any, ...]], at: datetime) -> None:
+    """New households stream straight into the table by COPY (PostgreSQL) or executemany
+    (SQLite); changed ones are collected and updated in one statement."""
+    changed: list[tuple[Any, ...]] = []
+
+    def new_rows() -> Iterator[tuple[Any, ...]]:
+        for r in records:
+            if r[0] is None:
+                yield _household_values(r)
+            else:
+                changed.append(r)
+
     if _is_postgres(session):
-        ids = _next_ids(session, "households", len(new))
-        new_rows = [(i, *_household_values(r), at, at) for i, r in zip(ids, new, strict=True)]
-        old_rows = [(r[0], *_household_values(r), at, at) for r in old]
-        cols = ("id", *_HOUSEHOLD_COLS, "created_at", "updated_at")
-        _pg_copy(session, "households", cols, new_rows)
-        _pg_update_from(session, "households", cols, old_rows, skip=("created_at",))
-        cat_rows = [(hid, c) for hid, r in zip(ids, new, strict=True) for c in r[10]]
-        cat_rows += [(r[0], c) for r in old for c in r[10]]
-        _delete_categories(session, [r[0] for r in old])
-        _pg_copy(session, "household_categories", ("household_id", "category"), cat_rows)
-        return len(new), len(old)
-    conn = session.connection().connection.driver_connection
-    assert conn is not None
-    at_text = _sqlite_time(at)
-    placeholders = ",".join("?" * (len(_HOUSEHOLD_COLS) + 2))
+        stamp = at.isoformat()
+        _pg_copy_csv(
+            session,
+            "households",
+            (*_HOUSEHOLD_COLS, "created_at", "updated_at"),
+            ((*v, stamp, stamp) for v in new_rows()),
+            empty_not_null=("categories",),
+        )
+        _pg_update_from(
+            session,
+            "households",
+            ("id", *_HOUSEHOLD_COLS, "updated_at"),
+            [(r[0], *_household_values(r), at) for r in changed],
+            empty_not_null=("categories",),
+        )
+        return
+    conn = _sqlite(session)
+    stamp = _sqlite_time(at)
+    marks = ",".join("?" * (len(_HOUSEHOLD_COLS) + 2))
     conn.executemany(
         f"INSERT INTO households ({','.join(_HOUSEHOLD_COLS)}, created_at, updated_at) "
-        f"VALUES ({placeholders})",
-        ((*_household_values(r), at_text, at_text) for r in new),
+        f"VALUES ({marks})",
+        ((*v, stamp, stamp) for v in new_rows()),
     )
     sets = ",".join(f"{c}=?" for c in _HOUSEHOLD_COLS)
     conn.executemany(
         f"UPDATE households SET {sets}, updated_at=? WHERE id=?",
-        ((*_household_values(r), at_text, r[0]) for r in old),
+        ((*_household_values(r), stamp, r[0]) for r in changed),
     )
-    new_ids = _sqlite_ids_by_external(conn, "households", [r[1] for r in new])
-    _delete_categories(session, [r[0] for r in old])
-    conn.executemany(
-        "INSERT INTO household_categories (household_id, category) VALUES (?, ?)",
-        _category_pairs(new, new_ids, old),
-    )
-    return len(new), len(old)
-
-
-def _category_pairs(
-    new: Sequence[tuple[Any, ...]], new_ids: dict[str, int], old: Sequence[tuple[Any, ...]]
-) -> Iterator[tuple[int, str]]:
-    for r in new:
-        for c in r[10]:
-            yield new_ids[r[1]], c
-    for r in old:
-        for c in r[10]:
-            yield r[0], c
 
 
 def _household_values(r: tuple[Any, ...]) -> tuple[Any, ...]:
     # record: (id, external_id, head, org_id, building, address, size, phone, lat, lng, cats)
-    return (r[3], r[2], r[4], r[5], r[6], r[7], r[8], r[9], r[1])
+    return (r[3], r[2], r[4], r[5], r[6], r[7], r[8], r[9], encode_categories(r[10]), r[1])
 
 
 def _member_values(r: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -187,43 +231,45 @@ def _member_values(r: tuple[Any, ...]) -> tuple[Any, ...]:
     )
 
 
-def _write_members(
-    session: Session, records: list[tuple[Any, ...]], at: datetime
-) -> tuple[int, int]:
-    new = [r for r in records if r[0] is None]
-    old = [r for r in records if r[0] is not None]
+def _write_members(session: Session, records: Iterable[tuple[Any, ...]], at: datetime) -> None:
+    changed: list[tuple[Any, ...]] = []
+
+    def new_rows() -> Iterator[tuple[Any, ...]]:
+        for r in records:
+            if r[0] is None:
+                yield _member_values(r)
+            else:
+                changed.append(r)
+
     if _is_postgres(session):
-        ids = _next_ids(session, "members", len(new))
-        cols = ("id", *_MEMBER_COLS, "created_at", "updated_at")
-        _pg_copy(
+        stamp = at.isoformat()
+        _pg_copy_csv(
             session,
             "members",
-            cols,
-            [(i, *_member_values(r), at, at) for i, r in zip(ids, new, strict=True)],
+            (*_MEMBER_COLS, "created_at", "updated_at"),
+            ((*v, stamp, stamp) for v in new_rows()),
+            empty_not_null=("skills",),
         )
         _pg_update_from(
             session,
             "members",
-            cols,
-            [(r[0], *_member_values(r), at, at) for r in old],
-            skip=("created_at",),
+            ("id", *_MEMBER_COLS, "updated_at"),
+            [(r[0], *_member_values(r), at) for r in changed],
+            empty_not_null=("skills",),
         )
-        return len(new), len(old)
-    conn = session.connection().connection.driver_connection
-    assert conn is not None
-    at_text = _sqlite_time(at)
-    placeholders = ",".join("?" * (len(_MEMBER_COLS) + 2))
+        return
+    conn = _sqlite(session)
+    stamp = _sqlite_time(at)
+    marks = ",".join("?" * (len(_MEMBER_COLS) + 2))
     conn.executemany(
-        f"INSERT INTO members ({','.join(_MEMBER_COLS)}, created_at, updated_at) "
-        f"VALUES ({placeholders})",
-        ((*_sqlite_dates(_member_values(r)), at_text, at_text) for r in new),
+        f"INSERT INTO members ({','.join(_MEMBER_COLS)}, created_at, updated_at) VALUES ({marks})",
+        ((*_sqlite_dates(v), stamp, stamp) for v in new_rows()),
     )
     sets = ",".join(f"{c}=?" for c in _MEMBER_COLS)
     conn.executemany(
         f"UPDATE members SET {sets}, updated_at=? WHERE id=?",
-        ((*_sqlite_dates(_member_values(r)), at_text, r[0]) for r in old),
+        ((*_sqlite_dates(_member_values(r)), stamp, r[0]) for r in changed),
     )
-    return len(new), len(old)
 
 
 def _write_org_units(
@@ -266,33 +312,32 @@ def _write_org_units(
     return created, updated
 
 
-def _next_ids(session: Session, table: str, count: int) -> list[int]:
-    if count == 0:
-        return []
-    return list(
-        session.scalars(
-            text(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                "FROM generate_series(1, :n)"
-            ),
-            {"n": count},
-        )
-    )
-
-
-def _pg_copy(
-    session: Session, table: str, cols: Sequence[str], rows: Sequence[tuple[Any, ...]]
+def _pg_copy_csv(
+    session: Session,
+    table: str,
+    cols: Sequence[str],
+    rows: Iterator[tuple[Any, ...]],
+    *,
+    empty_not_null: Sequence[str] = (),
 ) -> None:
-    if not rows:
-        return
+    """COPY rows as CSV text in large chunks: PostgreSQL parses while Python produces the next
+    chunk. ``None`` becomes an unquoted empty field, which CSV COPY reads as NULL."""
     conn = session.connection().connection.driver_connection
     assert conn is not None
-    with (
-        conn.cursor() as cur,
-        cur.copy(f"COPY {table} ({','.join(cols)}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    options = "FORMAT csv"
+    if empty_not_null:  # columns where an empty field is an empty string, not NULL
+        options += f", FORCE_NOT_NULL ({','.join(empty_not_null)})"
+    statement = f"COPY {table} ({','.join(cols)}) FROM STDIN WITH ({options})"
+    # The queued writer sends from a thread of its own, so the server inserts one chunk
+    # while Python validates and formats the next: the two cores work at once.
+    with conn.cursor() as cur, cur.copy(statement, writer=QueuedLibpqWriter(cur)) as copy:
+        while chunk := list(itertools.islice(rows, 10_000)):
+            writer.writerows(chunk)
+            copy.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
 
 
 def _pg_update_from(
@@ -301,36 +346,28 @@ def _pg_update_from(
     cols: Sequence[str],
     rows: Sequence[tuple[Any, ...]],
     *,
-    skip: Sequence[str],
+    empty_not_null: Sequence[str] = (),
 ) -> None:
+    """Update many rows by id in one statement, through a staging table filled by COPY."""
     if not rows:
         return
     stage = f"stage_{table}"
     session.execute(
-        text(f"CREATE TEMP TABLE {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+        text(
+            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "
+            f"SELECT {','.join(cols)} FROM {table} WITH NO DATA"
+        )
     )
-    _pg_copy(session, stage, cols, rows)
-    sets = ", ".join(f"{c} = s.{c}" for c in cols if c != "id" and c not in skip)
+    _pg_copy_csv(session, stage, cols, iter(rows), empty_not_null=empty_not_null)
+    sets = ", ".join(f"{c} = s.{c}" for c in cols if c != "id")
     session.execute(text(f"UPDATE {table} t SET {sets} FROM {stage} s WHERE t.id = s.id"))
 
 
-def _delete_categories(session: Session, household_ids: list[int]) -> None:
-    for start in range(0, len(household_ids), 5000):
-        chunk = household_ids[start : start + 5000]
-        session.execute(
-            text(
-                "DELETE FROM household_categories WHERE household_id IN "
-                f"({','.join(str(int(i)) for i in chunk)})"
-            )
-        )
-
-
-def _sqlite_ids_by_external(conn: Any, table: str, external_ids: list[str]) -> dict[str, int]:
-    if not external_ids:
-        return {}
-    wanted = set(external_ids)
-    rows = conn.execute(f"SELECT external_id, id FROM {table} WHERE external_id IS NOT NULL")
-    return {ext: id_ for ext, id_ in rows if ext in wanted}
+def _sqlite(session: Session) -> Any:
+    """The sqlite3 connection under the session, inside the session's transaction."""
+    conn = session.connection().connection.driver_connection
+    assert conn is not None
+    return conn
 
 
 def _sqlite_time(at: datetime) -> str:

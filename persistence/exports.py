@@ -15,9 +15,8 @@ from domain.importing import COLUMNS, ImportKind
 from domain.masking import mask_address, mask_phone
 from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS, ExemptionReason, MemberRole
 from domain.org import LEVEL_LABELS, OrgLevel
-from persistence.queries import categories_of
 from persistence.scoping import household_scope, in_subtree, member_scope
-from persistence.tables import CategoryRow, HouseholdRow, MemberRow, OrgUnitRow
+from persistence.tables import CategoryRow, HouseholdRow, MemberRow, OrgUnitRow, decode_categories
 
 BATCH = 2000
 
@@ -101,19 +100,21 @@ def _household_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
         .order_by(HouseholdRow.id)
         .execution_options(yield_per=BATCH)
     )
-    for partition in session.execute(stmt).partitions(BATCH):
-        cats = categories_of(session, [h.id for h, _ in partition])
-        for h, grid_code in partition:
-            shown = [c for c in sorted(cats[h.id]) if personal or c not in SENSITIVE_CATEGORIES]
-            yield [
-                h.external_id or "",
-                h.head_name,
-                grid_code or "",
-                h.building or "",
-                (h.address if personal else mask_address(h.address)) or "",
-                h.size,
-                (h.phone if personal else mask_phone(h.phone)) or "",
-                h.lat if personal and h.lat is not None else "",
-                h.lng if personal and h.lng is not None else "",
-                "、".join(labels.get(c, c) for c in shown),
-            ]
+    for h, grid_code in session.execute(stmt):
+        shown = [
+            c
+            for c in sorted(decode_categories(h.categories))
+            if personal or c not in SENSITIVE_CATEGORIES
+        ]
+        yield [
+            h.external_id or "",
+            h.head_name,
+            grid_code or "",
+            h.building or "",
+            (h.address if personal else mask_address(h.address)) or "",
+            h.size,
+            (h.phone if personal else mask_phone(h.phone)) or "",
+            h.lat if personal and h.lat is not None else "",
+            h.lng if personal and h.lng is not None else "",
+            "、".join(labels.get(c, c) for c in shown),
+        ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -18,7 +16,7 @@ from domain.member import Member
 from domain.org import OrgLevel, OrgUnit
 from persistence.repositories import household_to_domain, member_to_domain, org_to_domain
 from persistence.scoping import household_scope, in_subtree, member_scope
-from persistence.tables import AuditRow, HouseholdCategoryRow, HouseholdRow, MemberRow, OrgUnitRow
+from persistence.tables import AuditRow, HouseholdRow, MemberRow, OrgUnitRow
 
 T = TypeVar("T")
 
@@ -111,11 +109,7 @@ def list_members(
     exempt: bool | None = None,
     in_service: bool | None = None,
 ) -> Page[Member]:
-    path = _area_path(session, scope, under)
-    stmt = select(MemberRow).where(
-        member_scope(scope),
-        MemberRow.org_id.in_(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))),
-    )
+    stmt = select(MemberRow).where(member_scope(scope, _area_path(session, scope, under)))
     if role is not None:
         stmt = stmt.where(MemberRow.role == role)
     if exempt is not None:
@@ -146,20 +140,9 @@ def list_households(
     category: str | None = None,
     building: str | None = None,
 ) -> Page[Household]:
-    path = _area_path(session, scope, under)
-    stmt = select(HouseholdRow).where(household_scope(scope))
-    if path != scope.org_path:
-        stmt = stmt.where(
-            HouseholdRow.org_id.in_(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path)))
-        )
+    stmt = select(HouseholdRow).where(household_scope(scope, _area_path(session, scope, under)))
     if category is not None:
-        stmt = stmt.where(
-            HouseholdRow.id.in_(
-                select(HouseholdCategoryRow.household_id).where(
-                    HouseholdCategoryRow.category == category
-                )
-            )
-        )
+        stmt = stmt.where(HouseholdRow.categories.contains(f",{category},", autoescape=True))
     if building is not None:
         stmt = stmt.where(HouseholdRow.building == building)
     if (clause := _text(HouseholdRow.head_name, window.q)) is not None:
@@ -171,22 +154,7 @@ def list_households(
         "updated_at": HouseholdRow.updated_at,
     }
     rows, total = _page(session, stmt, window, _order(window, allowed, HouseholdRow.id))
-    cats = categories_of(session, [r.id for r in rows])
-    return Page(
-        [household_to_domain(r, cats[r.id]) for r in rows], total, window.limit, window.offset
-    )
-
-
-def categories_of(session: Session, household_ids: Sequence[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = defaultdict(list)
-    if household_ids:
-        for hid, cat in session.execute(
-            select(HouseholdCategoryRow.household_id, HouseholdCategoryRow.category).where(
-                HouseholdCategoryRow.household_id.in_(household_ids)
-            )
-        ):
-            out[hid].append(cat)
-    return out
+    return Page([household_to_domain(r) for r in rows], total, window.limit, window.offset)
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,12 @@ from persistence.scoping import household_scope, in_subtree, member_scope
 from persistence.tables import (
     AuditRow,
     CategoryRow,
-    HouseholdCategoryRow,
     HouseholdRow,
     MemberRow,
     OrgUnitRow,
     SchemeBindingRow,
+    decode_categories,
+    encode_categories,
 )
 
 
@@ -209,7 +210,7 @@ def _refuse_duplicate_external_id(
         )
 
 
-def household_to_domain(row: HouseholdRow, categories: Sequence[str]) -> Household:
+def household_to_domain(row: HouseholdRow) -> Household:
     return Household(
         id=row.id,
         org_id=row.org_id,
@@ -219,7 +220,7 @@ def household_to_domain(row: HouseholdRow, categories: Sequence[str]) -> Househo
         address=row.address,
         phone=row.phone,
         location=_location(row.lat, row.lng),
-        categories=frozenset(categories),
+        categories=decode_categories(row.categories),
         external_id=row.external_id,
     )
 
@@ -234,6 +235,7 @@ def _household_values(h: Household) -> dict[str, object]:
         "phone": h.phone,
         "lat": h.location.lat if h.location else None,
         "lng": h.location.lng if h.location else None,
+        "categories": encode_categories(h.categories),
         "external_id": h.external_id,
     }
 
@@ -250,19 +252,13 @@ class SqlHouseholdRepository:
             raise NotFound(
                 "household.not_found", f"农户 {household_id} 不存在", field="household_id"
             )
-        cats = self.session.scalars(
-            select(HouseholdCategoryRow.category).where(
-                HouseholdCategoryRow.household_id == household_id
-            )
-        ).all()
-        return household_to_domain(row, cats)
+        return household_to_domain(row)
 
     def add(self, household: Household, *, at: datetime) -> Household:
         _refuse_duplicate_external_id(self.session, HouseholdRow, household.external_id, None)
         row = HouseholdRow(**_household_values(household), created_at=at, updated_at=at)
         self.session.add(row)
         self.session.flush()
-        self._write_categories(row.id, household.categories)
         return replace(household, id=row.id)
 
     def update(self, household: Household, *, at: datetime) -> None:
@@ -274,16 +270,6 @@ class SqlHouseholdRepository:
             .where(HouseholdRow.id == household.id)
             .values(**_household_values(household), updated_at=at)
         )
-        self.session.execute(
-            delete(HouseholdCategoryRow).where(HouseholdCategoryRow.household_id == household.id)
-        )
-        self._write_categories(household.id, household.categories)
-
-    def _write_categories(self, household_id: int, categories: frozenset[str]) -> None:
-        self.session.add_all(
-            HouseholdCategoryRow(household_id=household_id, category=c) for c in sorted(categories)
-        )
-        self.session.flush()
 
     def delete(self, household: Household) -> None:
         self.session.execute(delete(HouseholdRow).where(HouseholdRow.id == household.id))

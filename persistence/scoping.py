@@ -23,9 +23,12 @@ def org_ids_in(path: str) -> ColumnElement[bool]:
     return OrgUnitRow.id.in_(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path)))
 
 
-def household_scope(scope: Scope) -> ColumnElement[bool]:
+def household_scope(scope: Scope, area: str | None = None) -> ColumnElement[bool]:
+    """Households the caller may see, optionally narrowed to an area inside their scope (one
+    subtree test: the area's range lies within the scope's)."""
+    path = _narrowed(scope, area)
     clause: ColumnElement[bool] = HouseholdRow.org_id.in_(
-        select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, scope.org_path))
+        select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
     )
     if scope.own_households_only:
         own = exists().where(
@@ -37,11 +40,20 @@ def household_scope(scope: Scope) -> ColumnElement[bool]:
     return clause
 
 
-def member_scope(scope: Scope) -> ColumnElement[bool]:
+def member_scope(scope: Scope, area: str | None = None) -> ColumnElement[bool]:
+    path = _narrowed(scope, area)
     clause: ColumnElement[bool] = MemberRow.org_id.in_(
-        select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, scope.org_path))
+        select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
     )
     if scope.own_households_only:
         # An ordinary member sees their own record only.
         clause = and_(clause, MemberRow.id == (scope.member_id or -1))
     return clause
+
+
+def _narrowed(scope: Scope, area: str | None) -> str:
+    if area is None:
+        return scope.org_path
+    if not scope.covers(area):
+        raise ValueError("area outside the scope")  # callers resolve areas through the scope
+    return area

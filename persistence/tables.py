@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -92,21 +93,21 @@ class HouseholdRow(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     lat: Mapped[float | None] = mapped_column(Float)
     lng: Mapped[float | None] = mapped_column(Float)
+    # ",dibao,empty_nest_elderly,": one column that imports write in the same COPY and that a
+    # filter matches with LIKE on whole codes, the same on SQLite and PostgreSQL.
+    categories: Mapped[str] = mapped_column(String(400), default="")
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
-class HouseholdCategoryRow(Base):
-    __tablename__ = "household_categories"
-    __table_args__ = (
-        Index("ix_household_categories_category_household", "category", "household_id"),
-    )
+def encode_categories(categories: Iterable[str]) -> str:
+    codes = sorted(set(categories))
+    return f",{','.join(codes)}," if codes else ""
 
-    household_id: Mapped[int] = mapped_column(
-        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True
-    )
-    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+def decode_categories(text: str) -> frozenset[str]:
+    return frozenset(c for c in text.split(",") if c)
 
 
 class CategoryRow(Base):
@@ -152,7 +153,8 @@ class UserRow(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(30))
-    org_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    # NULL: the whole installation (a system administrator above every county).
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 from collections.abc import Iterator
@@ -10,9 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.tabular import read_rows, write_csv, write_xlsx
+from api.tabular import read_rows, write_xlsx
 from domain.access import Permission
 from domain.importing import ImportKind
 from domain.services.imports import import_rows
@@ -44,8 +46,6 @@ async def import_register(
 ) -> ImportSummary:
     data = await file.read()
     source = {"file": file.filename, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    from starlette.concurrency import run_in_threadpool
-
     summary: dict[str, Any] = await run_in_threadpool(
         lambda: import_rows(
             uow, scope, kind, read_rows(data, file.filename), source=source, at=clock()
@@ -98,23 +98,17 @@ def export_register(
 
 
 def _csv_chunks(header: list[Any], rows: Iterator[list[Any]], encoding: str) -> Iterator[bytes]:
+    """The CSV streamed in chunks of rows; a BOM first for utf-8-sig, so Excel reads it right."""
+    codec = encoding.removesuffix("-sig")
     buffer = io.StringIO()
-    write_csv(buffer, header, [])
-    first = buffer.getvalue().encode(encoding)
-    yield first
-    batch: list[list[Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == 2000:
-            yield _encode(batch, encoding)
-            batch = []
-    if batch:
-        yield _encode(batch, encoding)
-
-
-def _encode(batch: list[list[Any]], encoding: str) -> bytes:
-    import csv
-
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(batch)
-    return buffer.getvalue().encode(encoding.replace("-sig", ""))
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    prefix = "\ufeff".encode() if encoding.endswith("-sig") else b""
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if count % 2000 == 0:
+            yield prefix + buffer.getvalue().encode(codec)
+            prefix = b""
+            buffer.seek(0)
+            buffer.truncate()
+    yield prefix + buffer.getvalue().encode(codec)

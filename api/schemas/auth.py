@@ -23,7 +23,7 @@ class TokenOut(BaseModel):
     token_type: str = "bearer"
     expires_in: int
     role: Role
-    org_id: int
+    org_id: int | None
     member_id: int | None
 
 
@@ -46,7 +46,7 @@ class UserOut(BaseModel):
     id: int
     username: str
     role: Role
-    org_id: int
+    org_id: int | None
     member_id: int | None
 
 

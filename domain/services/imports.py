@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.importing import ImportKind, validate
+from domain.importing import ImportKind, check
 from domain.ports import UnitOfWork
 from domain.services.audit_trail import record
 from domain.time import local_date
@@ -35,9 +35,10 @@ def import_rows(
     scope.require(WRITE_PERMISSION[kind])
     with uow:
         ctx = uow.bulk.context(kind, scope, today=local_date(at))
-        report = validate(kind, rows, ctx)
+        report, records = check(kind, rows, ctx)
+        # Records stream into the database as they pass; a bad row anywhere rolls it all back.
+        created, updated = uow.bulk.write(kind, records, at=at)
         report.raise_if_bad()
-        created, updated = uow.bulk.write(report, at=at)
         summary = {
             "kind": kind.value,
             "rows": report.rows,

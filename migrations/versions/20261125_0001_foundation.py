@@ -117,6 +117,7 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(length=20), nullable=True),
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lng", sa.Float(), nullable=True),
+        sa.Column("categories", sa.String(length=400), nullable=False),
         sa.Column("external_id", sa.String(length=64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -212,29 +213,12 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "household_categories",
-        sa.Column("household_id", sa.Integer(), nullable=False),
-        sa.Column("category", sa.String(length=40), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["households.id"],
-            name=op.f("fk_household_categories_household_id_households"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("household_id", "category", name=op.f("pk_household_categories")),
-    )
-    with op.batch_alter_table("household_categories", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_household_categories_category_household", ["category", "household_id"], unique=False
-        )
-
-    op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("password_hash", sa.String(length=200), nullable=False),
         sa.Column("role", sa.String(length=30), nullable=False),
-        sa.Column("org_id", sa.Integer(), nullable=False),
+        sa.Column("org_id", sa.Integer(), nullable=True),
         sa.Column("member_id", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("failed_logins", sa.Integer(), nullable=False),
@@ -301,10 +285,6 @@ def downgrade() -> None:
 
     op.drop_table("refresh_tokens")
     op.drop_table("users")
-    with op.batch_alter_table("household_categories", schema=None) as batch_op:
-        batch_op.drop_index("ix_household_categories_category_household")
-
-    op.drop_table("household_categories")
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.drop_index("ix_assignments_member_active")
         batch_op.drop_index(batch_op.f("ix_assignments_household_id"))
