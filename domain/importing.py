@@ -202,7 +202,7 @@ def check(
 
 def _records(
     kind: ImportKind,
-    cells: Iterator[tuple[int, dict[str, str]]],
+    cells: Iterator[tuple[int, list[str]]],
     ctx: ImportContext,
     report: Report,
 ) -> Iterator[tuple[Any, ...]]:
@@ -222,13 +222,27 @@ def validate(kind: ImportKind, rows: Iterable[list[str]], ctx: ImportContext) ->
 
 def _cells(
     rows: Iterator[list[str]], index: dict[str, int], kind: ImportKind
-) -> Iterator[tuple[int, dict[str, str]]]:
-    fields = [(c.field, index[c.field]) for c in COLUMNS[kind] if c.field in index]
+) -> Iterator[tuple[int, list[str]]]:
+    """(row number as Excel shows it, the cells in ``COLUMNS[kind]`` order, stripped; absent
+    columns and short rows read as empty). Blank rows, which Excel leaves at the end, are
+    skipped."""
+    positions = [index.get(c.field, -1) for c in COLUMNS[kind]]
+    width = max(index.values()) + 1
+    padding = [""] * width
     for number, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines Excel leaves at the end
-        width = len(row)
-        yield number, {f: row[i].strip() if i < width else "" for f, i in fields}
+        if not any(row):
+            continue
+        if len(row) < width:
+            row = row + padding[len(row) :]
+        yield number, [row[i].strip() if i >= 0 else "" for i in positions]
+
+
+def _as_dicts(
+    kind: ImportKind, rows: Iterator[tuple[int, list[str]]]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    names = [c.field for c in COLUMNS[kind]]
+    for number, values in rows:
+        yield number, dict(zip(names, values, strict=True))
 
 
 def _col(kind: ImportKind, name: str) -> Column:
@@ -285,10 +299,13 @@ class _Checks:
         return number
 
     def location(self, row: int, cells: dict[str, str]) -> tuple[float | None, float | None]:
+        lat_text, lng_text = cells.get("lat", ""), cells.get("lng", "")
+        if bool(lat_text) != bool(lng_text):
+            missing = "lng" if lat_text else "lat"
+            self.bad(row, missing, "经纬度须同时填写", "import.partial_location")
+            return None, None
         lat = self.number(row, cells, "lat", -90, 90)
         lng = self.number(row, cells, "lng", -180, 180)
-        if (lat is None) != (lng is None) and cells.get("lat", "") and cells.get("lng", "") == "":
-            self.bad(row, "lng", "经纬度须同时填写", "import.partial_location")
         return (lat, lng) if lat is not None and lng is not None else (None, None)
 
     def date(self, row: int, cells: dict[str, str], name: str, today: date) -> date | None:
@@ -358,48 +375,103 @@ class _Checks:
 
 
 def _validate_households(
-    rows: Iterator[tuple[int, dict[str, str]]], ctx: ImportContext, report: Report
+    rows: Iterator[tuple[int, list[str]]], ctx: ImportContext, report: Report
 ) -> Iterator[tuple[Any, ...]]:
+    """Households come by the hundred thousand, so their checks are written out inline over
+    positional cells; members and org units go through the shared ``_Checks``."""
     check = _Checks(ImportKind.HOUSEHOLDS, report)
+    bad = check.bad
     tokens = _category_tokens(ctx.catalog)
+    scope = ctx.scope
+    grids = {
+        code: ref.id
+        for code, ref in ctx.orgs_by_code.items()
+        if ref.level in HOUSEHOLD_LEVELS and scope.covers(ref.path)
+    }
+    existing = ctx.existing
+    phone_ok = _PHONE.match
     seen: dict[str, int] = {}
-    for row, cells in rows:
+    for number, cells in rows:
         report.rows += 1
-        external_id, existing_id = check.identity(row, cells, "external_id", ctx, seen)
-        head = check.required(row, cells, "head_name", 50)
-        grid = check.org(row, cells, "grid", ctx, HOUSEHOLD_LEVELS)
-        size_text = cells.get("size") or "1"
-        size = int(size_text) if size_text.isdigit() and 1 <= int(size_text) <= 99 else None
-        if size is None:
-            check.bad(row, "size", f"家庭人口应为 1 到 99 的整数：{size_text}", "import.bad_size")
-        categories: list[str] = []
-        for token in _SPLIT.split(cells.get("categories", "")):
-            if token:
-                code = tokens.get(token)
-                if code is None:
-                    check.bad(row, "categories", f"未知的户类：{token}", "import.unknown_category")
-                elif code not in categories:
-                    categories.append(code)
-        building = check.optional(row, cells, "building", 50)
-        address = check.optional(row, cells, "address", 200)
-        phone = check.phone(row, cells)
-        lat, lng = check.location(row, cells)
+        ext, head, grid_code, building, address, size_text, phone, lat_t, lng_t, cats_t = cells
+        existing_id = None
+        if not ext:
+            bad(number, "external_id", "不能为空", "import.required")
+        elif len(ext) > 64:
+            bad(number, "external_id", "不能超过 64 个字", "import.too_long")
+        elif (first := seen.setdefault(ext, number)) != number:
+            bad(
+                number,
+                "external_id",
+                f"编号 {ext} 与第 {first} 行重复",
+                "import.duplicate_external_id",
+            )
+        elif ext in existing:
+            stored = existing[ext]
+            if scope.covers(stored.org_path):
+                existing_id = stored.id
+            else:
+                bad(
+                    number,
+                    "external_id",
+                    f"编号 {ext} 已被管辖范围外的记录使用",
+                    "import.external_id_taken",
+                )
+        if not head:
+            bad(number, "head_name", "不能为空", "import.required")
+        elif len(head) > 50:
+            bad(number, "head_name", "不能超过 50 个字", "import.too_long")
+        grid_id = grids.get(grid_code)
+        if grid_id is None:
+            check.org(number, {"grid": grid_code}, "grid", ctx, HOUSEHOLD_LEVELS)  # says why
+        if not size_text:
+            size = 1
+        elif not (size_text.isdigit() and 0 < (size := int(size_text)) < 100):
+            bad(number, "size", f"家庭人口应为 1 到 99 的整数：{size_text}", "import.bad_size")
+        if len(building) > 50:
+            bad(number, "building", "不能超过 50 个字", "import.too_long")
+        if len(address) > 200:
+            bad(number, "address", "不能超过 200 个字", "import.too_long")
+        if phone and not phone_ok(phone):
+            bad(number, "phone", f"手机号格式不正确：{phone}", "import.bad_phone")
+        lat = lng = None
+        if lat_t or lng_t:
+            try:
+                lat, lng = float(lat_t), float(lng_t)
+                if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                    raise ValueError
+            except ValueError:  # let the shared check say exactly what is wrong
+                lat, lng = check.location(number, {"lat": lat_t, "lng": lng_t})
+        categories: tuple[str, ...] = ()
+        if cats_t:
+            categories = _categories(check, number, cats_t, tokens)
         if report.error_count:
             continue
-        assert grid is not None
         yield (
             existing_id,
-            external_id,
+            ext,
             head,
-            grid.id,
-            building,
-            address,
+            grid_id,
+            building or None,
+            address or None,
             size,
-            phone,
+            phone or None,
             lat,
             lng,
-            tuple(categories),
+            categories,
         )
+
+
+def _categories(check: _Checks, number: int, text: str, tokens: dict[str, str]) -> tuple[str, ...]:
+    codes: list[str] = []
+    for token in _SPLIT.split(text):
+        if token:
+            code = tokens.get(token)
+            if code is None:
+                check.bad(number, "categories", f"未知的户类：{token}", "import.unknown_category")
+            elif code not in codes:
+                codes.append(code)
+    return tuple(codes)
 
 
 def _category_tokens(catalog: CategoryCatalog) -> dict[str, str]:
@@ -443,11 +515,11 @@ _YES: Final = {
 
 
 def _validate_members(
-    rows: Iterator[tuple[int, dict[str, str]]], ctx: ImportContext, report: Report
+    rows: Iterator[tuple[int, list[str]]], ctx: ImportContext, report: Report
 ) -> Iterator[tuple[Any, ...]]:
     check = _Checks(ImportKind.MEMBERS, report)
     seen: dict[str, int] = {}
-    for row, cells in rows:
+    for row, cells in _as_dicts(ImportKind.MEMBERS, rows):
         report.rows += 1
         external_id, existing_id = check.identity(row, cells, "external_id", ctx, seen)
         name = check.required(row, cells, "name", 50)
@@ -533,11 +605,11 @@ _LEVEL_TOKENS: Final = {
 
 
 def _validate_org_units(
-    rows: Iterator[tuple[int, dict[str, str]]], ctx: ImportContext, report: Report
+    rows: Iterator[tuple[int, list[str]]], ctx: ImportContext, report: Report
 ) -> Iterator[tuple[Any, ...]]:
     check = _Checks(ImportKind.ORG_UNITS, report)
     parsed: dict[str, tuple[int, str, OrgLevel | None, str | None, str | None]] = {}
-    for row, cells in rows:
+    for row, cells in _as_dicts(ImportKind.ORG_UNITS, rows):
         report.rows += 1
         code = check.required(row, cells, "code", 64)
         name = check.required(row, cells, "name", 100)
@@ -662,7 +734,7 @@ def _check_moves_stay_acyclic(
 
 
 Validator = Callable[
-    [Iterator[tuple[int, dict[str, str]]], ImportContext, Report], Iterator[tuple[Any, ...]]
+    [Iterator[tuple[int, list[str]]], ImportContext, Report], Iterator[tuple[Any, ...]]
 ]
 _VALIDATORS: Final[dict[ImportKind, Validator]] = {
     ImportKind.ORG_UNITS: _validate_org_units,

@@ -31,7 +31,16 @@ def make_engine(url: str, *, echo: bool = False, one_off: bool = False) -> Engin
         return engine
     if one_off:
         return create_engine(url, echo=echo, **extra)
-    return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No server-side prepared statements: a generic plan cannot see which part of the tree a
+    # path range covers, and would scan a city's households to fill one village's page.
+    return create_engine(
+        url,
+        echo=echo,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        connect_args={"prepare_threshold": None},
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -70,8 +70,16 @@ def upgrade() -> None:
             sa.String(length=400).with_variant(sa.String(length=400, collation="C"), "postgresql"),
             nullable=False,
         ),
-        sa.Column("code", sa.String(length=64), nullable=True),
-        sa.Column("external_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "code",
+            sa.String(length=64).with_variant(sa.String(length=64, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "external_id",
+            sa.String(length=64).with_variant(sa.String(length=64, collation="C"), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -118,7 +126,11 @@ def upgrade() -> None:
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lng", sa.Float(), nullable=True),
         sa.Column("categories", sa.String(length=400), nullable=False),
-        sa.Column("external_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "external_id",
+            sa.String(length=64).with_variant(sa.String(length=64, collation="C"), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -148,7 +160,11 @@ def upgrade() -> None:
         sa.Column("exempt_decided_by", sa.String(length=50), nullable=True),
         sa.Column("exempt_decided_on", sa.Date(), nullable=True),
         sa.Column("exempt_note", sa.String(length=200), nullable=True),
-        sa.Column("external_id", sa.String(length=64), nullable=True),
+        sa.Column(
+            "external_id",
+            sa.String(length=64).with_variant(sa.String(length=64, collation="C"), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
