@@ -9,10 +9,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problems import PROBLEM_JSON, TITLES, TYPE_BASE
 
 
-class UploadTooLarge(Exception):
-    pass
-
-
 class UploadLimitMiddleware:
     def __init__(self, app: ASGIApp, *, max_bytes: int, prefix: str = "/api/v1/imports") -> None:
         self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
@@ -26,27 +22,28 @@ class UploadLimitMiddleware:
             await self._refuse(scope, send)
             return
         seen = 0
+        exceeded = False
 
         async def counted() -> Message:
-            nonlocal seen
+            # Past the limit the app gets an empty, final body and its answer is dropped: an
+            # exception raised here would be turned into a 400 by the body parser.
+            nonlocal seen, exceeded
+            if exceeded:
+                return {"type": "http.request", "body": b"", "more_body": False}
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise UploadTooLarge
+                exceeded = True
+                return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
-        started = False
+        async def guarded_send(message: Message) -> None:
+            if not exceeded:
+                await send(message)
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted, tracking_send)
-        except UploadTooLarge:
-            if not started:
-                await self._refuse(scope, send)
+        await self.app(scope, counted, guarded_send)
+        if exceeded:
+            await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         limit_mb = self.max_bytes // (1024 * 1024)

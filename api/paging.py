@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
+from api.schemas.common import NO_CONTROL
 from persistence.queries import Window
 
 
@@ -13,9 +14,13 @@ def window(
     limit: Annotated[int, Query(ge=1, le=500, description="每页条数")] = 50,
     offset: Annotated[int, Query(ge=0, description="跳过条数")] = 0,
     sort: Annotated[
-        str | None, Query(max_length=40, description="排序字段，前加 - 为降序，如 -name")
+        str | None,
+        Query(max_length=40, pattern=NO_CONTROL, description="排序字段，前加 - 为降序，如 -name"),
     ] = None,
-    q: Annotated[str | None, Query(max_length=50, description="按名称模糊搜索（支持中文）")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=50, pattern=NO_CONTROL, description="按名称模糊搜索（支持中文）"),
+    ] = None,
 ) -> Window:
     return Window(limit=limit, offset=offset, sort=sort, q=q)
 

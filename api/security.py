@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from domain.errors import Unauthenticated
 _hasher = PasswordHasher()
 ALGORITHM = "HS256"
 API_KEY_PREFIX = "lh"
+_ORG_PATH = re.compile(r"^/(\d+/)*$")
 
 
 def hash_password(password: str) -> str:
@@ -77,6 +79,8 @@ def read_access_token(token: str, *, secret: str, at: datetime) -> AccessClaims:
     # Expiry is checked against the injected clock, not the wall clock, so tests can move time.
     if payload.get("typ") != "access" or int(payload["exp"]) <= int(at.timestamp()):
         raise Unauthenticated("auth.token_expired", "令牌已过期，请重新登录")
+    if not _ORG_PATH.match(str(payload.get("org", ""))):
+        raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改")
     try:
         return AccessClaims(
             user_id=int(payload["sub"]),

@@ -8,6 +8,7 @@ duplicates. Records come out as plain tuples: the writers stream hundreds of tho
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -226,15 +227,16 @@ def _cells(
     """(row number as Excel shows it, the cells in ``COLUMNS[kind]`` order, stripped; absent
     columns and short rows read as empty). Blank rows, which Excel leaves at the end, are
     skipped."""
-    positions = [index.get(c.field, -1) for c in COLUMNS[kind]]
     width = max(index.values()) + 1
-    padding = [""] * width
+    # An absent column reads the empty cell appended after the widest row.
+    pick = operator.itemgetter(*(index.get(c.field, width) for c in COLUMNS[kind]))
+    padding = [""] * (width + 1)
+    strip = str.strip
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue
-        if len(row) < width:
-            row = row + padding[len(row) :]
-        yield number, [row[i].strip() if i >= 0 else "" for i in positions]
+        cells = row + padding[len(row) :] if len(row) <= width else [*row, ""]
+        yield number, list(map(strip, pick(cells)))
 
 
 def _as_dicts(

@@ -79,7 +79,7 @@ def check_login(
     state = LoginState(row.failed_logins, row.locked_until)
     if state.locked_at(at):
         assert state.locked_until is not None
-        seconds = int((_aware(state.locked_until) - at).total_seconds()) + 1
+        seconds = int((state.locked_until - at).total_seconds()) + 1
         raise Locked(
             "auth.account_locked", "登录失败次数过多，账户已临时锁定", retry_after_seconds=seconds
         )
@@ -106,7 +106,7 @@ def check_login(
             raise Locked(
                 "auth.account_locked",
                 "登录失败次数过多，账户已临时锁定",
-                retry_after_seconds=int((_aware(state.locked_until) - at).total_seconds()),
+                retry_after_seconds=int((state.locked_until - at).total_seconds()),
             )
         raise Unauthenticated("auth.bad_credentials", "用户名或密码错误")
     row.failed_logins, row.locked_until = 0, None
@@ -116,13 +116,6 @@ def check_login(
         )
     )
     return _account(session, row)
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite returns naive datetimes; every stored time is UTC.
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def store_refresh_token(
@@ -135,7 +128,7 @@ def store_refresh_token(
 def use_refresh_token(session: Session, *, token_hash: str, at: datetime) -> Account:
     """Consume a refresh token (rotation: each is valid once)."""
     row = session.scalar(select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash))
-    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= at:
+    if row is None or row.revoked_at is not None or row.expires_at <= at:
         raise Unauthenticated("auth.refresh_invalid", "刷新令牌无效或已过期，请重新登录")
     row.revoked_at = at
     user = session.get_one(UserRow, row.user_id)

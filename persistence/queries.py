@@ -184,6 +184,6 @@ def list_audit(
         stmt = stmt.where(AuditRow.at >= flt.since)
     if flt.until is not None:
         stmt = stmt.where(AuditRow.at < flt.until)
-    order = [AuditRow.id.desc()]
+    order = _order(window, {"at": AuditRow.at, "id": AuditRow.id}, AuditRow.id.desc())
     rows, total = _page(session, stmt, window, order)
     return Page(rows, total, window.limit, window.offset)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from domain.access import Scope
 from domain.audit import AuditEntry
@@ -18,12 +18,15 @@ from domain.org import OrgLevel, OrgUnit, ancestor_ids, path_of
 from domain.scheme import SchemeBinding, SchemeCode
 from persistence.scoping import household_scope, in_subtree, member_scope
 from persistence.tables import (
+    ApiKeyRow,
+    AssignmentRow,
     AuditRow,
     CategoryRow,
     HouseholdRow,
     MemberRow,
     OrgUnitRow,
     SchemeBindingRow,
+    UserRow,
     decode_categories,
     encode_categories,
 )
@@ -65,6 +68,8 @@ class SqlOrgRepository:
         external_id: str | None,
         at: datetime,
     ) -> OrgUnit:
+        _refuse_duplicate(self.session, OrgUnitRow.code, code, None)
+        _refuse_duplicate(self.session, OrgUnitRow.external_id, external_id, None)
         row = OrgUnitRow(
             name=name,
             level=level.value,
@@ -82,6 +87,8 @@ class SqlOrgRepository:
         return org_to_domain(row)
 
     def update(self, unit: OrgUnit, *, at: datetime) -> None:
+        _refuse_duplicate(self.session, OrgUnitRow.code, unit.code, unit.id)
+        _refuse_duplicate(self.session, OrgUnitRow.external_id, unit.external_id, unit.id)
         row = self.session.get_one(OrgUnitRow, unit.id)
         row.name, row.code, row.external_id, row.updated_at = (
             unit.name,
@@ -106,8 +113,16 @@ class SqlOrgRepository:
         self.session.expire_all()
 
     def is_empty(self, unit: OrgUnit) -> bool:
-        for table in (OrgUnitRow.parent_id, MemberRow.org_id, HouseholdRow.org_id):
-            if self.session.scalar(select(func.count()).where(table == unit.id)):
+        """Nothing hangs on the node: no children, members, households, accounts or keys."""
+        for column in (
+            OrgUnitRow.parent_id,
+            MemberRow.org_id,
+            MemberRow.reported_community_id,
+            HouseholdRow.org_id,
+            UserRow.org_id,
+            ApiKeyRow.org_id,
+        ):
+            if self.session.scalar(select(func.count()).where(column == unit.id)):
                 return False
         return True
 
@@ -177,37 +192,51 @@ class SqlMemberRepository:
         return member_to_domain(row)
 
     def add(self, member: Member, *, at: datetime) -> Member:
-        _refuse_duplicate_external_id(self.session, MemberRow, member.external_id, None)
+        _refuse_duplicate(self.session, MemberRow.external_id, member.external_id, None)
         row = MemberRow(**_member_values(member), created_at=at, updated_at=at)
         self.session.add(row)
         self.session.flush()
         return replace(member, id=row.id)
 
     def update(self, member: Member, *, at: datetime) -> None:
-        _refuse_duplicate_external_id(self.session, MemberRow, member.external_id, member.id)
+        _refuse_duplicate(self.session, MemberRow.external_id, member.external_id, member.id)
         self.session.execute(
             update(MemberRow)
             .where(MemberRow.id == member.id)
             .values(**_member_values(member), updated_at=at)
         )
 
+    def in_use(self, member: Member) -> str | None:
+        """Why the member cannot be deleted, or None: households they look after, an account."""
+        if self.session.scalar(
+            select(func.count()).where(
+                AssignmentRow.member_id == member.id, AssignmentRow.ended_on.is_(None)
+            )
+        ):
+            return "仍在联系农户，请先调整包户"
+        if self.session.scalar(select(func.count()).where(AssignmentRow.member_id == member.id)):
+            return "有包户历史记录，请改为标记免除联户"
+        if self.session.scalar(select(func.count()).where(UserRow.member_id == member.id)):
+            return "仍关联登录账户"
+        return None
+
     def delete(self, member: Member) -> None:
         self.session.execute(delete(MemberRow).where(MemberRow.id == member.id))
 
 
-def _refuse_duplicate_external_id(
+def _refuse_duplicate(
     session: Session,
-    table: type[MemberRow] | type[HouseholdRow],
-    external_id: str | None,
+    column: InstrumentedAttribute[str | None],
+    value: str | None,
     own_id: int | None,
 ) -> None:
-    if external_id is None:
+    """Codes and external ids are unique: say so as a conflict naming the field."""
+    if value is None:
         return
-    other = session.scalar(select(table.id).where(table.external_id == external_id))
+    table = column.class_
+    other = session.scalar(select(table.id).where(column == value))
     if other is not None and other != own_id:
-        raise Conflict(
-            "external_id.duplicate", f"外部编号 {external_id} 已被使用", field="external_id"
-        )
+        raise Conflict(f"{column.key}.duplicate", f"{value} 已被使用", field=column.key)
 
 
 def household_to_domain(row: HouseholdRow) -> Household:
@@ -255,15 +284,15 @@ class SqlHouseholdRepository:
         return household_to_domain(row)
 
     def add(self, household: Household, *, at: datetime) -> Household:
-        _refuse_duplicate_external_id(self.session, HouseholdRow, household.external_id, None)
+        _refuse_duplicate(self.session, HouseholdRow.external_id, household.external_id, None)
         row = HouseholdRow(**_household_values(household), created_at=at, updated_at=at)
         self.session.add(row)
         self.session.flush()
         return replace(household, id=row.id)
 
     def update(self, household: Household, *, at: datetime) -> None:
-        _refuse_duplicate_external_id(
-            self.session, HouseholdRow, household.external_id, household.id
+        _refuse_duplicate(
+            self.session, HouseholdRow.external_id, household.external_id, household.id
         )
         self.session.execute(
             update(HouseholdRow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -18,8 +18,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -39,7 +41,31 @@ PathType = String(400).with_variant(String(400, collation="C"), "postgresql")
 # indexes cheaper to maintain, which a city-size import feels (about a fifth of its time).
 CodeType = String(64).with_variant(String(64, collation="C"), "postgresql")
 JsonType = JSON().with_variant(JSONB(), "postgresql")
-Timestamp = DateTime(timezone=True)
+
+
+class Timestamp(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both databases; SQLite keeps no offset, so it is restored here."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self,
+        value: datetime | None,
+        dialect: Dialect,  # noqa: ARG002
+    ) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)  # a filter typed without an offset means UTC
+        return value
+
+    def process_result_value(
+        self,
+        value: datetime | None,
+        dialect: Dialect,  # noqa: ARG002
+    ) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -56,8 +82,8 @@ class OrgUnitRow(Base):
     path: Mapped[str] = mapped_column(PathType, index=True)
     code: Mapped[str | None] = mapped_column(CodeType, unique=True)
     external_id: Mapped[str | None] = mapped_column(CodeType, unique=True)
-    created_at: Mapped[datetime] = mapped_column(Timestamp)
-    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+    updated_at: Mapped[datetime] = mapped_column(Timestamp())
 
 
 class MemberRow(Base):
@@ -80,8 +106,8 @@ class MemberRow(Base):
     exempt_decided_on: Mapped[date | None] = mapped_column(Date)
     exempt_note: Mapped[str | None] = mapped_column(String(200))
     external_id: Mapped[str | None] = mapped_column(CodeType, unique=True)
-    created_at: Mapped[datetime] = mapped_column(Timestamp)
-    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+    updated_at: Mapped[datetime] = mapped_column(Timestamp())
 
 
 class HouseholdRow(Base):
@@ -100,8 +126,8 @@ class HouseholdRow(Base):
     # filter matches with LIKE on whole codes, the same on SQLite and PostgreSQL.
     categories: Mapped[str] = mapped_column(String(400), default="")
     external_id: Mapped[str | None] = mapped_column(CodeType, unique=True)
-    created_at: Mapped[datetime] = mapped_column(Timestamp)
-    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+    updated_at: Mapped[datetime] = mapped_column(Timestamp())
 
 
 def encode_categories(categories: Iterable[str]) -> str:
@@ -146,7 +172,7 @@ class SchemeBindingRow(Base):
     )
     scheme: Mapped[str | None] = mapped_column(String(30))
     overrides: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp())
 
 
 class UserRow(Base):
@@ -161,8 +187,8 @@ class UserRow(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
-    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    locked_until: Mapped[datetime | None] = mapped_column(Timestamp())
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
 
 
 class RefreshTokenRow(Base):
@@ -171,8 +197,8 @@ class RefreshTokenRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(CodeType, unique=True)
-    expires_at: Mapped[datetime] = mapped_column(Timestamp)
-    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    expires_at: Mapped[datetime] = mapped_column(Timestamp())
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp())
 
 
 class ApiKeyRow(Base):
@@ -188,8 +214,8 @@ class ApiKeyRow(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     permissions: Mapped[list[str]] = mapped_column(JsonType)
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(Timestamp)
-    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp())
 
 
 class AuditRow(Base):
@@ -197,7 +223,7 @@ class AuditRow(Base):
     __table_args__ = (Index("ix_audit_log_org_path_at", "org_path", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+    at: Mapped[datetime] = mapped_column(Timestamp(), index=True)
     actor: Mapped[str] = mapped_column(String(100), index=True)
     action: Mapped[str] = mapped_column(String(20))
     entity: Mapped[str] = mapped_column(String(30))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from api.deps import ScopeDep, SessionDep, require
 from api.paging import WindowDep
 from api.schemas.audit import AuditOut, AuditPage
+from api.schemas.common import NO_CONTROL, query_id
 from domain.access import Permission
 from domain.audit import AuditAction
 from persistence.queries import AuditFilter, list_audit
@@ -27,10 +28,10 @@ def list_audit_log(
     scope: ScopeDep,
     session: SessionDep,
     window: WindowDep,
-    org_id: Annotated[int | None, Query(description="只看此组织子树内的操作")] = None,
-    actor: Annotated[str | None, Query(max_length=100)] = None,
-    entity: Annotated[str | None, Query(max_length=30)] = None,
-    entity_id: Annotated[str | None, Query(max_length=64)] = None,
+    org_id: Annotated[int | None, query_id("只看此组织子树内的操作")] = None,
+    actor: Annotated[str | None, Query(max_length=100, pattern=NO_CONTROL)] = None,
+    entity: Annotated[str | None, Query(max_length=30, pattern=NO_CONTROL)] = None,
+    entity_id: Annotated[str | None, Query(max_length=64, pattern=NO_CONTROL)] = None,
     action: AuditAction | None = None,
     since: datetime | None = None,
     until: datetime | None = None,

@@ -18,6 +18,7 @@ from api.schemas.auth import (
     UserIn,
     UserOut,
 )
+from api.schemas.common import PathId
 from api.security import (
     DUMMY_HASH,
     AccessClaims,
@@ -272,7 +273,9 @@ def list_api_keys(scope: ScopeDep, session: SessionDep) -> list[ApiKeyOut]:
     summary="吊销 API 密钥",
     dependencies=[require(Permission.USER_ADMIN)],
 )
-def revoke_api_key(key_id: int, scope: ScopeDep, session: SessionDep, clock: ClockDep) -> ApiKeyOut:
+def revoke_api_key(
+    key_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> ApiKeyOut:
     key = accounts.revoke_api_key(session, scope, key_id, at=clock())
     _audit(
         session,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.paging import WindowDep
+from api.schemas.common import NO_CONTROL, PathId, query_id
 from api.schemas.households import (
     CategoryIn,
     CategoryOut,
@@ -37,9 +38,12 @@ def list_household_register(
     session: SessionDep,
     uow: UowDep,
     window: WindowDep,
-    org_id: Annotated[int | None, Query(description="只列此组织子树内的农户")] = None,
-    category: Annotated[str | None, Query(description="户类代码或名称，如 dibao 或 低保")] = None,
-    building: Annotated[str | None, Query(max_length=50)] = None,
+    org_id: Annotated[int | None, query_id("只列此组织子树内的农户")] = None,
+    category: Annotated[
+        str | None,
+        Query(max_length=40, pattern=NO_CONTROL, description="户类代码或名称，如 dibao 或 低保"),
+    ] = None,
+    building: Annotated[str | None, Query(max_length=50, pattern=NO_CONTROL)] = None,
 ) -> HouseholdPage:
     code = None
     if category is not None:
@@ -77,7 +81,7 @@ def create_household(
     summary="查看农户",
     dependencies=[require(Permission.HOUSEHOLD_READ)],
 )
-def get_household(household_id: int, scope: ScopeDep, uow: UowDep) -> HouseholdOut:
+def get_household(household_id: PathId, scope: ScopeDep, uow: UowDep) -> HouseholdOut:
     with uow:
         return HouseholdOut.from_domain(uow.households.get(household_id, scope), scope)
 
@@ -89,7 +93,7 @@ def get_household(household_id: int, scope: ScopeDep, uow: UowDep) -> HouseholdO
     dependencies=[require(Permission.HOUSEHOLD_WRITE)],
 )
 def update_household(
-    household_id: int, body: HouseholdUpdate, scope: ScopeDep, uow: UowDep, clock: ClockDep
+    household_id: PathId, body: HouseholdUpdate, scope: ScopeDep, uow: UowDep, clock: ClockDep
 ) -> HouseholdOut:
     with uow:
         current = uow.households.get(household_id, scope)
@@ -105,7 +109,9 @@ def update_household(
     summary="删除农户",
     dependencies=[require(Permission.HOUSEHOLD_WRITE)],
 )
-def delete_household(household_id: int, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> Response:
+def delete_household(
+    household_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> Response:
     registers.delete_household(uow, scope, household_id, at=clock())
     return Response(status_code=204)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.paging import WindowDep
+from api.schemas.common import PathId, query_id
 from api.schemas.members import MemberIn, MemberOut, MemberPage, MemberUpdate
 from domain.access import Permission
 from domain.member import MemberRole
@@ -27,7 +28,7 @@ def list_member_register(
     scope: ScopeDep,
     session: SessionDep,
     window: WindowDep,
-    org_id: Annotated[int | None, Query(description="只列此组织子树内的党员")] = None,
+    org_id: Annotated[int | None, query_id("只列此组织子树内的党员")] = None,
     role: MemberRole | None = None,
     exempt: bool | None = None,
     in_service: bool | None = None,
@@ -62,7 +63,7 @@ def create_member(body: MemberIn, scope: ScopeDep, uow: UowDep, clock: ClockDep)
     summary="查看党员",
     dependencies=[require(Permission.MEMBER_READ)],
 )
-def get_member(member_id: int, scope: ScopeDep, uow: UowDep) -> MemberOut:
+def get_member(member_id: PathId, scope: ScopeDep, uow: UowDep) -> MemberOut:
     with uow:
         return MemberOut.from_domain(uow.members.get(member_id, scope), scope)
 
@@ -74,7 +75,7 @@ def get_member(member_id: int, scope: ScopeDep, uow: UowDep) -> MemberOut:
     dependencies=[require(Permission.MEMBER_WRITE)],
 )
 def update_member(
-    member_id: int, body: MemberUpdate, scope: ScopeDep, uow: UowDep, clock: ClockDep
+    member_id: PathId, body: MemberUpdate, scope: ScopeDep, uow: UowDep, clock: ClockDep
 ) -> MemberOut:
     with uow:
         current = uow.members.get(member_id, scope)
@@ -88,6 +89,6 @@ def update_member(
     summary="删除党员",
     dependencies=[require(Permission.MEMBER_WRITE)],
 )
-def delete_member(member_id: int, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> Response:
+def delete_member(member_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> Response:
     registers.delete_member(uow, scope, member_id, at=clock())
     return Response(status_code=204)

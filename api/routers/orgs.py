@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.paging import WindowDep
+from api.schemas.common import PathId, query_id
 from api.schemas.org import OrgMoveIn, OrgUnitIn, OrgUnitOut, OrgUnitPage, OrgUnitUpdate
 from domain.access import Permission
 from domain.org import OrgLevel
@@ -24,8 +25,8 @@ def list_org_units(
     scope: ScopeDep,
     session: SessionDep,
     window: WindowDep,
-    under: Annotated[int | None, Query(description="只列此组织的子树")] = None,
-    parent_id: Annotated[int | None, Query(description="只列此组织的直接下级")] = None,
+    under: Annotated[int | None, query_id("只列此组织的子树")] = None,
+    parent_id: Annotated[int | None, query_id("只列此组织的直接下级")] = None,
     level: OrgLevel | None = None,
 ) -> OrgUnitPage:
     page = list_orgs(session, scope, window, under=under, parent_id=parent_id, level=level)
@@ -64,7 +65,7 @@ def create_org_unit(body: OrgUnitIn, scope: ScopeDep, uow: UowDep, clock: ClockD
     summary="查看组织",
     dependencies=[require(Permission.ORG_READ)],
 )
-def get_org_unit(org_id: int, scope: ScopeDep, uow: UowDep) -> OrgUnitOut:
+def get_org_unit(org_id: PathId, scope: ScopeDep, uow: UowDep) -> OrgUnitOut:
     with uow:
         return OrgUnitOut.from_domain(uow.orgs.get(org_id, scope))
 
@@ -76,7 +77,7 @@ def get_org_unit(org_id: int, scope: ScopeDep, uow: UowDep) -> OrgUnitOut:
     dependencies=[require(Permission.ORG_WRITE)],
 )
 def update_org_unit(
-    org_id: int, body: OrgUnitUpdate, scope: ScopeDep, uow: UowDep, clock: ClockDep
+    org_id: PathId, body: OrgUnitUpdate, scope: ScopeDep, uow: UowDep, clock: ClockDep
 ) -> OrgUnitOut:
     unit = orgs.update(
         uow, scope, org_id, name=body.name, code=body.code, external_id=body.external_id, at=clock()
@@ -91,7 +92,7 @@ def update_org_unit(
     dependencies=[require(Permission.ORG_WRITE)],
 )
 def move_org_unit(
-    org_id: int, body: OrgMoveIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+    org_id: PathId, body: OrgMoveIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
 ) -> OrgUnitOut:
     return OrgUnitOut.from_domain(
         orgs.move(uow, scope, org_id, parent_id=body.parent_id, at=clock())
@@ -101,6 +102,6 @@ def move_org_unit(
 @router.delete(
     "/{org_id}", status_code=204, summary="删除空组织", dependencies=[require(Permission.ORG_WRITE)]
 )
-def delete_org_unit(org_id: int, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> Response:
+def delete_org_unit(org_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> Response:
     orgs.delete(uow, scope, org_id, at=clock())
     return Response(status_code=204)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ClockDep, ScopeDep, UowDep, require
+from api.schemas.common import PathId
 from api.schemas.schemes import EffectiveSchemeOut, SchemeBindingIn, SchemeOut
 from domain.access import Permission
 from domain.errors import NotFound
@@ -43,7 +44,7 @@ def get_scheme(code: str) -> SchemeOut:
     summary="组织当前适用的联户模式（含继承与覆盖）",
     dependencies=[require(Permission.SCHEME_READ)],
 )
-def get_effective_scheme(org_id: int, scope: ScopeDep, uow: UowDep) -> EffectiveSchemeOut:
+def get_effective_scheme(org_id: PathId, scope: ScopeDep, uow: UowDep) -> EffectiveSchemeOut:
     return EffectiveSchemeOut.from_domain(org_id, schemes.effective_for(uow, scope, org_id))
 
 
@@ -54,7 +55,7 @@ def get_effective_scheme(org_id: int, scope: ScopeDep, uow: UowDep) -> Effective
     dependencies=[require(Permission.SCHEME_WRITE)],
 )
 def put_scheme(
-    org_id: int, body: SchemeBindingIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+    org_id: PathId, body: SchemeBindingIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
 ) -> EffectiveSchemeOut:
     result = schemes.bind(
         uow, scope, org_id, scheme=body.scheme, overrides=body.overrides, at=clock()

@@ -4,17 +4,17 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import StrictIn
+from api.schemas.common import Id, StrictIn, Text
 from domain.access import Permission, Role
 
 
 class LoginIn(StrictIn):
-    username: str = Field(min_length=1, max_length=64)
+    username: Text = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
 
 
 class RefreshIn(StrictIn):
-    refresh_token: str = Field(min_length=10, max_length=200)
+    refresh_token: Text = Field(min_length=10, max_length=200)
 
 
 class TokenOut(BaseModel):
@@ -38,8 +38,8 @@ class UserIn(StrictIn):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(min_length=8, max_length=256)
     role: Role
-    org_id: int
-    member_id: int | None = None
+    org_id: Id
+    member_id: Id | None = None
 
 
 class UserOut(BaseModel):
@@ -51,8 +51,8 @@ class UserOut(BaseModel):
 
 
 class ApiKeyIn(StrictIn):
-    name: str = Field(min_length=1, max_length=100)
-    org_id: int = Field(description="the key reaches this org unit's subtree only")
+    name: Text = Field(min_length=1, max_length=100)
+    org_id: Id = Field(description="the key reaches this org unit's subtree only")
     permissions: list[Permission] = Field(min_length=1)
 
 

@@ -2,13 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from fastapi import Path, Query
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-NameStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-OrgNameStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# Ids are 32-bit on PostgreSQL: a larger number cannot name anything and is refused up front.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def query_id(description: str) -> Any:
+    """A query parameter naming an id, bounded like ``Id``."""
+    return Query(ge=1, le=MAX_ID, description=description)
+
+
+def _printable(value: str) -> str:
+    """Refuse control characters (NUL cannot even be stored by PostgreSQL)."""
+    if any((ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 for c in value):
+        raise ValueError("不能包含控制字符")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_printable)]
+# For query strings, where a pattern is the way to refuse control characters.
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+NameStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
+    AfterValidator(_printable),
+]
+OrgNameStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_printable),
+]
+ExternalId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(_printable),
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9\-]{5,20}$")]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]

@@ -4,7 +4,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import ExternalId, Latitude, Longitude, NameStr, Phone, StrictIn
+from api.schemas.common import (
+    ExternalId,
+    Id,
+    Latitude,
+    Longitude,
+    NameStr,
+    Phone,
+    StrictIn,
+    Text,
+)
 from api.schemas.members import _location
 from domain.access import Scope
 from domain.household import SENSITIVE_CATEGORIES, Household
@@ -14,15 +23,15 @@ CategoryCode = str
 
 
 class HouseholdIn(StrictIn):
-    org_id: int = Field(description="所属网格 id")
+    org_id: Id = Field(description="所属网格 id")
     head_name: NameStr
     size: int = Field(default=1, ge=1, le=99)
-    building: str | None = Field(default=None, max_length=50)
-    address: str | None = Field(default=None, max_length=200)
+    building: Text | None = Field(default=None, max_length=50)
+    address: Text | None = Field(default=None, max_length=200)
     phone: Phone | None = None
     lat: Latitude | None = None
     lng: Longitude | None = None
-    categories: list[str] = Field(default_factory=list, max_length=20)
+    categories: list[Text] = Field(default_factory=list, max_length=20)
     external_id: ExternalId | None = None
 
     def to_domain(self) -> Household:
@@ -41,15 +50,15 @@ class HouseholdIn(StrictIn):
 
 
 class HouseholdUpdate(StrictIn):
-    org_id: int | None = None
+    org_id: Id | None = None
     head_name: NameStr | None = None
     size: int | None = Field(default=None, ge=1, le=99)
-    building: str | None = Field(default=None, max_length=50)
-    address: str | None = Field(default=None, max_length=200)
+    building: Text | None = Field(default=None, max_length=50)
+    address: Text | None = Field(default=None, max_length=200)
     phone: Phone | None = None
     lat: Latitude | None = None
     lng: Longitude | None = None
-    categories: list[str] | None = Field(default=None, max_length=20)
+    categories: list[Text] | None = Field(default=None, max_length=20)
     external_id: ExternalId | None = None
 
     def changes(self, current: Household) -> dict[str, Any]:

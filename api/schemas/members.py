@@ -5,7 +5,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import ExternalId, Latitude, Longitude, NameStr, Phone, StrictIn
+from api.schemas.common import (
+    ExternalId,
+    Id,
+    Latitude,
+    Longitude,
+    NameStr,
+    Phone,
+    StrictIn,
+    Text,
+)
 from domain.access import Scope
 from domain.masking import mask_phone
 from domain.member import (
@@ -23,7 +32,7 @@ class ExemptionIn(StrictIn):
     reason: ExemptionReason
     decided_by: NameStr
     decided_on: date
-    note: str | None = Field(default=None, max_length=200)
+    note: Text | None = Field(default=None, max_length=200)
 
     def to_domain(self) -> Exemption:
         return Exemption(self.reason, self.decided_by, self.decided_on, self.note)
@@ -45,13 +54,13 @@ class MemberFields(StrictIn):
     lng: Longitude | None = None
     skills: list[NameStr] = Field(default_factory=list, max_length=20)
     in_service: bool = False
-    reported_community_id: int | None = None
+    reported_community_id: Id | None = None
     exemption: ExemptionIn | None = None
     external_id: ExternalId | None = None
 
 
 class MemberIn(MemberFields):
-    org_id: int
+    org_id: Id
     name: NameStr
     role: MemberRole = MemberRole.MEMBER
 
@@ -80,7 +89,7 @@ def _location(lat: float | None, lng: float | None) -> Location | None:
 class MemberUpdate(StrictIn):
     """Only the fields sent are changed; ``exemption: null`` withdraws an exemption."""
 
-    org_id: int | None = None
+    org_id: Id | None = None
     name: NameStr | None = None
     role: MemberRole | None = None
     gender: str | None = Field(default=None, pattern="^(男|女)$")
@@ -90,7 +99,7 @@ class MemberUpdate(StrictIn):
     lng: Longitude | None = None
     skills: list[NameStr] | None = Field(default=None, max_length=20)
     in_service: bool | None = None
-    reported_community_id: int | None = None
+    reported_community_id: Id | None = None
     exemption: ExemptionIn | None = None
     external_id: ExternalId | None = None
 

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from api.schemas.common import ExternalId, OrgNameStr, StrictIn
+from api.schemas.common import ExternalId, Id, OrgNameStr, StrictIn
 from domain.org import LEVEL_LABELS, OrgLevel, OrgUnit
 
 
 class OrgUnitIn(StrictIn):
     name: OrgNameStr
     level: OrgLevel
-    parent_id: int | None = None
+    parent_id: Id | None = None
     code: ExternalId | None = None
     external_id: ExternalId | None = None
 
@@ -21,7 +21,7 @@ class OrgUnitUpdate(StrictIn):
 
 
 class OrgMoveIn(StrictIn):
-    parent_id: int
+    parent_id: Id
 
 
 class OrgUnitOut(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import Invalid
+from domain.errors import Conflict, Invalid
 from domain.household import CategoryCatalog, Household
 from domain.member import Member
 from domain.org import HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, OrgUnit
@@ -97,6 +97,8 @@ def delete_member(uow: UnitOfWork, scope: Scope, member_id: int, *, at: datetime
     with uow:
         member = uow.members.get(member_id, scope)
         org = uow.orgs.get(member.org_id, scope)
+        if reason := uow.members.in_use(member):
+            raise Conflict("member.in_use", f"不能删除党员 {member.name}：{reason}")
         uow.members.delete(member)
         record(
             uow.audit,
