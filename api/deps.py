@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from api.security import read_access_token, same_secret, split_api_key
 from api.settings import Settings
@@ -23,14 +24,23 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def get_clock(request: Request) -> Clock:
+# Dependencies are async where they never wait: a sync one costs a thread hop per request.
+def _clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_settings_dep(request: Request) -> Settings:
+def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def get_clock(request: Request) -> Clock:
+    return _clock(request)
+
+
+async def get_settings_dep(request: Request) -> Settings:
+    return _settings(request)
 
 
 def get_session_factory(request: Request) -> sessionmaker[Session]:
@@ -38,7 +48,7 @@ def get_session_factory(request: Request) -> sessionmaker[Session]:
     return factory
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A plain session for the read side; rolled back and closed after the request."""
     session = get_session_factory(request)()
     try:
@@ -47,7 +57,7 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def get_uow(request: Request) -> SqlAlchemyUnitOfWork:
+async def get_uow(request: Request) -> SqlAlchemyUnitOfWork:
     return SqlAlchemyUnitOfWork(
         get_session_factory(request), request_id=getattr(request.state, "request_id", None)
     )
@@ -59,16 +69,16 @@ SessionDep = Annotated[Session, Depends(get_session)]
 UowDep = Annotated[SqlAlchemyUnitOfWork, Depends(get_uow)]
 
 
-def get_scope(
+async def get_scope(
     request: Request,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Scope:
     """Who is calling: a bearer access token (users) or an X-API-Key (platform clients)."""
-    settings = get_settings_dep(request)
-    now = get_clock(request)()
+    settings = _settings(request)
+    now = _clock(request)()
     if x_api_key:
-        return _scope_of_key(request, x_api_key)
+        return await run_in_threadpool(_scope_of_key, request, x_api_key)  # a database read
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthenticated(
             "auth.required", "请先登录（Authorization: Bearer …）或提供 X-API-Key"
@@ -102,7 +112,7 @@ ScopeDep = Annotated[Scope, Depends(get_scope)]
 def require(*permissions: Permission) -> Any:
     """A route dependency stating the permissions the route needs, checked before the handler."""
 
-    def check(scope: ScopeDep) -> None:
+    async def check(scope: ScopeDep) -> None:
         missing = [p for p in permissions if not scope.can(p)]
         if missing:
             raise Forbidden(

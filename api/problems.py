@@ -21,6 +21,7 @@ from domain.errors import (
     RuleBroken,
     TooLarge,
     Unauthenticated,
+    UnsupportedMedia,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -35,6 +36,7 @@ STATUS: dict[type[DomainError], int] = {
     Invalid: 422,
     Conflict: 409,
     TooLarge: 413,
+    UnsupportedMedia: 415,
 }
 
 TITLES = {

@@ -58,3 +58,7 @@ class Conflict(DomainError):
 
 class TooLarge(DomainError):
     """An upload beyond the configured size limit."""
+
+
+class UnsupportedMedia(DomainError):
+    """A request body in a format the endpoint does not take."""

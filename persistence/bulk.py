@@ -137,6 +137,11 @@ def write(
         _write_members(session, tally, at)
     else:
         _write_org_units(session, list(tally), at)
+    large = tally.created + tally.updated >= BULK_LOAD_ROWS
+    if _is_postgres(session) and (large or kind is ImportKind.ORG_UNITS):
+        # Fresh statistics at once (as after pg_restore): with a city's rows but yesterday's
+        # statistics the planner takes a village for the whole table and scans it.
+        session.execute(text(f"ANALYZE {_TABLES[kind]}"))
     return tally.created, tally.updated
 
 
@@ -205,6 +210,12 @@ def _write_households(session: Session, records: Iterable[tuple[Any, ...]], at: 
         ((*_household_values(r), stamp, r[0]) for r in changed),
     )
 
+
+_TABLES = {
+    ImportKind.HOUSEHOLDS: "households",
+    ImportKind.MEMBERS: "members",
+    ImportKind.ORG_UNITS: "org_units",
+}
 
 # From this many new households on, an import is a bulk load (a city's first registers).
 BULK_LOAD_ROWS = 50_000
@@ -301,44 +312,50 @@ def _write_members(session: Session, records: Iterable[tuple[Any, ...]], at: dat
     )
 
 
-def _write_org_units(
-    session: Session, records: list[tuple[Any, ...]], at: datetime
-) -> tuple[int, int]:
-    """Org files are small (thousands of rows): written node by node, parents first, moves
-    through the same subtree rewrite as the API."""
+def _write_org_units(session: Session, records: list[tuple[Any, ...]], at: datetime) -> None:
+    """New units are inserted a tree level at a time (one batched INSERT per level, then their
+    paths, which hold their own ids); changed units are updated in place, and a unit given a
+    new parent moves with its subtree through the same rewrite as the API."""
     repo = SqlOrgRepository(session)
     by_code = {row.code: row for row in session.scalars(select(OrgUnitRow))}
-    created = updated = 0
-    for existing_id, code, name, level, parent_code, external_id in records:
-        parent = by_code.get(parent_code) if parent_code else None
-        if existing_id is None:
-            row = OrgUnitRow(
-                name=name,
-                level=level,
-                code=code,
-                external_id=external_id,
-                parent_id=parent.id if parent else None,
-                path="/",
-                created_at=at,
-                updated_at=at,
-            )
-            session.add(row)
-            session.flush()
-            row.path = path_of(parent.path if parent else None, row.id)
-            by_code[code] = row
-            created += 1
-            continue
+    changed = [r for r in records if r[0] is not None]
+    for _id, code, name, level, parent_code, external_id in changed:
         row = by_code[code]
         row.name, row.external_id, row.level, row.updated_at = name, external_id, level, at
+        parent = by_code.get(parent_code) if parent_code else None
         if (parent.id if parent else None) != row.parent_id:
             unit = org_to_domain(row)
             moved = unit.moved_under(org_to_domain(parent) if parent else None)
             session.flush()
             repo.move_subtree(unit, moved, at=at)
             by_code = {r.code: r for r in session.scalars(select(OrgUnitRow))}
-        updated += 1
-    session.flush()
-    return created, updated
+    pending = [r for r in records if r[0] is None]
+    while pending:
+        ready = [r for r in pending if r[4] is None or r[4] in by_code]
+        if not ready:  # the validator orders parents first; this cannot loop
+            raise RuntimeError("org units without a parent to hang on")
+        rows = [
+            OrgUnitRow(
+                name=name,
+                level=level,
+                code=code,
+                external_id=external_id,
+                parent_id=by_code[parent].id if parent else None,
+                path="/",
+                created_at=at,
+                updated_at=at,
+            )
+            for _id, code, name, level, parent, external_id in ready
+        ]
+        session.add_all(rows)
+        session.flush()  # one batched INSERT … RETURNING for the whole level
+        for row, record in zip(rows, ready, strict=True):
+            parent = by_code.get(record[4]) if record[4] else None
+            row.path = path_of(parent.path if parent else None, row.id)
+            by_code[row.code or ""] = row
+        session.flush()
+        taken = {r[1] for r in ready}
+        pending = [r for r in pending if r[1] not in taken]
 
 
 def _pg_copy_csv(

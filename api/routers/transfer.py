@@ -8,14 +8,17 @@ import io
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.schemas.common import NO_CONTROL
 from api.tabular import read_rows, write_xlsx
 from domain.access import Permission
+from domain.errors import Invalid, UnsupportedMedia
 from domain.importing import ImportKind
 from domain.services.imports import import_rows
 from persistence.exports import export_rows
@@ -31,27 +34,74 @@ class ImportSummary(BaseModel):
     ignored_columns: list[str]
 
 
+RAW_TYPES = {
+    "text/csv": "upload.csv",
+    "application/octet-stream": "upload",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "upload.xlsx",
+}
+
+
 @router.post(
     "/imports/{kind}",
     response_model=ImportSummary,
     summary="导入 CSV/XLSX（整文件校验，有错则一行不写）",
+    description="Send the file as multipart/form-data (field `file`, as a browser does) or as "
+    "the raw request body with Content-Type text/csv or the XLSX media type: the raw form "
+    "skips multipart parsing, which platforms loading a city's registers will want.",
     dependencies=[require(Permission.IMPORT)],
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                },
+                **{
+                    media: {"schema": {"type": "string", "format": "binary"}} for media in RAW_TYPES
+                },
+            },
+            "required": True,
+        }
+    },
 )
 async def import_register(
     kind: ImportKind,
-    file: Annotated[UploadFile, File(description="CSV（UTF-8/GB18030）或 XLSX，首行为中文表头")],
+    request: Request,
     scope: ScopeDep,
     uow: UowDep,
     clock: ClockDep,
+    filename: Annotated[
+        str | None,
+        Query(max_length=200, pattern=NO_CONTROL, description="原文件名（原始请求体时）"),
+    ] = None,
 ) -> ImportSummary:
-    data = await file.read()
-    source = {"file": file.filename, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    data, name = await _upload(request, filename)
+    source = {"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     summary: dict[str, Any] = await run_in_threadpool(
-        lambda: import_rows(
-            uow, scope, kind, read_rows(data, file.filename), source=source, at=clock()
-        )
+        lambda: import_rows(uow, scope, kind, read_rows(data, name), source=source, at=clock())
     )
     return ImportSummary(**summary)
+
+
+async def _upload(request: Request, filename: str | None) -> tuple[bytes, str]:
+    """The uploaded file's bytes and name, from a multipart form or the raw body."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        form = await request.form()
+        file = form.get("file")
+        if not isinstance(file, StarletteUploadFile):
+            raise Invalid("import.no_file", "请在表单字段 file 中上传文件", field="file")
+        return await file.read(), file.filename or "upload"
+    if media not in RAW_TYPES:
+        raise UnsupportedMedia(
+            "import.unsupported_media_type",
+            "请用 multipart/form-data 或 text/csv、XLSX 类型上传",
+            field="content-type",
+        )
+    return await request.body(), filename or RAW_TYPES[media]
 
 
 @router.get(

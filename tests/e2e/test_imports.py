@@ -203,3 +203,40 @@ def test_each_import_is_one_audit_entry_with_the_files_digest(
     )
     [entry] = res.json()["data"]
     assert entry["after"]["created"] == 3 and len(entry["after"]["sha256"]) == 64
+
+
+def test_a_platform_may_send_the_file_as_the_raw_request_body(
+    client: TestClient, world: World
+) -> None:
+    res = client.post(
+        "/api/v1/imports/households",
+        params={"filename": "户.csv"},
+        content=csv_bytes("gb18030"),
+        headers={**world.headers(Role.ADMIN), "Content-Type": "text/csv"},
+    )
+    assert res.status_code == 200, res.text
+    assert res.json()["created"] == 3
+    audit = client.get(
+        "/api/v1/audit", params={"action": "import"}, headers=world.headers(Role.ADMIN)
+    ).json()["data"]
+    assert audit[0]["after"]["file"] == "户.csv"
+
+
+def test_an_upload_in_another_media_type_is_415_and_writes_nothing(
+    client: TestClient, world: World
+) -> None:
+    before = count(world, "households")
+    res = client.post(
+        "/api/v1/imports/households",
+        content=b'{"rows": []}',
+        headers={**world.headers(Role.ADMIN), "Content-Type": "application/json"},
+    )
+    assert res.status_code == 415 and res.json()["code"] == "import.unsupported_media_type"
+    res = client.post(
+        "/api/v1/imports/households",
+        data={"other": "x"},
+        files={"attachment": ("h.csv", csv_bytes("utf-8"))},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 422 and res.json()["field"] == "file"
+    assert count(world, "households") == before
