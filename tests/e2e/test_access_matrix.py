@@ -19,33 +19,31 @@ succeed), the county is rebuilt first.
 
 from __future__ import annotations
 
-import csv
-import io
-import shutil
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import timedelta
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from api.main import create_app
-from api.security import AccessClaims, issue_access_token
-from api.settings import Settings
 from domain.access import Role
 from domain.org import OrgLevel
-from persistence.engine import make_engine
-from persistence.tables import metadata
-from tests.builders import AT, ROLE_HOME, World, a_household, a_member, an_org, build_world
-from tests.conftest import PG_URL, Clock
-
-API = "/api/v1"
-PROBLEM_JSON = "application/problem+json"
+from tests.builders import ROLE_HOME, World, a_household, a_member, an_org
+from tests.e2e.county import (
+    API,
+    KEY_ORGS,
+    LEVEL,
+    County,
+    csv_rows,
+    names_in,
+    ok,
+    problem,
+    registers,
+    root_headers,
+)
 
 # ── The expectation table ─────────────────────────────────────────────────────────────────────
 
@@ -102,20 +100,6 @@ HOME: dict[Role, str] = {
 #        │     └─ G2 (H3)                        └─ (M5 in V3)
 #        └ (M1 M2 in V1)
 #     ─ T2 ─ V2 ─ G3 (H4)  (M3 in V2)
-LEVEL: dict[str, OrgLevel] = {
-    "C": OrgLevel.COUNTY,
-    "T1": OrgLevel.TOWNSHIP,
-    "V1": OrgLevel.VILLAGE,
-    "G1": OrgLevel.GRID,
-    "G2": OrgLevel.GRID,
-    "T2": OrgLevel.TOWNSHIP,
-    "V2": OrgLevel.COMMUNITY,
-    "G3": OrgLevel.GRID,
-    "C2": OrgLevel.COUNTY,
-    "T3": OrgLevel.TOWNSHIP,
-    "V3": OrgLevel.VILLAGE,
-    "G4": OrgLevel.GRID,
-}
 SUBTREE: dict[str, frozenset[str]] = {
     "C": frozenset({"C", "T1", "V1", "G1", "G2", "T2", "V2", "G3"}),
     "T1": frozenset({"T1", "V1", "G1", "G2"}),
@@ -124,7 +108,6 @@ SUBTREE: dict[str, frozenset[str]] = {
 }
 MEMBER_ORG = {"M1": "V1", "M2": "V1", "M3": "V2", "M4": "G1", "M5": "V3"}
 HOUSEHOLD_GRID = {"H1": "G1", "H2": "G1", "H3": "G2", "H4": "G3", "H5": "G4"}
-KEY_ORGS = ("T1", "G1", "T2", "C2")  # one API key per org, each named after it
 
 # The ordinary member's user is m1 (M1), who looks after H1 and H2.
 OWN_MEMBER = frozenset({"M1"})
@@ -167,212 +150,6 @@ def test_the_expectation_table_places_users_where_the_world_does() -> None:
     assert visible(Role.MEMBER, "households") == {"H1", "H2"}
     assert visible(Role.TOWNSHIP_CADRE, "households") == {"H1", "H2", "H3"}
     assert visible(Role.COUNTY_CADRE, "members") == {"M1", "M2", "M3", "M4"}
-
-
-# ── The shared county ─────────────────────────────────────────────────────────────────────────
-
-# Every table a refused request must leave alone, read from the schema itself so that the check
-# follows it as it grows. The audit log is counted apart; refresh tokens are not registers.
-UNWATCHED_TABLES = frozenset({"audit_log", "refresh_tokens"})
-
-Snapshot = dict[str, list[tuple[Any, ...]]]
-
-
-def registers(app: FastAPI) -> Snapshot:
-    with app.state.session_factory() as session:
-        return {
-            table.name: [
-                tuple(row)
-                for row in session.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in metadata.sorted_tables
-            if table.name not in UNWATCHED_TABLES
-        }
-
-
-def audit_rows(app: FastAPI) -> int:
-    with app.state.session_factory() as session:
-        return int(session.execute(text("SELECT count(*) FROM audit_log")).scalar_one())
-
-
-def root_headers(app: FastAPI) -> dict[str, str]:
-    """An administrator over the whole installation (org path ``/``), to build what no user
-    of the world may reach."""
-    claims = AccessClaims(user_id=0, username="root", role=Role.ADMIN, org_path="/", member_id=None)
-    token = issue_access_token(
-        claims, secret=app.state.settings.secret_key, at=AT, ttl=timedelta(days=365)
-    )
-    return {"Authorization": f"Bearer {token}"}
-
-
-@dataclass
-class County:
-    app: FastAPI
-    client: TestClient
-    world: World
-    member: dict[str, int]  # by external id
-    household: dict[str, int]  # by external id
-    key: dict[str, tuple[int, str]]  # by org code: (id, the full key)
-    baseline: Snapshot
-    _headers: dict[Role, dict[str, str]] = field(default_factory=dict)
-
-    @property
-    def org(self) -> dict[str, int]:  # by code
-        return self.world.org
-
-    def id_of(self, kind: str, name: str) -> int:
-        ids = {"org_units": self.org, "members": self.member, "households": self.household}
-        return ids[kind][name]
-
-    def headers(self, role: Role) -> dict[str, str]:
-        if role not in self._headers:  # a token per role, issued once per county
-            self._headers[role] = self.world.headers(role)
-        return self._headers[role]
-
-    def state(self) -> tuple[Snapshot, int]:
-        return registers(self.app), audit_rows(self.app)
-
-
-def _extend(client: TestClient, world: World) -> County:
-    root = root_headers(world.app)
-
-    def post(url: str, body: dict[str, Any]) -> dict[str, Any]:
-        res = client.post(API + url, json=body, headers=root)
-        assert res.status_code == 201, res.text
-        out: dict[str, Any] = res.json()
-        return out
-
-    for code, name, parent in (
-        ("C2", "邻县", None),
-        ("T3", "白塔镇", "C2"),
-        ("V3", "白塔村", "T3"),
-        ("G4", "第4网格", "V3"),
-    ):
-        parent_id = world.org[parent] if parent else None
-        body = {"name": name, "level": LEVEL[code], "parent_id": parent_id, "code": code}
-        body["external_id"] = f"ORG-{code}"
-        world.org[code] = post("/org-units", body)["id"]
-    member = {f"M{i}": world.member[f"m{i}"] for i in (1, 2, 3)}
-    member["M4"] = post(
-        "/members",
-        {"org_id": world.org["G1"], "name": "赵六", "phone": "13900004444", "external_id": "M4"},
-    )["id"]
-    member["M5"] = post(
-        "/members",
-        {"org_id": world.org["V3"], "name": "钱七", "phone": "13900005555", "external_id": "M5"},
-    )["id"]
-    household = {f"H{i}": world.household[f"h{i}"] for i in (1, 2, 3, 4)}
-    household["H5"] = post(
-        "/households",
-        {
-            "org_id": world.org["G4"],
-            "head_name": "吴五",
-            "phone": "13812345678",
-            "address": "白塔村1组1号",
-            "external_id": "H5",
-        },
-    )["id"]
-    for code, scheme in (("C", "one_six_n"), ("C2", "silian")):
-        res = client.put(
-            f"{API}/org-units/{world.org[code]}/scheme", json={"scheme": scheme}, headers=root
-        )
-        assert res.status_code == 200, res.text
-    key: dict[str, tuple[int, str]] = {}
-    for code in KEY_ORGS:
-        created = post(
-            "/api-keys",
-            {"name": f"key-{code}", "org_id": world.org[code], "permissions": ["household:read"]},
-        )
-        key[code] = (created["id"], created["key"])
-    return County(world.app, client, world, member, household, key, registers(world.app))
-
-
-class SharedCounty:
-    """One county per module, rebuilt on a fresh database whenever a case left it changed."""
-
-    def __init__(self, template: str, directory: Path) -> None:
-        self.template, self.directory = template, directory
-        self.current: County | None = None
-        self.failure: Exception | None = None
-        self.builds = 0
-
-    def get(self) -> County:
-        if self.failure is not None:  # fail fast rather than rebuild for every case
-            raise RuntimeError("the shared county could not be built") from self.failure
-        if self.current is None or registers(self.current.app) != self.current.baseline:
-            self.close()
-            try:
-                self.current = self._build()
-            except Exception as exc:
-                self.failure = exc
-                raise
-        return self.current
-
-    def _build(self) -> County:
-        self.builds += 1
-        url = self._fresh_database()
-        settings = Settings(database_url=url, env="test", max_upload_mb=2, log_level="warning")
-        app = create_app(settings, clock=Clock())
-        client = TestClient(app, raise_server_exceptions=False)
-        return _extend(client, build_world(app))
-
-    def _fresh_database(self) -> str:
-        if PG_URL:  # the same reset as conftest's db_url
-            engine = make_engine(PG_URL, one_off=True)
-            tables = ", ".join(t.name for t in metadata.sorted_tables)
-            with engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            engine.dispose()
-            return PG_URL
-        target = self.directory / f"county-{self.builds}.db"
-        shutil.copyfile(self.template, target)
-        return f"sqlite:///{target}"
-
-    def close(self) -> None:
-        if self.current is not None:
-            self.current.app.state.engine.dispose()
-            self.current = None
-
-
-@pytest.fixture(scope="module")
-def shared_county(
-    _template: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SharedCounty]:
-    shared = SharedCounty(_template, tmp_path_factory.mktemp("county"))
-    yield shared
-    shared.close()
-
-
-@pytest.fixture
-def county(shared_county: SharedCounty) -> County:
-    return shared_county.get()
-
-
-# ── Helpers ───────────────────────────────────────────────────────────────────────────────────
-
-
-def problem(res: Response, status: int, code: str | None = None) -> dict[str, Any]:
-    assert res.status_code == status, f"expected {status}, got {res.status_code}: {res.text}"
-    assert res.headers["content-type"].startswith(PROBLEM_JSON), res.headers["content-type"]
-    body: dict[str, Any] = res.json()
-    assert body["status"] == status
-    if code is not None:
-        assert body["code"] == code, body
-    return body
-
-
-def ok(res: Response, status: int = 200) -> Any:
-    assert res.status_code == status, f"expected {status}, got {res.status_code}: {res.text}"
-    return res.json()
-
-
-def names_in(kind: str, rows: list[dict[str, Any]]) -> set[str]:
-    return {r["code"] if kind == "org_units" else r["external_id"] for r in rows}
-
-
-def csv_rows(res: Response) -> list[list[str]]:
-    assert res.status_code == 200, res.text
-    return list(csv.reader(io.StringIO(res.content.decode("utf-8-sig"))))
 
 
 ROLES = list(Role)

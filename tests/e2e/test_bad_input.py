@@ -24,7 +24,7 @@ from httpx import Response
 from domain.access import Role
 from tests.builders import PASSWORD, World
 from tests.conftest import PG_URL, Clock
-from tests.e2e.test_access_matrix import API, PROBLEM_JSON, County, SharedCounty
+from tests.e2e.county import API, PROBLEM_JSON, County, SharedCounty
 
 ON_SQLITE = not PG_URL
 
