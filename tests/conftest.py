@@ -65,8 +65,8 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(path)
 
 
-@pytest.fixture
-def db_url(_template: str, tmp_path: Path) -> Iterator[str]:
+def fresh_database(template: str, target: Path) -> str:
+    """An empty migrated database: PostgreSQL emptied, or a copy of the SQLite template."""
     if PG_URL:
         engine = make_engine(PG_URL, one_off=True)
         tables = ", ".join(t.name for t in metadata.sorted_tables)
@@ -74,11 +74,14 @@ def db_url(_template: str, tmp_path: Path) -> Iterator[str]:
             # TRUNCATE does not fire the audit log's row triggers (append-only for everyone else).
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         engine.dispose()
-        yield PG_URL
-        return
-    target = tmp_path / "lianhu.db"
-    shutil.copyfile(_template, target)
-    yield f"sqlite:///{target}"
+        return PG_URL
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def db_url(_template: str, tmp_path: Path) -> str:
+    return fresh_database(_template, tmp_path / "lianhu.db")
 
 
 @pytest.fixture

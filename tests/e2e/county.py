@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -22,10 +21,9 @@ from api.security import AccessClaims, issue_access_token
 from api.settings import Settings
 from domain.access import Role
 from domain.org import OrgLevel
-from persistence.engine import make_engine
 from persistence.tables import metadata
 from tests.builders import AT, World, build_world
-from tests.conftest import PG_URL, Clock
+from tests.conftest import Clock, fresh_database
 
 API = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
@@ -195,16 +193,7 @@ class SharedCounty:
         return _extend(client, build_world(app))
 
     def _fresh_database(self) -> str:
-        if PG_URL:  # the same reset as conftest's db_url
-            engine = make_engine(PG_URL, one_off=True)
-            tables = ", ".join(t.name for t in metadata.sorted_tables)
-            with engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            engine.dispose()
-            return PG_URL
-        target = self.directory / f"county-{self.builds}.db"
-        shutil.copyfile(self.template, target)
-        return f"sqlite:///{target}"
+        return fresh_database(self.template, self.directory / f"county-{self.builds}.db")
 
     def close(self) -> None:
         if self.current is not None:

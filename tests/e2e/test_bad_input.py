@@ -29,15 +29,6 @@ from tests.e2e.county import API, PROBLEM_JSON, County, SharedCounty
 ON_SQLITE = not PG_URL
 
 
-@pytest.fixture(scope="module")
-def shared_county(
-    _template: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SharedCounty]:
-    shared = SharedCounty(_template, tmp_path_factory.mktemp("county"))
-    yield shared
-    shared.close()
-
-
 @pytest.fixture
 def county(shared_county: SharedCounty) -> Iterator[County]:
     """The shared county; every case must leave it exactly as it found it."""
