@@ -13,6 +13,7 @@ from api.deps import utc_now
 from api.limits import UploadLimitMiddleware
 from api.observability import RequestLogMiddleware, configure_logging
 from api.routers import (
+    accounts,
     audit,
     auth,
     health,
@@ -61,6 +62,7 @@ def create_app(
     v1 = APIRouter(prefix="/api/v1")
     for router in (
         auth.router,
+        accounts.router,
         orgs.router,
         members.router,
         households.router,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from domain.access import Permission, Role, Scope
 from domain.accounts import LoginState
 from domain.audit import AuditAction, AuditEntry
-from domain.errors import Invalid, Locked, NotFound, Unauthenticated
+from domain.errors import Conflict, Locked, NotFound, Unauthenticated
 from persistence.repositories import SqlAuditRepository
 from persistence.tables import ApiKeyRow, OrgUnitRow, RefreshTokenRow, UserRow
 
@@ -25,6 +25,7 @@ class Account:
     org_id: int | None
     org_path: str
     member_id: int | None
+    active: bool = True
 
 
 def _org_path(session: Session, org_id: int | None) -> str:
@@ -33,7 +34,9 @@ def _org_path(session: Session, org_id: int | None) -> str:
 
 def _account(session: Session, row: UserRow) -> Account:
     path = _org_path(session, row.org_id)
-    return Account(row.id, row.username, Role(row.role), row.org_id, path, row.member_id)
+    return Account(
+        row.id, row.username, Role(row.role), row.org_id, path, row.member_id, row.active
+    )
 
 
 def create_user(
@@ -47,7 +50,7 @@ def create_user(
     at: datetime,
 ) -> Account:
     if session.scalar(select(UserRow.id).where(UserRow.username == username)) is not None:
-        raise Invalid("user.username_taken", f"用户名 {username} 已存在", field="username")
+        raise Conflict("user.username_taken", f"用户名 {username} 已存在", field="username")
     row = UserRow(
         username=username,
         password_hash=password_hash,
@@ -224,3 +227,34 @@ def revoke_api_key(session: Session, scope: Scope, key_id: int, *, at: datetime)
     row.revoked_at = row.revoked_at or at
     session.flush()
     return _key(session, row)
+
+
+def list_users(
+    session: Session, scope: Scope, *, limit: int, offset: int, q: str | None
+) -> tuple[list[Account], int]:
+    """Accounts whose home lies in the caller's subtree (whole-installation admins: root only)."""
+    from sqlalchemy import func, or_
+
+    from persistence.scoping import in_subtree
+
+    stmt = select(UserRow).outerjoin(OrgUnitRow, OrgUnitRow.id == UserRow.org_id)
+    in_scope = in_subtree(OrgUnitRow.path, scope.org_path)
+    stmt = stmt.where(
+        or_(in_scope, UserRow.org_id.is_(None)) if scope.org_path == "/" else in_scope
+    )
+    if q:
+        stmt = stmt.where(UserRow.username.contains(q, autoescape=True))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(UserRow.id).limit(limit).offset(offset)).all()
+    return [_account(session, r) for r in rows], total
+
+
+def get_user(session: Session, scope: Scope, user_id: int) -> UserRow:
+    row = session.get(UserRow, user_id)
+    if row is None or not scope.covers(_org_path(session, row.org_id)):
+        raise NotFound("user.not_found", f"账户 {user_id} 不存在", field="user_id")
+    return row
+
+
+def account_of(session: Session, row: UserRow) -> Account:
+    return _account(session, row)

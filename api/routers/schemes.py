@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from api.deps import ClockDep, ScopeDep, UowDep, require
 from api.schemas.common import PathId
@@ -61,3 +61,16 @@ def put_scheme(
         uow, scope, org_id, scheme=body.scheme, overrides=body.overrides, at=clock()
     )
     return EffectiveSchemeOut.from_domain(org_id, result)
+
+
+@router.delete(
+    "/org-units/{org_id}/scheme",
+    status_code=204,
+    summary="取消本级的模式选择与参数覆盖（恢复继承上级）",
+    dependencies=[require(Permission.SCHEME_WRITE)],
+)
+def delete_scheme_binding(
+    org_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> Response:
+    schemes.unbind(uow, scope, org_id, at=clock())
+    return Response(status_code=204)

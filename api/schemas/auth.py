@@ -42,12 +42,30 @@ class UserIn(StrictIn):
     member_id: Id | None = None
 
 
+class UserUpdate(StrictIn):
+    """Only the fields sent change; ``member_id: null`` unlinks the member."""
+
+    role: Role | None = None
+    org_id: Id | None = None
+    member_id: Id | None = None
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=256)
+
+
 class UserOut(BaseModel):
     id: int
     username: str
     role: Role
     org_id: int | None
     member_id: int | None
+    active: bool
+
+
+class UserPage(BaseModel):
+    data: list[UserOut]
+    total: int
+    limit: int
+    offset: int
 
 
 class ApiKeyIn(StrictIn):

@@ -24,6 +24,28 @@ def effective_for(uow: UnitOfWork, scope: Scope, org_id: int) -> EffectiveScheme
         return found
 
 
+def unbind(uow: UnitOfWork, scope: Scope, org_id: int, *, at: datetime) -> None:
+    """Remove an org unit's own choice and overrides: it inherits from above again."""
+    scope.require(Permission.SCHEME_WRITE)
+    with uow:
+        org = uow.orgs.get(org_id, scope)
+        own = [b for b in uow.schemes.bindings_on_path(org.path) if b.org_id == org.id]
+        if not own:
+            raise NotFound("scheme.no_binding", "该组织没有自己的联户模式设置", field="org_id")
+        uow.schemes.remove(org.id)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.DELETE,
+            entity="scheme_binding",
+            entity_id=org.id,
+            org_path=org.path,
+            at=at,
+            before=own[0],
+        )
+        uow.commit()
+
+
 def bind(
     uow: UnitOfWork,
     scope: Scope,

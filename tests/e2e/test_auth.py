@@ -110,7 +110,7 @@ def test_created_accounts_log_in_with_their_role_and_scope(
 ) -> None:
     res = client.post(
         "/api/v1/users",
-        headers=world.headers(Role.COUNTY_CADRE),
+        headers=world.headers(Role.ADMIN),
         json={
             "username": "gridman",
             "password": "s3cret-pass",
@@ -124,3 +124,73 @@ def test_created_accounts_log_in_with_their_role_and_scope(
         "/api/v1/households", headers={"Authorization": f"Bearer {tokens['access_token']}"}
     )
     assert [h["external_id"] for h in res.json()["data"]] == ["H4"]
+
+
+def test_no_one_hands_out_a_role_that_reads_more_than_they_may(
+    client: TestClient, world: World
+) -> None:
+    # A county cadre sees masked registers; an account of theirs with personal:read would not.
+    res = client.post(
+        "/api/v1/users",
+        headers=world.headers(Role.COUNTY_CADRE),
+        json={
+            "username": "peek",
+            "password": "s3cret-pass",
+            "role": "group_leader",
+            "org_id": world.org["G3"],
+        },
+    )
+    assert res.status_code == 403 and res.json()["code"] == "user.role_escalation"
+    res = client.post(
+        "/api/v1/users",
+        headers=world.headers(Role.COUNTY_CADRE),
+        json={
+            "username": "town2",
+            "password": "s3cret-pass",
+            "role": "township_cadre",
+            "org_id": world.org["T2"],
+        },
+    )
+    assert res.status_code == 201, res.text
+
+
+def test_accounts_are_listed_within_scope_and_can_be_disabled(
+    client: TestClient, world: World
+) -> None:
+    h = world.headers(Role.ADMIN)
+    listed = client.get("/api/v1/users", headers=h).json()
+    assert listed["total"] == 8
+    tokens = login(client, "member")
+    member_id = world.users[Role.MEMBER]
+    res = client.patch(f"/api/v1/users/{member_id}", json={"active": False}, headers=h)
+    assert res.status_code == 200 and res.json()["active"] is False
+    again = client.post("/api/v1/auth/login", json={"username": "member", "password": PASSWORD})
+    assert again.status_code == 401
+    res = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert res.status_code == 401  # the session ends too
+    audit = client.get(
+        "/api/v1/audit", params={"entity": "user", "entity_id": str(member_id)}, headers=h
+    ).json()["data"]
+    assert audit[0]["before"]["active"] is True and audit[0]["after"]["active"] is False
+
+
+def test_a_password_reset_unlocks_the_account(client: TestClient, world: World) -> None:
+    for _ in range(5):
+        client.post("/api/v1/auth/login", json={"username": "member", "password": "wrong"})
+    locked = client.post("/api/v1/auth/login", json={"username": "member", "password": PASSWORD})
+    assert locked.status_code == 429
+    res = client.patch(
+        f"/api/v1/users/{world.users[Role.MEMBER]}",
+        json={"password": "a-new-password"},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 200
+    res = client.post(
+        "/api/v1/auth/login", json={"username": "member", "password": "a-new-password"}
+    )
+    assert res.status_code == 200
+
+
+def test_a_township_cadre_cannot_administer_accounts(client: TestClient, world: World) -> None:
+    res = client.get("/api/v1/users", headers=world.headers(Role.TOWNSHIP_CADRE))
+    assert res.status_code == 403

@@ -197,3 +197,24 @@ def test_auditor_reads_the_audit_log_filtered_by_actor(client: TestClient, world
     )
     assert res.status_code == 200, res.text
     assert [(a["entity"], a["action"]) for a in res.json()["data"]] == [("household", "update")]
+
+
+def test_removing_a_village_override_makes_it_inherit_again(
+    client: TestClient, world: World
+) -> None:
+    h = world.headers(ADMIN)
+    client.put(
+        f"/api/v1/org-units/{world.org['C']}/scheme", json={"scheme": "one_six_n"}, headers=h
+    )
+    client.put(
+        f"/api/v1/org-units/{world.org['V1']}/scheme",
+        json={"overrides": {"visit_cadence_days": 7}},
+        headers=h,
+    )
+    assert (
+        client.delete(f"/api/v1/org-units/{world.org['V1']}/scheme", headers=h).status_code == 204
+    )
+    eff = client.get(f"/api/v1/org-units/{world.org['G1']}/scheme", headers=h).json()
+    assert eff["params"]["visit_cadence_days"] == 14
+    res = client.delete(f"/api/v1/org-units/{world.org['V1']}/scheme", headers=h)
+    assert res.status_code == 404 and res.json()["code"] == "scheme.no_binding"

@@ -1,0 +1,269 @@
+"""账户与 API 密钥: user accounts and platform keys, administered within the caller's subtree."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import ClockDep, ScopeDep, SessionDep, require
+from api.schemas.auth import (
+    ApiKeyCreatedOut,
+    ApiKeyIn,
+    ApiKeyOut,
+    UserIn,
+    UserOut,
+    UserPage,
+    UserUpdate,
+)
+from api.schemas.common import NO_CONTROL, PathId
+from api.security import hash_password, new_api_key
+from domain.access import ROLE_PERMISSIONS, Permission, Role, Scope
+from domain.audit import AuditAction
+from domain.errors import Forbidden
+from domain.services.audit_trail import record
+from persistence import accounts
+from persistence.repositories import SqlAuditRepository, SqlMemberRepository, SqlOrgRepository
+
+router = APIRouter(tags=["accounts"])
+
+
+def _org_in_scope(session: SessionDep, scope: Scope, org_id: int) -> str:
+    return SqlOrgRepository(session).get(org_id, scope).path
+
+
+def _may_grant(scope: Scope, role: Role) -> None:
+    """Administrators come from the installation's own administrators; nobody else hands out a
+    role that can do more than they can (e.g. read personal data)."""
+    if role is Role.ADMIN and scope.org_path != "/":
+        raise Forbidden("user.admin_requires_admin", "只有系统管理员能创建管理员", field="role")
+    if not ROLE_PERMISSIONS[role] <= scope.permissions:
+        raise Forbidden("user.role_escalation", "不能授予比自己权限更大的角色", field="role")
+
+
+def _audit(
+    session: SessionDep,
+    scope: Scope,
+    action: AuditAction,
+    entity: str,
+    entity_id: int,
+    path: str,
+    clock: ClockDep,
+    **snapshots: object,
+) -> None:
+    record(
+        SqlAuditRepository(session),
+        scope,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        org_path=path,
+        at=clock(),
+        **snapshots,
+    )
+
+
+def _user_out(account: accounts.Account) -> UserOut:
+    return UserOut(
+        id=account.id,
+        username=account.username,
+        role=account.role,
+        org_id=account.org_id,
+        member_id=account.member_id,
+        active=account.active,
+    )
+
+
+@router.post(
+    "/users",
+    response_model=UserOut,
+    status_code=201,
+    summary="创建账户",
+    dependencies=[require(Permission.USER_ADMIN)],
+)
+def create_user(body: UserIn, scope: ScopeDep, session: SessionDep, clock: ClockDep) -> UserOut:
+    path = _org_in_scope(session, scope, body.org_id)
+    if body.member_id is not None:
+        SqlMemberRepository(session).get(body.member_id, scope)
+    _may_grant(scope, body.role)
+    account = accounts.create_user(
+        session,
+        username=body.username,
+        password_hash=hash_password(body.password),
+        role=body.role,
+        org_id=body.org_id,
+        member_id=body.member_id,
+        at=clock(),
+    )
+    out = _user_out(account)
+    _audit(
+        session,
+        scope,
+        AuditAction.CREATE,
+        "user",
+        account.id,
+        path,
+        clock,
+        after=out.model_dump(mode="json"),
+    )
+    session.commit()
+    return out
+
+
+@router.get(
+    "/users",
+    response_model=UserPage,
+    summary="账户列表",
+    dependencies=[require(Permission.USER_ADMIN)],
+)
+def list_users(
+    scope: ScopeDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    q: Annotated[str | None, Query(max_length=64, pattern=NO_CONTROL)] = None,
+) -> UserPage:
+    found, total = accounts.list_users(session, scope, limit=limit, offset=offset, q=q)
+    return UserPage(data=[_user_out(a) for a in found], total=total, limit=limit, offset=offset)
+
+
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserOut,
+    summary="修改账户（角色、组织、停用、重设密码）",
+    dependencies=[require(Permission.USER_ADMIN)],
+)
+def update_user(
+    user_id: PathId, body: UserUpdate, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> UserOut:
+    row = accounts.get_user(session, scope, user_id)
+    before = _user_out(accounts.account_of(session, row))
+    _may_grant(scope, Role(row.role))  # no one edits an account mightier than their own
+    sent = body.model_fields_set
+    if body.role is not None:
+        _may_grant(scope, body.role)
+        row.role = body.role.value
+    if body.org_id is not None:
+        _org_in_scope(session, scope, body.org_id)
+        row.org_id = body.org_id
+    if "member_id" in sent:
+        if body.member_id is not None:
+            SqlMemberRepository(session).get(body.member_id, scope)
+        row.member_id = body.member_id
+    if body.active is not None:
+        row.active = body.active
+    if body.password is not None:
+        row.password_hash = hash_password(body.password)
+        row.failed_logins, row.locked_until = 0, None
+    if body.password is not None or body.active is False:
+        # A new password or a disabled account ends every session at its next refresh.
+        accounts.revoke_refresh_tokens(session, user_id=row.id, at=clock())
+    session.flush()
+    after = _user_out(accounts.account_of(session, row))
+    path = accounts.account_of(session, row).org_path
+    _audit(
+        session,
+        scope,
+        AuditAction.UPDATE,
+        "user",
+        row.id,
+        path,
+        clock,
+        before=before.model_dump(mode="json"),
+        after={**after.model_dump(mode="json"), "password_reset": body.password is not None},
+    )
+    session.commit()
+    return after
+
+
+def _key_out(key: accounts.ApiKey) -> ApiKeyOut:
+    return ApiKeyOut(
+        id=key.id,
+        name=key.name,
+        prefix=key.prefix,
+        org_id=key.org_id,
+        permissions=sorted(key.permissions),
+        created_by=key.created_by,
+        created_at=key.created_at,
+        revoked_at=key.revoked_at,
+    )
+
+
+@router.post(
+    "/api-keys",
+    response_model=ApiKeyCreatedOut,
+    status_code=201,
+    summary="为对接平台创建 API 密钥",
+    dependencies=[require(Permission.USER_ADMIN)],
+)
+def create_api_key(
+    body: ApiKeyIn, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> ApiKeyCreatedOut:
+    path = _org_in_scope(session, scope, body.org_id)
+    wanted = frozenset(body.permissions)
+    if not wanted <= scope.permissions:
+        raise Forbidden(
+            "api_key.permission_escalation",
+            "不能授予自己没有的权限",
+        )
+    full, prefix, secret_hash = new_api_key()
+    key = accounts.add_api_key(
+        session,
+        name=body.name,
+        prefix=prefix,
+        secret_hash=secret_hash,
+        org_id=body.org_id,
+        permissions=wanted,
+        created_by=scope.actor,
+        at=clock(),
+    )
+    _audit(
+        session,
+        scope,
+        AuditAction.KEY_CREATE,
+        "api_key",
+        key.id,
+        path,
+        clock,
+        after={
+            "name": key.name,
+            "prefix": key.prefix,
+            "permissions": sorted(p.value for p in wanted),
+        },
+    )
+    session.commit()
+    return ApiKeyCreatedOut(**_key_out(key).model_dump(), key=full)
+
+
+@router.get(
+    "/api-keys",
+    response_model=list[ApiKeyOut],
+    summary="API 密钥列表",
+    dependencies=[require(Permission.USER_ADMIN)],
+)
+def list_api_keys(scope: ScopeDep, session: SessionDep) -> list[ApiKeyOut]:
+    return [_key_out(k) for k in accounts.list_api_keys(session, scope)]
+
+
+@router.delete(
+    "/api-keys/{key_id}",
+    response_model=ApiKeyOut,
+    summary="吊销 API 密钥",
+    dependencies=[require(Permission.USER_ADMIN)],
+)
+def revoke_api_key(
+    key_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> ApiKeyOut:
+    key = accounts.revoke_api_key(session, scope, key_id, at=clock())
+    _audit(
+        session,
+        scope,
+        AuditAction.KEY_REVOKE,
+        "api_key",
+        key.id,
+        key.org_path,
+        clock,
+        before={"prefix": key.prefix},
+    )
+    session.commit()
+    return _key_out(key)
