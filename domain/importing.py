@@ -247,10 +247,6 @@ def _as_dicts(
         yield number, dict(zip(names, values, strict=True))
 
 
-def _col(kind: ImportKind, name: str) -> Column:
-    return next(c for c in COLUMNS[kind] if c.field == name)
-
-
 class _Checks:
     """Field parsers shared by the three kinds; each reports and returns None on a bad value."""
 

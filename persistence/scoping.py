@@ -18,11 +18,6 @@ def in_subtree(path_column: InstrumentedAttribute[Any], path: str) -> ColumnElem
     return and_(path_column >= low, path_column < high)
 
 
-def org_ids_in(path: str) -> ColumnElement[bool]:
-    """``org_id IN (subtree of path)`` as a correlated-free subquery, for tables with org_id."""
-    return OrgUnitRow.id.in_(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path)))
-
-
 def household_scope(scope: Scope, area: str | None = None) -> ColumnElement[bool]:
     """Households the caller may see, optionally narrowed to an area inside their scope (one
     subtree test: the area's range lies within the scope's)."""

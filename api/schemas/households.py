@@ -19,8 +19,6 @@ from domain.access import Scope
 from domain.household import SENSITIVE_CATEGORIES, Household
 from domain.masking import mask_address, mask_phone
 
-CategoryCode = str
-
 
 class HouseholdIn(StrictIn):
     org_id: Id = Field(description="所属网格 id")
