@@ -50,7 +50,7 @@ def create_admin(
     org_code: Annotated[str | None, typer.Option(help="org code; default the whole tree")] = None,
 ) -> None:
     """Create a system administrator (管理员) whose scope is the whole tree or one subtree."""
-    from persistence.admin import create_admin_account
+    from api.operations import create_admin_account
 
     account = create_admin_account(
         get_settings().database_url, username=username, password=password, org_code=org_code
@@ -71,7 +71,7 @@ def import_file(
     as_user: Annotated[str, typer.Option("--as", help="username whose scope applies")] = "admin",
 ) -> None:
     """Import a CSV or XLSX file (validated whole first; nothing written if any row is bad)."""
-    from persistence.admin import run_import
+    from api.operations import run_import
 
     try:
         report = run_import(
@@ -95,7 +95,7 @@ def export_file(
     as_user: Annotated[str, typer.Option("--as", help="username whose scope applies")] = "admin",
 ) -> None:
     """Export a register as CSV (UTF-8 with BOM) or XLSX, by the file's extension."""
-    from persistence.admin import run_export
+    from api.operations import run_export
 
     count = run_export(get_settings().database_url, kind=kind.value, path=path, username=as_user)
     typer.echo(f"wrote {count} rows to {path}")
@@ -108,7 +108,7 @@ def demo(
     only_if_empty: Annotated[bool, typer.Option(help="do nothing when data exists")] = False,
 ) -> None:
     """Generate a realistic synthetic county and load it (demo accounts: see README)."""
-    from persistence.admin import load_demo
+    from api.operations import load_demo
 
     typer.echo(
         load_demo(

@@ -1,4 +1,5 @@
-"""Operations behind the command line: first admin, file import/export, the demo county."""
+"""Operations behind the command line: first admin, file import/export, the demo county.
+They run the same services and writers as the HTTP API, with the scope of a named account."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from api.security import hash_password
+from api.tabular import read_rows, write_csv, write_xlsx
 from domain.access import Role, Scope
 from domain.errors import Invalid, NotFound
 from domain.importing import ImportKind
@@ -51,8 +54,6 @@ def create_admin_account(
     url: str, *, username: str, password: str, org_code: str | None
 ) -> Account:
     """A system administrator over one subtree (``org_code``) or the whole installation."""
-    from api.security import hash_password
-
     db = Database(url)
     with db.sessions() as session:
         org_id = None
@@ -74,8 +75,6 @@ def create_admin_account(
 
 
 def run_import(url: str, *, kind: str, path: Path, username: str) -> dict[str, Any]:
-    from api.tabular import read_rows
-
     db = Database(url)
     data = path.read_bytes()
     with db.sessions() as session:
@@ -96,7 +95,6 @@ def _import(
 
 
 def run_export(url: str, *, kind: str, path: Path, username: str) -> int:
-    from api.tabular import write_csv, write_xlsx
     from persistence.exports import export_rows
 
     db = Database(url)
@@ -189,8 +187,6 @@ def _assign_round_robin(session: Session) -> None:
 
 
 def _demo_accounts(session: Session, county: OrgUnitRow) -> None:
-    from api.security import hash_password
-
     township = session.scalars(
         select(OrgUnitRow).where(OrgUnitRow.level == "township").order_by(OrgUnitRow.id)
     ).first()
