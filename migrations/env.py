@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import TypeDecorator
 
 from persistence.engine import make_engine
 from persistence.tables import metadata
@@ -19,6 +23,15 @@ def _url() -> str:
     return get_settings().database_url
 
 
+def render_item(kind: str, obj: Any, _context: AutogenContext) -> str | bool:
+    """Render our TypeDecorators as the plain SQLAlchemy type they store, so migrations do not
+    import application code."""
+    if kind == "type" and isinstance(obj, TypeDecorator):
+        impl = obj.impl_instance
+        return f"sa.{impl!r}"
+    return False
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=_url(),
@@ -26,6 +39,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         compare_type=True,
         render_as_batch=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -35,7 +49,11 @@ def run_migrations_online() -> None:
     engine = make_engine(_url(), one_off=True)
     with engine.connect() as connection:
         context.configure(
-            connection=connection, target_metadata=metadata, compare_type=True, render_as_batch=True
+            connection=connection,
+            target_metadata=metadata,
+            compare_type=True,
+            render_as_batch=True,
+            render_item=render_item,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -149,8 +149,7 @@ class CategoryRow(Base):
 
 
 class AssignmentRow(Base):
-    """包户: member ↔ household with start and end (history kept). The engine comes later; the
-    foundation needs it to scope an ordinary member to their own households."""
+    """包户: member ↔ household with start and end; history is kept (ended rows stay)."""
 
     __tablename__ = "assignments"
     __table_args__ = (Index("ix_assignments_member_active", "member_id", "ended_on"),)
@@ -162,6 +161,98 @@ class AssignmentRow(Base):
     )
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("assignment_proposals.id"))
+    reasons: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ProposalRow(Base):
+    """A draft roster for an area (方案), reviewed and edited, then published."""
+
+    __tablename__ = "assignment_proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    mode: Mapped[str] = mapped_column(String(20))  # full | replan
+    fingerprint: Mapped[str] = mapped_column(String(64))  # the roster it was built from
+    report: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+    published_by: Mapped[str | None] = mapped_column(String(100))
+    published_at: Mapped[datetime | None] = mapped_column(Timestamp())
+
+
+class ProposalPairRow(Base):
+    __tablename__ = "proposal_pairs"
+    __table_args__ = (Index("ix_proposal_pairs_proposal_member", "proposal_id", "member_id"),)
+
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("assignment_proposals.id", ondelete="CASCADE"), primary_key=True
+    )
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    reasons: Mapped[str] = mapped_column(String(200), default="")
+    distance_m: Mapped[int | None] = mapped_column(Integer)
+
+
+class MemberRequestRow(Base):
+    """A member's self-declaration (自行申报): the households they ask to look after."""
+
+    __tablename__ = "member_requests"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+
+
+class MemberTieRow(Base):
+    """A declared tie between a member and a household: kinship (血缘相通) or a shared interest
+    or skill (志趣相投)."""
+
+    __tablename__ = "member_ties"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class ElderlyPairingRow(Base):
+    """1+6+N: a contact member paired with an elderly or infirm member (结对老党员)."""
+
+    __tablename__ = "elderly_pairings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    elderly_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("assignment_proposals.id"))
+
+
+class CardTokenRow(Base):
+    """The unguessable, revocable token behind a household's contact card QR (党群联心卡)."""
+
+    __tablename__ = "card_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    token: Mapped[str] = mapped_column(CodeType, unique=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp())
 
 
 class SchemeBindingRow(Base):
