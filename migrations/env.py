@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -23,7 +23,7 @@ def _url() -> str:
     return get_settings().database_url
 
 
-def render_item(kind: str, obj: Any, _context: AutogenContext) -> str | bool:
+def render_item(kind: str, obj: Any, _context: AutogenContext) -> str | Literal[False]:
     """Render our TypeDecorators as the plain SQLAlchemy type they store, so migrations do not
     import application code."""
     if kind == "type" and isinstance(obj, TypeDecorator):

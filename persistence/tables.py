@@ -162,7 +162,7 @@ class AssignmentRow(Base):
     started_on: Mapped[date] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("assignment_proposals.id"))
-    reasons: Mapped[str] = mapped_column(String(200), default="")
+    reasons: Mapped[str] = mapped_column(String(200), server_default="")
 
 
 class ProposalRow(Base):

@@ -195,7 +195,9 @@ def upgrade() -> None:
 
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("proposal_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("reasons", sa.String(length=200), nullable=False))
+        batch_op.add_column(
+            sa.Column("reasons", sa.String(length=200), server_default="", nullable=False)
+        )
         batch_op.create_foreign_key(
             batch_op.f("fk_assignments_proposal_id_assignment_proposals"),
             "assignment_proposals",
