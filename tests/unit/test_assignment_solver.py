@@ -162,13 +162,12 @@ def test_a_member_of_the_neighbouring_grid_helps_where_the_scheme_allows() -> No
 
 
 def test_two_wei_cadres_take_the_vulnerable_households_first() -> None:
-    far = {"lat": 30.02, "lng": 120.02}
     grid = GridInstance(
         1,
         (member(1, cadre=True), member(2)),
-        (
-            household(101, vulnerable=True, **far),
-            household(102, vulnerable=True, **far),
+        (  # far from both members: only the cadre rule brings them to member 1
+            household(101, vulnerable=True, lat=30.02, lng=120.02),
+            household(102, vulnerable=True, lat=30.02, lng=120.02),
             *(household(103 + j) for j in range(8)),
         ),
     )
