@@ -8,7 +8,7 @@ DEMO_HOUSEHOLDS ?= 3000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve migrate demo test lint typecheck openapi openapi-check alembic-check \
-        pytest pytest-postgres bench-import lock clean
+        pytest pytest-postgres bench-import bench-assign lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,9 @@ pytest-postgres: install
 
 bench-import: install
 	$(BIN)/python -m bench.bench_import
+
+bench-assign: install
+	$(BIN)/python -m bench.bench_assign
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock

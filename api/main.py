@@ -14,8 +14,10 @@ from api.limits import UploadLimitMiddleware
 from api.observability import RequestLogMiddleware, configure_logging
 from api.routers import (
     accounts,
+    assignments,
     audit,
     auth,
+    disclosure,
     health,
     households,
     members,
@@ -63,6 +65,7 @@ def create_app(
     for router in (
         auth.router,
         accounts.router,
+        assignments.router,
         orgs.router,
         members.router,
         households.router,
@@ -71,8 +74,11 @@ def create_app(
         audit.router,
         meta.router,
         transfer.router,
+        disclosure.router,
+        disclosure.public_router,
     ):
         v1.include_router(router)
     app.include_router(v1)
     app.include_router(health.router)
+    app.include_router(disclosure.page_router)  # /c/{token}: the page a card's QR code opens
     return app

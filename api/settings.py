@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     demo_households: int = Field(default=3000, ge=0)
     demo_seed: int = 7
+    # Where the public card pages are served: the QR code on each contact card encodes
+    # {public_base_url}/c/{token}, so it must be the address households can reach.
+    public_base_url: str = "http://127.0.0.1:8000"
 
     @model_validator(mode="after")
     def _refuse_dev_secret_outside_dev(self) -> Settings:
@@ -33,6 +36,9 @@ class Settings(BaseSettings):
             raise ValueError("LIANHU_SECRET_KEY must be set to a secret of your own in prod")
         if len(self.secret_key) < 32:
             raise ValueError("LIANHU_SECRET_KEY must be at least 32 characters")
+        if not self.public_base_url.startswith(("http://", "https://")):
+            raise ValueError("LIANHU_PUBLIC_BASE_URL must be an http:// or https:// address")
+        self.public_base_url = self.public_base_url.rstrip("/")
         if self.database_url.startswith("postgresql://"):
             self.database_url = self.database_url.replace(
                 "postgresql://", "postgresql+psycopg://", 1

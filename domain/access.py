@@ -29,6 +29,7 @@ class Permission(StrEnum):
     PERSONAL_DATA = "personal:read"  # unmasked phones and addresses (PIPL: need to know)
     AUDIT_READ = "audit:read"
     USER_ADMIN = "user:admin"
+    ASSIGNMENT_WRITE = "assignment:write"  # propose, edit and publish rosters (包户方案)
 
 
 class Role(StrEnum):
@@ -66,10 +67,24 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     Role.MEMBER: _READ | {_P.PERSONAL_DATA},
     Role.GROUP_LEADER: _READ | {_P.PERSONAL_DATA},
     Role.BRANCH_SECRETARY: _READ
-    | {_P.PERSONAL_DATA, _P.MEMBER_WRITE, _P.HOUSEHOLD_WRITE, _P.IMPORT, _P.EXPORT},
+    | {
+        _P.PERSONAL_DATA,
+        _P.MEMBER_WRITE,
+        _P.HOUSEHOLD_WRITE,
+        _P.IMPORT,
+        _P.EXPORT,
+        _P.ASSIGNMENT_WRITE,
+    },
     Role.VILLAGE_CADRE: _READ | {_P.PERSONAL_DATA, _P.HOUSEHOLD_WRITE, _P.EXPORT},
     Role.TOWNSHIP_CADRE: _READ
-    | {_P.ORG_WRITE, _P.MEMBER_WRITE, _P.HOUSEHOLD_WRITE, _P.IMPORT, _P.EXPORT},
+    | {
+        _P.ORG_WRITE,
+        _P.MEMBER_WRITE,
+        _P.HOUSEHOLD_WRITE,
+        _P.IMPORT,
+        _P.EXPORT,
+        _P.ASSIGNMENT_WRITE,
+    },
     Role.COUNTY_CADRE: _READ
     | {
         _P.ORG_WRITE,
@@ -79,6 +94,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.IMPORT,
         _P.EXPORT,
         _P.USER_ADMIN,
+        _P.ASSIGNMENT_WRITE,
     },
     Role.AUDITOR: _READ | {_P.AUDIT_READ},
     Role.ADMIN: frozenset(Permission),

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from math import cos, radians, sqrt
-from typing import Final
+from typing import Final, NamedTuple
 
 from domain.member import Location
 
@@ -80,8 +80,9 @@ class Unit:
     building: str | None = None
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
+    """One household and its member (a tuple: a city's proposal makes half a million)."""
+
     household_id: int
     member_id: int
     reasons: tuple[Reason, ...]
@@ -215,8 +216,23 @@ def check_roster(
                     household_id=p.household_id,
                 )
             )
-    for member, bounds in sorted(members.items()):
-        load = len(units.get(member, ()))
+    loads = {member: len(units.get(member, ())) for member in members}
+    return out + load_violations(loads, members)
+
+
+def reasons_text(reasons: Sequence[Reason]) -> str:
+    return ",".join(r.value for r in reasons)
+
+
+def parse_reasons(text: str) -> tuple[Reason, ...]:
+    return tuple(Reason(r) for r in text.split(",") if r)
+
+
+def load_violations(loads: Mapping[int, int], bounds_of: Mapping[int, Bounds]) -> list[Violation]:
+    """Members whose load leaves their bounds (also the live check of a hand edit)."""
+    out: list[Violation] = []
+    for member, load in sorted(loads.items()):
+        bounds = bounds_of[member]
         if load > bounds.high:
             out.append(
                 Violation(
@@ -234,11 +250,3 @@ def check_roster(
                 )
             )
     return out
-
-
-def reasons_text(reasons: Sequence[Reason]) -> str:
-    return ",".join(r.value for r in reasons)
-
-
-def parse_reasons(text: str) -> tuple[Reason, ...]:
-    return tuple(Reason(r) for r in text.split(",") if r)

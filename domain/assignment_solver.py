@@ -46,23 +46,32 @@ IntArray = NDArray[np.int64]
 def bounded_assignment(cost: IntArray, low: IntArray, high: IntArray) -> tuple[IntArray, int]:
     """Give each taker (column) at most one supplier (row), each supplier between ``low`` and
     ``high`` takers: as many takers as possible, then the minimum total cost. Returns the
-    supplier index of each taker (-1 when none) and the total cost of the pairs."""
+    supplier index of each taker (-1 when none) and the total cost of the pairs.
+
+    When the bounds admit a full cover (sum of lows <= takers <= sum of highs) the lows are
+    node supplies and the network carries only the real costs; otherwise the lows become
+    arcs of a very negative cost and the flow is maximised first. Both are exact; the first
+    keeps the costs small, which the cost-scaling solver repays in speed."""
     n_s, n_t = cost.shape
     out = np.full(n_t, -1, dtype=np.int64)
     if n_s == 0 or n_t == 0:
         return out, 0
+    low = np.minimum(low, high)
+    full_cover = int(low.sum()) <= n_t <= int(high.sum())
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, n_s + n_t + 1
     suppliers = np.arange(1, n_s + 1, dtype=np.int64)
     takers = np.arange(n_s + 1, n_s + n_t + 1, dtype=np.int64)
-    mandatory = np.minimum(low, high)
-    optional = high - mandatory
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.zeros(2 * n_s, dtype=np.int64),
-        np.concatenate([suppliers, suppliers]),
-        np.concatenate([mandatory, optional]),
-        np.concatenate([np.full(n_s, -MANDATORY, dtype=np.int64), np.zeros(n_s, dtype=np.int64)]),
-    )
+    zeros = np.zeros(n_s, dtype=np.int64)
+    if full_cover:
+        flow.add_arcs_with_capacity_and_unit_cost(zeros, suppliers, high - low, zeros)
+    else:
+        flow.add_arcs_with_capacity_and_unit_cost(
+            np.zeros(2 * n_s, dtype=np.int64),
+            np.concatenate([suppliers, suppliers]),
+            np.concatenate([low, high - low]),
+            np.concatenate([np.full(n_s, -MANDATORY, dtype=np.int64), zeros]),
+        )
     pair_arcs = flow.add_arcs_with_capacity_and_unit_cost(
         np.repeat(suppliers, n_t),
         np.tile(takers, n_s),
@@ -75,8 +84,14 @@ def bounded_assignment(cost: IntArray, low: IntArray, high: IntArray) -> tuple[I
         np.ones(n_t, dtype=np.int64),
         np.zeros(n_t, dtype=np.int64),
     )
-    flow.set_nodes_supplies(np.array([source, sink]), np.array([n_t, -n_t]))
-    status = flow.solve_max_flow_with_min_cost()
+    if full_cover:
+        nodes = np.concatenate([[source], suppliers, [sink]])
+        supplies = np.concatenate([[n_t - int(low.sum())], low, [-n_t]])
+        flow.set_nodes_supplies(nodes, supplies)
+        status = flow.solve()
+    else:
+        flow.set_nodes_supplies(np.array([source, sink]), np.array([n_t, -n_t]))
+        status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:  # pragma: no cover - a bipartite network always solves
         raise RuntimeError(f"min-cost flow failed: {status}")
     used = np.flatnonzero(flow.flows(pair_arcs))
@@ -131,23 +146,24 @@ def solve_grid(
     members = sorted(grid.members, key=lambda m: m.id)
     units = sorted(grid.units, key=lambda u: u.id)
     dist = distance_matrix([m.location for m in members], [u.location for u in units])
-    cost, why = _costs(members, units, dist, params, prefs)
+    cost, why = grid_costs(members, units, dist, params, prefs)
     fixed = np.array([grid.fixed_load.get(m.id, 0) for m in members], dtype=np.int64)
     low = np.maximum(bounds.low - fixed, 0)
     high = np.maximum(bounds.high - fixed, 0)
     chosen, total = bounded_assignment(cost, low, high)
     pairs: list[Pair] = []
-    for j, i in enumerate(chosen.tolist()):
-        if i < 0:
-            continue
+    cadres, weak = why.cadre.tolist(), why.vulnerable.tolist()
+    taken = np.flatnonzero(chosen >= 0)
+    rows = chosen[taken]
+    metres_of = dist[rows, taken].tolist()
+    for j, i, metres in zip(taken.tolist(), rows.tolist(), metres_of, strict=True):
         member, unit = members[i], units[j]
-        reasons = why(i, j)
+        reasons = why.reasons(i, j, cadres[i], weak[j], metres)
         if member.grid_id != unit.grid_id:
             reasons = (Reason.BORROWED, *reasons)
-        metres = int(dist[i, j])
-        pairs += [
-            Pair(h, member.id, reasons, metres if metres >= 0 else None) for h in unit.households
-        ]
+        kept = metres if metres >= 0 else None
+        for h in unit.households:
+            pairs.append(Pair(h, member.id, reasons, kept))
     loads = np.bincount(chosen[chosen >= 0], minlength=len(members)) + fixed
     return GridResult(
         pairs=pairs,
@@ -157,7 +173,7 @@ def solve_grid(
     )
 
 
-def _costs(
+def grid_costs(
     members: Sequence[Candidate],
     units: Sequence[Unit],
     dist: IntArray,
@@ -171,9 +187,11 @@ def _costs(
     home = np.array([m.grid_id for m in members], dtype=np.int64)
     where = np.array([u.grid_id for u in units], dtype=np.int64)
     cost += BORROW_PENALTY * (home[:, None] != where[None, :])  # only in a joint village solve
+    marks: dict[tuple[int, int], set[Reason]] = {}
+    if not prefs.ties and not prefs.requests:
+        return cost, _Why(marks, cadre, vulnerable, dist)
     row = {m.id: i for i, m in enumerate(members)}
     col = {h: j for j, u in enumerate(units) for h in u.households}
-    marks: dict[tuple[int, int], set[Reason]] = {}
     bonus = {TieKind.KINSHIP: params.kinship_bonus, TieKind.INTEREST: params.interest_bonus}
     for member, household, kind in prefs.ties:
         if member in row and household in col:
@@ -190,6 +208,9 @@ def _costs(
     return cost, _Why(marks, cadre, vulnerable, dist)
 
 
+_BY_DISTANCE: Final = (Reason.DISTANCE,)
+
+
 @dataclass(frozen=True)
 class _Why:
     marks: dict[tuple[int, int], set[Reason]]
@@ -197,15 +218,20 @@ class _Why:
     vulnerable: NDArray[np.bool_]
     dist: IntArray
 
-    def __call__(self, i: int, j: int) -> tuple[Reason, ...]:
+    def reasons(
+        self, i: int, j: int, cadre: bool, vulnerable: bool, metres: int
+    ) -> tuple[Reason, ...]:
+        """Why member row i holds unit column j (most pairs: simply the nearest)."""
+        if not self.marks and not (cadre and vulnerable) and metres >= 0:
+            return _BY_DISTANCE
         reasons = [
             r
             for r in (Reason.REQUEST, Reason.KINSHIP, Reason.INTEREST)
             if r in self.marks.get((i, j), ())
         ]
-        if self.cadre[i] and self.vulnerable[j]:
+        if cadre and vulnerable:
             reasons.insert(0, Reason.VULNERABLE_FIRST)
-        if self.dist[i, j] < 0:
+        if metres < 0:
             reasons.append(Reason.NO_LOCATION)
         elif not reasons:
             reasons.append(Reason.DISTANCE)
@@ -326,6 +352,8 @@ def unhonoured_requests(
     pairs: Sequence[Pair], prefs: Preferences, villages: Iterable[Village]
 ) -> list[UnhonouredRequest]:
     """Each request the proposal does not honour, with the rule that stood in the way."""
+    if not prefs.requests:
+        return []
     given = {p.household_id: p.member_id for p in pairs}
     requested_by: dict[int, list[int]] = {}
     for member, household in sorted(prefs.requests):

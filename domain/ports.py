@@ -6,11 +6,13 @@ Every read takes a ``Scope``; there is no unscoped default. Objects outside the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol, Self
 
 from domain.access import Scope
+from domain.assignment import Pair, Preferences
+from domain.assignment_area import AreaRoster
 from domain.audit import AuditEntry
 from domain.household import Household
 from domain.importing import ImportContext, ImportKind
@@ -73,6 +75,53 @@ class BulkStore(Protocol):
     ) -> tuple[int, int]: ...
 
 
+class ProposalRecord(Protocol):
+    @property
+    def org_path(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def report(self) -> dict[str, Any]: ...
+
+
+class AssignmentStore(Protocol):
+    """The assignment engine's storage: rosters, proposals, publishing."""
+
+    def grid_ids(self, area_path: str) -> set[int]: ...
+    def roster(self, area_path: str) -> AreaRoster: ...
+    def preferences(self, member_ids: Iterable[int]) -> Preferences: ...
+    def add_proposal(
+        self,
+        *,
+        org_id: int,
+        scheme: str,
+        mode: str,
+        fingerprint: str,
+        report: dict[str, Any],
+        pairs: Sequence[Pair],
+        created_by: str,
+        at: datetime,
+    ) -> int: ...
+    def proposal(self, proposal_id: int, scope: Scope) -> ProposalRecord: ...
+    def pairs(
+        self, proposal_id: int, *, household_ids: Iterable[int] | None = None
+    ) -> list[Pair]: ...
+    def loads(self, proposal_id: int, member_ids: Iterable[int]) -> dict[int, int]: ...
+    def set_pairs(self, proposal_id: int, pairs: Iterable[Pair]) -> None: ...
+    def set_report(self, proposal_id: int, report: dict[str, Any]) -> None: ...
+    def mark(self, proposal_id: int, *, status: str, by: str, at: datetime) -> None: ...
+    def publish(
+        self,
+        proposal_id: int,
+        *,
+        on: date,
+        elderly: Sequence[tuple[int, int]],
+        contacts: Iterable[int],
+    ) -> tuple[int, int]: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only properties, so a concrete unit of work may hold concrete repositories.
     @property
@@ -87,6 +136,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditRepository: ...
     @property
     def bulk(self) -> BulkStore: ...
+    @property
+    def assignments(self) -> AssignmentStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

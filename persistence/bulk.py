@@ -422,4 +422,29 @@ def _sqlite_time(at: datetime) -> str:
 
 
 def _sqlite_dates(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(v.isoformat() if isinstance(v, date) else v for v in values)
+    """Dates and times as SQLAlchemy stores them on SQLite (sqlite3's adapters are deprecated)."""
+    return tuple(
+        _sqlite_time(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
+        for v in values
+    )
+
+
+def insert_rows(
+    session: Session,
+    table: str,
+    cols: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    empty_not_null: Sequence[str] = (),
+) -> None:
+    """Insert many rows in the session's transaction: COPY on PostgreSQL, executemany on
+    SQLite. Values are plain (str, int, float, date, None); empty strings in ``empty_not_null``
+    columns stay empty strings."""
+    if _is_postgres(session):
+        _pg_copy_csv(session, table, cols, iter(rows), empty_not_null=empty_not_null)
+        return
+    marks = ",".join("?" * len(cols))
+    _sqlite(session).executemany(
+        f"INSERT INTO {table} ({','.join(cols)}) VALUES ({marks})",
+        (_sqlite_dates(r) for r in rows),
+    )

@@ -6,6 +6,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from persistence.assignments import SqlAssignmentStore
 from persistence.bulk import SqlBulkStore
 from persistence.repositories import (
     SqlAuditRepository,
@@ -31,6 +32,7 @@ class SqlAlchemyUnitOfWork:
         self.schemes = SqlSchemeRepository(self.session)
         self.audit = SqlAuditRepository(self.session, self.request_id)
         self.bulk = SqlBulkStore(self.session)
+        self.assignments = SqlAssignmentStore(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

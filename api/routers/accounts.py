@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.audit import audit_write
 from api.deps import ClockDep, ScopeDep, SessionDep, require
 from api.schemas.auth import (
     ApiKeyCreatedOut,
@@ -21,9 +22,8 @@ from api.security import hash_password, new_api_key
 from domain.access import ROLE_PERMISSIONS, Permission, Role, Scope
 from domain.audit import AuditAction
 from domain.errors import Forbidden
-from domain.services.audit_trail import record
 from persistence import accounts
-from persistence.repositories import SqlAuditRepository, SqlMemberRepository, SqlOrgRepository
+from persistence.repositories import SqlMemberRepository, SqlOrgRepository
 
 router = APIRouter(tags=["accounts"])
 
@@ -39,28 +39,6 @@ def _may_grant(scope: Scope, role: Role) -> None:
         raise Forbidden("user.admin_requires_admin", "只有系统管理员能创建管理员", field="role")
     if not ROLE_PERMISSIONS[role] <= scope.permissions:
         raise Forbidden("user.role_escalation", "不能授予比自己权限更大的角色", field="role")
-
-
-def _audit(
-    session: SessionDep,
-    scope: Scope,
-    action: AuditAction,
-    entity: str,
-    entity_id: int,
-    path: str,
-    clock: ClockDep,
-    **snapshots: object,
-) -> None:
-    record(
-        SqlAuditRepository(session),
-        scope,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        org_path=path,
-        at=clock(),
-        **snapshots,
-    )
 
 
 def _user_out(account: accounts.Account) -> UserOut:
@@ -96,14 +74,14 @@ def create_user(body: UserIn, scope: ScopeDep, session: SessionDep, clock: Clock
         at=clock(),
     )
     out = _user_out(account)
-    _audit(
+    audit_write(
         session,
         scope,
-        AuditAction.CREATE,
-        "user",
-        account.id,
-        path,
-        clock,
+        action=AuditAction.CREATE,
+        entity="user",
+        entity_id=account.id,
+        org_path=path,
+        at=clock(),
         after=out.model_dump(mode="json"),
     )
     session.commit()
@@ -161,14 +139,14 @@ def update_user(
     session.flush()
     after = _user_out(accounts.account_of(session, row))
     path = accounts.account_of(session, row).org_path
-    _audit(
+    audit_write(
         session,
         scope,
-        AuditAction.UPDATE,
-        "user",
-        row.id,
-        path,
-        clock,
+        action=AuditAction.UPDATE,
+        entity="user",
+        entity_id=row.id,
+        org_path=path,
+        at=clock(),
         before=before.model_dump(mode="json"),
         after={**after.model_dump(mode="json"), "password_reset": body.password is not None},
     )
@@ -217,14 +195,14 @@ def create_api_key(
         created_by=scope.actor,
         at=clock(),
     )
-    _audit(
+    audit_write(
         session,
         scope,
-        AuditAction.KEY_CREATE,
-        "api_key",
-        key.id,
-        path,
-        clock,
+        action=AuditAction.KEY_CREATE,
+        entity="api_key",
+        entity_id=key.id,
+        org_path=path,
+        at=clock(),
         after={
             "name": key.name,
             "prefix": key.prefix,
@@ -255,14 +233,14 @@ def revoke_api_key(
     key_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
 ) -> ApiKeyOut:
     key = accounts.revoke_api_key(session, scope, key_id, at=clock())
-    _audit(
+    audit_write(
         session,
         scope,
-        AuditAction.KEY_REVOKE,
-        "api_key",
-        key.id,
-        key.org_path,
-        clock,
+        action=AuditAction.KEY_REVOKE,
+        entity="api_key",
+        entity_id=key.id,
+        org_path=key.org_path,
+        at=clock(),
         before={"prefix": key.prefix},
     )
     session.commit()

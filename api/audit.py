@@ -1,0 +1,38 @@
+"""Audit entries for writes the routers make on a plain session (accounts, keys, declarations);
+services working through a unit of work record their own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from domain.access import Scope
+from domain.audit import AuditAction
+from domain.services.audit_trail import record
+from persistence.repositories import SqlAuditRepository
+
+
+def audit_write(
+    session: Session,
+    scope: Scope,
+    *,
+    action: AuditAction,
+    entity: str,
+    entity_id: int,
+    org_path: str,
+    at: datetime,
+    before: object | None = None,
+    after: object | None = None,
+) -> None:
+    record(
+        SqlAuditRepository(session),
+        scope,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        org_path=org_path,
+        at=at,
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,138 @@
+"""HTML for contact cards (党群联心卡): the public page behind a card's QR code, its 404, and the
+printable A4 sheet of a village's cards. Every value is escaped; the pages load nothing external,
+so they work on a weak signal and under a strict Content-Security-Policy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+
+import segno
+
+from domain.disclosure import ContactCard, ShownMember
+from domain.services.disclosure import PrintedCard
+
+FONTS = '"PingFang SC","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif'
+# The pages carry no script and no external resource; tokens must not leak through Referer.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+}
+NO_MEMBER = "尚未联户"
+
+_PUBLIC_CSS = f"""
+body {{ margin: 0; background: #f6f1ee; color: #222; font-family: {FONTS}; }}
+main {{ max-width: 30rem; margin: 0 auto; padding: 1rem; }}
+.card {{ background: #fff; border-top: 6px solid #c8102e; border-radius: 8px; padding: 1rem 1.25rem;
+  box-shadow: 0 1px 4px rgba(0,0,0,.08); }}
+h1 {{ color: #c8102e; font-size: 1.4rem; margin: .2rem 0; letter-spacing: .1em; }}
+.place {{ color: #666; margin: 0 0 1rem; }}
+dl {{ display: grid; grid-template-columns: 5.5em 1fr; gap: .6rem .5rem; margin: 0; }}
+dt {{ color: #666; }} dd {{ margin: 0; font-size: 1.1rem; word-break: break-all; }}
+.note {{ color: #888; font-size: .85rem; margin-top: 1.25rem; }}
+"""
+
+_SHEET_CSS = f"""
+@page {{ size: A4; margin: 10mm }}
+body {{ margin: 0; color: #222; font-family: {FONTS}; }}
+.intro {{ padding: 4mm 0; }}
+.sheet {{ display: grid; grid-template-columns: repeat(2, 1fr); gap: 5mm; }}
+.card {{ display: flex; gap: 3mm; justify-content: space-between; break-inside: avoid;
+  page-break-inside: avoid; border: 0.6mm solid #c8102e; border-radius: 3mm; padding: 4mm;
+  min-height: 55mm; box-sizing: border-box; }}
+.card h2 {{ color: #c8102e; font-size: 15pt; margin: 0 0 1mm; letter-spacing: .15em; }}
+.card .place {{ color: #555; font-size: 9pt; margin: 0 0 2mm; }}
+.card dl {{ display: grid; grid-template-columns: 4.8em 1fr; gap: 1mm 2mm; margin: 0;
+  font-size: 10.5pt; }}
+.card dt {{ color: #555; }} .card dd {{ margin: 0; word-break: break-all; }}
+.qr {{ margin: 0; text-align: center; font-size: 8pt; color: #555; }}
+.qr svg {{ display: block; }}
+h2.uncovered {{ break-before: page; font-size: 13pt; margin: 4mm 0; }}
+@media print {{ .intro {{ display: none }} h2.uncovered {{ margin-top: 0 }} }}
+"""
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of a card as inline SVG (error correction M survives a worn, dirty card)."""
+    return str(segno.make(url, error="m", micro=False).svg_inline(scale=3, border=2))
+
+
+def _page(title: str, css: str, body: str) -> str:
+    return (
+        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex, nofollow">\n'
+        f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _member_rows(member: ShownMember | None) -> str:
+    if member is None:
+        return f"<dt>联系党员</dt><dd>{NO_MEMBER}</dd>"
+    services = "、".join(member.services) or "—"
+    return (
+        f"<dt>联系党员</dt><dd>{escape(member.name)}</dd>"
+        f"<dt>联系电话</dt><dd>{escape(member.phone or '—')}</dd>"
+        f"<dt>服务事项</dt><dd>{escape(services)}</dd>"
+    )
+
+
+def _place(card: ContactCard) -> str:
+    return " · ".join(escape(p) for p in (card.village, card.grid) if p)
+
+
+def public_card_page(card: ContactCard) -> str:
+    """What a household (or anyone) sees after scanning the card: public fields only."""
+    body = (
+        '<main><section class="card">\n'
+        f'<h1>党群联心卡</h1>\n<p class="place">{_place(card)}</p>\n'
+        f"<dl><dt>户主</dt><dd>{escape(card.head_name)}</dd>{_member_rows(card.member)}</dl>\n"
+        '<p class="note">完整联系电话印在入户发放的联心卡上；'
+        "也可直接联系本村（社区）党组织。</p>\n"
+        "</section></main>"
+    )
+    return _page(f"党群联心卡 · {card.village}", _PUBLIC_CSS, body)
+
+
+def not_found_page() -> str:
+    """The same page for unknown, malformed and revoked tokens."""
+    body = (
+        '<main><section class="card"><h1>未找到</h1>'
+        "<p>此联心卡不存在或已失效，请联系本村（社区）党组织。</p></section></main>"
+    )
+    return _page("未找到", _PUBLIC_CSS, body)
+
+
+def _printed_card(printed: PrintedCard, url: str) -> str:
+    card = printed.card
+    return (
+        f'<article class="card" data-household-id="{printed.household_id}">\n'
+        "<div><h2>党群联心卡</h2>"
+        f'<p class="place">{_place(card)} · 户主 {escape(card.head_name)}</p>'
+        f"<dl>{_member_rows(card.member)}</dl></div>\n"
+        f'<figure class="qr">{qr_svg(url)}<figcaption>扫码查看</figcaption></figure>\n'
+        "</article>"
+    )
+
+
+def card_sheet_page(
+    area: str, cards: Sequence[tuple[PrintedCard, str]], *, printed_on: date
+) -> str:
+    """All cards of an area on A4, two columns; households still without a member last."""
+    covered = [_printed_card(c, url) for c, url in cards if c.card.member]
+    waiting = [_printed_card(c, url) for c, url in cards if not c.card.member]
+    parts = [
+        f'<header class="intro"><h1>{escape(area)} · 党群联心卡</h1>'
+        f"<p>共 {len(cards)} 张，其中{NO_MEMBER} {len(waiting)} 户；"
+        f"{printed_on.isoformat()} 生成。用浏览器打印为 A4。</p></header>",
+        '<section class="sheet">\n' + "\n".join(covered) + "\n</section>",
+    ]
+    if waiting:
+        parts.append(f'<h2 class="uncovered">{NO_MEMBER}（{len(waiting)} 户）</h2>')
+        parts.append('<section class="sheet">\n' + "\n".join(waiting) + "\n</section>")
+    return _page(f"{area} · 党群联心卡", _SHEET_CSS, "\n".join(parts))

@@ -1,0 +1,216 @@
+"""包户: assignment proposals (draft → edit → publish), history, coverage, declarations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.audit import audit_write
+from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.schemas.assignments import (
+    ContactOut,
+    EditIn,
+    EditOut,
+    PairOut,
+    PairPage,
+    ProposalIn,
+    ProposalOut,
+    PublishIn,
+    PublishOut,
+    ReasonOut,
+    RequestsIn,
+    TieIn,
+    TieOut,
+    ViolationOut,
+)
+from api.schemas.common import PathId, query_id
+from domain.access import Permission, Scope
+from domain.assignment import REASON_LABELS, parse_reasons
+from domain.audit import AuditAction
+from domain.services import assignments
+from persistence.assignments import SqlAssignmentStore
+from persistence.repositories import (
+    SqlHouseholdRepository,
+    SqlMemberRepository,
+    SqlOrgRepository,
+)
+
+router = APIRouter(tags=["assignments"])
+
+
+def _proposal_out(store: SqlAssignmentStore, scope: Scope, proposal_id: int) -> ProposalOut:
+    meta = store.proposal(proposal_id, scope)
+    return ProposalOut(
+        id=meta.id,
+        org_id=meta.org_id,
+        scheme=meta.scheme,
+        status=meta.status,
+        mode=meta.mode,
+        created_by=meta.created_by,
+        report=meta.report,
+    )
+
+
+@router.post(
+    "/assignment-proposals",
+    response_model=ProposalOut,
+    status_code=201,
+    summary="生成包户方案草案（全新或重新规划）",
+    dependencies=[require(Permission.ASSIGNMENT_WRITE)],
+)
+def create_proposal(
+    body: ProposalIn, scope: ScopeDep, uow: UowDep, session: SessionDep, clock: ClockDep
+) -> ProposalOut:
+    made = assignments.create_proposal(uow, scope, body.org_id, mode=body.mode, at=clock())
+    return _proposal_out(SqlAssignmentStore(session), scope, made.proposal_id)
+
+
+@router.get(
+    "/assignment-proposals/{proposal_id}",
+    response_model=ProposalOut,
+    summary="查看方案（含不可行说明、未满足的申报）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def get_proposal(proposal_id: PathId, scope: ScopeDep, session: SessionDep) -> ProposalOut:
+    return _proposal_out(SqlAssignmentStore(session), scope, proposal_id)
+
+
+@router.get(
+    "/assignment-proposals/{proposal_id}/pairs",
+    response_model=PairPage,
+    summary="方案中的联系对（每对附理由）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def list_pairs(
+    proposal_id: PathId,
+    scope: ScopeDep,
+    session: SessionDep,
+    member_id: Annotated[int | None, query_id("只看此党员")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> PairPage:
+    store = SqlAssignmentStore(session)
+    store.proposal(proposal_id, scope)
+    rows, total = store.pairs_page(proposal_id, member_id=member_id, limit=limit, offset=offset)
+    return PairPage(
+        data=[PairOut.from_domain(p, m, h) for p, m, h in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.post(
+    "/assignment-proposals/{proposal_id}/edits",
+    response_model=EditOut,
+    summary="调整草案：移交或互换农户，立即校验规则",
+    dependencies=[require(Permission.ASSIGNMENT_WRITE)],
+)
+def edit_proposal(
+    proposal_id: PathId, body: EditIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> EditOut:
+    moves = [assignments.Move(m.household_id, m.member_id) for m in body.moves]
+    found = assignments.edit_proposal(
+        uow, scope, proposal_id, moves=moves, swaps=[(a, b) for a, b in body.swaps], at=clock()
+    )
+    return EditOut(violations=[ViolationOut(**v.__dict__) for v in found])
+
+
+@router.post(
+    "/assignment-proposals/{proposal_id}/publish",
+    response_model=PublishOut,
+    summary="发布方案（原联系记结束日期，历史可查）",
+    dependencies=[require(Permission.ASSIGNMENT_WRITE)],
+)
+def publish_proposal(
+    proposal_id: PathId, body: PublishIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> PublishOut:
+    result = assignments.publish_proposal(
+        uow, scope, proposal_id, accept_shortfalls=body.accept_shortfalls, at=clock()
+    )
+    return PublishOut(**result)
+
+
+@router.get(
+    "/org-units/{org_id}/coverage",
+    response_model=dict[str, Any],
+    summary="覆盖与负担报告：未覆盖农户、负担不足或超限、困难户无两委联系、免除党员",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def coverage(org_id: PathId, scope: ScopeDep, uow: UowDep) -> dict[str, Any]:
+    return assignments.coverage(uow, scope, org_id)
+
+
+@router.get(
+    "/households/{household_id}/contacts",
+    response_model=list[ContactOut],
+    summary="农户的联系党员历史；带 on 日期时为当日的联系党员",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def household_contacts(
+    household_id: PathId, scope: ScopeDep, session: SessionDep, on: date | None = None
+) -> list[ContactOut]:
+    rows = SqlAssignmentStore(session).history(household_id, scope, on=on)
+    return [
+        ContactOut(
+            member_id=m,
+            member_name=n,
+            started_on=s,
+            ended_on=e,
+            reasons=[ReasonOut(code=r, label=REASON_LABELS[r]) for r in parse_reasons(why)],
+        )
+        for m, n, s, e, why in rows
+    ]
+
+
+@router.put(
+    "/members/{member_id}/requests",
+    response_model=list[int],
+    summary="党员自行申报希望联系的农户",
+    dependencies=[require(Permission.MEMBER_WRITE)],
+)
+def set_requests(
+    member_id: PathId, body: RequestsIn, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> list[int]:
+    SqlMemberRepository(session).get(member_id, scope)
+    households = SqlHouseholdRepository(session)
+    for household_id in body.household_ids:
+        households.get(household_id, scope)
+    store = SqlAssignmentStore(session)
+    store.set_requests(member_id, body.household_ids, clock())
+    session.commit()
+    return store.requests_of(member_id)
+
+
+@router.post(
+    "/members/{member_id}/ties",
+    response_model=list[TieOut],
+    status_code=201,
+    summary="登记党员与农户的亲缘或共同兴趣（就亲、志趣相投）",
+    dependencies=[require(Permission.MEMBER_WRITE)],
+)
+def add_tie(
+    member_id: PathId, body: TieIn, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> list[TieOut]:
+    member = SqlMemberRepository(session).get(member_id, scope)
+    SqlHouseholdRepository(session).get(body.household_id, scope)
+    store = SqlAssignmentStore(session)
+    store.add_tie(member_id, body.household_id, body.kind)
+    audit_write(
+        session,
+        scope,
+        action=AuditAction.CREATE,
+        entity="member_tie",
+        entity_id=member.id,
+        org_path=_path(session, scope, member.org_id),
+        at=clock(),
+        after={"household_id": body.household_id, "kind": body.kind.value},
+    )
+    session.commit()
+    return [TieOut(household_id=h, kind=k) for h, k in store.ties_of(member_id)]
+
+
+def _path(session: SessionDep, scope: Scope, org_id: int) -> str:
+    return SqlOrgRepository(session).get(org_id, scope).path

@@ -1,0 +1,143 @@
+"""双向公示: contact cards (党群联心卡) and their QR tokens, the village board, the printable sheet,
+and the public card behind a QR code (no login: the unguessable token is the credential)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from api.card_pages import PAGE_HEADERS, card_sheet_page, not_found_page, public_card_page
+from api.deps import ClockDep, ScopeDep, SettingsDep, require
+from api.schemas.common import PathId
+from api.schemas.disclosure import BoardOut, CardOut, CardTokenOut, PublicCardOut
+from domain.access import Permission
+from domain.disclosure import card_url
+from domain.errors import NotFound
+from domain.services import disclosure
+from domain.time import local_date
+from persistence.disclosure import SqlDisclosureUnitOfWork
+
+router = APIRouter(tags=["disclosure"])
+public_router = APIRouter(prefix="/public", tags=["disclosure"])
+page_router = APIRouter(include_in_schema=False)  # /c/{token}, outside /api/v1
+
+
+def _uow(request: Request) -> SqlDisclosureUnitOfWork:
+    return SqlDisclosureUnitOfWork(
+        request.app.state.session_factory,
+        request_id=getattr(request.state, "request_id", None),
+    )
+
+
+def _no_store(response: Response) -> None:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+
+
+@router.post(
+    "/households/{household_id}/card-token",
+    response_model=CardTokenOut,
+    status_code=201,
+    summary="生成联心卡二维码（旧码随即失效）",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE)],
+)
+def issue_card_token(
+    household_id: PathId,
+    request: Request,
+    response: Response,
+    scope: ScopeDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> CardTokenOut:
+    token, revoked = disclosure.issue_card_token(_uow(request), scope, household_id, at=clock())
+    _no_store(response)
+    return CardTokenOut(
+        household_id=household_id,
+        token=token.token,
+        url=card_url(settings.public_base_url, token.token),
+        created_at=token.created_at,
+        revoked_previous=len(revoked),
+    )
+
+
+@router.delete(
+    "/households/{household_id}/card-token",
+    status_code=204,
+    summary="作废联心卡二维码",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE)],
+)
+def revoke_card_token(
+    household_id: PathId, request: Request, scope: ScopeDep, clock: ClockDep
+) -> Response:
+    disclosure.revoke_card_token(_uow(request), scope, household_id, at=clock())
+    return Response(status_code=204)
+
+
+@router.get(
+    "/households/{household_id}/card",
+    response_model=CardOut,
+    summary="查看农户的党群联心卡",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def get_household_card(
+    household_id: PathId,
+    request: Request,
+    response: Response,
+    scope: ScopeDep,
+    settings: SettingsDep,
+) -> CardOut:
+    card, token = disclosure.household_card(_uow(request), scope, household_id)
+    _no_store(response)
+    url = card_url(settings.public_base_url, token.token) if token else None
+    return CardOut.of(household_id, card, token, url)
+
+
+@router.get(
+    "/org-units/{org_id}/board",
+    response_model=BoardOut,
+    summary="党务公开栏：党员及其联系户（脱敏）",
+    dependencies=[require(Permission.ORG_READ, Permission.HOUSEHOLD_READ)],
+)
+def get_village_board(org_id: PathId, request: Request, scope: ScopeDep) -> BoardOut:
+    return BoardOut.of(org_id, disclosure.board(_uow(request), scope, org_id))
+
+
+@router.get(
+    "/org-units/{org_id}/cards.html",
+    response_class=HTMLResponse,
+    summary="打印本村（网格）全部党群联心卡（A4）",
+    description="缺少二维码的农户在同一事务中生成，记一条审计。含党员完整电话，须 personal:read。",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE, Permission.PERSONAL_DATA)],
+    responses={200: {"content": {"text/html": {}}, "description": "可打印的 HTML 页面"}},
+)
+def print_cards(
+    org_id: PathId, request: Request, scope: ScopeDep, clock: ClockDep, settings: SettingsDep
+) -> HTMLResponse:
+    at = clock()
+    area, cards = disclosure.print_cards(_uow(request), scope, org_id, at=at)
+    page = card_sheet_page(
+        area.name,
+        [(c, card_url(settings.public_base_url, c.token)) for c in cards],
+        printed_on=local_date(at),
+    )
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+@public_router.get(
+    "/cards/{token}",
+    response_model=PublicCardOut,
+    summary="公开的党群联心卡（扫码，无需登录）",
+)
+def get_public_card(token: str, request: Request, response: Response) -> PublicCardOut:
+    card = disclosure.public_card(_uow(request), token)
+    _no_store(response)
+    return PublicCardOut.from_domain(card)
+
+
+@page_router.get("/c/{token}", response_class=HTMLResponse)
+def public_card_html(token: str, request: Request) -> HTMLResponse:
+    try:
+        card = disclosure.public_card(_uow(request), token)
+    except NotFound:
+        return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
+    return HTMLResponse(public_card_page(card), headers=PAGE_HEADERS)

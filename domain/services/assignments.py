@@ -1,0 +1,368 @@
+"""Assignment use cases: propose (full or re-plan) → edit → publish; history; coverage.
+
+A proposal is a draft (草案) built from the area's roster as it is now; its fingerprint says
+which roster. Publishing refuses a stale draft (a member left, a household moved in since) and,
+unless the reviewer accepts them, a draft with shortfalls: nothing is ever silently half-covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Final
+
+from domain.access import Permission, Scope
+from domain.assignment import (
+    Bounds,
+    Pair,
+    Plan,
+    Reason,
+    Violation,
+    distance_m,
+    load_violations,
+)
+from domain.assignment_area import CADRE_ROLES, AreaRoster, build_villages
+from domain.assignment_solver import Village, bounds_for, propose
+from domain.audit import AuditAction
+from domain.errors import Conflict, Invalid, RuleBroken
+from domain.ports import UnitOfWork
+from domain.scheme import EffectiveScheme, effective_scheme
+from domain.services.audit_trail import record
+from domain.time import local_date
+
+LISTED: Final = 100  # ids listed in a report before only the count is given
+
+
+class ProposalMode(StrEnum):
+    FULL = "full"  # the optimal roster from scratch
+    REPLAN = "replan"  # keep everyone who can stay; place only the affected households
+
+
+@dataclass(frozen=True)
+class Proposed:
+    proposal_id: int
+    report: dict[str, Any]
+
+
+def _scheme(uow: UnitOfWork, path: str) -> EffectiveScheme:
+    found = effective_scheme(uow.schemes.bindings_on_path(path))
+    if found is None:
+        raise RuleBroken("scheme.not_selected", "该组织及其上级尚未选择联户模式", field="org_id")
+    return found
+
+
+def _in_area(villages: list[Village], grid_ids: set[int]) -> list[Village]:
+    """Only the grids inside the area (a proposal for one grid leaves its neighbours alone)."""
+    out = []
+    for v in villages:
+        grids = tuple(g for g in v.grids if g.grid_id in grid_ids)
+        if grids:
+            out.append(Village(v.id, grids, v.buildings, v.elderly))
+    return out
+
+
+def create_proposal(
+    uow: UnitOfWork, scope: Scope, org_id: int, *, mode: ProposalMode, at: datetime
+) -> Proposed:
+    """Build a draft for an area (a grid, a village, a township, a county) and store it."""
+    scope.require(Permission.ASSIGNMENT_WRITE)
+    with uow:
+        org = uow.orgs.get(org_id, scope)
+        scheme = _scheme(uow, org.path)
+        roster = uow.assignments.roster(org.path)
+        keep = dict(roster.active) if mode is ProposalMode.REPLAN else None
+        villages = _in_area(
+            build_villages(roster, scheme.params, keep=keep), uow.assignments.grid_ids(org.path)
+        )
+        if not villages:
+            raise RuleBroken("assignment.no_households", "该区域没有网格或农户", field="org_id")
+        members = [m.id for v in villages for g in v.grids for m in g.members]
+        if not members:
+            raise RuleBroken(
+                "assignment.no_eligible_members",
+                "该区域没有可联户的党员（全部免除或尚未登记）",
+                field="org_id",
+            )
+        plan = propose(villages, scheme.params, uow.assignments.preferences(members))
+        pairs = plan.pairs + _kept_pairs(villages, keep, roster)
+        report = _report(plan, villages, pairs, mode)
+        proposal_id = uow.assignments.add_proposal(
+            org_id=org.id,
+            scheme=scheme.code.value,
+            mode=mode.value,
+            fingerprint=roster.fingerprint(),
+            report=report,
+            pairs=pairs,
+            created_by=scope.actor,
+            at=at,
+        )
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.CREATE,
+            entity="assignment_proposal",
+            entity_id=proposal_id,
+            org_path=org.path,
+            at=at,
+            after={k: report[k] for k in ("mode", "feasible", "households", "pairs")},
+        )
+        uow.commit()
+        return Proposed(proposal_id, report)
+
+
+def _kept_pairs(
+    villages: list[Village], keep: dict[int, int] | None, roster: AreaRoster
+) -> list[Pair]:
+    if keep is None:
+        return []
+    kept_members = {m for v in villages for g in v.grids for m in g.fixed_load}
+    in_area = {h.id for h in roster.households} & {
+        h for v in villages for g in v.grids for h in _grid_households(roster, g.grid_id)
+    }
+    return [
+        Pair(h, keep[h], (Reason.KEPT,))
+        for h in sorted(in_area)
+        if h in keep and keep[h] in kept_members
+    ]
+
+
+def _grid_households(roster: AreaRoster, grid_id: int) -> list[int]:
+    return [h.id for h in roster.households if h.grid_id == grid_id]
+
+
+def _report(
+    plan: Plan, villages: list[Village], pairs: Sequence[Pair], mode: ProposalMode
+) -> dict[str, Any]:
+    units = [u for v in villages for g in v.grids for u in g.units]
+    households = sum(len(u.households) for u in units) + sum(
+        1 for p in pairs if Reason.KEPT in p.reasons
+    )
+    return {
+        "mode": mode.value,
+        "feasible": plan.feasible,
+        "households": households,
+        "members": len({m.id for v in villages for g in v.grids for m in g.members}),
+        "pairs": len(pairs),
+        "cost": plan.cost,
+        "distance_total_m": sum(p.distance_m or 0 for p in pairs),
+        "shortfalls": [
+            {
+                "grid_id": s.grid_id,
+                "message": s.message,
+                "units": s.units,
+                "members": s.members,
+                "low": s.low,
+                "high": s.high,
+                "uncovered_count": len(s.uncovered),
+                "uncovered": list(s.uncovered[:LISTED]),
+                "under_loaded": list(s.under_loaded),
+                "options": list(s.options),
+            }
+            for s in plan.shortfalls
+        ],
+        "unhonoured_requests": [
+            {"member_id": u.member_id, "household_id": u.household_id, "why": u.why}
+            for u in plan.unhonoured
+        ],
+        "no_location": {
+            "members_count": len(plan.no_location_members),
+            "members": plan.no_location_members[:LISTED],
+            "households_count": len(plan.no_location_households),
+            "households": plan.no_location_households[:LISTED],
+        },
+        "elderly_pairs": [list(p) for p in plan.elderly_pairs],
+        "violations": [],
+    }
+
+
+@dataclass(frozen=True)
+class Move:
+    household_id: int
+    member_id: int
+
+
+def edit_proposal(
+    uow: UnitOfWork,
+    scope: Scope,
+    proposal_id: int,
+    *,
+    moves: Sequence[Move],
+    swaps: Sequence[tuple[int, int]],
+    at: datetime,
+) -> list[Violation]:
+    """Move households to other members or swap two; each edit is checked at once against the
+    load bounds and the violations are returned (and kept on the draft until fixed)."""
+    scope.require(Permission.ASSIGNMENT_WRITE)
+    with uow:
+        meta = uow.assignments.proposal(proposal_id, scope)
+        if meta.status != "draft":
+            raise Conflict("proposal.not_draft", "只能修改草案", field="proposal_id")
+        wanted = {m.household_id for m in moves} | {h for pair in swaps for h in pair}
+        current = {
+            p.household_id: p for p in uow.assignments.pairs(proposal_id, household_ids=wanted)
+        }
+        missing = sorted(wanted - set(current))
+        if missing:
+            raise Invalid(
+                "proposal.household_not_in_proposal",
+                f"农户 {missing[0]} 不在该方案中",
+                field="household_id",
+            )
+        changed: dict[int, Pair] = {}
+        for move in moves:
+            member = uow.members.get(move.member_id, scope)
+            if member.exempt:
+                raise RuleBroken(
+                    "assignment.exempt_member", f"党员 {member.name} 已免除联户", field="member_id"
+                )
+            changed[move.household_id] = Pair(move.household_id, member.id, (Reason.MANUAL,))
+        for a, b in swaps:
+            pa, pb = changed.get(a, current[a]), changed.get(b, current[b])
+            changed[a] = Pair(a, pb.member_id, (Reason.MANUAL,))
+            changed[b] = Pair(b, pa.member_id, (Reason.MANUAL,))
+        uow.assignments.set_pairs(proposal_id, changed.values())
+        touched = {p.member_id for p in changed.values()} | {current[h].member_id for h in changed}
+        params = _scheme(uow, meta.org_path).params
+        bounds = bounds_for(params, buildings=False)
+        loads = dict.fromkeys(touched, 0) | uow.assignments.loads(proposal_id, touched)
+        violations = load_violations(loads, dict.fromkeys(loads, bounds))
+        report = dict(meta.report)
+        kept = [v for v in report.get("violations", []) if v.get("member_id") not in touched]
+        report["violations"] = kept + [v.__dict__ for v in violations]
+        uow.assignments.set_report(proposal_id, report)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.UPDATE,
+            entity="assignment_proposal",
+            entity_id=proposal_id,
+            org_path=meta.org_path,
+            at=at,
+            after={"moves": [[p.household_id, p.member_id] for p in changed.values()]},
+        )
+        uow.commit()
+        return violations
+
+
+def publish_proposal(
+    uow: UnitOfWork, scope: Scope, proposal_id: int, *, accept_shortfalls: bool, at: datetime
+) -> dict[str, int]:
+    """Make a draft the active roster. Refused when the roster changed since it was built
+    (stale) or, unless accepted, when it leaves households uncovered or loads out of bounds."""
+    scope.require(Permission.ASSIGNMENT_WRITE)
+    with uow:
+        meta = uow.assignments.proposal(proposal_id, scope)
+        if meta.status != "draft":
+            raise Conflict(
+                "proposal.not_draft", f"方案状态为 {meta.status}，不能发布", field="proposal_id"
+            )
+        if uow.assignments.roster(meta.org_path).fingerprint() != meta.fingerprint:
+            raise Conflict(
+                "proposal.stale",
+                "方案生成后党员或农户已有变动，请重新生成或重新规划后再发布",
+                field="proposal_id",
+            )
+        problems = bool(meta.report.get("shortfalls") or meta.report.get("violations"))
+        if problems and not accept_shortfalls:
+            raise RuleBroken(
+                "proposal.has_shortfalls",
+                "方案仍有未覆盖的农户或超出负担范围的党员；确认接受后再发布",
+                field="accept_shortfalls",
+            )
+        elderly = [(int(c), int(e)) for c, e in meta.report.get("elderly_pairs", [])]
+        contacts = {c for c, _ in elderly}
+        started, kept = uow.assignments.publish(
+            proposal_id, on=local_date(at), elderly=elderly, contacts=contacts
+        )
+        uow.assignments.mark(proposal_id, status="published", by=scope.actor, at=at)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.UPDATE,
+            entity="assignment_proposal",
+            entity_id=proposal_id,
+            org_path=meta.org_path,
+            at=at,
+            after={"status": "published", "started": started, "kept": kept},
+        )
+        uow.commit()
+        return {"started": started, "kept": kept}
+
+
+def coverage(uow: UnitOfWork, scope: Scope, org_id: int) -> dict[str, Any]:
+    """The area's roster as published: uncovered households, members under or over their
+    load, vulnerable households without a 两委 cadre, exempt members."""
+    scope.require(Permission.HOUSEHOLD_READ)
+    with uow:
+        org = uow.orgs.get(org_id, scope)
+        params = _scheme(uow, org.path).params
+        roster = uow.assignments.roster(org.path)
+        grids = uow.assignments.grid_ids(org.path)
+        households = [h for h in roster.households if h.grid_id in grids]
+        bounds = bounds_for(params, buildings=False)
+        vulnerable = frozenset(params.vulnerable_categories)
+        active = roster.active
+        by_id = {m.id: m for m in roster.members}
+        loads: dict[int, int] = {}
+        for h in households:
+            if h.id in active:
+                loads[active[h.id]] = loads.get(active[h.id], 0) + 1
+        eligible = [
+            m
+            for m in roster.members
+            if m.exemption is None and (m.grid_id is None or m.grid_id in grids)
+        ]
+        uncovered = [h.id for h in households if h.id not in active]
+        weak = [
+            h.id
+            for h in households
+            if h.categories & vulnerable
+            and (
+                h.id not in active
+                or by_id.get(active[h.id]) is None
+                or by_id[active[h.id]].role not in CADRE_ROLES
+            )
+        ]
+        under = [m.id for m in eligible if loads.get(m.id, 0) < bounds.low]
+        over = [m.id for m in eligible if loads.get(m.id, 0) > bounds.high]
+        exempt = [m.id for m in roster.members if m.exemption is not None]
+        return {
+            "org_id": org.id,
+            "households": len(households),
+            "covered": len(households) - len(uncovered),
+            "members": len(eligible),
+            "bounds": {"low": bounds.low, "high": bounds.high},
+            **{
+                name: {"count": len(ids), "ids": ids[:LISTED]}
+                for name, ids in (
+                    ("uncovered", uncovered),
+                    ("under_loaded", under),
+                    ("over_loaded", over),
+                    ("vulnerable_without_cadre", weak),
+                    ("exempt_members", exempt),
+                )
+            },
+        }
+
+
+def greedy_distance(villages: Sequence[Village], params: Any) -> int:
+    """Total distance of a greedy nearest-member roster (the benchmark's baseline): each
+    household in id order to the nearest member with room left."""
+    total = 0
+    for village in villages:
+        bounds: Bounds = bounds_for(params, buildings=village.buildings)
+        for grid in village.grids:
+            room = {m.id: bounds.high - grid.fixed_load.get(m.id, 0) for m in grid.members}
+            for unit in grid.units:
+                options = [
+                    (distance_m(m.location, unit.location) or 0, m.id)
+                    for m in grid.members
+                    if room[m.id] > 0
+                ]
+                if options:
+                    d, chosen = min(options)
+                    room[chosen] -= 1
+                    total += d * len(unit.households)
+    return total

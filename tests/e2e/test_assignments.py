@@ -1,0 +1,339 @@
+"""The assignment engine through HTTP on a demo county: every rule per scheme, the workflow
+draft → edit → publish → re-plan with history, and the bad inputs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from api.operations import load_demo
+from api.security import AccessClaims, issue_access_token
+from domain.access import Role
+from domain.scheme import PRESETS, SchemeCode
+from tests.builders import World
+
+API = "/api/v1"
+CADRES = ("branch_secretary", "village_cadre")
+
+
+def admin(app: FastAPI) -> dict[str, str]:
+    claims = AccessClaims(user_id=0, username="root", role=Role.ADMIN, org_path="/", member_id=None)
+    token = issue_access_token(
+        claims,
+        secret=app.state.settings.secret_key,
+        at=datetime(2026, 11, 25, 1, tzinfo=UTC),
+        ttl=timedelta(days=1),
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def demo(app: FastAPI, db_url: str) -> FastAPI:
+    load_demo(db_url, households=700, seed=11, only_if_empty=False)
+    return app
+
+
+def rows(app: FastAPI, sql: str, **params: Any) -> list[Any]:
+    with app.state.session_factory() as s:
+        return list(s.execute(text(sql), params).all())
+
+
+def first_village(app: FastAPI) -> int:
+    return int(
+        rows(
+            app,
+            "SELECT id FROM org_units WHERE level IN ('village','community') ORDER BY id LIMIT 1",
+        )[0][0]
+    )
+
+
+def bind(client: TestClient, app: FastAPI, code: SchemeCode) -> None:
+    county = rows(app, "SELECT id FROM org_units WHERE parent_id IS NULL")[0][0]
+    res = client.put(
+        f"{API}/org-units/{county}/scheme", json={"scheme": code.value}, headers=admin(app)
+    )
+    assert res.status_code == 200, res.text
+
+
+def all_pairs(client: TestClient, app: FastAPI, proposal: int) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    while True:
+        page = client.get(
+            f"{API}/assignment-proposals/{proposal}/pairs",
+            params={"limit": 500, "offset": len(out)},
+            headers=admin(app),
+        ).json()
+        out += page["data"]
+        if len(out) >= page["total"]:
+            return out
+
+
+@pytest.mark.parametrize(
+    "code", [SchemeCode.ONE_SIX_N, SchemeCode.YILIAN_SANHUI, SchemeCode.XIANFENG_HULIAN]
+)
+def test_a_proposal_for_a_demo_village_keeps_every_rule_of_the_scheme(
+    client: TestClient, demo: FastAPI, code: SchemeCode
+) -> None:
+    app, params = demo, PRESETS[code].params
+    bind(client, app, code)
+    village = first_village(app)
+    res = client.post(f"{API}/assignment-proposals", json={"org_id": village}, headers=admin(app))
+    assert res.status_code == 201, res.text
+    proposal = res.json()
+    report, pairs = proposal["report"], all_pairs(client, app, proposal["id"])
+    households = {
+        r[0]
+        for r in rows(
+            app,
+            "SELECT h.id FROM households h JOIN org_units g ON "
+            "g.id = h.org_id WHERE g.parent_id = :v",
+            v=village,
+        )
+    }
+    members = {
+        r[0]: r[1:]
+        for r in rows(
+            app,
+            "SELECT m.id, m.role, m.exempt_reason FROM members m JOIN org_units o "
+            "ON o.id = m.org_id WHERE o.id = :v OR o.parent_id = :v",
+            v=village,
+        )
+    }
+    per_household = Counter(p["household_id"] for p in pairs)
+    uncovered = sum(s["uncovered_count"] for s in report["shortfalls"])
+    # coverage: exactly one member per household, or the shortfall says which are not
+    assert set(per_household) <= households and max(per_household.values()) == 1
+    assert len(per_household) + uncovered == len(households)
+    # exempt members get none; loads within the bounds unless a shortfall names the member
+    loads = Counter(p["member_id"] for p in pairs)
+    assert not [m for m in loads if members[m][1] is not None]
+    named = {m for s in report["shortfalls"] for m in s["under_loaded"]}
+    for member_id, (_, exempt) in members.items():  # the first village is a 村: households
+        if exempt is None and member_id not in named:
+            assert params.households_min <= loads[member_id] <= params.households_max
+    # every pair says why
+    assert all(p["reasons"] for p in pairs)
+    # 两委 cadres hold the vulnerable households as far as their capacity allows
+    vulnerable = {
+        r[0]
+        for r in rows(app, "SELECT id, categories FROM households")
+        if any(f",{c}," in r[1] for c in params.vulnerable_categories)
+    } & households
+    for p in pairs:
+        if p["household_id"] in vulnerable and members[p["member_id"]][0] not in CADRES:
+            assert "vulnerable_first" not in [r["code"] for r in p["reasons"]]
+    given_to_cadres = [p for p in pairs if "vulnerable_first" in [r["code"] for r in p["reasons"]]]
+    assert all(members[p["member_id"]][0] in CADRES for p in given_to_cadres)
+    if code is SchemeCode.ONE_SIX_N:  # 1+6+N: contacts paired with 2–3 elderly members
+        per_contact = Counter(c for c, _ in report["elderly_pairs"])
+        assert per_contact and set(per_contact.values()) <= {1, 2, 3}
+        elderly = {e for _, e in report["elderly_pairs"]}
+        assert all(members[e][1] in ("elderly", "infirm") for e in elderly)
+
+
+def test_draft_edit_publish_replan_keeps_history(client: TestClient, demo: FastAPI) -> None:
+    app, h = demo, admin(demo)
+    bind(client, app, SchemeCode.YILIAN_SANHUI)
+    village = first_village(app)
+    draft = client.post(f"{API}/assignment-proposals", json={"org_id": village}, headers=h)
+    pid = draft.json()["id"]
+    pairs = all_pairs(client, app, pid)
+    a, b = pairs[0], next(p for p in pairs if p["member_id"] != pairs[0]["member_id"])
+    # a move shows the load rule at once
+    res = client.post(
+        f"{API}/assignment-proposals/{pid}/edits",
+        headers=h,
+        json={"moves": [{"household_id": a["household_id"], "member_id": b["member_id"]}]},
+    )
+    assert res.status_code == 200, res.text
+    # a swap keeps loads; moving back clears the violation
+    res = client.post(
+        f"{API}/assignment-proposals/{pid}/edits",
+        headers=h,
+        json={
+            "moves": [{"household_id": a["household_id"], "member_id": a["member_id"]}],
+            "swaps": [[a["household_id"], b["household_id"]]],
+        },
+    )
+    assert res.status_code == 200 and res.json()["violations"] == []
+    report = client.get(f"{API}/assignment-proposals/{pid}", headers=h).json()["report"]
+    assert report["violations"] == [], report["violations"]
+    assert report["feasible"], report["shortfalls"]
+    res = client.post(f"{API}/assignment-proposals/{pid}/publish", json={}, headers=h)
+    assert res.status_code == 200, res.text
+    started = res.json()["started"]
+    today = "2026-11-25"
+    contacts = client.get(
+        f"{API}/households/{a['household_id']}/contacts", params={"on": today}, headers=h
+    ).json()
+    assert [c["member_id"] for c in contacts] == [b["member_id"]]  # swapped
+    # the member leaves (exempted): a re-plan moves only their households
+    leaving = b["member_id"]
+    theirs = {p["household_id"] for p in all_pairs(client, app, pid) if p["member_id"] == leaving}
+    res = client.patch(
+        f"{API}/members/{leaving}",
+        headers=h,
+        json={"exemption": {"reason": "away", "decided_by": "支部", "decided_on": "2026-11-20"}},
+    )
+    assert res.status_code == 200, res.text
+    replan = client.post(
+        f"{API}/assignment-proposals", json={"org_id": village, "mode": "replan"}, headers=h
+    ).json()
+    new_pairs = {p["household_id"]: p for p in all_pairs(client, app, replan["id"])}
+    old_pairs = {p["household_id"]: p for p in all_pairs(client, app, pid)}
+    changed = {hh for hh, p in new_pairs.items() if p["member_id"] != old_pairs[hh]["member_id"]}
+    assert changed == theirs
+    assert all(
+        "kept" in [r["code"] for r in p["reasons"]]
+        for hh, p in new_pairs.items()
+        if hh not in theirs
+    )
+    res = client.post(
+        f"{API}/assignment-proposals/{replan['id']}/publish",
+        json={"accept_shortfalls": True},
+        headers=h,
+    )
+    assert res.status_code == 200 and res.json()["started"] == len(theirs)
+    history = client.get(f"{API}/households/{a['household_id']}/contacts", headers=h).json()
+    # newest first: the re-plan's member, b (from the swap, ended today), the demo's first
+    assert history[1]["member_id"] == b["member_id"] and history[1]["ended_on"] == today
+    assert history[0]["member_id"] != leaving and history[0]["ended_on"] is None
+    assert started > 0 and len(history) == 3
+    now = client.get(
+        f"{API}/households/{a['household_id']}/contacts", params={"on": today}, headers=h
+    ).json()
+    assert [c["member_id"] for c in now] == [history[0]["member_id"]]
+
+
+def test_publishing_a_stale_proposal_is_refused_and_nothing_changes(
+    client: TestClient, demo: FastAPI
+) -> None:
+    app, h = demo, admin(demo)
+    bind(client, app, SchemeCode.YILIAN_SANHUI)
+    village = first_village(app)
+    pid = client.post(f"{API}/assignment-proposals", json={"org_id": village}, headers=h).json()[
+        "id"
+    ]
+    grid = rows(
+        app,
+        "SELECT id FROM org_units WHERE parent_id = :v AND level = 'grid' ORDER BY id LIMIT 1",
+        v=village,
+    )[0][0]
+    res = client.post(f"{API}/households", json={"org_id": grid, "head_name": "新来户"}, headers=h)
+    assert res.status_code == 201
+    before = rows(app, "SELECT count(*) FROM assignments")[0][0]
+    res = client.post(
+        f"{API}/assignment-proposals/{pid}/publish", json={"accept_shortfalls": True}, headers=h
+    )
+    assert res.status_code == 409 and res.json()["code"] == "proposal.stale"
+    assert rows(app, "SELECT count(*) FROM assignments")[0][0] == before
+    status = client.get(f"{API}/assignment-proposals/{pid}", headers=h).json()["status"]
+    assert status == "draft"
+
+
+def test_an_area_without_eligible_members_gets_a_clear_answer(
+    client: TestClient, world: World
+) -> None:
+    h = world.headers(Role.ADMIN)
+    client.put(
+        f"{API}/org-units/{world.org['C']}/scheme", json={"scheme": "yilian_sanhui"}, headers=h
+    )
+    for m in ("m1", "m2"):  # both of V1's members exempt
+        client.patch(
+            f"{API}/members/{world.member[m]}",
+            headers=h,
+            json={
+                "exemption": {"reason": "elderly", "decided_by": "支部", "decided_on": "2026-01-05"}
+            },
+        )
+    res = client.post(f"{API}/assignment-proposals", json={"org_id": world.org["V1"]}, headers=h)
+    assert res.status_code == 422 and res.json()["code"] == "assignment.no_eligible_members"
+    assert world_rows(world, "SELECT count(*) FROM assignment_proposals") == 0
+
+
+def world_rows(world: World, sql: str) -> int:
+    with world.app.state.session_factory() as s:
+        return int(s.execute(text(sql)).scalar_one())
+
+
+def test_an_area_without_a_scheme_is_refused(client: TestClient, world: World) -> None:
+    res = client.post(
+        f"{API}/assignment-proposals",
+        json={"org_id": world.org["V1"]},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 422 and res.json()["code"] == "scheme.not_selected"
+
+
+def test_a_small_grid_is_reported_short_and_contradictory_requests_explained(
+    client: TestClient, world: World
+) -> None:
+    h = world.headers(Role.ADMIN)
+    client.put(
+        f"{API}/org-units/{world.org['C']}/scheme", json={"scheme": "yilian_sanhui"}, headers=h
+    )
+    for m in ("m1", "m2"):  # both ask for h1
+        res = client.put(
+            f"{API}/members/{world.member[m]}/requests",
+            json={"household_ids": [world.household["h1"]]},
+            headers=h,
+        )
+        assert res.status_code == 200, res.text
+    res = client.post(f"{API}/assignment-proposals", json={"org_id": world.org["V1"]}, headers=h)
+    assert res.status_code == 201, res.text
+    report = res.json()["report"]
+    # V1: 2 members, 3 households: 2 × min 5 > 3 households
+    assert not report["feasible"]
+    assert any("低于下限" in s["message"] for s in report["shortfalls"])
+    [refused] = report["unhonoured_requests"]
+    assert refused["household_id"] == world.household["h1"] and "多名党员" in refused["why"]
+    res = client.post(f"{API}/assignment-proposals/{res.json()['id']}/publish", json={}, headers=h)
+    assert res.status_code == 422 and res.json()["code"] == "proposal.has_shortfalls"
+
+
+def test_members_without_locations_are_flagged(client: TestClient, world: World) -> None:
+    h = world.headers(Role.ADMIN)
+    client.put(f"{API}/org-units/{world.org['C']}/scheme", json={"scheme": "wuge_daohu"}, headers=h)
+    res = client.post(f"{API}/assignment-proposals", json={"org_id": world.org["V1"]}, headers=h)
+    report = res.json()["report"]
+    assert report["no_location"]["members_count"] == 2  # the world's members have none
+    pairs = client.get(f"{API}/assignment-proposals/{res.json()['id']}/pairs", headers=h).json()[
+        "data"
+    ]
+    assert all("no_location" in [r["code"] for r in p["reasons"]] for p in pairs)
+
+
+def test_the_coverage_report_names_what_is_missing(client: TestClient, world: World) -> None:
+    h = world.headers(Role.ADMIN)
+    client.put(f"{API}/org-units/{world.org['C']}/scheme", json={"scheme": "wuge_daohu"}, headers=h)
+    res = client.get(f"{API}/org-units/{world.org['T1']}/coverage", headers=h)
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["households"] == 3 and body["covered"] == 2
+    assert body["uncovered"]["ids"] == [world.household["h3"]]
+    # 五个到户: 1–10 each; m2 (the secretary) has none yet, and h1 (低保) is held by m1, no cadre
+    assert body["under_loaded"]["ids"] == [world.member["m2"]]
+    assert body["vulnerable_without_cadre"]["ids"] == [world.household["h1"]]
+
+
+def test_a_township_cadre_cannot_propose_for_another_township(
+    client: TestClient, world: World
+) -> None:
+    res = client.post(
+        f"{API}/assignment-proposals",
+        json={"org_id": world.org["V2"]},
+        headers=world.headers(Role.TOWNSHIP_CADRE),
+    )
+    assert res.status_code == 404
+    res = client.post(
+        f"{API}/assignment-proposals",
+        json={"org_id": world.org["V1"]},
+        headers=world.headers(Role.VILLAGE_CADRE),
+    )
+    assert res.status_code == 403
