@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.security import hash_password
@@ -20,7 +20,7 @@ from domain.importing import ImportKind
 from domain.services.imports import import_rows
 from persistence.accounts import Account, create_user
 from persistence.engine import make_engine, make_session_factory
-from persistence.tables import HouseholdRow, MemberRow, OrgUnitRow, UserRow
+from persistence.tables import MemberRow, OrgUnitRow, UserRow
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -136,7 +136,7 @@ def load_demo(url: str, *, households: int, seed: int, only_if_empty: bool) -> s
         ).first()
         assert county_row is not None
         _bind_scheme(db, root, county_row.id)
-        _assign_round_robin(session)
+        _assign(db, root, county_row.id)
         _demo_accounts(session, county_row)
         session.commit()
     return (
@@ -153,37 +153,12 @@ def _bind_scheme(db: Database, scope: Scope, county_id: int) -> None:
     bind(db.uow(), scope, county_id, scheme=SchemeCode.ONE_SIX_N, overrides={}, at=_now())
 
 
-def _assign_round_robin(session: Session) -> None:
-    """Each grid's households go in turn to the non-exempt members of its village."""
-    today = date.today()
-    members_by_village: dict[int, list[int]] = {}
-    grids = {g.id: g for g in session.scalars(select(OrgUnitRow).where(OrgUnitRow.level == "grid"))}
-    for member_id, org_id in session.execute(
-        select(MemberRow.id, MemberRow.org_id)
-        .where(MemberRow.exempt_reason.is_(None))
-        .order_by(MemberRow.id)
-    ):
-        village = grids[org_id].parent_id if org_id in grids else org_id
-        members_by_village.setdefault(village or org_id, []).append(member_id)
-    rows: list[dict[str, Any]] = []
-    turn: dict[int, int] = {}
-    for household_id, grid_id in session.execute(
-        select(HouseholdRow.id, HouseholdRow.org_id).order_by(HouseholdRow.id)
-    ):
-        village = grids[grid_id].parent_id or grid_id
-        pool = members_by_village.get(village)
-        if not pool:
-            continue
-        i = turn.get(village, 0)
-        turn[village] = i + 1
-        rows.append({"m": pool[i % len(pool)], "h": household_id, "d": today})
-    if rows:
-        session.execute(
-            text(
-                "INSERT INTO assignments (member_id, household_id, started_on) VALUES (:m, :h, :d)"
-            ),
-            rows,
-        )
+def _assign(db: Database, scope: Scope, county_id: int) -> None:
+    """The county's first roster, by the assignment engine, published as it is."""
+    from domain.services.assignments import ProposalMode, create_proposal, publish_proposal
+
+    made = create_proposal(db.uow(), scope, county_id, mode=ProposalMode.FULL, at=_now())
+    publish_proposal(db.uow(), scope, made.proposal_id, accept_shortfalls=True, at=_now())
 
 
 def _demo_accounts(session: Session, county: OrgUnitRow) -> None:

@@ -166,7 +166,7 @@ def main() -> None:
         store = SqlAssignmentStore(session)
         roster = store.roster(county_path)
         villages = build_villages(roster, params)
-        prefs = store.preferences([m.id for m in roster.members])
+        prefs = store.preferences(county_path)
     instances = networks(villages, params)
     bare_flow(instances[:200])  # warm both paths up (first calls pay for imports and caches)
     propose(villages[:20], params, prefs)

@@ -57,9 +57,9 @@ class TieKind(StrEnum):
     INTEREST = "interest"
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A member as the engine sees them: eligible (not exempt), with their home grid."""
+class Candidate(NamedTuple):
+    """A member as the engine sees them: eligible (not exempt), with their home grid. Tuples
+    sort by id, which the solver relies on for determinism."""
 
     id: int
     grid_id: int
@@ -68,8 +68,7 @@ class Candidate:
     name: str = ""
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """What is assigned: one household, or one building (楼栋) and all its households."""
 
     id: int  # the household id, or the smallest household id of the building

@@ -14,6 +14,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,15 +27,13 @@ CADRE_ROLES = frozenset({MemberRole.BRANCH_SECRETARY, MemberRole.VILLAGE_CADRE})
 ELDERLY_REASONS = frozenset({ExemptionReason.ELDERLY, ExemptionReason.INFIRM})
 
 
-@dataclass(frozen=True)
-class GridRecord:
+class GridRecord(NamedTuple):
     id: int
     village_id: int
     community: bool
 
 
-@dataclass(frozen=True)
-class MemberRecord:
+class MemberRecord(NamedTuple):
     id: int
     village_id: int
     grid_id: int | None  # None: registered on the village itself
@@ -44,8 +43,7 @@ class MemberRecord:
     name: str = ""
 
 
-@dataclass(frozen=True)
-class HouseholdRecord:
+class HouseholdRecord(NamedTuple):
     id: int
     grid_id: int
     building: str | None
@@ -87,6 +85,13 @@ def build_villages(
         by_grid.setdefault(h.grid_id, []).append(h)
     home = _home_grids(roster.members, grids_of, by_grid)
     eligible = {m.id: m for m in roster.members if m.exemption is None and m.id in home}
+    on_grid: dict[int, list[MemberRecord]] = {}
+    for m in eligible.values():
+        on_grid.setdefault(home[m.id], []).append(m)
+    elderly_of: dict[int, list[MemberRecord]] = {}
+    for m in roster.members:
+        if m.exemption in ELDERLY_REASONS:
+            elderly_of.setdefault(m.village_id, []).append(m)
     vulnerable = frozenset(params.vulnerable_categories)
     villages: list[Village] = []
     for village_id, grids in sorted(grids_of.items()):
@@ -95,8 +100,7 @@ def build_villages(
         for grid in grids:
             members = tuple(
                 Candidate(m.id, grid.id, m.location, m.role in CADRE_ROLES, m.name)
-                for m in eligible.values()
-                if home[m.id] == grid.id
+                for m in on_grid.get(grid.id, [])
             )
             kept: dict[int, set[object]] = {}  # member → the units they keep
             placed: list[HouseholdRecord] = []
@@ -117,8 +121,7 @@ def build_villages(
             instances.append(GridInstance(grid.id, members, units, kept_load))
         elderly = tuple(
             Candidate(m.id, home.get(m.id, grids[0].id), m.location, name=m.name)
-            for m in roster.members
-            if m.village_id == village_id and m.exemption in ELDERLY_REASONS
+            for m in elderly_of.get(village_id, [])
         )
         villages.append(Village(village_id, tuple(instances), buildings, elderly))
     return villages
@@ -133,7 +136,7 @@ def _units(
 ) -> tuple[Unit, ...]:
     if not by_building:
         return tuple(
-            Unit(h.id, grid_id, (h.id,), h.location, bool(h.categories & vulnerable))
+            Unit(h.id, grid_id, (h.id,), h.location, not vulnerable.isdisjoint(h.categories))
             for h in households
         )
     groups: dict[str, list[HouseholdRecord]] = {}

@@ -143,8 +143,8 @@ def bounds_for(params: SchemeParams, *, buildings: bool) -> Bounds:
 def solve_grid(
     grid: GridInstance, bounds: Bounds, params: SchemeParams, prefs: Preferences
 ) -> GridResult:
-    members = sorted(grid.members, key=lambda m: m.id)
-    units = sorted(grid.units, key=lambda u: u.id)
+    members = sorted(grid.members)  # tuples: by id first
+    units = sorted(grid.units)
     dist = distance_matrix([m.location for m in members], [u.location for u in units])
     cost, why = grid_costs(members, units, dist, params, prefs)
     fixed = np.array([grid.fixed_load.get(m.id, 0) for m in members], dtype=np.int64)

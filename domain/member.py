@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Final
+from typing import Final, NamedTuple
 
 from domain.errors import Invalid
 
@@ -62,18 +62,12 @@ class Exemption:
             )
 
 
-@dataclass(frozen=True)
-class Location:
-    """WGS-84 latitude/longitude of a home."""
+class Location(NamedTuple):
+    """WGS-84 latitude/longitude of a home. Ranges are checked where data enters (the API's
+    schemas, the import validator); a city's roster builds half a million of these."""
 
     lat: float
     lng: float
-
-    def __post_init__(self) -> None:
-        if not (-90 <= self.lat <= 90):
-            raise Invalid("location.lat_out_of_range", "纬度应在 -90 到 90 之间", field="lat")
-        if not (-180 <= self.lng <= 180):
-            raise Invalid("location.lng_out_of_range", "经度应在 -180 到 180 之间", field="lng")
 
 
 @dataclass(frozen=True)

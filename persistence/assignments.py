@@ -90,8 +90,13 @@ class SqlAssignmentStore:
         }
         villages = {i for i, (lv, _, _) in orgs.items() if lv in _VILLAGES}
 
+        village_cache: dict[int, int | None] = {}
+
         def village_of(org_id: int) -> int | None:
-            return next((a for a in ancestor_ids(orgs[org_id][2]) if a in villages), None)
+            if org_id not in village_cache:
+                found = (a for a in ancestor_ids(orgs[org_id][2]) if a in villages)
+                village_cache[org_id] = next(found, None)
+            return village_cache[org_id]
 
         def grid_of(org_id: int) -> int | None:
             level, parent, _ = orgs[org_id]
@@ -164,28 +169,30 @@ class SqlAssignmentStore:
         )
         return AreaRoster(grids, members, households, active)
 
-    def preferences(self, member_ids: Iterable[int]) -> Preferences:
-        ids = list(member_ids)
-        ties: set[tuple[int, int, TieKind]] = set()
-        requests: set[tuple[int, int]] = set()
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
-            ties.update(
-                (m, h, TieKind(k))
-                for m, h, k in self.session.execute(
-                    select(
-                        MemberTieRow.member_id, MemberTieRow.household_id, MemberTieRow.kind
-                    ).where(MemberTieRow.member_id.in_(chunk))
+    def preferences(self, area_path: str) -> Preferences:
+        """Ties and requests of the members registered in the area's villages."""
+        in_area = select(MemberRow.id).where(
+            MemberRow.org_id.in_(
+                select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, self._base_path(area_path)))
+            )
+        )
+        ties = frozenset(
+            (m, h, TieKind(k))
+            for m, h, k in self.session.execute(
+                select(MemberTieRow.member_id, MemberTieRow.household_id, MemberTieRow.kind).where(
+                    MemberTieRow.member_id.in_(in_area)
                 )
             )
-            requests.update(
-                self.session.execute(
-                    select(MemberRequestRow.member_id, MemberRequestRow.household_id).where(
-                        MemberRequestRow.member_id.in_(chunk)
-                    )
-                ).all()
+        )
+        requests = frozenset(
+            (m, h)
+            for m, h in self.session.execute(
+                select(MemberRequestRow.member_id, MemberRequestRow.household_id).where(
+                    MemberRequestRow.member_id.in_(in_area)
+                )
             )
-        return Preferences(frozenset(ties), frozenset(requests))
+        )
+        return Preferences(ties, requests)
 
     # ── proposals ────────────────────────────────────────────────────────────────────────
 

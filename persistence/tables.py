@@ -135,8 +135,11 @@ def encode_categories(categories: Iterable[str]) -> str:
     return f",{','.join(codes)}," if codes else ""
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def decode_categories(text: str) -> frozenset[str]:
-    return frozenset(c for c in text.split(",") if c)
+    return frozenset(text[1:-1].split(",")) if text else _NONE
 
 
 class CategoryRow(Base):
@@ -184,16 +187,19 @@ class ProposalRow(Base):
 
 
 class ProposalPairRow(Base):
+    """A draft's pairs, keyed by household. No index by member: storing a city's draft is
+    faster without it, and a member's pairs within one draft are read by a scan of its range."""
+
     __tablename__ = "proposal_pairs"
-    __table_args__ = (Index("ix_proposal_pairs_proposal_member", "proposal_id", "member_id"),)
 
     proposal_id: Mapped[int] = mapped_column(
         ForeignKey("assignment_proposals.id", ondelete="CASCADE"), primary_key=True
     )
-    household_id: Mapped[int] = mapped_column(
-        ForeignKey("households.id", ondelete="CASCADE"), primary_key=True
-    )
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    # No foreign keys to households and members: a draft is a snapshot (half a million rows
+    # for a city, where per-row key checks would double the time to store it); publishing
+    # refuses a draft whose roster changed, and assignments carry the keys.
+    household_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(Integer)
     reasons: Mapped[str] = mapped_column(String(200), default="")
     distance_m: Mapped[int | None] = mapped_column(Integer)
 

@@ -85,7 +85,7 @@ def create_proposal(
                 "该区域没有可联户的党员（全部免除或尚未登记）",
                 field="org_id",
             )
-        plan = propose(villages, scheme.params, uow.assignments.preferences(members))
+        plan = propose(villages, scheme.params, uow.assignments.preferences(org.path))
         pairs = plan.pairs + _kept_pairs(villages, keep, roster)
         report = _report(plan, villages, pairs, mode)
         proposal_id = uow.assignments.add_proposal(
