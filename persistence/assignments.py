@@ -444,6 +444,33 @@ class SqlAssignmentStore:
         ).all()
         return list(rows)
 
+    def elderly_partners(self, member_id: int) -> list[tuple[int, str, str, date]]:
+        """Active 1+6+N pairings of a member, either side: (partner id, name, side, since)."""
+        contact = self.session.execute(
+            select(
+                ElderlyPairingRow.elderly_member_id, MemberRow.name, ElderlyPairingRow.started_on
+            )
+            .join(MemberRow, MemberRow.id == ElderlyPairingRow.elderly_member_id)
+            .where(
+                ElderlyPairingRow.contact_member_id == member_id,
+                ElderlyPairingRow.ended_on.is_(None),
+            )
+        ).all()
+        elderly = self.session.execute(
+            select(
+                ElderlyPairingRow.contact_member_id, MemberRow.name, ElderlyPairingRow.started_on
+            )
+            .join(MemberRow, MemberRow.id == ElderlyPairingRow.contact_member_id)
+            .where(
+                ElderlyPairingRow.elderly_member_id == member_id,
+                ElderlyPairingRow.ended_on.is_(None),
+            )
+        ).all()
+        return sorted(
+            [(m, n, "elderly", d) for m, n, d in contact]
+            + [(m, n, "contact", d) for m, n, d in elderly]
+        )
+
     # ── declarations ─────────────────────────────────────────────────────────────────────
 
     def set_requests(self, member_id: int, household_ids: Sequence[int], at: datetime) -> None:

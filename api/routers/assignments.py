@@ -15,6 +15,7 @@ from api.schemas.assignments import (
     EditOut,
     PairOut,
     PairPage,
+    PartnerOut,
     ProposalIn,
     ProposalOut,
     PublishIn,
@@ -162,6 +163,20 @@ def household_contacts(
             reasons=[ReasonOut(code=r, label=REASON_LABELS[r]) for r in parse_reasons(why)],
         )
         for m, n, s, e, why in rows
+    ]
+
+
+@router.get(
+    "/members/{member_id}/elderly-partners",
+    response_model=list[PartnerOut],
+    summary="1+6+N 结对：联系党员与老党员的结对关系",
+    dependencies=[require(Permission.MEMBER_READ)],
+)
+def elderly_partners(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[PartnerOut]:
+    SqlMemberRepository(session).get(member_id, scope)
+    return [
+        PartnerOut(member_id=m, name=n, side=side, since=d)
+        for m, n, side, d in SqlAssignmentStore(session).elderly_partners(member_id)
     ]
 
 

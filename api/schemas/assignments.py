@@ -109,3 +109,10 @@ class TieIn(StrictIn):
 class TieOut(BaseModel):
     household_id: int
     kind: TieKind
+
+
+class PartnerOut(BaseModel):
+    member_id: int
+    name: str
+    side: str = Field(description="elderly：结对的老党员；contact：联系本人的党员")
+    since: date

@@ -337,3 +337,21 @@ def test_a_township_cadre_cannot_propose_for_another_township(
         headers=world.headers(Role.VILLAGE_CADRE),
     )
     assert res.status_code == 403
+
+
+def test_one_six_n_publishes_the_elderly_pairings(client: TestClient, demo: FastAPI) -> None:
+    app, h = demo, admin(demo)
+    bind(client, app, SchemeCode.ONE_SIX_N)
+    village = first_village(app)
+    made = client.post(f"{API}/assignment-proposals", json={"org_id": village}, headers=h).json()
+    contact, elderly = made["report"]["elderly_pairs"][0]
+    res = client.post(
+        f"{API}/assignment-proposals/{made['id']}/publish",
+        json={"accept_shortfalls": True},
+        headers=h,
+    )
+    assert res.status_code == 200, res.text
+    partners = client.get(f"{API}/members/{contact}/elderly-partners", headers=h).json()
+    assert elderly in [p["member_id"] for p in partners if p["side"] == "elderly"]
+    back = client.get(f"{API}/members/{elderly}/elderly-partners", headers=h).json()
+    assert [(p["member_id"], p["side"]) for p in back] == [(contact, "contact")]
