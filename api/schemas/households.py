@@ -14,7 +14,7 @@ from api.schemas.common import (
     StrictIn,
     Text,
 )
-from api.schemas.members import _location
+from api.schemas.members import _location, merged_location
 from domain.access import Scope
 from domain.household import SENSITIVE_CATEGORIES, Household
 from domain.masking import mask_address, mask_phone
@@ -70,13 +70,7 @@ class HouseholdUpdate(StrictIn):
                 continue
             out[key] = frozenset(value or ()) if key == "categories" else value
         if "lat" in sent or "lng" in sent:
-            lat = (
-                self.lat if "lat" in sent else (current.location.lat if current.location else None)
-            )
-            lng = (
-                self.lng if "lng" in sent else (current.location.lng if current.location else None)
-            )
-            out["location"] = _location(lat, lng)
+            out["location"] = merged_location(sent, self.lat, self.lng, current.location)
         return out
 
 

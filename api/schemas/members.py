@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -86,6 +87,15 @@ def _location(lat: float | None, lng: float | None) -> Location | None:
     return Location(lat, lng) if lat is not None and lng is not None else None
 
 
+def merged_location(
+    sent: Mapping[str, Any], lat: float | None, lng: float | None, current: Location | None
+) -> Location | None:
+    """A PATCH's location: the halves sent, the current value for the half not sent."""
+    new_lat = lat if "lat" in sent else (current.lat if current else None)
+    new_lng = lng if "lng" in sent else (current.lng if current else None)
+    return _location(new_lat, new_lng)
+
+
 class MemberUpdate(StrictIn):
     """Only the fields sent are changed; ``exemption: null`` withdraws an exemption."""
 
@@ -118,13 +128,7 @@ class MemberUpdate(StrictIn):
                 continue
             out[key] = value
         if "lat" in sent or "lng" in sent:
-            lat = (
-                self.lat if "lat" in sent else (current.location.lat if current.location else None)
-            )
-            lng = (
-                self.lng if "lng" in sent else (current.location.lng if current.location else None)
-            )
-            out["location"] = _location(lat, lng)
+            out["location"] = merged_location(sent, self.lat, self.lng, current.location)
         return out
 
 
