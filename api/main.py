@@ -25,6 +25,7 @@ from api.routers import (
     orgs,
     schemes,
     transfer,
+    visits,
 )
 from api.settings import Settings, get_settings
 from persistence.engine import make_engine, make_session_factory
@@ -74,6 +75,7 @@ def create_app(
         audit.router,
         meta.router,
         transfer.router,
+        visits.router,
         disclosure.router,
         disclosure.public_router,
     ):

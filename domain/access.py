@@ -30,6 +30,7 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     USER_ADMIN = "user:admin"
     ASSIGNMENT_WRITE = "assignment:write"  # propose, edit and publish rosters (包户方案)
+    VISIT_WRITE = "visit:write"  # log visits (民情日志): members in the field and their branch
 
 
 class Role(StrEnum):
@@ -64,8 +65,8 @@ _P = Permission
 # Personal data goes to those who contact households (member, group, branch, 两委) and to the
 # admin who maintains the registers; supervising cadres and auditors see masked values.
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
-    Role.MEMBER: _READ | {_P.PERSONAL_DATA},
-    Role.GROUP_LEADER: _READ | {_P.PERSONAL_DATA},
+    Role.MEMBER: _READ | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
+    Role.GROUP_LEADER: _READ | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
     Role.BRANCH_SECRETARY: _READ
     | {
         _P.PERSONAL_DATA,
@@ -74,8 +75,9 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.IMPORT,
         _P.EXPORT,
         _P.ASSIGNMENT_WRITE,
+        _P.VISIT_WRITE,
     },
-    Role.VILLAGE_CADRE: _READ | {_P.PERSONAL_DATA, _P.HOUSEHOLD_WRITE, _P.EXPORT},
+    Role.VILLAGE_CADRE: _READ | {_P.PERSONAL_DATA, _P.HOUSEHOLD_WRITE, _P.EXPORT, _P.VISIT_WRITE},
     Role.TOWNSHIP_CADRE: _READ
     | {
         _P.ORG_WRITE,

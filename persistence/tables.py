@@ -329,3 +329,29 @@ class AuditRow(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     request_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class VisitRow(Base):
+    """A visit (走访 / 民情日志 entry); an amendment is a new row pointing at the original."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        Index("ix_visits_household_at", "household_id", "visited_at"),
+        Index("ix_visits_member_at", "member_id", "visited_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    visited_at: Mapped[datetime] = mapped_column(Timestamp())
+    mode: Mapped[str] = mapped_column(String(20))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    flags: Mapped[list[dict[str, str]]] = mapped_column(JsonType)
+    checklist: Mapped[list[str]] = mapped_column(JsonType)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+    # The offline client's own id for the visit: a replayed sync never logs it twice.
+    client_uuid: Mapped[str | None] = mapped_column(CodeType, unique=True)
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))

@@ -15,6 +15,7 @@ from persistence.repositories import (
     SqlOrgRepository,
     SqlSchemeRepository,
 )
+from persistence.visits import SqlVisitStore
 
 
 class SqlAlchemyUnitOfWork:
@@ -33,6 +34,7 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditRepository(self.session, self.request_id)
         self.bulk = SqlBulkStore(self.session)
         self.assignments = SqlAssignmentStore(self.session)
+        self.visits = SqlVisitStore(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -1,0 +1,112 @@
+"""走访 / 民情日志: log visits, edit within 24 hours or amend, due lists and compliance."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.schemas.common import PathId
+from api.schemas.visits import (
+    ComplianceOut,
+    DueListOut,
+    DueOut,
+    VisitChange,
+    VisitIn,
+    VisitOut,
+)
+from domain.access import Permission
+from domain.services import visits
+from persistence.repositories import SqlHouseholdRepository
+from persistence.visits import SqlVisitStore
+
+router = APIRouter(tags=["visits"])
+
+
+@router.post(
+    "/visits",
+    response_model=VisitOut,
+    status_code=201,
+    summary="记录走访（民情日志）",
+    dependencies=[require(Permission.VISIT_WRITE)],
+    responses={200: {"model": VisitOut, "description": "同一 client_uuid 已记录过"}},
+)
+def log_visit(
+    body: VisitIn, response: Response, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> VisitOut:
+    logged = visits.log_visit(
+        uow, scope, body.to_domain(), client_uuid=body.client_uuid, at=clock()
+    )
+    if logged.duplicate:
+        response.status_code = 200
+    return VisitOut.from_domain(logged.visit, duplicate=logged.duplicate)
+
+
+@router.patch(
+    "/visits/{visit_id}",
+    response_model=VisitOut,
+    summary="修改走访（24 小时内）",
+    dependencies=[require(Permission.VISIT_WRITE)],
+)
+def edit_visit(
+    visit_id: PathId, body: VisitChange, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> VisitOut:
+    return VisitOut.from_domain(visits.edit_visit(uow, scope, visit_id, body.changes(), at=clock()))
+
+
+@router.post(
+    "/visits/{visit_id}/amendments",
+    response_model=VisitOut,
+    status_code=201,
+    summary="补充更正（保留原记录）",
+    dependencies=[require(Permission.VISIT_WRITE)],
+)
+def amend_visit(
+    visit_id: PathId, body: VisitChange, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> VisitOut:
+    return VisitOut.from_domain(
+        visits.amend_visit(uow, scope, visit_id, body.changes(), at=clock())
+    )
+
+
+@router.get(
+    "/households/{household_id}/visits",
+    response_model=list[VisitOut],
+    summary="农户的走访记录（新的在前）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def household_visits(
+    household_id: PathId,
+    scope: ScopeDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[VisitOut]:
+    SqlHouseholdRepository(session).get(household_id, scope)
+    return [
+        VisitOut.from_domain(v)
+        for v in SqlVisitStore(session).of_household(household_id, limit=limit)
+    ]
+
+
+@router.get(
+    "/members/{member_id}/due",
+    response_model=DueListOut,
+    summary="党员的待走访清单（逾期、困难户在前）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def due(member_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> DueListOut:
+    now = clock()
+    cadence, items = visits.due_for_member(uow, scope, member_id, at=now)
+    return DueListOut(cadence_days=cadence, data=[DueOut.from_domain(i, now) for i in items])
+
+
+@router.get(
+    "/org-units/{org_id}/compliance",
+    response_model=ComplianceOut,
+    summary="走访达标率与党员参与率",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def compliance(org_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> ComplianceOut:
+    cadence, result = visits.compliance(uow, scope, org_id, at=clock())
+    return ComplianceOut.from_domain(cadence, result)

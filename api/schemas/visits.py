@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.schemas.common import Id, Latitude, Longitude, StrictIn, Text
+from domain.member import Location
+from domain.visit import (
+    FLAG_LABELS,
+    VISIT_MODE_LABELS,
+    Compliance,
+    DueItem,
+    Flag,
+    FlagKind,
+    Visit,
+    VisitMode,
+)
+
+
+class FlagIn(StrictIn):
+    kind: FlagKind = Field(
+        description="四个必记：suggestion 意见建议、difficulty 困难问题、"
+        "dispute 邻里纠纷、disaster 家庭变故或意外"
+    )
+    text: Text = Field(min_length=1, max_length=1000)
+
+
+class VisitIn(StrictIn):
+    member_id: Id
+    household_id: Id
+    visited_at: AwareDatetime
+    mode: VisitMode
+    notes: Text = Field(default="", max_length=4000)
+    flags: list[FlagIn] = Field(default_factory=list, max_length=4)
+    checklist: list[Text] = Field(default_factory=list, max_length=10)
+    lat: Latitude | None = None
+    lng: Longitude | None = None
+    client_uuid: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-fA-F-]{32,36}$",
+        description="离线客户端生成的 UUID；重复提交只记一次",
+    )
+
+    def to_domain(self) -> Visit:
+        return Visit(
+            id=0,
+            member_id=self.member_id,
+            household_id=self.household_id,
+            visited_at=self.visited_at,
+            mode=self.mode,
+            notes=self.notes,
+            flags=tuple(Flag(f.kind, f.text) for f in self.flags),
+            checklist=tuple(self.checklist),
+            location=Location(self.lat, self.lng)
+            if self.lat is not None and self.lng is not None
+            else None,
+        )
+
+
+class VisitChange(StrictIn):
+    visited_at: AwareDatetime | None = None
+    mode: VisitMode | None = None
+    notes: Text | None = Field(default=None, max_length=4000)
+    flags: list[FlagIn] | None = Field(default=None, max_length=4)
+    checklist: list[Text] | None = Field(default=None, max_length=10)
+
+    def changes(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in self.model_fields_set:
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if key == "flags":
+                value = tuple(Flag(f.kind, f.text) for f in value)
+            elif key == "checklist":
+                value = tuple(value)
+            out[key] = value
+        return out
+
+
+class FlagOut(BaseModel):
+    kind: FlagKind
+    label: str
+    text: str
+
+
+class VisitOut(BaseModel):
+    id: int
+    member_id: int
+    household_id: int
+    visited_at: datetime
+    mode: VisitMode
+    mode_label: str
+    notes: str
+    flags: list[FlagOut]
+    checklist: list[str]
+    amends_id: int | None
+    duplicate: bool = False
+
+    @classmethod
+    def from_domain(cls, v: Visit, *, duplicate: bool = False) -> VisitOut:
+        return cls(
+            id=v.id,
+            member_id=v.member_id,
+            household_id=v.household_id,
+            visited_at=v.visited_at,
+            mode=v.mode,
+            mode_label=VISIT_MODE_LABELS[v.mode],
+            notes=v.notes,
+            flags=[FlagOut(kind=f.kind, label=FLAG_LABELS[f.kind], text=f.text) for f in v.flags],
+            checklist=list(v.checklist),
+            amends_id=v.amends_id,
+            duplicate=duplicate,
+        )
+
+
+class DueOut(BaseModel):
+    household_id: int
+    vulnerable: bool
+    last_visit: datetime | None
+    due_at: datetime | None
+    overdue_days: int | None
+
+    @classmethod
+    def from_domain(cls, item: DueItem, now: datetime) -> DueOut:
+        return cls(
+            household_id=item.household_id,
+            vulnerable=item.vulnerable,
+            last_visit=item.last_visit,
+            due_at=item.due_at,
+            overdue_days=item.overdue_days(now),
+        )
+
+
+class DueListOut(BaseModel):
+    cadence_days: int
+    data: list[DueOut]
+
+
+class ComplianceOut(BaseModel):
+    cadence_days: int
+    households: int
+    visited_within_cadence: int
+    coverage_rate: float
+    members: int
+    members_visiting_this_month: int
+    participation_rate: float
+
+    @classmethod
+    def from_domain(cls, cadence: int, c: Compliance) -> ComplianceOut:
+        return cls(
+            cadence_days=cadence,
+            households=c.households,
+            visited_within_cadence=c.visited_within_cadence,
+            coverage_rate=round(c.coverage_rate, 4),
+            members=c.members,
+            members_visiting_this_month=c.members_visiting_this_month,
+            participation_rate=round(c.participation_rate, 4),
+        )

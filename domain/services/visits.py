@@ -1,0 +1,178 @@
+"""Visit use cases: log (民情日志), edit within 24 hours or amend, a member's due list, an
+area's compliance. Offline clients send a ``client_uuid``: the same visit twice is one visit."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.access import Permission, Scope
+from domain.audit import AuditAction
+from domain.errors import Forbidden, RuleBroken
+from domain.ports import UnitOfWork
+from domain.scheme import effective_scheme
+from domain.services.audit_trail import record
+from domain.visit import (
+    Compliance,
+    DueItem,
+    Visit,
+    check_checklist,
+    check_editable,
+    check_time,
+    due_list,
+    month_start,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Logged:
+    visit: Visit
+    duplicate: bool  # the client's uuid was seen before: nothing new was written
+
+
+def _params(uow: UnitOfWork, path: str) -> Any:
+    found = effective_scheme(uow.schemes.bindings_on_path(path))
+    if found is None:
+        raise RuleBroken("scheme.not_selected", "该组织及其上级尚未选择联户模式", field="org_id")
+    return found.params
+
+
+def log_visit(
+    uow: UnitOfWork,
+    scope: Scope,
+    visit: Visit,
+    *,
+    client_uuid: str | None,
+    at: datetime,
+) -> Logged:
+    """Only the household's contact member, or a caller who may write members (the branch
+    secretary), logs a visit; the visit is credited to the member named on it."""
+    scope.require(Permission.VISIT_WRITE)
+    with uow:
+        if client_uuid is not None and (seen := uow.visits.by_client_uuid(client_uuid)) is not None:
+            return Logged(seen, duplicate=True)
+        if scope.own_households_only and visit.member_id != scope.member_id:
+            raise Forbidden("visit.not_yours", "只能记录本人的走访", field="member_id")
+        household = uow.households.get(visit.household_id, scope)
+        uow.members.get(visit.member_id, scope)
+        contact = uow.visits.contact_of(household.id)
+        if contact != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
+            raise Forbidden(
+                "visit.not_contact_member", "只有该户的联系党员可以记录走访", field="household_id"
+            )
+        check_time(visit.visited_at, now=at)
+        org = uow.orgs.get(household.org_id, scope)
+        params = _params(uow, org.path)
+        check_checklist(visit.checklist, params.checklist)
+        stored = uow.visits.add(visit, created_by=scope.actor, at=at, client_uuid=client_uuid)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.CREATE,
+            entity="visit",
+            entity_id=stored.id,
+            org_path=org.path,
+            at=at,
+            after=stored,
+        )
+        uow.commit()
+        return Logged(stored, duplicate=False)
+
+
+def edit_visit(
+    uow: UnitOfWork,
+    scope: Scope,
+    visit_id: int,
+    changes: dict[str, Any],
+    *,
+    at: datetime,
+) -> Visit:
+    scope.require(Permission.VISIT_WRITE)
+    with uow:
+        before = uow.visits.get(visit_id, scope)
+        if scope.own_households_only and before.member_id != scope.member_id:
+            raise Forbidden("visit.not_yours", "只能修改本人的走访", field="visit_id")
+        check_editable(before, now=at)
+        after = dataclasses.replace(before, **changes)
+        check_time(after.visited_at, now=at)
+        uow.visits.update(after)
+        household = uow.households.get(after.household_id, scope)
+        org = uow.orgs.get(household.org_id, scope)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.UPDATE,
+            entity="visit",
+            entity_id=visit_id,
+            org_path=org.path,
+            at=at,
+            before=before,
+            after=after,
+        )
+        uow.commit()
+        return after
+
+
+def amend_visit(
+    uow: UnitOfWork,
+    scope: Scope,
+    visit_id: int,
+    changes: dict[str, Any],
+    *,
+    at: datetime,
+) -> Visit:
+    """A correction after the edit window: a new record pointing at the original, which
+    stays as it was."""
+    scope.require(Permission.VISIT_WRITE)
+    with uow:
+        original = uow.visits.get(visit_id, scope)
+        if scope.own_households_only and original.member_id != scope.member_id:
+            raise Forbidden("visit.not_yours", "只能更正本人的走访", field="visit_id")
+        amended = dataclasses.replace(original, id=0, amends_id=original.id, **changes)
+        check_time(amended.visited_at, now=at)
+        stored = uow.visits.add(amended, created_by=scope.actor, at=at, client_uuid=None)
+        household = uow.households.get(original.household_id, scope)
+        org = uow.orgs.get(household.org_id, scope)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.CREATE,
+            entity="visit",
+            entity_id=stored.id,
+            org_path=org.path,
+            at=at,
+            before=original,
+            after=stored,
+        )
+        uow.commit()
+        return stored
+
+
+def due_for_member(
+    uow: UnitOfWork, scope: Scope, member_id: int, *, at: datetime
+) -> tuple[int, list[DueItem]]:
+    """(cadence in days, the member's households by urgency)."""
+    scope.require(Permission.HOUSEHOLD_READ)
+    with uow:
+        member = uow.members.get(member_id, scope)
+        org = uow.orgs.get(member.org_id, scope)
+        params = _params(uow, org.path)
+        cadence = params.visit_cadence_days or 30
+        weak = frozenset(params.vulnerable_categories)
+        households = [(h, bool(c & weak)) for h, c in uow.visits.households_of(member.id)]
+        last = uow.visits.last_visits(h for h, _ in households)
+        return cadence, due_list(households, last, cadence_days=cadence, now=at)
+
+
+def compliance(
+    uow: UnitOfWork, scope: Scope, org_id: int, *, at: datetime
+) -> tuple[int, Compliance]:
+    scope.require(Permission.HOUSEHOLD_READ)
+    with uow:
+        org = uow.orgs.get(org_id, scope)
+        cadence = _params(uow, org.path).visit_cadence_days or 30
+        counts = uow.visits.area_counts(
+            org.path, since_cadence=at - timedelta(days=cadence), since_month=month_start(at)
+        )
+        return cadence, Compliance(*counts)

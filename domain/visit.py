@@ -1,0 +1,169 @@
+"""Visits (走访 / 民情日志): what a member logs after seeing a household, and the cadence rules.
+
+* Only the household's contact member, or someone the branch allows (a caller who may write
+  members: the branch secretary), logs a visit to it.
+* A visit can be edited for 24 hours; after that only an amendment, which keeps the original.
+* Times: not in the future, and not older than a year — members in Mohe sync months later, so
+  a year is allowed; older is a typing error.
+* Cadence from the scheme (1+6+N: every 14 days, seeds/huiji-1plus6plusN.txt): a household is
+  due when its last visit is older than the cadence; the due list puts overdue households first,
+  vulnerable ones before others, then the longest unvisited.
+* The 四个必记 of the 民情日志 (seeds/jiaxing-yilian-sanhui.txt): suggestion, difficulty, neighbour
+  dispute, family disaster or accident, each with its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Final
+
+from domain.errors import Conflict, Invalid
+from domain.member import Location
+from domain.time import local_date
+
+EDIT_WINDOW: Final = timedelta(hours=24)
+MAX_AGE: Final = timedelta(days=366)
+CLOCK_SKEW: Final = timedelta(minutes=10)
+
+
+class VisitMode(StrEnum):
+    HOME = "home"
+    PHONE = "phone"
+    WECHAT = "wechat"
+    MEETING = "meeting"
+
+
+VISIT_MODE_LABELS: Final = {
+    VisitMode.HOME: "入户走访",
+    VisitMode.PHONE: "电话联系",
+    VisitMode.WECHAT: "微信联系",
+    VisitMode.MEETING: "会议见面",
+}
+
+
+class FlagKind(StrEnum):
+    """四个必记."""
+
+    SUGGESTION = "suggestion"
+    DIFFICULTY = "difficulty"
+    DISPUTE = "dispute"
+    DISASTER = "disaster"
+
+
+FLAG_LABELS: Final = {
+    FlagKind.SUGGESTION: "意见建议",
+    FlagKind.DIFFICULTY: "困难问题",
+    FlagKind.DISPUTE: "邻里纠纷",
+    FlagKind.DISASTER: "家庭变故或意外",
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: FlagKind
+    text: str
+
+
+@dataclass(frozen=True)
+class Visit:
+    id: int
+    member_id: int
+    household_id: int
+    visited_at: datetime
+    mode: VisitMode
+    notes: str = ""
+    flags: tuple[Flag, ...] = ()
+    checklist: tuple[str, ...] = ()
+    location: Location | None = None
+    created_at: datetime | None = None
+    amends_id: int | None = None
+
+
+def check_time(visited_at: datetime, *, now: datetime) -> None:
+    """Refuse a visit in the future or from more than a year ago."""
+    if visited_at > now + CLOCK_SKEW:
+        raise Invalid("visit.in_future", "走访时间不能晚于现在", field="visited_at")
+    if visited_at < now - MAX_AGE:
+        raise Invalid("visit.too_old", "走访时间早于一年前，请核对", field="visited_at")
+
+
+def check_checklist(items: Iterable[str], template: Sequence[str]) -> None:
+    unknown = [i for i in items if i not in template]
+    if unknown:
+        raise Invalid(
+            "visit.unknown_checklist_item", f"清单中没有“{unknown[0]}”", field="checklist"
+        )
+
+
+def check_editable(visit: Visit, *, now: datetime) -> None:
+    """Edits within 24 hours of logging; later, an amendment keeps the original."""
+    if visit.created_at is not None and now - visit.created_at > EDIT_WINDOW:
+        raise Conflict(
+            "visit.edit_window_closed",
+            "记录超过 24 小时，不能直接修改；请提交补充更正（amendment）",
+            field="visit_id",
+        )
+
+
+@dataclass(frozen=True)
+class DueItem:
+    household_id: int
+    vulnerable: bool
+    last_visit: datetime | None
+    due_at: datetime | None  # None: never visited, due at once
+
+    def overdue_days(self, now: datetime) -> int | None:
+        """Days past due; None when never visited; 0 or less when not yet due."""
+        return None if self.due_at is None else (now - self.due_at).days
+
+
+def due_list(
+    households: Iterable[tuple[int, bool]],
+    last_visits: Mapping[int, datetime],
+    *,
+    cadence_days: int,
+    now: datetime,
+) -> list[DueItem]:
+    """A member's households by urgency: never visited and overdue first (most overdue first),
+    vulnerable before others at each step, then those due soonest."""
+    cadence = timedelta(days=cadence_days)
+    items = [
+        DueItem(h, weak, last_visits.get(h), last_visits[h] + cadence if h in last_visits else None)
+        for h, weak in households
+    ]
+
+    def urgency(item: DueItem) -> tuple[int, bool, float, int]:
+        if item.due_at is None:
+            return (0, not item.vulnerable, 0.0, item.household_id)
+        waiting = (item.due_at - now).total_seconds()  # negative when overdue
+        return (1 if waiting <= 0 else 2, not item.vulnerable, waiting, item.household_id)
+
+    return sorted(items, key=urgency)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    households: int
+    visited_within_cadence: int
+    members: int
+    members_visiting_this_month: int
+
+    @property
+    def coverage_rate(self) -> float:
+        return self.visited_within_cadence / self.households if self.households else 0.0
+
+    @property
+    def participation_rate(self) -> float:
+        """The seeds' 86 %: members who visited at least once this month."""
+        return self.members_visiting_this_month / self.members if self.members else 0.0
+
+
+def month_start(now: datetime) -> datetime:
+    """The first instant of the month in China Standard Time, as an aware datetime."""
+    from domain.time import CHINA
+
+    day = local_date(now)
+    return datetime(day.year, day.month, 1, tzinfo=CHINA)

@@ -1,0 +1,163 @@
+"""Storage of visits, and the reads the cadence rules need (last visits, a member's households)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from domain.access import Scope
+from domain.errors import NotFound
+from domain.member import Location
+from domain.visit import Flag, FlagKind, Visit, VisitMode
+from persistence.scoping import household_scope, in_subtree
+from persistence.tables import (
+    AssignmentRow,
+    HouseholdRow,
+    MemberRow,
+    OrgUnitRow,
+    VisitRow,
+    decode_categories,
+)
+
+
+def _to_domain(row: VisitRow) -> Visit:
+    return Visit(
+        id=row.id,
+        member_id=row.member_id,
+        household_id=row.household_id,
+        visited_at=row.visited_at,
+        mode=VisitMode(row.mode),
+        notes=row.notes,
+        flags=tuple(Flag(FlagKind(f["kind"]), f["text"]) for f in row.flags),
+        checklist=tuple(row.checklist),
+        location=Location(row.lat, row.lng)
+        if row.lat is not None and row.lng is not None
+        else None,
+        created_at=row.created_at,
+        amends_id=row.amends_id,
+    )
+
+
+class SqlVisitStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def contact_of(self, household_id: int) -> int | None:
+        return self.session.scalar(
+            select(AssignmentRow.member_id).where(
+                AssignmentRow.household_id == household_id, AssignmentRow.ended_on.is_(None)
+            )
+        )
+
+    def by_client_uuid(self, client_uuid: str) -> Visit | None:
+        row = self.session.scalar(select(VisitRow).where(VisitRow.client_uuid == client_uuid))
+        return _to_domain(row) if row else None
+
+    def add(self, visit: Visit, *, created_by: str, at: datetime, client_uuid: str | None) -> Visit:
+        row = VisitRow(
+            member_id=visit.member_id,
+            household_id=visit.household_id,
+            visited_at=visit.visited_at,
+            mode=visit.mode.value,
+            notes=visit.notes,
+            flags=[{"kind": f.kind.value, "text": f.text} for f in visit.flags],
+            checklist=list(visit.checklist),
+            lat=visit.location.lat if visit.location else None,
+            lng=visit.location.lng if visit.location else None,
+            created_by=created_by,
+            created_at=at,
+            client_uuid=client_uuid,
+            amends_id=visit.amends_id,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _to_domain(row)
+
+    def get(self, visit_id: int, scope: Scope) -> Visit:
+        row = self.session.scalar(
+            select(VisitRow)
+            .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
+            .where(VisitRow.id == visit_id, household_scope(scope))
+        )
+        if row is None:
+            raise NotFound("visit.not_found", f"走访记录 {visit_id} 不存在", field="visit_id")
+        return _to_domain(row)
+
+    def update(self, visit: Visit) -> None:
+        row = self.session.get_one(VisitRow, visit.id)
+        row.visited_at, row.mode, row.notes = visit.visited_at, visit.mode.value, visit.notes
+        row.flags = [{"kind": f.kind.value, "text": f.text} for f in visit.flags]
+        row.checklist = list(visit.checklist)
+        self.session.flush()
+
+    def of_household(self, household_id: int, *, limit: int) -> list[Visit]:
+        rows = self.session.scalars(
+            select(VisitRow)
+            .where(VisitRow.household_id == household_id)
+            .order_by(VisitRow.visited_at.desc(), VisitRow.id.desc())
+            .limit(limit)
+        )
+        return [_to_domain(r) for r in rows]
+
+    def households_of(self, member_id: int) -> list[tuple[int, frozenset[str]]]:
+        """The households a member looks after today, with their categories."""
+        return [
+            (h, decode_categories(c))
+            for h, c in self.session.execute(
+                select(HouseholdRow.id, HouseholdRow.categories)
+                .join(AssignmentRow, AssignmentRow.household_id == HouseholdRow.id)
+                .where(AssignmentRow.member_id == member_id, AssignmentRow.ended_on.is_(None))
+                .order_by(HouseholdRow.id)
+            )
+        ]
+
+    def last_visits(self, household_ids: Iterable[int]) -> dict[int, datetime]:
+        ids = list(household_ids)
+        if not ids:
+            return {}
+        return dict(
+            self.session.execute(
+                select(VisitRow.household_id, func.max(VisitRow.visited_at))
+                .where(VisitRow.household_id.in_(ids))
+                .group_by(VisitRow.household_id)
+            ).all()
+        )
+
+    def area_counts(
+        self, path: str, *, since_cadence: datetime, since_month: datetime
+    ) -> tuple[int, int, int, int]:
+        """(households, visited within the cadence, contact members, members with a visit
+        this month) of the area — aggregates in the database, the area may be a county."""
+        in_area = HouseholdRow.org_id.in_(
+            select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
+        )
+        households = self.session.scalar(select(func.count()).where(in_area)) or 0
+        visited = (
+            self.session.scalar(
+                select(func.count(func.distinct(VisitRow.household_id)))
+                .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
+                .where(in_area, VisitRow.visited_at >= since_cadence)
+            )
+            or 0
+        )
+        members = (
+            self.session.scalar(
+                select(func.count(func.distinct(AssignmentRow.member_id)))
+                .join(HouseholdRow, HouseholdRow.id == AssignmentRow.household_id)
+                .where(in_area, AssignmentRow.ended_on.is_(None))
+            )
+            or 0
+        )
+        active = (
+            self.session.scalar(
+                select(func.count(func.distinct(VisitRow.member_id)))
+                .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
+                .join(MemberRow, MemberRow.id == VisitRow.member_id)
+                .where(in_area, VisitRow.visited_at >= since_month)
+            )
+            or 0
+        )
+        return households, visited, members, active

@@ -1,0 +1,194 @@
+"""Visits (民情日志) through HTTP: who may log, time sanity, the 24-hour edit window and
+amendments, replayed offline submissions, the due list and an area's compliance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from domain.access import Role
+from tests.builders import World
+from tests.conftest import Clock
+
+API = "/api/v1"
+NOW = "2026-11-25T01:30:00+00:00"
+
+
+@pytest.fixture
+def scheme(client: TestClient, world: World) -> None:
+    # 1+6+N: every 14 days, the 五到户 checklist (seeds/huiji-1plus6plusN.txt)
+    res = client.put(
+        f"{API}/org-units/{world.org['C']}/scheme",
+        json={"scheme": "one_six_n"},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 200
+
+
+def visit(world: World, household: str, **kw: Any) -> dict[str, Any]:
+    return {
+        "member_id": world.member["m1"],
+        "household_id": world.household[household],
+        "visited_at": NOW,
+        "mode": "home",
+        **kw,
+    }
+
+
+def visits_count(world: World) -> int:
+    with world.app.state.session_factory() as s:
+        return int(s.execute(text("SELECT count(*) FROM visits")).scalar_one())
+
+
+def test_the_contact_member_logs_a_visit_with_the_four_must_records(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    body = visit(
+        world,
+        "h1",
+        notes="了解到孩子上学困难",
+        flags=[{"kind": "difficulty", "text": "孩子上学路远"}],
+        checklist=["上级政策宣讲到户"],
+    )
+    res = client.post(f"{API}/visits", json=body, headers=world.headers(Role.MEMBER))
+    assert res.status_code == 201, res.text
+    out = res.json()
+    assert out["flags"] == [{"kind": "difficulty", "label": "困难问题", "text": "孩子上学路远"}]
+    assert out["mode_label"] == "入户走访"
+    listed = client.get(
+        f"{API}/households/{world.household['h1']}/visits",
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    ).json()
+    assert [v["id"] for v in listed] == [out["id"]]
+
+
+def test_a_member_cannot_log_a_visit_to_a_household_they_do_not_look_after(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    res = client.post(f"{API}/visits", json=visit(world, "h3"), headers=world.headers(Role.MEMBER))
+    assert res.status_code == 404  # outside their households: it does not exist for them
+    res = client.post(
+        f"{API}/visits",
+        json=visit(world, "h1", member_id=world.member["m2"]),
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 403 and res.json()["code"] == "visit.not_yours"
+    assert visits_count(world) == 0
+
+
+def test_the_branch_secretary_may_log_for_any_member_of_the_branch(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    res = client.post(
+        f"{API}/visits",
+        json=visit(world, "h3", member_id=world.member["m2"]),
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    )
+    assert res.status_code == 201, res.text
+
+
+@pytest.mark.parametrize(
+    ("when", "code"),
+    [
+        ("2026-11-26T09:00:00+00:00", "visit.in_future"),
+        ("2024-06-01T09:00:00+00:00", "visit.too_old"),
+    ],
+)
+def test_future_and_ancient_visits_are_refused(
+    client: TestClient, world: World, scheme: None, when: str, code: str
+) -> None:
+    res = client.post(
+        f"{API}/visits",
+        json=visit(world, "h1", visited_at=when),
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 422 and res.json()["code"] == code
+    assert visits_count(world) == 0
+
+
+def test_a_checklist_item_not_in_the_schemes_template_is_refused(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    res = client.post(
+        f"{API}/visits",
+        json=visit(world, "h1", checklist=["打扫卫生"]),
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 422 and res.json()["code"] == "visit.unknown_checklist_item"
+
+
+def test_a_replayed_offline_visit_is_stored_once(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    body = visit(world, "h2", client_uuid="6f1c2a9e-4b7d-4c1e-9a3f-2d8b5e7c1a04")
+    first = client.post(f"{API}/visits", json=body, headers=world.headers(Role.MEMBER))
+    again = client.post(f"{API}/visits", json=body, headers=world.headers(Role.MEMBER))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["duplicate"] is True and again.json()["id"] == first.json()["id"]
+    assert visits_count(world) == 1
+
+
+def test_a_visit_is_edited_for_24_hours_then_only_amended(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    h = world.headers(Role.MEMBER)
+    made = client.post(f"{API}/visits", json=visit(world, "h1", notes="初记"), headers=h).json()
+    res = client.patch(f"{API}/visits/{made['id']}", json={"notes": "改正"}, headers=h)
+    assert res.status_code == 200 and res.json()["notes"] == "改正"
+    clock.advance(hours=25)
+    res = client.patch(f"{API}/visits/{made['id']}", json={"notes": "再改"}, headers=h)
+    assert res.status_code == 409 and res.json()["code"] == "visit.edit_window_closed"
+    res = client.post(
+        f"{API}/visits/{made['id']}/amendments", json={"notes": "补充：已解决"}, headers=h
+    )
+    assert res.status_code == 201 and res.json()["amends_id"] == made["id"]
+    listed = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert sorted(v["notes"] for v in listed) == ["改正", "补充：已解决"]  # the original stays
+
+
+def test_the_due_list_puts_overdue_then_vulnerable_households_first(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    client.put(
+        f"{API}/org-units/{world.org['V1']}/scheme",
+        json={"overrides": {"vulnerable_categories": ["dibao"]}},
+        headers=world.headers(Role.ADMIN),
+    )
+    h = world.headers(Role.MEMBER)
+    url = f"{API}/members/{world.member['m1']}/due"
+    h1, h2 = world.household["h1"], world.household["h2"]
+    due = client.get(url, headers=h).json()
+    assert due["cadence_days"] == 14
+    # neither visited: both overdue, h1 (低保, vulnerable here) first
+    assert [d["household_id"] for d in due["data"]] == [h1, h2]
+    client.post(f"{API}/visits", json=visit(world, "h1"), headers=h)
+    due = client.get(url, headers=h).json()
+    assert [d["household_id"] for d in due["data"]] == [h2, h1]  # h1 is not due for 14 days
+    assert due["data"][0]["overdue_days"] is None and due["data"][1]["vulnerable"] is True
+    clock.advance(days=20)
+    due = client.get(url, headers=h).json()
+    assert due["data"][1]["overdue_days"] == 6  # visited 20 days and 30 minutes ago, 14-day cadence
+
+
+def test_compliance_counts_households_visited_within_the_cadence_and_active_members(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    client.post(f"{API}/visits", json=visit(world, "h2"), headers=world.headers(Role.MEMBER))
+    res = client.get(
+        f"{API}/org-units/{world.org['V1']}/compliance", headers=world.headers(Role.TOWNSHIP_CADRE)
+    )
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert (body["households"], body["visited_within_cadence"]) == (3, 1)
+    assert (body["members"], body["members_visiting_this_month"]) == (1, 1)
+    assert body["participation_rate"] == 1.0 and body["coverage_rate"] == pytest.approx(0.3333)
+
+
+def test_a_township_cadre_cannot_log_visits(client: TestClient, world: World, scheme: None) -> None:
+    res = client.post(
+        f"{API}/visits", json=visit(world, "h1"), headers=world.headers(Role.TOWNSHIP_CADRE)
+    )
+    assert res.status_code == 403
