@@ -24,6 +24,7 @@ from api.routers import (
     meta,
     orgs,
     schemes,
+    sync,
     transfer,
     visits,
 )
@@ -76,6 +77,7 @@ def create_app(
         meta.router,
         transfer.router,
         visits.router,
+        sync.router,
         disclosure.router,
         disclosure.public_router,
     ):

@@ -80,6 +80,7 @@ class Visit:
     location: Location | None = None
     created_at: datetime | None = None
     amends_id: int | None = None
+    sync_note: str | None = None
 
 
 def check_time(visited_at: datetime, *, now: datetime) -> None:

@@ -355,3 +355,5 @@ class VisitRow(Base):
     # The offline client's own id for the visit: a replayed sync never logs it twice.
     client_uuid: Mapped[str | None] = mapped_column(CodeType, unique=True)
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    # Set when an offline visit met a changed roster (see README, offline sync): kept, flagged.
+    sync_note: Mapped[str | None] = mapped_column(String(200))

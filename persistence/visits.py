@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,6 +38,7 @@ def _to_domain(row: VisitRow) -> Visit:
         else None,
         created_at=row.created_at,
         amends_id=row.amends_id,
+        sync_note=row.sync_note,
     )
 
 
@@ -71,10 +72,51 @@ class SqlVisitStore:
             created_at=at,
             client_uuid=client_uuid,
             amends_id=visit.amends_id,
+            sync_note=visit.sync_note,
         )
         self.session.add(row)
         self.session.flush()
         return _to_domain(row)
+
+    def was_contact(self, member_id: int, household_id: int, on: date) -> bool:
+        """Whether the member looked after the household that day (from the history)."""
+        found = self.session.scalar(
+            select(AssignmentRow.id).where(
+                AssignmentRow.member_id == member_id,
+                AssignmentRow.household_id == household_id,
+                AssignmentRow.started_on <= on,
+                (AssignmentRow.ended_on.is_(None)) | (AssignmentRow.ended_on > on),
+            )
+        )
+        return found is not None
+
+    def household_path(self, household_id: int) -> str | None:
+        return self.session.scalar(
+            select(OrgUnitRow.path)
+            .join(HouseholdRow, HouseholdRow.org_id == OrgUnitRow.id)
+            .where(HouseholdRow.id == household_id)
+        )
+
+    def changed_since(
+        self, scope: Scope, since: datetime, *, limit: int
+    ) -> tuple[list[int], list[Visit]]:
+        """Households (ids) and visits of the caller's households changed after ``since``."""
+        households = list(
+            self.session.scalars(
+                select(HouseholdRow.id)
+                .where(household_scope(scope), HouseholdRow.updated_at > since)
+                .order_by(HouseholdRow.id)
+                .limit(limit)
+            )
+        )
+        rows = self.session.scalars(
+            select(VisitRow)
+            .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
+            .where(household_scope(scope), VisitRow.created_at > since)
+            .order_by(VisitRow.id)
+            .limit(limit)
+        )
+        return households, [_to_domain(r) for r in rows]
 
     def get(self, visit_id: int, scope: Scope) -> Visit:
         row = self.session.scalar(

@@ -97,6 +97,7 @@ class VisitOut(BaseModel):
     flags: list[FlagOut]
     checklist: list[str]
     amends_id: int | None
+    sync_note: str | None = None
     duplicate: bool = False
 
     @classmethod
@@ -112,6 +113,7 @@ class VisitOut(BaseModel):
             flags=[FlagOut(kind=f.kind, label=FLAG_LABELS[f.kind], text=f.text) for f in v.flags],
             checklist=list(v.checklist),
             amends_id=v.amends_id,
+            sync_note=v.sync_note,
             duplicate=duplicate,
         )
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import Forbidden, RuleBroken
+from domain.errors import Forbidden, NotFound, RuleBroken
 from domain.ports import UnitOfWork
 from domain.scheme import effective_scheme
 from domain.services.audit_trail import record
+from domain.time import local_date
 from domain.visit import (
     Compliance,
     DueItem,
@@ -176,3 +177,48 @@ def compliance(
             org.path, since_cadence=at - timedelta(days=cadence), since_month=month_start(at)
         )
         return cadence, Compliance(*counts)
+
+
+def sync_visit(
+    uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str, at: datetime
+) -> Logged:
+    """A visit made offline and synced later. The roster may have changed meanwhile: a visit to
+    a household the member looked after on the day of the visit is kept and credited to them,
+    with a note when someone else looks after it now. Anything else follows ``log_visit``."""
+    scope.require(Permission.VISIT_WRITE)
+    with uow:
+        if (seen := uow.visits.by_client_uuid(client_uuid)) is not None:
+            return Logged(seen, duplicate=True)
+        if scope.own_households_only and visit.member_id != scope.member_id:
+            raise Forbidden("visit.not_yours", "只能记录本人的走访", field="member_id")
+        path = uow.visits.household_path(visit.household_id)
+        if path is None or not scope.covers(path):
+            raise NotFound(
+                "household.not_found", f"农户 {visit.household_id} 不存在", field="household_id"
+            )
+        check_time(visit.visited_at, now=at)
+        day = local_date(visit.visited_at)
+        was = uow.visits.was_contact(visit.member_id, visit.household_id, day)
+        now_contact = uow.visits.contact_of(visit.household_id)
+        if not was and now_contact != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
+            raise Forbidden(
+                "visit.not_contact_member", "走访当日该党员不是该户的联系党员", field="household_id"
+            )
+        if now_contact != visit.member_id:
+            visit = dataclasses.replace(
+                visit, sync_note=f"离线走访同步时该户已改由党员 {now_contact} 联系"
+            )
+        check_checklist(visit.checklist, _params(uow, path).checklist)
+        stored = uow.visits.add(visit, created_by=scope.actor, at=at, client_uuid=client_uuid)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.CREATE,
+            entity="visit",
+            entity_id=stored.id,
+            org_path=path,
+            at=at,
+            after=stored,
+        )
+        uow.commit()
+        return Logged(stored, duplicate=False)

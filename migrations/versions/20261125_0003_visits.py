@@ -49,6 +49,7 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column("amends_id", sa.Integer(), nullable=True),
+        sa.Column("sync_note", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["amends_id"], ["visits.id"], name=op.f("fk_visits_amends_id_visits")
         ),

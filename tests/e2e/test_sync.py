@@ -1,0 +1,141 @@
+"""Offline sync: a mixed batch keeps its good items, replays are duplicates, a visit to a
+household reassigned meanwhile is kept and flagged, and the delta pull."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from domain.access import Role
+from tests.builders import World
+from tests.conftest import Clock
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def scheme(client: TestClient, world: World) -> None:
+    client.put(
+        f"{API}/org-units/{world.org['C']}/scheme",
+        json={"scheme": "one_six_n"},
+        headers=world.headers(Role.ADMIN),
+    )
+
+
+def op(
+    world: World, uuid: str, household: str, when: str = "2026-11-20T08:00:00+08:00", **payload: Any
+) -> dict[str, Any]:
+    return {
+        "uuid": uuid,
+        "kind": "visit",
+        "payload": {
+            "member_id": world.member["m1"],
+            "household_id": world.household[household],
+            "visited_at": when,
+            "mode": "home",
+            **payload,
+        },
+    }
+
+
+def visits_count(world: World) -> int:
+    with world.app.state.session_factory() as s:
+        return int(s.execute(text("SELECT count(*) FROM visits")).scalar_one())
+
+
+U = [f"00000000-0000-4000-8000-00000000000{i}" for i in range(10)]
+
+
+def test_a_mixed_batch_keeps_the_good_items_and_says_why_for_the_others(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    batch = [
+        op(world, U[1], "h1"),
+        op(world, U[2], "h2", checklist=["支部决议传达到户"]),
+        op(world, U[3], "h1", when="2026-12-30T08:00:00+08:00"),  # in the future
+        {"uuid": U[4], "kind": "meeting_minutes", "payload": {}},  # not a sync operation
+        op(world, U[5], "h3"),  # never m1's household
+        op(world, "not-a-uuid", "h1"),
+        op(world, U[6], "h2", mode="telepathy"),
+    ]
+    res = client.post(
+        f"{API}/sync/batch", json={"operations": batch}, headers=world.headers(Role.MEMBER)
+    )
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert (body["applied"], body["duplicate"], body["rejected"]) == (2, 0, 5)
+    codes = {r["index"]: r["code"] for r in body["results"] if r["status"] == "rejected"}
+    assert codes == {
+        2: "visit.in_future",
+        3: "sync.unsupported_kind",
+        4: "visit.not_contact_member",
+        5: "sync.bad_uuid",
+        6: "request.validation",
+    }
+    assert visits_count(world) == 2
+
+
+def test_replaying_a_batch_never_duplicates(client: TestClient, world: World, scheme: None) -> None:
+    batch = {"operations": [op(world, U[1], "h1"), op(world, U[2], "h2")]}
+    client.post(f"{API}/sync/batch", json=batch, headers=world.headers(Role.MEMBER))
+    again = client.post(f"{API}/sync/batch", json=batch, headers=world.headers(Role.MEMBER))
+    assert [r["status"] for r in again.json()["results"]] == ["duplicate", "duplicate"]
+    assert visits_count(world) == 2
+
+
+def test_a_visit_to_a_household_reassigned_meanwhile_is_kept_credited_and_flagged(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    with world.app.state.session_factory() as s:  # h1 went to m2 on 2026-11-22
+        s.execute(
+            text("UPDATE assignments SET ended_on = :d WHERE household_id = :h"),
+            {"d": date(2026, 11, 22), "h": world.household["h1"]},
+        )
+        s.execute(
+            text(
+                "INSERT INTO assignments (member_id, household_id, started_on) VALUES (:m, :h, :d)"
+            ),
+            {"m": world.member["m2"], "h": world.household["h1"], "d": date(2026, 11, 22)},
+        )
+        s.commit()
+    # m1 visited on the 20th, offline; the sync comes after the change
+    res = client.post(
+        f"{API}/sync/batch",
+        json={"operations": [op(world, U[1], "h1")]},
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    )
+    [result] = res.json()["results"]
+    assert result["status"] == "applied" and "改由党员" in result["note"]
+    with world.app.state.session_factory() as s:
+        member = s.execute(text("SELECT member_id FROM visits")).scalar_one()
+    assert member == world.member["m1"]
+
+
+def test_the_pull_returns_what_changed_since_the_cursor(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    h = world.headers(Role.MEMBER)
+    first = client.get(f"{API}/sync/pull", headers=h).json()
+    assert sorted(x["external_id"] for x in first["households"]) == ["H1", "H2"]
+    assert first["due"]["cadence_days"] == 14 and len(first["due"]["data"]) == 2
+    clock.advance(minutes=5)
+    client.post(f"{API}/sync/batch", json={"operations": [op(world, U[1], "h2")]}, headers=h)
+    second = client.get(f"{API}/sync/pull", params={"since": first["cursor"]}, headers=h)
+    assert second.status_code == 200, second.text
+    assert second.json()["households"] == []
+    assert [v["household_id"] for v in second.json()["visits"]] == [world.household["h2"]]
+
+
+def test_an_oversized_batch_is_refused_whole(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    ops = [op(world, f"00000000-0000-4000-8000-{i:012d}", "h1") for i in range(501)]
+    res = client.post(
+        f"{API}/sync/batch", json={"operations": ops}, headers=world.headers(Role.MEMBER)
+    )
+    assert res.status_code == 422 and res.json()["field"] == "operations"
+    assert visits_count(world) == 0
