@@ -168,3 +168,36 @@ def month_start(now: datetime) -> datetime:
 
     day = local_date(now)
     return datetime(day.year, day.month, 1, tzinfo=CHINA)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A checklist period in China Standard Time: [start, end)."""
+
+    start: datetime
+    end: datetime
+
+
+def period_of(at: datetime, months: int) -> Period:
+    """The scheme's checklist period containing ``at`` (months 1, 2, 3, 6 or 12, aligned to
+    the calendar year: a quarter is Jan–Mar, Apr–Jun …)."""
+    from domain.time import CHINA
+
+    day = local_date(at)
+    first = (day.month - 1) // months * months + 1
+    start = datetime(day.year, first, 1, tzinfo=CHINA)
+    month = first + months
+    end = datetime(day.year + (month - 1) // 12, (month - 1) % 12 + 1, 1, tzinfo=CHINA)
+    return Period(start, end)
+
+
+def checklist_status(
+    template: Sequence[str], ticks: Iterable[tuple[str, int]]
+) -> dict[str, list[int]]:
+    """Each template item with the visits that ticked it (its evidence); unknown items are
+    ignored (the template may have changed since the visit)."""
+    status: dict[str, list[int]] = {item: [] for item in template}
+    for item, visit_id in ticks:
+        if item in status and visit_id not in status[item]:
+            status[item].append(visit_id)
+    return status

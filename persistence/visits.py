@@ -203,3 +203,21 @@ class SqlVisitStore:
             or 0
         )
         return households, visited, members, active
+
+
+def checklist_ticks(
+    session: Session, household_ids: Iterable[int], start: datetime, end: datetime
+) -> dict[int, list[tuple[str, int]]]:
+    """(item, visit id) ticked on each household's visits in [start, end)."""
+    ids = list(household_ids)
+    out: dict[int, list[tuple[str, int]]] = {h: [] for h in ids}
+    for chunk in range(0, len(ids), 5000):
+        for visit_id, household_id, items in session.execute(
+            select(VisitRow.id, VisitRow.household_id, VisitRow.checklist).where(
+                VisitRow.household_id.in_(ids[chunk : chunk + 5000]),
+                VisitRow.visited_at >= start,
+                VisitRow.visited_at < end,
+            )
+        ):
+            out[household_id] += [(item, visit_id) for item in items]
+    return out

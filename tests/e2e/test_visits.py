@@ -192,3 +192,39 @@ def test_a_township_cadre_cannot_log_visits(client: TestClient, world: World, sc
         f"{API}/visits", json=visit(world, "h1"), headers=world.headers(Role.TOWNSHIP_CADRE)
     )
     assert res.status_code == 403
+
+
+def test_the_checklist_of_a_household_comes_from_its_visits_in_the_period(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    h = world.headers(Role.MEMBER)
+    old = visit(
+        world, "h1", visited_at="2026-09-15T10:00:00+08:00", checklist=["志愿服务发动到户"]
+    )  # the previous quarter
+    new = visit(world, "h1", checklist=["上级政策宣讲到户", "支部决议传达到户"])
+    client.post(f"{API}/visits", json=old, headers=h)
+    made = client.post(f"{API}/visits", json=new, headers=h).json()
+    res = client.get(f"{API}/households/{world.household['h1']}/checklist", headers=h)
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["period_start"].startswith("2026-10-01") and body["complete"] is False
+    done = {i["item"]: i["visit_ids"] for i in body["items"] if i["done"]}
+    assert done == {"上级政策宣讲到户": [made["id"]], "支部决议传达到户": [made["id"]]}
+    area = client.get(
+        f"{API}/org-units/{world.org['V1']}/checklist", headers=world.headers(Role.TOWNSHIP_CADRE)
+    ).json()
+    assert area["households"] == 3 and area["households_complete"] == 0
+    rates = {i["item"]: i["households_done"] for i in area["items"]}
+    assert rates["上级政策宣讲到户"] == 1 and rates["志愿服务发动到户"] == 0
+
+
+def test_a_scheme_without_a_checklist_says_so(client: TestClient, world: World) -> None:
+    client.put(
+        f"{API}/org-units/{world.org['C']}/scheme",
+        json={"scheme": "yilian_sanhui"},
+        headers=world.headers(Role.ADMIN),
+    )
+    res = client.get(
+        f"{API}/org-units/{world.org['V1']}/checklist", headers=world.headers(Role.ADMIN)
+    )
+    assert res.status_code == 422 and res.json()["code"] == "checklist.none"
