@@ -17,6 +17,7 @@ from domain.audit import AuditEntry
 from domain.household import Household
 from domain.importing import ImportContext, ImportKind
 from domain.member import Member
+from domain.must_attend import MustAttendEvent
 from domain.org import OrgLevel, OrgUnit
 from domain.scheme import SchemeBinding
 from domain.visit import Visit
@@ -142,6 +143,14 @@ class VisitStore(Protocol):
     ) -> tuple[int, int, int, int]: ...
 
 
+class EventStore(Protocol):
+    """Must-attend events (五必到)."""
+
+    def add(self, event: MustAttendEvent) -> MustAttendEvent: ...
+    def get(self, event_id: int, scope: Scope) -> MustAttendEvent: ...
+    def attend(self, event_id: int, *, visit_id: int, at: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only properties, so a concrete unit of work may hold concrete repositories.
     @property
@@ -160,6 +169,8 @@ class UnitOfWork(Protocol):
     def assignments(self) -> AssignmentStore: ...
     @property
     def visits(self) -> VisitStore: ...
+    @property
+    def events(self) -> EventStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

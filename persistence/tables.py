@@ -357,3 +357,24 @@ class VisitRow(Base):
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     # Set when an offline visit met a changed roster (see README, offline sync): kept, flagged.
     sync_note: Mapped[str | None] = mapped_column(String(200))
+
+
+class MustAttendEventRow(Base):
+    """A must-attend event (五必到) on a household: its contact member must attend by the
+    deadline; the attendance is a visit."""
+
+    __tablename__ = "must_attend_events"
+    __table_args__ = (Index("ix_must_attend_events_member_open", "member_id", "visit_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    reported_by: Mapped[str] = mapped_column(String(100))
+    reported_at: Mapped[datetime] = mapped_column(Timestamp())
+    deadline: Mapped[datetime] = mapped_column(Timestamp())
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    attended_at: Mapped[datetime | None] = mapped_column(Timestamp())

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from persistence.assignments import SqlAssignmentStore
 from persistence.bulk import SqlBulkStore
+from persistence.must_attend import SqlEventStore
 from persistence.repositories import (
     SqlAuditRepository,
     SqlHouseholdRepository,
@@ -35,6 +36,7 @@ class SqlAlchemyUnitOfWork:
         self.bulk = SqlBulkStore(self.session)
         self.assignments = SqlAssignmentStore(self.session)
         self.visits = SqlVisitStore(self.session)
+        self.events = SqlEventStore(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -53,32 +53,39 @@ def log_visit(
     with uow:
         if client_uuid is not None and (seen := uow.visits.by_client_uuid(client_uuid)) is not None:
             return Logged(seen, duplicate=True)
-        if scope.own_households_only and visit.member_id != scope.member_id:
-            raise Forbidden("visit.not_yours", "只能记录本人的走访", field="member_id")
-        household = uow.households.get(visit.household_id, scope)
-        uow.members.get(visit.member_id, scope)
-        contact = uow.visits.contact_of(household.id)
-        if contact != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
-            raise Forbidden(
-                "visit.not_contact_member", "只有该户的联系党员可以记录走访", field="household_id"
-            )
-        check_time(visit.visited_at, now=at)
-        org = uow.orgs.get(household.org_id, scope)
-        params = _params(uow, org.path)
-        check_checklist(visit.checklist, params.checklist)
-        stored = uow.visits.add(visit, created_by=scope.actor, at=at, client_uuid=client_uuid)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="visit",
-            entity_id=stored.id,
-            org_path=org.path,
-            at=at,
-            after=stored,
-        )
+        stored = record_visit(uow, scope, visit, client_uuid=client_uuid, at=at)
         uow.commit()
         return Logged(stored, duplicate=False)
+
+
+def record_visit(
+    uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str | None, at: datetime
+) -> Visit:
+    """The checks and the write of a visit, inside the caller's unit of work."""
+    if scope.own_households_only and visit.member_id != scope.member_id:
+        raise Forbidden("visit.not_yours", "只能记录本人的走访", field="member_id")
+    household = uow.households.get(visit.household_id, scope)
+    uow.members.get(visit.member_id, scope)
+    contact = uow.visits.contact_of(household.id)
+    if contact != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
+        raise Forbidden(
+            "visit.not_contact_member", "只有该户的联系党员可以记录走访", field="household_id"
+        )
+    check_time(visit.visited_at, now=at)
+    org = uow.orgs.get(household.org_id, scope)
+    check_checklist(visit.checklist, _params(uow, org.path).checklist)
+    stored = uow.visits.add(visit, created_by=scope.actor, at=at, client_uuid=client_uuid)
+    record(
+        uow.audit,
+        scope,
+        action=AuditAction.CREATE,
+        entity="visit",
+        entity_id=stored.id,
+        org_path=org.path,
+        at=at,
+        after=stored,
+    )
+    return stored
 
 
 def edit_visit(

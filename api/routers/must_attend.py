@@ -1,0 +1,129 @@
+"""五必到: must-attend events, members' tasks, attendance, the branch's view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.schemas.common import PathId, StrictIn, Text
+from api.schemas.visits import VisitIn
+from domain.access import Permission
+from domain.must_attend import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
+from domain.services import must_attend
+from persistence.must_attend import SqlEventStore
+from persistence.repositories import SqlMemberRepository, SqlOrgRepository
+
+router = APIRouter(tags=["must-attend"])
+
+
+class EventIn(StrictIn):
+    kind: Text = Field(min_length=1, max_length=20, description="本模式的必到事项，如 红白大事")
+    note: Text = Field(default="", max_length=1000)
+
+
+class EventOut(BaseModel):
+    id: int
+    household_id: int
+    member_id: int | None
+    kind: str
+    note: str
+    reported_by: str
+    reported_at: datetime
+    deadline: datetime
+    visit_id: int | None
+    attended_at: datetime | None
+    status: EventStatus
+    status_label: str
+
+    @classmethod
+    def from_domain(cls, e: MustAttendEvent, now: datetime) -> EventOut:
+        status = e.status(now)
+        return cls(
+            id=e.id,
+            household_id=e.household_id,
+            member_id=e.member_id,
+            kind=e.kind,
+            note=e.note,
+            reported_by=e.reported_by,
+            reported_at=e.reported_at,
+            deadline=e.deadline,
+            visit_id=e.visit_id,
+            attended_at=e.attended_at,
+            status=status,
+            status_label=EVENT_STATUS_LABELS[status],
+        )
+
+
+@router.post(
+    "/households/{household_id}/events",
+    response_model=EventOut,
+    status_code=201,
+    summary="报告必到事项（五必到）",
+    dependencies=[require(Permission.VISIT_WRITE)],
+)
+def report_event(
+    household_id: PathId, body: EventIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> EventOut:
+    now = clock()
+    event = must_attend.report_event(
+        uow, scope, household_id, kind=body.kind, note=body.note, at=now
+    )
+    return EventOut.from_domain(event, now)
+
+
+@router.post(
+    "/events/{event_id}/attendance",
+    response_model=EventOut,
+    status_code=201,
+    summary="记录到场（作为一次走访）",
+    dependencies=[require(Permission.VISIT_WRITE)],
+)
+def attend_event(
+    event_id: PathId, body: VisitIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> EventOut:
+    now = clock()
+    event = must_attend.attend_event(
+        uow, scope, event_id, body.to_domain(), client_uuid=body.client_uuid, at=now
+    )
+    return EventOut.from_domain(event, now)
+
+
+@router.get(
+    "/members/{member_id}/tasks",
+    response_model=list[EventOut],
+    summary="党员待到场的必到事项（按截止时间）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def member_tasks(
+    member_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> list[EventOut]:
+    SqlMemberRepository(session).get(member_id, scope)
+    now = clock()
+    return [EventOut.from_domain(e, now) for e in SqlEventStore(session).of_member(member_id)]
+
+
+@router.get(
+    "/org-units/{org_id}/events",
+    response_model=list[EventOut],
+    summary="区域内的必到事项（含迟到、逾期未到）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def area_events(
+    org_id: PathId,
+    scope: ScopeDep,
+    session: SessionDep,
+    clock: ClockDep,
+    status: EventStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[EventOut]:
+    org = SqlOrgRepository(session).get(org_id, scope)
+    now = clock()
+    events = [
+        EventOut.from_domain(e, now)
+        for e in SqlEventStore(session).in_area(org.path, scope, limit=limit)
+    ]
+    return [e for e in events if status is None or e.status is status]

@@ -1,0 +1,87 @@
+"""Storage of must-attend events (五必到)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.access import Scope
+from domain.errors import NotFound
+from domain.must_attend import MustAttendEvent
+from persistence.scoping import household_scope, in_subtree
+from persistence.tables import HouseholdRow, MustAttendEventRow, OrgUnitRow
+
+
+def _to_domain(r: MustAttendEventRow) -> MustAttendEvent:
+    return MustAttendEvent(
+        r.id,
+        r.household_id,
+        r.member_id,
+        r.kind,
+        r.note,
+        r.reported_by,
+        r.reported_at,
+        r.deadline,
+        r.visit_id,
+        r.attended_at,
+    )
+
+
+class SqlEventStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, event: MustAttendEvent) -> MustAttendEvent:
+        row = MustAttendEventRow(
+            household_id=event.household_id,
+            member_id=event.member_id,
+            kind=event.kind,
+            note=event.note,
+            reported_by=event.reported_by,
+            reported_at=event.reported_at,
+            deadline=event.deadline,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _to_domain(row)
+
+    def get(self, event_id: int, scope: Scope) -> MustAttendEvent:
+        row = self.session.scalar(
+            select(MustAttendEventRow)
+            .join(HouseholdRow, HouseholdRow.id == MustAttendEventRow.household_id)
+            .where(MustAttendEventRow.id == event_id, household_scope(scope))
+        )
+        if row is None:
+            raise NotFound("event.not_found", f"事件 {event_id} 不存在", field="event_id")
+        return _to_domain(row)
+
+    def attend(self, event_id: int, *, visit_id: int, at: datetime) -> None:
+        row = self.session.get_one(MustAttendEventRow, event_id)
+        row.visit_id = visit_id
+        row.attended_at = at
+        self.session.flush()
+
+    def of_member(self, member_id: int) -> list[MustAttendEvent]:
+        rows = self.session.scalars(
+            select(MustAttendEventRow)
+            .where(MustAttendEventRow.member_id == member_id, MustAttendEventRow.visit_id.is_(None))
+            .order_by(MustAttendEventRow.deadline)
+        )
+        return [_to_domain(r) for r in rows]
+
+    def in_area(self, path: str, scope: Scope, *, limit: int) -> list[MustAttendEvent]:
+        rows = self.session.scalars(
+            select(MustAttendEventRow)
+            .join(HouseholdRow, HouseholdRow.id == MustAttendEventRow.household_id)
+            .where(
+                household_scope(scope),
+                HouseholdRow.org_id.in_(
+                    select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
+                ),
+            )
+            .order_by(MustAttendEventRow.reported_at.desc())
+            .limit(limit)
+        )
+        return [_to_domain(r) for r in rows]

@@ -1,0 +1,125 @@
+"""五必到: an event on a household becomes a task for its member; attendance is a visit; late
+and missed attendance show to the branch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from domain.access import Role
+from tests.builders import World
+from tests.conftest import Clock
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def scheme(client: TestClient, world: World) -> None:
+    # 1+6+N's 五必到, attendance within 48 hours (seeds/huiji-1plus6plusN.txt)
+    client.put(
+        f"{API}/org-units/{world.org['C']}/scheme",
+        json={"scheme": "one_six_n"},
+        headers=world.headers(Role.ADMIN),
+    )
+
+
+def attendance(world: World, household: str, when: str) -> dict[str, Any]:
+    return {
+        "member_id": world.member["m1"],
+        "household_id": world.household[household],
+        "visited_at": when,
+        "mode": "home",
+        "notes": "到场慰问",
+    }
+
+
+def report(client: TestClient, world: World, household: str = "h1", kind: str = "生病住院") -> Any:
+    return client.post(
+        f"{API}/households/{world.household[household]}/events",
+        json={"kind": kind, "note": "户主住院"},
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    )
+
+
+def test_a_reported_event_becomes_the_contact_members_task_with_a_deadline(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    res = report(client, world)
+    assert res.status_code == 201, res.text
+    event = res.json()
+    assert event["member_id"] == world.member["m1"] and event["status"] == "open"
+    assert event["deadline"].startswith("2026-11-27T02:00")  # 48 hours
+    tasks = client.get(
+        f"{API}/members/{world.member['m1']}/tasks", headers=world.headers(Role.MEMBER)
+    ).json()
+    assert [t["id"] for t in tasks] == [event["id"]]
+
+
+def test_an_event_kind_outside_the_scheme_is_refused(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    res = report(client, world, kind="升学宴请")
+    assert res.status_code == 422 and res.json()["code"] == "event.unknown_kind"
+
+
+def test_attendance_is_a_visit_on_time_or_late(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    on_time = report(client, world, "h1").json()
+    late = report(client, world, "h2").json()
+    h = world.headers(Role.MEMBER)
+    clock.advance(hours=2)
+    res = client.post(
+        f"{API}/events/{on_time['id']}/attendance",
+        json=attendance(world, "h1", "2026-11-25T11:00:00+08:00"),
+        headers=h,
+    )
+    assert res.status_code == 201, res.text
+    assert res.json()["status"] == "attended"
+    clock.advance(hours=58)
+    res = client.post(
+        f"{API}/events/{late['id']}/attendance",
+        json=attendance(world, "h2", "2026-11-27T20:00:00+08:00"),
+        headers=h,
+    )
+    assert res.status_code == 201 and res.json()["status"] == "late"
+    again = client.post(
+        f"{API}/events/{late['id']}/attendance",
+        json=attendance(world, "h2", "2026-11-27T21:00:00+08:00"),
+        headers=h,
+    )
+    assert again.status_code == 409 and again.json()["code"] == "event.already_attended"
+    visits = client.get(f"{API}/households/{world.household['h2']}/visits", headers=h).json()
+    assert len(visits) == 1 and visits[0]["id"] == res.json()["visit_id"]
+
+
+def test_the_branch_sees_missed_attendance(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    event = report(client, world).json()
+    clock.advance(hours=49)
+    missed = client.get(
+        f"{API}/org-units/{world.org['V1']}/events",
+        params={"status": "missed"},
+        headers=world.headers(Role.TOWNSHIP_CADRE),
+    ).json()
+    assert [e["id"] for e in missed] == [event["id"]]
+    assert missed[0]["status_label"] == "逾期未到"
+
+
+def test_attendance_must_be_at_the_events_household(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    event = report(client, world, "h1").json()
+    res = client.post(
+        f"{API}/events/{event['id']}/attendance",
+        json=attendance(world, "h2", "2026-11-25T09:00:00+08:00"),
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 422 and res.json()["code"] == "event.wrong_household"
+    tasks = client.get(
+        f"{API}/members/{world.member['m1']}/tasks", headers=world.headers(Role.MEMBER)
+    ).json()
+    assert tasks[0]["status"] == "open"  # nothing was recorded
