@@ -62,8 +62,7 @@ def record_visit(
     uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str | None, at: datetime
 ) -> Visit:
     """The checks and the write of a visit, inside the caller's unit of work."""
-    if scope.own_households_only and visit.member_id != scope.member_id:
-        raise Forbidden("visit.not_yours", "只能记录本人的走访", field="member_id")
+    _own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
     household = uow.households.get(visit.household_id, scope)
     uow.members.get(visit.member_id, scope)
     contact = uow.visits.contact_of(household.id)
@@ -71,9 +70,23 @@ def record_visit(
         raise Forbidden(
             "visit.not_contact_member", "只有该户的联系党员可以记录走访", field="household_id"
         )
-    check_time(visit.visited_at, now=at)
     org = uow.orgs.get(household.org_id, scope)
-    check_checklist(visit.checklist, _params(uow, org.path).checklist)
+    return _store(uow, scope, visit, org_path=org.path, client_uuid=client_uuid, at=at)
+
+
+def _store(
+    uow: UnitOfWork,
+    scope: Scope,
+    visit: Visit,
+    *,
+    org_path: str,
+    client_uuid: str | None,
+    at: datetime,
+) -> Visit:
+    """What every new visit goes through once its household and member are settled: time
+    sanity, the scheme's checklist, the write and its audit entry."""
+    check_time(visit.visited_at, now=at)
+    check_checklist(visit.checklist, _params(uow, org_path).checklist)
     stored = uow.visits.add(visit, created_by=scope.actor, at=at, client_uuid=client_uuid)
     record(
         uow.audit,
@@ -81,11 +94,17 @@ def record_visit(
         action=AuditAction.CREATE,
         entity="visit",
         entity_id=stored.id,
-        org_path=org.path,
+        org_path=org_path,
         at=at,
         after=stored,
     )
     return stored
+
+
+def _own_only(scope: Scope, member_id: int, message: str, field: str) -> None:
+    """An ordinary member writes only their own visits."""
+    if scope.own_households_only and member_id != scope.member_id:
+        raise Forbidden("visit.not_yours", message, field=field)
 
 
 def edit_visit(
@@ -99,8 +118,7 @@ def edit_visit(
     scope.require(Permission.VISIT_WRITE)
     with uow:
         before = uow.visits.get(visit_id, scope)
-        if scope.own_households_only and before.member_id != scope.member_id:
-            raise Forbidden("visit.not_yours", "只能修改本人的走访", field="visit_id")
+        _own_only(scope, before.member_id, "只能修改本人的走访", "visit_id")
         check_editable(before, now=at)
         after = dataclasses.replace(before, **changes)
         check_time(after.visited_at, now=at)
@@ -135,8 +153,7 @@ def amend_visit(
     scope.require(Permission.VISIT_WRITE)
     with uow:
         original = uow.visits.get(visit_id, scope)
-        if scope.own_households_only and original.member_id != scope.member_id:
-            raise Forbidden("visit.not_yours", "只能更正本人的走访", field="visit_id")
+        _own_only(scope, original.member_id, "只能更正本人的走访", "visit_id")
         amended = dataclasses.replace(original, id=0, amends_id=original.id, **changes)
         check_time(amended.visited_at, now=at)
         stored = uow.visits.add(amended, created_by=scope.actor, at=at, client_uuid=None)
@@ -196,14 +213,12 @@ def sync_visit(
     with uow:
         if (seen := uow.visits.by_client_uuid(client_uuid)) is not None:
             return Logged(seen, duplicate=True)
-        if scope.own_households_only and visit.member_id != scope.member_id:
-            raise Forbidden("visit.not_yours", "只能记录本人的走访", field="member_id")
+        _own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
         path = uow.visits.household_path(visit.household_id)
         if path is None or not scope.covers(path):
             raise NotFound(
                 "household.not_found", f"农户 {visit.household_id} 不存在", field="household_id"
             )
-        check_time(visit.visited_at, now=at)
         day = local_date(visit.visited_at)
         was = uow.visits.was_contact(visit.member_id, visit.household_id, day)
         now_contact = uow.visits.contact_of(visit.household_id)
@@ -215,17 +230,6 @@ def sync_visit(
             visit = dataclasses.replace(
                 visit, sync_note=f"离线走访同步时该户已改由党员 {now_contact} 联系"
             )
-        check_checklist(visit.checklist, _params(uow, path).checklist)
-        stored = uow.visits.add(visit, created_by=scope.actor, at=at, client_uuid=client_uuid)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="visit",
-            entity_id=stored.id,
-            org_path=path,
-            at=at,
-            after=stored,
-        )
+        stored = _store(uow, scope, visit, org_path=path, client_uuid=client_uuid, at=at)
         uow.commit()
         return Logged(stored, duplicate=False)
