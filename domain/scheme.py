@@ -14,7 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
-from domain.errors import Invalid
+from domain.errors import Invalid, RuleBroken
 from domain.household import Category
 from domain.org import OrgLevel
 
@@ -308,3 +308,13 @@ def effective_scheme(bindings_root_first: Iterable[SchemeBinding]) -> EffectiveS
     if code is None or params is None:
         return None
     return EffectiveScheme(code, params, tuple(used))
+
+
+def required_scheme(
+    bindings_root_first: Iterable[SchemeBinding], *, field: str = "org_id"
+) -> EffectiveScheme:
+    """The effective scheme, or the rule that an area needs one before anything is planned."""
+    found = effective_scheme(bindings_root_first)
+    if found is None:
+        raise RuleBroken("scheme.not_selected", "该组织及其上级尚未选择联户模式", field=field)
+    return found

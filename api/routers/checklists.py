@@ -13,7 +13,7 @@ from api.deps import ClockDep, ScopeDep, SessionDep, require
 from api.schemas.common import PathId
 from domain.access import Permission
 from domain.errors import RuleBroken
-from domain.scheme import SchemeParams, effective_scheme
+from domain.scheme import SchemeParams, required_scheme
 from domain.visit import Period, checklist_status, period_of
 from persistence.repositories import SqlHouseholdRepository, SqlOrgRepository, SqlSchemeRepository
 from persistence.scoping import household_scope, in_subtree
@@ -53,12 +53,10 @@ class AreaChecklistOut(BaseModel):
 
 
 def _params(session: SessionDep, path: str) -> SchemeParams:
-    found = effective_scheme(SqlSchemeRepository(session).bindings_on_path(path))
-    if found is None:
-        raise RuleBroken("scheme.not_selected", "该组织及其上级尚未选择联户模式", field="org_id")
-    if not found.params.checklist:
+    params = required_scheme(SqlSchemeRepository(session).bindings_on_path(path)).params
+    if not params.checklist:
         raise RuleBroken("checklist.none", "该联户模式没有到户清单", field="org_id")
-    return found.params
+    return params
 
 
 def _period(params: SchemeParams, at: datetime) -> Period:

@@ -28,7 +28,7 @@ from domain.assignment_solver import Village, bounds_for, propose
 from domain.audit import AuditAction
 from domain.errors import Conflict, Invalid, RuleBroken
 from domain.ports import UnitOfWork
-from domain.scheme import EffectiveScheme, effective_scheme
+from domain.scheme import EffectiveScheme, required_scheme
 from domain.services.audit_trail import record
 from domain.time import local_date
 
@@ -47,10 +47,7 @@ class Proposed:
 
 
 def _scheme(uow: UnitOfWork, path: str) -> EffectiveScheme:
-    found = effective_scheme(uow.schemes.bindings_on_path(path))
-    if found is None:
-        raise RuleBroken("scheme.not_selected", "该组织及其上级尚未选择联户模式", field="org_id")
-    return found
+    return required_scheme(uow.schemes.bindings_on_path(path))
 
 
 def _in_area(villages: list[Village], grid_ids: set[int]) -> list[Village]:

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import Conflict, Invalid, RuleBroken
+from domain.errors import Conflict, Invalid
 from domain.must_attend import MustAttendEvent
 from domain.ports import UnitOfWork
-from domain.scheme import effective_scheme
+from domain.scheme import required_scheme
 from domain.services.audit_trail import record
 from domain.services.visits import record_visit
 from domain.visit import Visit
@@ -26,12 +26,9 @@ def report_event(
     with uow:
         household = uow.households.get(household_id, scope)
         org = uow.orgs.get(household.org_id, scope)
-        found = effective_scheme(uow.schemes.bindings_on_path(org.path))
-        if found is None:
-            raise RuleBroken(
-                "scheme.not_selected", "该组织及其上级尚未选择联户模式", field="household_id"
-            )
-        params = found.params
+        params = required_scheme(
+            uow.schemes.bindings_on_path(org.path), field="household_id"
+        ).params
         if kind not in params.must_attend_events:
             allowed = "、".join(params.must_attend_events) or "（本模式没有必到事项）"
             raise Invalid("event.unknown_kind", f"本模式的必到事项为：{allowed}", field="kind")

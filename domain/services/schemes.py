@@ -8,9 +8,15 @@ from typing import Any
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import NotFound, RuleBroken
+from domain.errors import NotFound
 from domain.ports import UnitOfWork
-from domain.scheme import EffectiveScheme, SchemeBinding, SchemeCode, effective_scheme
+from domain.scheme import (
+    EffectiveScheme,
+    SchemeBinding,
+    SchemeCode,
+    effective_scheme,
+    required_scheme,
+)
 from domain.services.audit_trail import record
 
 
@@ -63,11 +69,7 @@ def bind(
         before = [b for b in uow.schemes.bindings_on_path(org.path) if b.org_id == org.id]
         uow.schemes.put(binding, at=at)
         chain = uow.schemes.bindings_on_path(org.path)
-        result = effective_scheme(chain)
-        if result is None:
-            raise RuleBroken(
-                "scheme.not_selected", "该组织及其上级尚未选择联户模式", field="scheme"
-            )
+        result = required_scheme(chain, field="scheme")
         record(
             uow.audit,
             scope,

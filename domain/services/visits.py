@@ -9,9 +9,9 @@ from typing import Any
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import Forbidden, NotFound, RuleBroken
+from domain.errors import Forbidden, NotFound
 from domain.ports import UnitOfWork
-from domain.scheme import effective_scheme
+from domain.scheme import SchemeParams, required_scheme
 from domain.services.audit_trail import record
 from domain.time import local_date
 from domain.visit import (
@@ -32,11 +32,8 @@ class Logged:
     duplicate: bool  # the client's uuid was seen before: nothing new was written
 
 
-def _params(uow: UnitOfWork, path: str) -> Any:
-    found = effective_scheme(uow.schemes.bindings_on_path(path))
-    if found is None:
-        raise RuleBroken("scheme.not_selected", "该组织及其上级尚未选择联户模式", field="org_id")
-    return found.params
+def _params(uow: UnitOfWork, path: str) -> SchemeParams:
+    return required_scheme(uow.schemes.bindings_on_path(path)).params
 
 
 def log_visit(
