@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -378,3 +379,91 @@ class MustAttendEventRow(Base):
     deadline: Mapped[datetime] = mapped_column(Timestamp())
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     attended_at: Mapped[datetime | None] = mapped_column(Timestamp())
+
+
+class VisitPhotoRow(Base):
+    """A photo taken on a visit; the bytes live in the photo storage under ``storage_key``."""
+
+    __tablename__ = "visit_photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+
+
+class IssueDraftRow(Base):
+    """An issue draft raised from a flagged item of a visit (四个必记), for the issue flow."""
+
+    __tablename__ = "issue_drafts"
+    __table_args__ = (UniqueConstraint("visit_id", "flag_kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"))
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    flag_kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+
+
+class HouseholdResidentRow(Base):
+    """A person living in a household, reduced to what policy rules need (no name)."""
+
+    __tablename__ = "household_residents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    relation: Mapped[str] = mapped_column(String(20))
+    birth_date: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(10))
+
+
+class PolicyRow(Base):
+    """A policy (政策明白卡) defined on an org unit for its subtree, with its eligibility rule."""
+
+    __tablename__ = "policies"
+    __table_args__ = (UniqueConstraint("org_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    code: Mapped[str] = mapped_column(CodeType)
+    name: Mapped[str] = mapped_column(String(100))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    rule: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp())
+    updated_at: Mapped[datetime] = mapped_column(Timestamp())
+
+
+class PolicyDeliveryRow(Base):
+    """政策落实到户: how far a policy has got with a household (explained → applied → received)."""
+
+    __tablename__ = "policy_deliveries"
+    __table_args__ = (UniqueConstraint("policy_id", "household_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id", ondelete="CASCADE"))
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    explained_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    applied_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    received_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(Timestamp())
