@@ -1,8 +1,9 @@
-"""Upload size limit: refuse an oversized body with 413 before reading it (pure ASGI)."""
+"""Upload size limits: refuse an oversized body with 413 before reading it (pure ASGI)."""
 
 from __future__ import annotations
 
 import json
+import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -10,11 +11,22 @@ from api.problems import PROBLEM_JSON, TITLES, TYPE_BASE
 
 
 class UploadLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int, prefix: str = "/api/v1/imports") -> None:
-        self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
+    """One limit for the request paths matching ``paths`` (a regular expression)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        paths: str = r"^/api/v1/imports",
+        code: str = "import.too_large",
+        what: str = "上传文件",
+    ) -> None:
+        self.app, self.max_bytes, self.paths = app, max_bytes, re.compile(paths)
+        self.code, self.what = code, what
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http" or not self.paths.match(scope["path"]):
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
@@ -46,15 +58,15 @@ class UploadLimitMiddleware:
             await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        limit_mb = self.max_bytes // (1024 * 1024)
+        limit_mb = max(1, self.max_bytes // (1024 * 1024))
         state = scope.get("state") or {}
         body = json.dumps(
             {
-                "type": TYPE_BASE + "import/too_large",
+                "type": TYPE_BASE + self.code.replace(".", "/"),
                 "title": TITLES[413],
                 "status": 413,
-                "detail": f"上传文件超过 {limit_mb} MB 的上限",
-                "code": "import.too_large",
+                "detail": f"{self.what}超过 {limit_mb} MB 的上限",
+                "code": self.code,
                 "field": "file",
                 "errors": [],
                 "request_id": state.get("request_id"),

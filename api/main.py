@@ -25,6 +25,7 @@ from api.routers import (
     meta,
     must_attend,
     orgs,
+    photos,
     schemes,
     sync,
     transfer,
@@ -32,6 +33,7 @@ from api.routers import (
 )
 from api.settings import Settings, get_settings
 from persistence.engine import make_engine, make_session_factory
+from persistence.media import LocalDiskStorage
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
     status: {"model": problems.Problem, "content": {problems.PROBLEM_JSON: {}}}
@@ -62,7 +64,15 @@ def create_app(
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock
     problems.install(app)
+    app.state.photo_storage = LocalDiskStorage(settings.media_dir)
     app.add_middleware(UploadLimitMiddleware, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(  # a multipart form adds a little around the photo itself
+        UploadLimitMiddleware,
+        max_bytes=settings.photo_max_bytes + 64 * 1024,
+        paths=r"^/api/v1/visits/[0-9]+/photos$",
+        code="photo.too_large",
+        what="照片",
+    )
     app.add_middleware(RequestLogMiddleware)  # outermost: every response gets a request id
 
     v1 = APIRouter(prefix="/api/v1")
@@ -79,6 +89,7 @@ def create_app(
         meta.router,
         transfer.router,
         visits.router,
+        photos.router,
         must_attend.router,
         checklists.router,
         sync.router,

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
     max_upload_mb: int = Field(default=200, ge=1)
+    # Visit photos: where their files go (local disk) and how big one may be.
+    media_dir: str = "var/media"
+    photo_max_mb: int = Field(default=8, ge=1, le=50)
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1)
@@ -48,6 +51,10 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def photo_max_bytes(self) -> int:
+        return self.photo_max_mb * 1024 * 1024
 
 
 @lru_cache

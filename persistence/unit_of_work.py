@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from persistence.assignments import SqlAssignmentStore
 from persistence.bulk import SqlBulkStore
 from persistence.must_attend import SqlEventStore
+from persistence.photos import SqlPhotoStore
 from persistence.repositories import (
     SqlAuditRepository,
     SqlHouseholdRepository,
@@ -37,6 +38,7 @@ class SqlAlchemyUnitOfWork:
         self.assignments = SqlAssignmentStore(self.session)
         self.visits = SqlVisitStore(self.session)
         self.events = SqlEventStore(self.session)
+        self.photos = SqlPhotoStore(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

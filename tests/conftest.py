@@ -90,8 +90,15 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    return Settings(database_url=db_url, env="test", max_upload_mb=2, log_level="warning")
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=db_url,
+        env="test",
+        max_upload_mb=2,
+        photo_max_mb=1,
+        media_dir=str(tmp_path / "media"),
+        log_level="warning",
+    )
 
 
 @pytest.fixture

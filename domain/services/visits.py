@@ -59,7 +59,7 @@ def record_visit(
     uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str | None, at: datetime
 ) -> Visit:
     """The checks and the write of a visit, inside the caller's unit of work."""
-    _own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
+    own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
     household = uow.households.get(visit.household_id, scope)
     uow.members.get(visit.member_id, scope)
     contact = uow.visits.contact_of(household.id)
@@ -98,7 +98,7 @@ def _store(
     return stored
 
 
-def _own_only(scope: Scope, member_id: int, message: str, field: str) -> None:
+def own_only(scope: Scope, member_id: int, message: str, field: str) -> None:
     """An ordinary member writes only their own visits."""
     if scope.own_households_only and member_id != scope.member_id:
         raise Forbidden("visit.not_yours", message, field=field)
@@ -115,7 +115,7 @@ def edit_visit(
     scope.require(Permission.VISIT_WRITE)
     with uow:
         before = uow.visits.get(visit_id, scope)
-        _own_only(scope, before.member_id, "只能修改本人的走访", "visit_id")
+        own_only(scope, before.member_id, "只能修改本人的走访", "visit_id")
         check_editable(before, now=at)
         after = dataclasses.replace(before, **changes)
         check_time(after.visited_at, now=at)
@@ -150,7 +150,7 @@ def amend_visit(
     scope.require(Permission.VISIT_WRITE)
     with uow:
         original = uow.visits.get(visit_id, scope)
-        _own_only(scope, original.member_id, "只能更正本人的走访", "visit_id")
+        own_only(scope, original.member_id, "只能更正本人的走访", "visit_id")
         amended = dataclasses.replace(original, id=0, amends_id=original.id, **changes)
         check_time(amended.visited_at, now=at)
         stored = uow.visits.add(amended, created_by=scope.actor, at=at, client_uuid=None)
@@ -210,7 +210,7 @@ def sync_visit(
     with uow:
         if (seen := uow.visits.by_client_uuid(client_uuid)) is not None:
             return Logged(seen, duplicate=True)
-        _own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
+        own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
         path = uow.visits.household_path(visit.household_id)
         if path is None or not scope.covers(path):
             raise NotFound(

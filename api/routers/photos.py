@@ -1,0 +1,160 @@
+"""走访照片: photos on a visit, uploaded as the raw image body or a multipart form."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.deps import ClockDep, ScopeDep, SettingsDep, UowDep, require
+from api.schemas.common import PathId
+from domain.access import Permission
+from domain.errors import Invalid
+from domain.photo import Photo
+from domain.ports import PhotoStorage
+from domain.services import photos
+from persistence.media import clean_photo
+
+router = APIRouter(tags=["photos"])
+
+
+async def get_photo_storage(request: Request) -> PhotoStorage:
+    storage: PhotoStorage = request.app.state.photo_storage
+    return storage
+
+
+StorageDep = Annotated[PhotoStorage, Depends(get_photo_storage)]
+
+
+class PhotoOut(BaseModel):
+    id: int
+    visit_id: int
+    content_type: str
+    size_bytes: int
+    width: int
+    height: int
+    sha256: str
+    url: str
+    created_at: datetime
+
+    @classmethod
+    def from_domain(cls, p: Photo) -> PhotoOut:
+        return cls(
+            id=p.id,
+            visit_id=p.visit_id,
+            content_type=p.content_type,
+            size_bytes=p.size_bytes,
+            width=p.width,
+            height=p.height,
+            sha256=p.sha256,
+            url=f"/api/v1/photos/{p.id}",
+            created_at=p.created_at,
+        )
+
+
+async def _image(request: Request) -> tuple[bytes, str]:
+    """The image and its declared type, from a multipart form (field ``file``) or raw body."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "multipart/form-data":
+        return await request.body(), media
+    form = await request.form(max_files=1, max_fields=5)
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        raise Invalid("photo.no_file", "请在表单字段 file 中上传照片", field="file")
+    return await file.read(), (file.content_type or "").split(";")[0].strip().lower()
+
+
+@router.post(
+    "/visits/{visit_id}/photos",
+    response_model=PhotoOut,
+    status_code=201,
+    summary="上传走访照片（JPEG/PNG/WebP；去除 EXIF 位置信息）",
+    description="Send the image as the raw body with its Content-Type (image/jpeg, image/png, "
+    "image/webp), or as multipart/form-data in the field `file`. Within the visit's 24-hour "
+    "edit window; at most 9 per visit; `LIANHU_PHOTO_MAX_MB` each.",
+    dependencies=[require(Permission.VISIT_WRITE)],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                "image/png": {"schema": {"type": "string", "format": "binary"}},
+                "image/webp": {"schema": {"type": "string", "format": "binary"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                },
+            },
+        }
+    },
+)
+async def add_photo(
+    visit_id: PathId,
+    request: Request,
+    scope: ScopeDep,
+    uow: UowDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    storage: StorageDep,
+) -> PhotoOut:
+    data, content_type = await _image(request)
+    photo = await run_in_threadpool(
+        photos.add_photo,
+        uow,
+        storage,
+        clean_photo,
+        scope,
+        visit_id,
+        data=data,
+        content_type=content_type,
+        max_bytes=settings.photo_max_bytes,
+        at=clock(),
+    )
+    return PhotoOut.from_domain(photo)
+
+
+@router.get(
+    "/visits/{visit_id}/photos",
+    response_model=list[PhotoOut],
+    summary="走访的照片",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def visit_photos(visit_id: PathId, scope: ScopeDep, uow: UowDep) -> list[PhotoOut]:
+    return [PhotoOut.from_domain(p) for p in photos.photos_of_visit(uow, scope, visit_id)]
+
+
+@router.get(
+    "/photos/{photo_id}",
+    summary="照片文件",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}},
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def photo_file(photo_id: PathId, scope: ScopeDep, uow: UowDep, storage: StorageDep) -> Response:
+    photo, data = photos.photo_bytes(uow, storage, scope, photo_id)
+    return Response(
+        data,
+        media_type=photo.content_type,
+        # Personal data: browsers may keep it, shared caches may not.
+        headers={"Cache-Control": "private, max-age=86400", "ETag": f'"{photo.sha256}"'},
+    )
+
+
+@router.delete(
+    "/photos/{photo_id}",
+    status_code=204,
+    summary="删除照片（走访 24 小时内）",
+    dependencies=[require(Permission.VISIT_WRITE)],
+)
+def remove_photo(
+    photo_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep, storage: StorageDep
+) -> Response:
+    photos.remove_photo(uow, storage, scope, photo_id, at=clock())
+    return Response(status_code=204)

@@ -1,0 +1,201 @@
+"""Visit photos: accepted types and sizes, EXIF (GPS) stripped, the edit window, scope, and
+nothing half-stored when an upload is refused."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+from sqlalchemy import text
+
+from api.settings import Settings
+from domain.access import Role
+from tests.builders import World
+from tests.conftest import Clock
+
+API = "/api/v1"
+GPS_IFD = 0x8825
+
+
+def jpeg_with_gps(size: tuple[int, int] = (640, 480)) -> bytes:
+    image = Image.new("RGB", size, (200, 60, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[GPS_IFD] = {1: "N", 2: (45.0, 30.0, 0.0), 3: "E", 4: (122.0, 20.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def png(size: tuple[int, int] = (300, 200)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", size, (0, 128, 0, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def visit_id(client: TestClient, world: World) -> int:
+    client.put(
+        f"{API}/org-units/{world.org['C']}/scheme",
+        json={"scheme": "one_six_n"},
+        headers=world.headers(Role.ADMIN),
+    )
+    res = client.post(
+        f"{API}/visits",
+        json={
+            "member_id": world.member["m1"],
+            "household_id": world.household["h1"],
+            "visited_at": "2026-11-25T01:30:00+00:00",
+            "mode": "home",
+        },
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 201, res.text
+    return int(res.json()["id"])
+
+
+def upload(
+    client: TestClient, world: World, visit_id: int, data: bytes, kind: str = "image/jpeg"
+) -> httpx.Response:
+    return client.post(
+        f"{API}/visits/{visit_id}/photos",
+        content=data,
+        headers={**world.headers(Role.MEMBER), "Content-Type": kind},
+    )
+
+
+def stored_files(settings: Settings) -> list[Path]:
+    root = Path(settings.media_dir)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def photo_rows(world: World) -> int:
+    with world.app.state.session_factory() as s:
+        return int(s.execute(text("SELECT count(*) FROM visit_photos")).scalar_one())
+
+
+def test_a_photo_is_stored_without_its_gps_and_read_back_by_those_in_scope(
+    client: TestClient, world: World, visit_id: int, settings: Settings
+) -> None:
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(GPS_IFD)  # the test is real
+    res = upload(client, world, visit_id, original)
+    assert res.status_code == 201, res.text
+    photo = res.json()
+    assert (photo["width"], photo["height"], photo["content_type"]) == (640, 480, "image/jpeg")
+    got = client.get(photo["url"], headers=world.headers(Role.BRANCH_SECRETARY))
+    assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg"
+    assert "private" in got.headers["cache-control"]
+    kept = Image.open(io.BytesIO(got.content))
+    assert kept.size == (640, 480)
+    assert not kept.getexif()  # no GPS, no phone make: nothing at all
+    assert len(stored_files(settings)) == 1
+    listed = client.get(f"{API}/visits/{visit_id}/photos", headers=world.headers(Role.MEMBER))
+    assert [p["id"] for p in listed.json()] == [photo["id"]]
+    above = client.get(photo["url"], headers=world.headers(Role.TOWNSHIP_CADRE))
+    assert above.status_code == 200  # the township is above the village
+    # Another township, or a member who does not look after the household, does not even
+    # learn that the photo exists.
+    for outsider in (
+        world.headers(Role.TOWNSHIP_CADRE, org="T2"),
+        world.headers(Role.MEMBER, org="V2", member="m3"),
+    ):
+        far = client.get(photo["url"], headers=outsider)
+        assert far.status_code == 404 and far.json()["code"] == "photo.not_found"
+
+
+def test_a_multipart_upload_as_a_browser_sends_it(
+    client: TestClient, world: World, visit_id: int
+) -> None:
+    res = client.post(
+        f"{API}/visits/{visit_id}/photos",
+        files={"file": ("院子.png", png(), "image/png")},
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 201, res.text
+    assert res.json()["content_type"] == "image/png"
+
+
+def test_large_photos_are_scaled_down(client: TestClient, world: World, visit_id: int) -> None:
+    res = upload(client, world, visit_id, jpeg_with_gps((3000, 1000)))
+    assert res.status_code == 201, res.text
+    assert (res.json()["width"], res.json()["height"]) == (2560, 853)
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "status", "code"),
+    [
+        (b"hello", "text/plain", 415, "photo.unsupported_type"),
+        (b"GIF89a....", "image/gif", 415, "photo.unsupported_type"),
+        (b"", "image/jpeg", 422, "photo.empty"),
+        (b"\xff\xd8\xff\xe0 not really a jpeg", "image/jpeg", 422, "photo.not_an_image"),
+        (png(), "image/jpeg", 422, "photo.type_mismatch"),
+    ],
+)
+def test_wrong_type_or_broken_files_are_refused_and_nothing_is_kept(
+    client: TestClient,
+    world: World,
+    visit_id: int,
+    settings: Settings,
+    data: bytes,
+    kind: str,
+    status: int,
+    code: str,
+) -> None:
+    res = upload(client, world, visit_id, data, kind)
+    assert res.status_code == status, res.text
+    body = res.json()
+    assert body["code"] == code and body["field"] == "file"
+    assert photo_rows(world) == 0 and stored_files(settings) == []
+
+
+def test_oversized_photos_are_refused_with_413(
+    client: TestClient, world: World, visit_id: int, settings: Settings
+) -> None:
+    limit = settings.photo_max_bytes
+    just_over = jpeg_with_gps() + b"\0" * (limit + 10)  # past the checked size
+    far_over = b"\0" * (limit + 200 * 1024)  # past the body limit: never read whole
+    for data in (just_over, far_over):
+        res = upload(client, world, visit_id, data)
+        assert res.status_code == 413, res.text
+        assert res.json()["code"] == "photo.too_large"
+    assert photo_rows(world) == 0 and stored_files(settings) == []
+
+
+def test_a_visit_takes_at_most_nine_photos(client: TestClient, world: World, visit_id: int) -> None:
+    small = png((40, 40))
+    for _ in range(9):
+        assert upload(client, world, visit_id, small, "image/png").status_code == 201
+    res = upload(client, world, visit_id, small, "image/png")
+    assert res.status_code == 422 and res.json()["code"] == "photo.too_many"
+
+
+def test_photos_follow_the_visit_edit_window(
+    client: TestClient, world: World, visit_id: int, clock: Clock, settings: Settings
+) -> None:
+    photo = upload(client, world, visit_id, png(), "image/png").json()
+    res = client.delete(f"{API}/photos/{photo['id']}", headers=world.headers(Role.MEMBER))
+    assert res.status_code == 204 and stored_files(settings) == []
+    kept = upload(client, world, visit_id, png(), "image/png").json()
+    clock.advance(hours=25)
+    late = upload(client, world, visit_id, png(), "image/png")
+    assert late.status_code == 409 and late.json()["code"] == "visit.edit_window_closed"
+    res = client.delete(f"{API}/photos/{kept['id']}", headers=world.headers(Role.MEMBER))
+    assert res.status_code == 409 and len(stored_files(settings)) == 1
+
+
+def test_only_those_who_log_visits_upload_and_never_to_a_visit_out_of_reach(
+    client: TestClient, world: World, visit_id: int
+) -> None:
+    auditor = client.post(
+        f"{API}/visits/{visit_id}/photos",
+        content=png(),
+        headers={**world.headers(Role.AUDITOR), "Content-Type": "image/png"},
+    )
+    assert auditor.status_code == 403
+    missing = upload(client, world, 999_999, png(), "image/png")
+    assert missing.status_code == 404 and missing.json()["code"] == "visit.not_found"
