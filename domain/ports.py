@@ -16,12 +16,13 @@ from domain.assignment_area import AreaRoster
 from domain.audit import AuditEntry
 from domain.household import Household
 from domain.importing import ImportContext, ImportKind
+from domain.issue_draft import IssueDraft
 from domain.member import Member
 from domain.must_attend import MustAttendEvent
 from domain.org import OrgLevel, OrgUnit
 from domain.photo import CleanPhoto, Photo
 from domain.scheme import SchemeBinding
-from domain.visit import Visit
+from domain.visit import FlagKind, Visit
 
 
 class OrgRepository(Protocol):
@@ -177,6 +178,12 @@ class PhotoCleaner(Protocol):
     def __call__(self, data: bytes, content_type: str) -> CleanPhoto: ...
 
 
+class IssueDraftStore(Protocol):
+    def by_flag(self, visit_id: int, kind: FlagKind) -> IssueDraft | None: ...
+    def add(self, draft: IssueDraft) -> IssueDraft: ...
+    def get(self, draft_id: int, scope: Scope) -> IssueDraft: ...
+
+
 class UnitOfWork(Protocol):
     # Read-only properties, so a concrete unit of work may hold concrete repositories.
     @property
@@ -199,6 +206,8 @@ class UnitOfWork(Protocol):
     def events(self) -> EventStore: ...
     @property
     def photos(self) -> PhotoStore: ...
+    @property
+    def issue_drafts(self) -> IssueDraftStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

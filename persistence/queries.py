@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from domain.access import Scope
 from domain.errors import Invalid, NotFound
 from domain.household import Household
+from domain.issue_draft import IssueDraft
 from domain.member import Member
 from domain.org import OrgLevel, OrgUnit
+from persistence.issue_drafts import draft_to_domain
 from persistence.repositories import household_to_domain, member_to_domain, org_to_domain
 from persistence.scoping import household_scope, in_subtree, member_scope
-from persistence.tables import AuditRow, HouseholdRow, MemberRow, OrgUnitRow
+from persistence.tables import AuditRow, HouseholdRow, IssueDraftRow, MemberRow, OrgUnitRow
 
 T = TypeVar("T")
 
@@ -187,3 +189,28 @@ def list_audit(
     order = _order(window, {"at": AuditRow.at, "id": AuditRow.id}, AuditRow.id.desc())
     rows, total = _page(session, stmt, window, order)
     return Page(rows, total, window.limit, window.offset)
+
+
+def list_issue_drafts(
+    session: Session,
+    scope: Scope,
+    window: Window,
+    *,
+    under: int | None = None,
+    status: str | None = None,
+    household_id: int | None = None,
+) -> Page[IssueDraft]:
+    stmt = (
+        select(IssueDraftRow)
+        .join(HouseholdRow, HouseholdRow.id == IssueDraftRow.household_id)
+        .where(household_scope(scope, _area_path(session, scope, under)))
+    )
+    if status is not None:
+        stmt = stmt.where(IssueDraftRow.status == status)
+    if household_id is not None:
+        stmt = stmt.where(IssueDraftRow.household_id == household_id)
+    if (clause := _text(IssueDraftRow.text, window.q)) is not None:
+        stmt = stmt.where(clause)
+    allowed = {"created_at": IssueDraftRow.created_at, "id": IssueDraftRow.id}
+    rows, total = _page(session, stmt, window, _order(window, allowed, IssueDraftRow.id))
+    return Page([draft_to_domain(r) for r in rows], total, window.limit, window.offset)

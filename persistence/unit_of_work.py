@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from persistence.assignments import SqlAssignmentStore
 from persistence.bulk import SqlBulkStore
+from persistence.issue_drafts import SqlIssueDraftStore
 from persistence.must_attend import SqlEventStore
 from persistence.photos import SqlPhotoStore
 from persistence.repositories import (
@@ -39,6 +40,7 @@ class SqlAlchemyUnitOfWork:
         self.visits = SqlVisitStore(self.session)
         self.events = SqlEventStore(self.session)
         self.photos = SqlPhotoStore(self.session)
+        self.issue_drafts = SqlIssueDraftStore(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -61,11 +61,12 @@ def visit_id(client: TestClient, world: World) -> int:
 def upload(
     client: TestClient, world: World, visit_id: int, data: bytes, kind: str = "image/jpeg"
 ) -> httpx.Response:
-    return client.post(
+    res: httpx.Response = client.post(
         f"{API}/visits/{visit_id}/photos",
         content=data,
         headers={**world.headers(Role.MEMBER), "Content-Type": kind},
     )
+    return res
 
 
 def stored_files(settings: Settings) -> list[Path]:

@@ -1,0 +1,62 @@
+"""Issue drafts (问题草稿): a flagged item of a visit (四个必记) raised for the issue flow.
+
+A member who hears of a difficulty on a visit turns it into a draft with one call; the issue
+flow (收集 → 研判 → 交办 → 办理 → 反馈) takes drafts from here. One draft per flag of a visit:
+asking twice gives the same draft, so a retried request or a replayed offline sync is safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Final
+
+from domain.errors import Invalid
+from domain.visit import FLAG_LABELS, FlagKind, Visit
+
+
+class DraftStatus(StrEnum):
+    DRAFT = "draft"  # waiting for the issue flow to take it up
+
+
+DRAFT_STATUS_LABELS: Final = {DraftStatus.DRAFT: "待研判"}
+
+
+@dataclass(frozen=True)
+class IssueDraft:
+    id: int
+    visit_id: int
+    household_id: int
+    member_id: int
+    flag_kind: FlagKind
+    text: str
+    status: DraftStatus
+    created_by: str
+    created_at: datetime
+
+    @property
+    def title(self) -> str:
+        return f"{FLAG_LABELS[self.flag_kind]}：{self.text[:30]}"
+
+
+def draft_from_flag(visit: Visit, kind: FlagKind, *, actor: str, at: datetime) -> IssueDraft:
+    """The draft for the visit's flag of this kind; the visit must carry such a flag."""
+    flag = next((f for f in visit.flags if f.kind is kind), None)
+    if flag is None:
+        raise Invalid(
+            "issue_draft.no_such_flag",
+            f"该次走访没有记录“{FLAG_LABELS[kind]}”",
+            field="kind",
+        )
+    return IssueDraft(
+        id=0,
+        visit_id=visit.id,
+        household_id=visit.household_id,
+        member_id=visit.member_id,
+        flag_kind=kind,
+        text=flag.text,
+        status=DraftStatus.DRAFT,
+        created_by=actor,
+        created_at=at,
+    )

@@ -1,0 +1,65 @@
+"""Issue drafts raised from visits' flagged items, scoped through their household."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.access import Scope
+from domain.errors import NotFound
+from domain.issue_draft import DraftStatus, IssueDraft
+from domain.visit import FlagKind
+from persistence.scoping import household_scope
+from persistence.tables import HouseholdRow, IssueDraftRow
+
+
+def draft_to_domain(r: IssueDraftRow) -> IssueDraft:
+    return IssueDraft(
+        id=r.id,
+        visit_id=r.visit_id,
+        household_id=r.household_id,
+        member_id=r.member_id,
+        flag_kind=FlagKind(r.flag_kind),
+        text=r.text,
+        status=DraftStatus(r.status),
+        created_by=r.created_by,
+        created_at=r.created_at,
+    )
+
+
+class SqlIssueDraftStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_flag(self, visit_id: int, kind: FlagKind) -> IssueDraft | None:
+        row = self.session.scalar(
+            select(IssueDraftRow).where(
+                IssueDraftRow.visit_id == visit_id, IssueDraftRow.flag_kind == kind.value
+            )
+        )
+        return draft_to_domain(row) if row else None
+
+    def add(self, draft: IssueDraft) -> IssueDraft:
+        row = IssueDraftRow(
+            visit_id=draft.visit_id,
+            household_id=draft.household_id,
+            member_id=draft.member_id,
+            flag_kind=draft.flag_kind.value,
+            text=draft.text,
+            status=draft.status.value,
+            created_by=draft.created_by,
+            created_at=draft.created_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return draft_to_domain(row)
+
+    def get(self, draft_id: int, scope: Scope) -> IssueDraft:
+        row = self.session.scalar(
+            select(IssueDraftRow)
+            .join(HouseholdRow, HouseholdRow.id == IssueDraftRow.household_id)
+            .where(IssueDraftRow.id == draft_id, household_scope(scope))
+        )
+        if row is None:
+            raise NotFound("issue_draft.not_found", f"问题草稿 {draft_id} 不存在", field="draft_id")
+        return draft_to_domain(row)
