@@ -9,6 +9,10 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve migrate demo test lint typecheck openapi openapi-check alembic-check \
         pytest pytest-postgres bench-import bench-assign lock clean
+.PHONY: frontend test-frontend browser-deps bench-frontend
+NPM_STAMP := frontend/node_modules/.installed-$(shell cat frontend/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
+HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
+WQY_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,15 +28,16 @@ migrate: install
 demo: migrate
 	$(BIN)/lianhu demo --only-if-empty --households $(DEMO_HOUSEHOLDS)
 
-## make run: venv, dependencies, migrations, a demo county when empty, serve on :8000
-run: demo
+## make run: venv, dependencies, migrations, a demo county when empty, the frontend, serve on :8000
+run: demo frontend
 	$(BIN)/lianhu serve
 
 serve: install
 	$(BIN)/lianhu serve
 
-## make test: lint, types, openapi drift, alembic check, the whole pytest suite (SQLite)
-test: lint typecheck openapi-check alembic-check pytest
+## make test: lint, types, openapi drift, alembic check, the frontend's checks, the whole pytest
+## suite (SQLite) with the browser tests
+test: lint typecheck openapi-check alembic-check test-frontend browser-deps pytest
 
 lint: install
 	$(BIN)/ruff check .
@@ -64,6 +69,30 @@ bench-import: install
 
 bench-assign: install
 	$(BIN)/python -m bench.bench_assign
+
+$(NPM_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	rm -f frontend/node_modules/.installed-* && touch $@
+
+## the frontend into frontend/dist (npm ci + vite build); without node the API runs and /app/ says 503
+frontend: $(if $(HAVE_NPM),$(NPM_STAMP))
+	@if [ -n "$(HAVE_NPM)" ]; then cd frontend && npm run -s build; \
+	else echo "npm not found: frontend not built; the API runs, /app/ and /admin/ answer 503"; fi
+
+## typed client regenerated from openapi.json (vue-tsc fails on drift), vitest, build, size budget
+test-frontend: $(NPM_STAMP)
+	cd frontend && npm run -s gen:api && npm run -s typecheck && npm test && npm run -s build \
+	  && npm run -s size
+
+## Debian's chromium and a CJK font for the browser tests (never `playwright install`)
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f $(WQY_FONT) ]; then \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends \
+	    chromium fonts-wqy-zenhei || echo "could not install chromium: browser tests will skip"; fi
+
+bench-frontend: install frontend browser-deps
+	$(BIN)/python -m bench.bench_frontend
 
 lock:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock

@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from api import problems
+from api import frontend, problems
 from api.deps import utc_now
 from api.limits import UploadLimitMiddleware
 from api.observability import RequestLogMiddleware, configure_logging
@@ -102,4 +102,5 @@ def create_app(
     app.include_router(v1)
     app.include_router(health.router)
     app.include_router(disclosure.page_router)  # /c/{token}: the page a card's QR code opens
+    app.include_router(frontend.router)  # /app/ and /admin/ from frontend/dist, when built
     return app

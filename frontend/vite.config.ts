@@ -1,0 +1,50 @@
+/// <reference types="vitest/config" />
+import { resolve } from 'node:path'
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'vite'
+import { VitePWA } from 'vite-plugin-pwa'
+
+const root = import.meta.dirname
+
+// One project, two pages. FastAPI serves dist/ under /app/ (the field app, index.html) and answers
+// /admin/… with admin.html, whose assets are also fetched from /app/assets/. The service worker
+// lives at /app/sw.js, so its scope is /app/ and it never controls the admin console.
+export default defineConfig({
+  base: '/app/',
+  plugins: [
+    vue(),
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false, // registered from src/field/main.ts only, never from admin.html
+      manifest: {
+        name: '联户 · 党员联系户',
+        short_name: '联户',
+        lang: 'zh-CN',
+        start_url: '/app/',
+        scope: '/app/',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#c8161d',
+        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        // The field app only: the admin page and its chunks stay out of the precache.
+        globPatterns: ['**/*.{js,css,html}'],
+        globIgnores: ['admin.html', 'assets/admin-*', 'assets/element-plus-*', 'assets/echarts-*'],
+        navigateFallback: '/app/index.html',
+        navigateFallbackDenylist: [/^\/admin/, /^\/api\//],
+      },
+    }),
+  ],
+  build: {
+    manifest: true, // scripts/size-budget.mjs follows it from index.html
+    rollupOptions: {
+      input: { field: resolve(root, 'index.html'), admin: resolve(root, 'admin.html') },
+    },
+  },
+  test: {
+    environment: 'happy-dom',
+    setupFiles: ['fake-indexeddb/auto'],
+    include: ['tests/**/*.test.ts'],
+  },
+})
