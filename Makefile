@@ -8,7 +8,7 @@ DEMO_HOUSEHOLDS ?= 3000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve migrate demo test lint typecheck openapi openapi-check alembic-check \
-        pytest pytest-postgres bench-import bench-assign lock clean
+        pytest pytest-postgres bench-import bench-assign bench-field lock clean
 .PHONY: frontend test-frontend browser-deps bench-frontend
 NPM_STAMP := frontend/node_modules/.installed-$(shell cat frontend/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
@@ -69,6 +69,10 @@ bench-import: install
 
 bench-assign: install
 	$(BIN)/python -m bench.bench_assign
+
+bench-field: install
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python -m bench.bench_field
 
 $(NPM_STAMP): frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund

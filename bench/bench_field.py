@@ -1,0 +1,486 @@
+"""make bench-field: field work on a city (565,000 households, 69,000 members, the 1+6+N scheme
+with its published roster) with 5,000,000 visits of the past year, on PostgreSQL, through a real
+``lianhu serve``.
+
+Figures (issue 5): logging a visit over HTTP with 64 concurrent clients for 30 s sustains at
+least 40 % of the rate of a bare FastAPI endpoint served the same way and measured in the same
+run, with p99 under 100 ms and no errors; a member's due list p99 under 30 ms; a county's
+compliance under 300 ms; a sync batch of 500 operations under 1 s.
+
+The historical visits are setup, not a figure: they go straight into the database with one
+``INSERT … SELECT`` (each household visited by its own contact member, a few to a dozen times
+over the past year, 1+6+N checklist ticks and 四个必记 flags on some). Everything measured goes
+through HTTP. The load generator is ``wrk`` (Debian package) with ``bench/field_visits.lua``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+from api.operations import create_admin_account, run_import
+from api.security import hash_password
+from bench.bench_import import PASSWORD, write_files
+from bench.common import (
+    OUT,
+    PG_ADMIN_URL,
+    PG_BENCH_DB,
+    ROOT,
+    bench_line,
+    free_port,
+    fresh_postgres,
+    percentile,
+    server,
+)
+from domain.access import Role, Scope
+from domain.scheme import PRESETS, SchemeCode
+from persistence.accounts import create_user
+from persistence.engine import make_engine, make_session_factory
+
+SCHEME = SchemeCode.ONE_SIX_N  # every 14 days, the 五到户 checklist each quarter
+VISITS = int(os.environ.get("BENCH_VISITS", "5000000"))
+CLIENTS = 64
+SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+FIELD_MEMBERS = 200  # member accounts that log visits under load
+DUE_REQUESTS = 400
+COMPLIANCE_REQUESTS = 10
+SYNC_BATCHES = 5
+LUA = ROOT / "bench" / "field_visits.lua"
+BARE_APP = "bench.field_bare:app"
+# Set to reuse the database of the previous run (setup takes minutes; the figures do not
+# depend on it being fresh, as every measured write adds new rows).
+REUSE = os.environ.get("BENCH_FIELD_REUSE") == "1"
+
+
+def info(message: str) -> None:
+    print(f"INFO {message}", flush=True)
+
+
+# --- setup -----------------------------------------------------------------------------------
+
+
+def setup() -> str:
+    url = fresh_postgres()
+    from persistence.migrations import upgrade
+
+    started = time.perf_counter()
+    files = write_files()
+    upgrade(url)
+    create_admin_account(url, username="bench", password=PASSWORD, org_code=None)
+    for kind in ("org_units", "members", "households"):
+        run_import(url, kind=kind, path=files[kind], username="bench")
+    info(f"imported the city in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    roster(url)
+    info(f"1+6+N bound, the roster proposed and published in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    seed_visits(url, VISITS)
+    info(f"seeded {VISITS} visits of the past year in {time.perf_counter() - started:.1f} s")
+    return url
+
+
+def roster(url: str) -> None:
+    """The scheme on the county and its first roster, as ``lianhu demo`` does (setup)."""
+    from domain.services.assignments import ProposalMode, create_proposal, publish_proposal
+    from domain.services.schemes import bind
+    from persistence.unit_of_work import SqlAlchemyUnitOfWork
+
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    root = Scope.for_role(role=Role.ADMIN, org_path="/", actor="cli:bench")
+    county = county_id(url)
+    now = datetime.now(UTC)
+    bind(SqlAlchemyUnitOfWork(sessions), root, county, scheme=SCHEME, overrides={}, at=now)
+    made = create_proposal(
+        SqlAlchemyUnitOfWork(sessions), root, county, mode=ProposalMode.FULL, at=now
+    )
+    publish_proposal(
+        SqlAlchemyUnitOfWork(sessions), root, made.proposal_id, accept_shortfalls=True, at=now
+    )
+    engine.dispose()
+
+
+def county_id(url: str) -> int:
+    engine = make_engine(url, one_off=True)
+    with engine.connect() as conn:
+        found = conn.scalar(
+            text("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id DESC LIMIT 1")
+        )
+    engine.dispose()
+    assert found is not None
+    return int(found)
+
+
+def seed_visits(url: str, count: int) -> None:
+    """``count`` visits of the past year, each by a household's own contact member, each to a
+    household drawn at random (about nine a household, a few hardly ever visited, some often),
+    at times spread evenly over the year; most visits tick one or two 五到户 items, one in
+    twenty flags a difficulty, one in ten came from an offline client (with its uuid).
+    Triggers (the foreign-key checks) are off for the load: every row is built from an existing
+    assignment."""
+    items = list(PRESETS[SCHEME].params.checklist)
+    checklists = ["[]"] + [json.dumps([i], ensure_ascii=False) for i in items]
+    checklists += [json.dumps([a, b], ensure_ascii=False) for a, b in itertools.pairwise(items)]
+    engine = make_engine(url, one_off=True)
+    with engine.begin() as conn:
+        active = conn.scalar(text("SELECT count(*) FROM assignments WHERE ended_on IS NULL"))
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        conn.execute(text("SET LOCAL work_mem = '256MB'"))
+        conn.execute(
+            text(
+                """
+                INSERT INTO visits (member_id, household_id, visited_at, mode, notes, flags,
+                    checklist, lat, lng, created_by, created_at, client_uuid, amends_id, sync_note)
+                SELECT v.member_id, v.household_id, pick.at,
+                    (ARRAY['home', 'home', 'home', 'phone', 'wechat', 'meeting'])
+                        [1 + (pick.r * 6)::int % 6],
+                    '走访了解近况，家中情况平稳',
+                    CASE WHEN pick.r < 0.05 THEN
+                        '[{"kind": "difficulty", "text": "老人腿脚不便，希望帮忙代办医保"}]'::jsonb
+                        ELSE '[]'::jsonb END,
+                    (CAST(:checklists AS jsonb[]))[1 + (pick.r2 * :n_lists)::int % :n_lists],
+                    h.lat, h.lng, 'user:m' || v.member_id, pick.at + interval '2 hours',
+                    CASE WHEN pick.r > 0.9 THEN gen_random_uuid()::text END, NULL, NULL
+                FROM (
+                    SELECT g.k, now() - interval '1 day' - random() * interval '364 days' AS at,
+                        random() AS r, random() AS r2
+                    FROM (
+                        SELECT floor(random() * :n)::int AS k FROM generate_series(1, :count)
+                    ) g OFFSET 0
+                ) pick
+                JOIN (
+                    SELECT member_id, household_id,
+                        (row_number() OVER (ORDER BY household_id) - 1)::int AS k
+                    FROM assignments WHERE ended_on IS NULL
+                ) v ON v.k = pick.k
+                JOIN households h ON h.id = v.household_id
+                """
+            ),
+            {"checklists": checklists, "n_lists": len(checklists), "count": count, "n": active},
+        )
+        total = conn.scalar(text("SELECT count(*) FROM visits"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE visits"))
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    assert total == count, f"seeded {total} visits, wanted {count}"
+
+
+# --- accounts and requests -------------------------------------------------------------------
+
+
+class Field:
+    """A member in the field: their account, token and households."""
+
+    def __init__(self, member_id: int, village_id: int, households: list[int]) -> None:
+        self.member_id = member_id
+        self.village_id = village_id
+        self.households = households
+        self.username = f"field{member_id}"
+        self.token = ""
+
+
+def field_members(url: str, count: int) -> list[Field]:
+    """``count`` contact members from all over the city, each with an account of role member
+    on their village (as the demo's member account), created straight in the database."""
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        picked = session.execute(
+            text(
+                """
+                SELECT a.member_id, v.id, array_agg(a.household_id ORDER BY a.household_id)
+                FROM assignments a
+                JOIN members m ON m.id = a.member_id
+                JOIN org_units o ON o.id = m.org_id
+                JOIN org_units v ON v.level IN ('village', 'community')
+                    AND o.path LIKE v.path || '%'
+                WHERE a.ended_on IS NULL
+                GROUP BY a.member_id, v.id
+                HAVING count(*) >= 3
+                ORDER BY md5(a.member_id::text)
+                LIMIT :count
+                """
+            ),
+            {"count": count},
+        ).all()
+        password_hash = hash_password(PASSWORD)
+        now = datetime.now(UTC)
+        fields = [Field(m, v, list(h)) for m, v, h in picked]
+        for f in fields:
+            create_user(
+                session,
+                username=f.username,
+                password_hash=password_hash,
+                role=Role.MEMBER,
+                org_id=f.village_id,
+                member_id=f.member_id,
+                at=now,
+            )
+        session.commit()
+    engine.dispose()
+    return fields
+
+
+def login(client: httpx.Client, username: str) -> str:
+    res = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert res.status_code == 200, res.text[:300]
+    return str(res.json()["access_token"])
+
+
+NOTES = (
+    "走访了解近况，老人身体尚可，子女在外务工，叮嘱注意用电安全。",
+    "电话问候，家中小孩开学，学费已落实，无其他困难。",
+    "入户宣讲医保缴费政策，户主表示理解，已在手机上完成缴费。",
+)
+
+
+def visit_body(
+    rng: random.Random, member_id: int, household_id: int, at: datetime
+) -> dict[str, object]:
+    items = PRESETS[SCHEME].params.checklist
+    body: dict[str, object] = {
+        "member_id": member_id,
+        "household_id": household_id,
+        "visited_at": at.isoformat(),
+        "mode": rng.choice(("home", "home", "phone", "wechat")),
+        "notes": rng.choice(NOTES),
+        "checklist": rng.sample(items, rng.randint(0, 2)),
+    }
+    if rng.random() < 0.1:
+        body["flags"] = [{"kind": "difficulty", "text": "家中老人行动不便，希望帮忙代办医保报销"}]
+    return body
+
+
+def request_file(fields: list[Field], now: datetime) -> Path:
+    """Visits for wrk to send: each member to each of their households, in a shuffled order."""
+    rng = random.Random(5)
+    lines = []
+    for f in fields:
+        for h in f.households:
+            at = now - timedelta(minutes=rng.randint(5, 600))
+            body = json.dumps(visit_body(rng, f.member_id, h, at), ensure_ascii=False)
+            lines.append(f"POST\t/api/v1/visits\t{f.token}\t{body}")
+    rng.shuffle(lines)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / "field_visits.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# --- load ------------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk (make bench-field does it)")
+    return found
+
+
+def wrk(base: str, requests: Path, seconds: int) -> dict[str, int]:
+    """``CLIENTS`` connections on two threads for ``seconds``; wrk's own summary as a dict."""
+    res = subprocess.run(
+        [
+            ensure_wrk(),
+            "-t2",
+            f"-c{CLIENTS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA),
+            base,
+        ],
+        env={**os.environ, "FIELD_REQUESTS": str(requests)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for line in res.stderr.splitlines()[:3]:
+        info(f"wrk: {line}")
+    return dict(json.loads(res.stdout.strip().splitlines()[-1]))
+
+
+@contextlib.contextmanager
+def bare_server(workers: int) -> Iterator[str]:
+    """The bare endpoint under uvicorn, with the arguments ``lianhu serve`` gives it."""
+    port = free_port()
+    code = (
+        "import uvicorn; uvicorn.run("
+        f"{BARE_APP!r}, host='127.0.0.1', port={port}, workers={workers}, "
+        "log_level='warning', access_log=False)"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.get(f"{base}/docs", timeout=1)
+                break
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "bare died")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def rate(result: dict[str, int]) -> float:
+    return result["requests"] / (result["duration_us"] / 1e6)
+
+
+def errors(result: dict[str, int]) -> int:
+    return sum(result[k] for k in ("connect", "read", "write", "status", "timeout", "not_201"))
+
+
+# --- the figures -----------------------------------------------------------------------------
+
+
+def due_p99(client: httpx.Client, fields: list[Field]) -> float:
+    timings = []
+    for i in range(DUE_REQUESTS + 40):
+        f = fields[i % len(fields)]
+        started = time.perf_counter()
+        res = client.get(
+            f"/api/v1/members/{f.member_id}/due",
+            headers={"Authorization": f"Bearer {f.token}"},
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+        assert res.status_code == 200 and len(res.json()["data"]) == len(f.households), res.text
+    return percentile(timings[40:], 99)
+
+
+def compliance_times(client: httpx.Client, token: str, org: int) -> list[float]:
+    timings = []
+    for _ in range(COMPLIANCE_REQUESTS + 1):
+        started = time.perf_counter()
+        res = client.get(
+            f"/api/v1/org-units/{org}/compliance", headers={"Authorization": f"Bearer {token}"}
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+        assert res.status_code == 200, res.text[:300]
+    info(f"compliance: {res.json()}")
+    return timings[1:]
+
+
+def sync_times(client: httpx.Client, fields: list[Field], now: datetime) -> list[float]:
+    """Batches of 500 visits made offline over the past months by one member to their own
+    households, each with a new client uuid; then one batch replayed (all duplicates)."""
+    rng = random.Random(11)
+    timings = []
+    body: dict[str, object] = {}
+    for b in range(SYNC_BATCHES):
+        f = fields[b]
+        ops = []
+        for _ in range(500):
+            at = now - timedelta(days=rng.uniform(1, 120))
+            ops.append(
+                {
+                    "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "kind": "visit",
+                    "payload": visit_body(rng, f.member_id, rng.choice(f.households), at),
+                }
+            )
+        body = {"operations": ops}
+        started = time.perf_counter()
+        res = client.post(
+            "/api/v1/sync/batch", json=body, headers={"Authorization": f"Bearer {f.token}"}
+        )
+        timings.append((time.perf_counter() - started) * 1000)
+        assert res.status_code == 200 and res.json()["applied"] == 500, res.text[:500]
+    started = time.perf_counter()
+    res = client.post(
+        "/api/v1/sync/batch",
+        json=body,
+        headers={"Authorization": f"Bearer {fields[SYNC_BATCHES - 1].token}"},
+    )
+    assert res.status_code == 200 and res.json()["duplicate"] == 500, res.text[:500]
+    info(
+        f"a replayed batch of 500 (all duplicates): {(time.perf_counter() - started) * 1000:.0f} ms"
+    )
+    return timings
+
+
+def main() -> None:
+    ensure_wrk()
+    os.environ.setdefault("LIANHU_ACCESS_TOKEN_MINUTES", "120")
+    workers = int(os.environ.get("BENCH_WORKERS", "2"))
+    if REUSE:
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
+        engine = make_engine(url, one_off=True)
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM users WHERE username LIKE 'field%'"))
+        engine.dispose()
+    else:
+        url = setup()
+    county = county_id(url)
+    fields = field_members(url, FIELD_MEMBERS)
+    now = datetime.now(UTC)
+    with (
+        server(url, workers=workers) as (base, _proc),
+        httpx.Client(base_url=base, timeout=60) as client,
+    ):
+        admin = login(client, "bench")
+        for f in fields:
+            f.token = login(client, f.username)
+        requests = request_file(fields, now)
+        households = sum(len(f.households) for f in fields)
+        info(f"{len(fields)} members log visits to their {households} households")
+        due = due_p99(client, fields)
+        compliance = compliance_times(client, admin, county)
+        syncs = sync_times(client, fields, now)
+        wrk(base, requests, 3)  # warm up
+        ours = wrk(base, requests, SECONDS)
+    with bare_server(workers) as bare_base:
+        wrk(bare_base, requests, 3)
+        bare = wrk(bare_base, requests, SECONDS)
+    info(f"log a visit: {ours}")
+    info(f"bare FastAPI endpoint: {bare}")
+    ratio = rate(ours) / rate(bare)
+    p99 = ours["p99_us"] / 1000
+    wrong = errors(ours)
+    info(
+        f"{workers} uvicorn worker(s) each; visits {rate(ours):.0f}/s, bare {rate(bare):.0f}/s; "
+        f"compliance (ms) {', '.join(f'{t:.0f}' for t in compliance)}; "
+        f"sync batches (ms) {', '.join(f'{t:.0f}' for t in syncs)}"
+    )
+    worst_compliance = max(compliance)
+    sync = statistics.median(syncs)
+    print(
+        "\n".join(
+            [
+                bench_line("visit_log_vs_bare_fastapi", ratio * 100, "%", ">=40", ratio >= 0.4),
+                bench_line("visit_log_p99", p99, "ms", "<100", p99 < 100),
+                bench_line("visit_log_errors", wrong, "errors", "0", wrong == 0),
+                bench_line("due_list_p99", due, "ms", "<30", due < 30),
+                bench_line(
+                    "compliance_county", worst_compliance, "ms", "<300", worst_compliance < 300
+                ),
+                bench_line("sync_batch_500", sync / 1000, "s", "<1", sync < 1000),
+            ]
+        ),
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
