@@ -1,11 +1,39 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { tokens } from '../shared/session'
+import HouseholdsView from './views/HouseholdsView.vue'
+import TabsLayout from './views/TabsLayout.vue'
 
 export const router = createRouter({
   history: createWebHistory('/app/'),
   routes: [
     { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
-    { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
+    {
+      path: '/',
+      component: TabsLayout,
+      children: [
+        { path: '', name: 'households', component: HouseholdsView },
+        { path: 'tasks', name: 'tasks', component: () => import('./views/TasksView.vue') },
+        { path: 'outbox', name: 'outbox', component: () => import('./views/OutboxView.vue') },
+        { path: 'me', name: 'me', component: () => import('./views/MeView.vue') },
+      ],
+    },
+    {
+      path: '/households/:id',
+      name: 'household',
+      component: () => import('./views/HouseholdView.vue'),
+      props: (r) => ({ id: Number(r.params.id) }),
+    },
+    {
+      path: '/households/:id/visit',
+      name: 'visit',
+      component: () => import('./views/VisitFormView.vue'),
+      props: (r) => ({
+        id: Number(r.params.id),
+        retry: typeof r.query.retry === 'string' ? r.query.retry : undefined,
+        event: typeof r.query.event === 'string' ? Number(r.query.event) : undefined,
+      }),
+    },
+    { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
 

@@ -1,0 +1,104 @@
+import { unwrap, type Api } from '../api'
+import type { FieldDb, OutboxItem, VisitPayload } from './db'
+
+/** At most this many operations a request (the server takes 500). */
+export const BATCH = 200
+
+export function newUuid(): string {
+  return globalThis.crypto?.randomUUID
+    ? globalThis.crypto.randomUUID()
+    : 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
+        const r = (Math.random() * 16) | 0
+        return (c === 'x' ? r : (r & 0x3) | 0x8).toString(16)
+      })
+}
+
+/** Queue a visit. The UUID is made now, once: a retry after a lost answer is then a duplicate on
+ * the server, never a second visit. */
+export async function enqueueVisit(db: FieldDb, payload: VisitPayload): Promise<OutboxItem> {
+  const item: OutboxItem = {
+    uuid: newUuid(),
+    kind: 'visit',
+    payload,
+    household_id: payload.household_id,
+    created_at: new Date().toISOString(),
+    status: 'pending',
+  }
+  await db.outbox.add(item)
+  return item
+}
+
+export interface SyncSummary {
+  sent: number
+  applied: number
+  duplicate: number
+  rejected: number
+}
+
+let running: Promise<SyncSummary> | null = null
+
+/**
+ * Send every pending operation through POST /sync/batch and store each item's answer on it.
+ * Rejected items stay in the outbox with the server's reason; nothing is deleted here. A network
+ * failure or an expired login leaves the items pending (the error propagates to the caller).
+ * Calls while a sync runs share it, so an item is never sent twice at once.
+ */
+export function syncOutbox(db: FieldDb, api: Api): Promise<SyncSummary> {
+  running ??= doSync(db, api).finally(() => {
+    running = null
+  })
+  return running
+}
+
+async function doSync(db: FieldDb, api: Api): Promise<SyncSummary> {
+  const summary: SyncSummary = { sent: 0, applied: 0, duplicate: 0, rejected: 0 }
+  for (;;) {
+    const pending = await db.outbox.where('status').equals('pending').sortBy('created_at')
+    const batch = pending.slice(0, BATCH)
+    if (!batch.length) return summary
+    const out = await unwrap(
+      api.POST('/api/v1/sync/batch', {
+        body: { operations: batch.map((i) => ({ uuid: i.uuid, kind: i.kind, payload: i.payload })) },
+      }),
+    )
+    const at = new Date().toISOString()
+    await db.transaction('rw', db.outbox, async () => {
+      for (const r of out.results) {
+        const item = batch[r.index]
+        if (!item || (r.uuid && r.uuid !== item.uuid)) continue
+        await db.outbox.update(item.uuid, {
+          status: r.status,
+          synced_at: at,
+          result: { id: r.id, code: r.code, field: r.field, message: r.message, note: r.note },
+        })
+      }
+    })
+    summary.sent += batch.length
+    summary.applied += out.applied
+    summary.duplicate += out.duplicate
+    summary.rejected += out.rejected
+    if (out.results.length < batch.length) return summary // never loop on items left unanswered
+  }
+}
+
+/** Put a rejected item back in the queue, after the member corrected it. */
+export async function retryItem(db: FieldDb, uuid: string, payload?: VisitPayload): Promise<void> {
+  const changes: Partial<OutboxItem> = { status: 'pending', result: undefined }
+  if (payload) changes.payload = payload
+  await db.outbox.update(uuid, changes)
+}
+
+/** Drop an item the member gave up on (only rejected ones; pending work is never discarded). */
+export async function discardRejected(db: FieldDb, uuid: string): Promise<boolean> {
+  const item = await db.outbox.get(uuid)
+  if (item?.status !== 'rejected') return false
+  await db.outbox.delete(uuid)
+  return true
+}
+
+export const STATUS_LABELS: Record<OutboxItem['status'], string> = {
+  pending: '待同步',
+  applied: '已同步',
+  duplicate: '已同步（重复提交，只记一次）',
+  rejected: '被退回',
+}
