@@ -31,6 +31,7 @@ class Permission(StrEnum):
     USER_ADMIN = "user:admin"
     ASSIGNMENT_WRITE = "assignment:write"  # propose, edit and publish rosters (包户方案)
     VISIT_WRITE = "visit:write"  # log visits (民情日志): members in the field and their branch
+    POLICY_WRITE = "policy:write"  # define policies and their eligibility rules (政策明白卡)
 
 
 class Role(StrEnum):
@@ -86,6 +87,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.IMPORT,
         _P.EXPORT,
         _P.ASSIGNMENT_WRITE,
+        _P.POLICY_WRITE,
     },
     Role.COUNTY_CADRE: _READ
     | {
@@ -97,6 +99,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.EXPORT,
         _P.USER_ADMIN,
         _P.ASSIGNMENT_WRITE,
+        _P.POLICY_WRITE,
     },
     Role.AUDITOR: _READ | {_P.AUDIT_READ},
     Role.ADMIN: frozenset(Permission),

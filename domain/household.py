@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Final
 
@@ -91,3 +92,59 @@ class Household:
     def __post_init__(self) -> None:
         if self.size < 1:
             raise Invalid("household.size_not_positive", "家庭人口至少为 1", field="size")
+
+
+class Relation(StrEnum):
+    """A resident's relation to the head of household (与户主关系)."""
+
+    HEAD = "head"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    GRANDCHILD = "grandchild"
+    GRANDPARENT = "grandparent"
+    SIBLING = "sibling"
+    OTHER = "other"
+
+
+RELATION_LABELS: Final = {
+    Relation.HEAD: "户主",
+    Relation.SPOUSE: "配偶",
+    Relation.CHILD: "子女",
+    Relation.PARENT: "父母",
+    Relation.GRANDCHILD: "孙辈",
+    Relation.GRANDPARENT: "祖辈",
+    Relation.SIBLING: "兄弟姐妹",
+    Relation.OTHER: "其他",
+}
+MAX_RESIDENTS: Final = 30
+
+
+@dataclass(frozen=True)
+class Resident:
+    """A person of the household as policy rules need them: relation and birth date, no name
+    (data minimisation, PIPL art. 6)."""
+
+    relation: Relation
+    birth_date: date
+    gender: str | None = None
+
+
+def check_residents(residents: Sequence[Resident], *, today: date) -> None:
+    if len(residents) > MAX_RESIDENTS:
+        raise Invalid(
+            "household.too_many_residents", f"最多登记 {MAX_RESIDENTS} 人", field="residents"
+        )
+    for i, r in enumerate(residents):
+        if r.birth_date > today:
+            raise Invalid(
+                "household.birth_in_future",
+                "出生日期不能晚于今天",
+                field=f"residents[{i}].birth_date",
+            )
+        if today.year - r.birth_date.year > 130:
+            raise Invalid(
+                "household.birth_too_early",
+                "出生日期早于 130 年前，请核对",
+                field=f"residents[{i}].birth_date",
+            )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from domain.access import Scope
 from domain.audit import AuditEntry
 from domain.errors import Conflict, NotFound
-from domain.household import Household
+from domain.household import Household, Relation, Resident
 from domain.member import Exemption, ExemptionReason, Location, Member, MemberRole
 from domain.org import OrgLevel, OrgUnit, ancestor_ids, path_of
 from domain.scheme import SchemeBinding, SchemeCode
@@ -22,6 +22,7 @@ from persistence.tables import (
     AssignmentRow,
     AuditRow,
     CategoryRow,
+    HouseholdResidentRow,
     HouseholdRow,
     MemberRow,
     OrgUnitRow,
@@ -272,6 +273,29 @@ def _household_values(h: Household) -> dict[str, object]:
 class SqlHouseholdRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def residents(self, household_id: int) -> list[Resident]:
+        rows = self.session.scalars(
+            select(HouseholdResidentRow)
+            .where(HouseholdResidentRow.household_id == household_id)
+            .order_by(HouseholdResidentRow.id)
+        )
+        return [Resident(Relation(r.relation), r.birth_date, r.gender) for r in rows]
+
+    def set_residents(self, household_id: int, residents: Sequence[Resident]) -> None:
+        self.session.execute(
+            delete(HouseholdResidentRow).where(HouseholdResidentRow.household_id == household_id)
+        )
+        self.session.add_all(
+            HouseholdResidentRow(
+                household_id=household_id,
+                relation=r.relation.value,
+                birth_date=r.birth_date,
+                gender=r.gender,
+            )
+            for r in residents
+        )
+        self.session.flush()
 
     def get(self, household_id: int, scope: Scope) -> Household:
         row = self.session.scalar(

@@ -11,6 +11,7 @@ from persistence.bulk import SqlBulkStore
 from persistence.issue_drafts import SqlIssueDraftStore
 from persistence.must_attend import SqlEventStore
 from persistence.photos import SqlPhotoStore
+from persistence.policies import SqlPolicyStore
 from persistence.repositories import (
     SqlAuditRepository,
     SqlHouseholdRepository,
@@ -41,6 +42,7 @@ class SqlAlchemyUnitOfWork:
         self.events = SqlEventStore(self.session)
         self.photos = SqlPhotoStore(self.session)
         self.issue_drafts = SqlIssueDraftStore(self.session)
+        self.policies = SqlPolicyStore(self.session)
         return self
 
     def __exit__(self, *exc: object) -> None:
