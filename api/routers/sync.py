@@ -3,31 +3,63 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError, model_validator
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.schemas.common import StrictIn
+from api.schemas.common import Id, StrictIn, Text
 from api.schemas.households import HouseholdOut
 from api.schemas.visits import DueListOut, DueOut, VisitIn, VisitOut
-from domain.access import Permission
+from domain.access import Permission, Scope
 from domain.errors import DomainError
-from domain.services import visits
+from domain.services import issue_drafts, must_attend, visits
+from domain.visit import FlagKind
 from persistence.repositories import SqlHouseholdRepository
 from persistence.visits import SqlVisitStore
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 UUID = r"^[0-9a-fA-F-]{32,36}$"
-SUPPORTED = ("visit",)
+
+
+class AttendanceOp(VisitIn):
+    """到场 for a must-attend event: the visit's fields and the event."""
+
+    event_id: Id
+
+
+class VisitRef(StrictIn):
+    """A visit by its server id, or by the uuid its offline client gave it."""
+
+    visit_id: Id | None = None
+    visit_uuid: str | None = Field(default=None, pattern=UUID)
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> VisitRef:
+        if (self.visit_id is None) == (self.visit_uuid is None):
+            raise ValueError("须给出 visit_id 或 visit_uuid 之一")
+        return self
+
+
+class ChecklistTickOp(VisitRef):
+    items: list[Text] = Field(min_length=1, max_length=10)
+
+
+class IssueDraftOp(VisitRef):
+    kind: FlagKind
 
 
 class SyncBatchIn(StrictIn):
     operations: list[dict[str, Any]] = Field(
         max_length=500,
-        description="每项 {uuid, kind, payload}；kind 目前为 visit（含清单勾选）",
+        description="每项 {uuid, kind, payload}。kind：visit（走访，含清单勾选）、"
+        "attendance（必到事项到场：走访字段加 event_id）、checklist_tick（给已记录的走访补勾"
+        "清单：visit_id 或 visit_uuid，加 items）、issue_draft（把走访中记录的一项问题上报："
+        "visit_id 或 visit_uuid，加 kind）。按顺序逐项处理，同一批中后面的操作可引用前面"
+        "走访的 uuid。",
     )
 
 
@@ -64,8 +96,8 @@ def _rejected(
     dependencies=[require(Permission.VISIT_WRITE)],
 )
 def sync_batch(body: SyncBatchIn, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> SyncBatchOut:
-    """Each operation in its own transaction: good ones are kept when others are refused, and a
-    replayed operation (same uuid) is a duplicate, never a second record."""
+    """Each operation in its own transaction, in order: good ones are kept when others are
+    refused, and a replayed operation (same uuid) is a duplicate, never a second record."""
     results: list[SyncResult] = []
     for index, op in enumerate(body.operations):
         uuid = op.get("uuid") if isinstance(op.get("uuid"), str) else None
@@ -74,34 +106,73 @@ def sync_batch(body: SyncBatchIn, scope: ScopeDep, uow: UowDep, clock: ClockDep)
     return SyncBatchOut(**counts, results=results)
 
 
+# An operation's outcome: (duplicate?, id of what it wrote or found, a note for the member)
+Outcome = tuple[bool, int, str | None]
+
+
+def _visit(payload: VisitIn, uuid: str, scope: Scope, uow: UowDep, now: datetime) -> Outcome:
+    logged = visits.sync_visit(uow, scope, payload.to_domain(), client_uuid=uuid, at=now)
+    return logged.duplicate, logged.visit.id, logged.visit.sync_note
+
+
+def _attendance(
+    payload: AttendanceOp, uuid: str, scope: Scope, uow: UowDep, now: datetime
+) -> Outcome:
+    event, duplicate = must_attend.attend_offline(
+        uow, scope, payload.event_id, payload.to_domain(), client_uuid=uuid, at=now
+    )
+    return duplicate, event.id, None
+
+
+def _tick(payload: ChecklistTickOp, uuid: str, scope: Scope, uow: UowDep, now: datetime) -> Outcome:
+    found = visits.find_visit(uow, scope, visit_id=payload.visit_id, visit_uuid=payload.visit_uuid)
+    visit, changed = visits.tick_checklist(uow, scope, found.id, tuple(payload.items), at=now)
+    return not changed, visit.id, None
+
+
+def _draft(payload: IssueDraftOp, uuid: str, scope: Scope, uow: UowDep, now: datetime) -> Outcome:
+    found = visits.find_visit(uow, scope, visit_id=payload.visit_id, visit_uuid=payload.visit_uuid)
+    raised = issue_drafts.raise_draft(uow, scope, found.id, payload.kind, at=now)
+    return not raised.created, raised.draft.id, None
+
+
+KINDS: dict[str, tuple[type[BaseModel], Callable[..., Outcome]]] = {
+    "visit": (VisitIn, _visit),
+    "attendance": (AttendanceOp, _attendance),
+    "checklist_tick": (ChecklistTickOp, _tick),
+    "issue_draft": (IssueDraftOp, _draft),
+}
+
+
 def _apply(
-    index: int, uuid: str | None, op: dict[str, Any], scope: ScopeDep, uow: UowDep, now: datetime
+    index: int, uuid: str | None, op: dict[str, Any], scope: Scope, uow: UowDep, now: datetime
 ) -> SyncResult:
     if uuid is None or not re.match(UUID, uuid):
         return _rejected(index, uuid, "sync.bad_uuid", "每项操作须带客户端生成的 UUID", "uuid")
-    if op.get("kind") not in SUPPORTED:
-        return _rejected(
-            index, uuid, "sync.unsupported_kind", f"不支持的操作类型：{op.get('kind')}", "kind"
-        )
+    kind = op.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        return _rejected(index, uuid, "sync.unsupported_kind", f"不支持的操作类型：{kind}", "kind")
     payload = op.get("payload")
     if not isinstance(payload, dict):
         return _rejected(index, uuid, "sync.bad_payload", "payload 须为对象", "payload")
+    model, handle = KINDS[kind]
+    fields = {**payload, "client_uuid": uuid} if issubclass(model, VisitIn) else payload
     try:
-        visit = VisitIn.model_validate({**payload, "client_uuid": uuid})
+        parsed = model.model_validate(fields)
     except ValidationError as err:
         first = err.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ()))
+        field = ".".join(str(p) for p in first.get("loc", ())) or "payload"
         return _rejected(index, uuid, "request.validation", str(first.get("msg")), field)
     try:
-        logged = visits.sync_visit(uow, scope, visit.to_domain(), client_uuid=uuid, at=now)
+        duplicate, found_id, note = handle(parsed, uuid, scope, uow, now)
     except DomainError as err:
         return _rejected(index, uuid, err.code, err.message, err.field)
     return SyncResult(
         index=index,
         uuid=uuid,
-        status="duplicate" if logged.duplicate else "applied",
-        id=logged.visit.id,
-        note=logged.visit.sync_note,
+        status="duplicate" if duplicate else "applied",
+        id=found_id,
+        note=note,
     )
 
 

@@ -80,3 +80,25 @@ def attend_event(
         uow.events.attend(event.id, visit_id=stored.id, at=stored.visited_at)
         uow.commit()
         return dataclasses.replace(event, visit_id=stored.id, attended_at=stored.visited_at)
+
+
+def attend_offline(
+    uow: UnitOfWork,
+    scope: Scope,
+    event_id: int,
+    visit: Visit,
+    *,
+    client_uuid: str,
+    at: datetime,
+) -> tuple[MustAttendEvent, bool]:
+    """Attendance recorded offline: a replay (the same uuid) is a duplicate, never a second
+    visit. Returns the event and whether it was a duplicate."""
+    scope.require(Permission.VISIT_WRITE)
+    with uow:
+        seen = uow.visits.by_client_uuid(client_uuid)
+        if seen is not None:
+            event = uow.events.get(event_id, scope)
+            if event.visit_id != seen.id:
+                raise Conflict("sync.uuid_reused", "该 UUID 已用于另一条记录", field="uuid")
+            return event, True
+    return attend_event(uow, scope, event_id, visit, client_uuid=client_uuid, at=at), False

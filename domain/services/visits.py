@@ -230,3 +230,51 @@ def sync_visit(
         stored = _store(uow, scope, visit, org_path=path, client_uuid=client_uuid, at=at)
         uow.commit()
         return Logged(stored, duplicate=False)
+
+
+def find_visit(
+    uow: UnitOfWork, scope: Scope, *, visit_id: int | None, visit_uuid: str | None
+) -> Visit:
+    """A visit by its id, or by the offline client's uuid (an offline client knows only that
+    until the visit has synced: both may travel in the same batch)."""
+    with uow:
+        if visit_id is not None:
+            return uow.visits.get(visit_id, scope)
+        seen = uow.visits.by_client_uuid(visit_uuid or "")
+        if seen is None:
+            raise NotFound(
+                "visit.not_found", f"走访 {visit_uuid} 尚未同步或不存在", field="visit_uuid"
+            )
+        return uow.visits.get(seen.id, scope)
+
+
+def tick_checklist(
+    uow: UnitOfWork, scope: Scope, visit_id: int, items: tuple[str, ...], *, at: datetime
+) -> tuple[Visit, bool]:
+    """Add checklist ticks to a visit (within its edit window); ticks already there are kept
+    once, so a replay changes nothing. Returns the visit and whether anything was added."""
+    scope.require(Permission.VISIT_WRITE)
+    with uow:
+        before = uow.visits.get(visit_id, scope)
+        own_only(scope, before.member_id, "只能勾选本人走访的清单", "visit_id")
+        path = uow.visits.household_path(before.household_id) or scope.org_path
+        check_checklist(items, _params(uow, path).checklist)
+        added = tuple(i for i in dict.fromkeys(items) if i not in before.checklist)
+        if not added:
+            return before, False
+        check_editable(before, now=at)
+        after = dataclasses.replace(before, checklist=before.checklist + added)
+        uow.visits.update(after)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.UPDATE,
+            entity="visit",
+            entity_id=visit_id,
+            org_path=path,
+            at=at,
+            before=before,
+            after=after,
+        )
+        uow.commit()
+        return after, True

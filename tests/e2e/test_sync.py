@@ -139,3 +139,143 @@ def test_an_oversized_batch_is_refused_whole(
     )
     assert res.status_code == 422 and res.json()["field"] == "operations"
     assert visits_count(world) == 0
+
+
+V = [f"11111111-1111-4111-8111-1111111111{i:02d}" for i in range(20)]
+
+
+def report_event(client: TestClient, world: World, household: str) -> int:
+    res = client.post(
+        f"{API}/households/{world.household[household]}/events",
+        json={"kind": "生病住院", "note": "户主住院"},
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    )
+    assert res.status_code == 201, res.text
+    return int(res.json()["id"])
+
+
+def field_day(world: World, event_id: int) -> list[dict[str, Any]]:
+    """A day in the field, offline: a visit with a flagged difficulty, a tick added to it
+    later, the difficulty raised as an issue draft, and attendance at a must-attend event."""
+    visit = op(
+        world,
+        V[1],
+        "h1",
+        when="2026-11-24T09:00:00+08:00",
+        flags=[{"kind": "difficulty", "text": "家中老人行动不便，需要轮椅"}],
+    )
+    return [
+        visit,
+        {
+            "uuid": V[2],
+            "kind": "checklist_tick",
+            "payload": {"visit_uuid": V[1], "items": ["困难帮扶解决到户"]},
+        },
+        {
+            "uuid": V[3],
+            "kind": "issue_draft",
+            "payload": {"visit_uuid": V[1], "kind": "difficulty"},
+        },
+        {
+            "uuid": V[4],
+            "kind": "attendance",
+            "payload": {
+                **op(world, V[4], "h2", when="2026-11-25T09:30:00+08:00")["payload"],
+                "event_id": event_id,
+            },
+        },
+    ]
+
+
+def test_every_kind_of_offline_work_syncs_once_even_when_replayed(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    batch = field_day(world, report_event(client, world, "h2"))
+    h = world.headers(Role.MEMBER)
+    first = client.post(f"{API}/sync/batch", json={"operations": batch}, headers=h).json()
+    assert [r["status"] for r in first["results"]] == ["applied"] * 4, first
+    again = client.post(f"{API}/sync/batch", json={"operations": batch}, headers=h).json()
+    assert [r["status"] for r in again["results"]] == ["duplicate"] * 4, again
+    assert [r["id"] for r in again["results"]] == [r["id"] for r in first["results"]]
+    assert visits_count(world) == 2  # the visit and the attendance, once each
+    visit_id = first["results"][0]["id"]
+    history = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert history[0]["id"] == visit_id and history[0]["checklist"] == ["困难帮扶解决到户"]
+    drafts = client.get(f"{API}/issue-drafts", headers=h).json()
+    assert drafts["total"] == 1 and drafts["data"][0]["visit_id"] == visit_id
+    assert client.get(f"{API}/members/{world.member['m1']}/tasks", headers=h).json() == []
+    events = client.get(
+        f"{API}/org-units/{world.org['V1']}/events", headers=world.headers(Role.BRANCH_SECRETARY)
+    ).json()
+    assert [e["status"] for e in events] == ["attended"]
+
+
+def test_bad_items_of_the_new_kinds_are_refused_one_by_one_and_the_good_kept(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    event_id = report_event(client, world, "h2")
+    good = field_day(world, event_id)
+    bad = [
+        {
+            "uuid": V[10],
+            "kind": "checklist_tick",
+            "payload": {"visit_uuid": V[1], "items": ["打扫卫生到户"]},
+        },  # not on the checklist
+        {
+            "uuid": V[11],
+            "kind": "issue_draft",
+            "payload": {"visit_uuid": V[19], "kind": "difficulty"},
+        },  # that visit never synced
+        {
+            "uuid": V[12],
+            "kind": "issue_draft",
+            "payload": {"visit_uuid": V[1], "visit_id": 1, "kind": "difficulty"},
+        },  # both refs
+        {
+            "uuid": V[13],
+            "kind": "issue_draft",
+            "payload": {"visit_uuid": V[1], "kind": "dispute"},
+        },  # not recorded on that visit
+        {
+            "uuid": V[14],
+            "kind": "attendance",
+            "payload": {**op(world, V[14], "h2")["payload"], "event_id": event_id},
+        },  # again
+        {"uuid": V[15], "kind": "attendance", "payload": op(world, V[15], "h2")["payload"]},
+    ]
+    res = client.post(
+        f"{API}/sync/batch",
+        json={"operations": good + bad},
+        headers=world.headers(Role.MEMBER),
+    ).json()
+    assert (res["applied"], res["rejected"]) == (4, 6), res
+    rejected = {
+        r["index"]: (r["code"], r["field"]) for r in res["results"] if r["status"] == "rejected"
+    }
+    assert rejected == {
+        4: ("visit.unknown_checklist_item", "checklist"),
+        5: ("visit.not_found", "visit_uuid"),
+        6: ("request.validation", "payload"),
+        7: ("issue_draft.no_such_flag", "kind"),
+        8: ("event.already_attended", "event_id"),
+        9: ("request.validation", "event_id"),
+    }
+    assert visits_count(world) == 2
+
+
+def test_ticks_after_the_edit_window_are_refused_but_a_replay_still_answers_duplicate(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    h = world.headers(Role.MEMBER)
+    tick = {
+        "uuid": V[2],
+        "kind": "checklist_tick",
+        "payload": {"visit_uuid": V[1], "items": ["困难帮扶解决到户"]},
+    }
+    client.post(f"{API}/sync/batch", json={"operations": [op(world, V[1], "h1"), tick]}, headers=h)
+    clock.advance(hours=30)
+    replay = client.post(f"{API}/sync/batch", json={"operations": [tick]}, headers=h).json()
+    assert replay["results"][0]["status"] == "duplicate"
+    late = {**tick, "uuid": V[5], "payload": {"visit_uuid": V[1], "items": ["支部决议传达到户"]}}
+    res = client.post(f"{API}/sync/batch", json={"operations": [late]}, headers=h).json()
+    assert res["results"][0]["code"] == "visit.edit_window_closed"
