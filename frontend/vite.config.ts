@@ -28,6 +28,9 @@ export default defineConfig({
         icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
       },
       workbox: {
+        // Take over the open page at once: a member who opens the app once can go offline next.
+        clientsClaim: true,
+        skipWaiting: true,
         // The field app only: the admin page and its chunks stay out of the precache.
         globPatterns: ['**/*.{js,css,html}'],
         globIgnores: ['admin.html', 'assets/admin-*', 'assets/element-plus-*', 'assets/echarts-*'],

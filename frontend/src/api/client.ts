@@ -36,7 +36,8 @@ export function makeClient(opts: ClientOptions): Api {
       }),
     )
     if (!res.ok) {
-      if (res.status === 401 || res.status === 403 || res.status === 404) return null
+      // Any refusal (expired, revoked, malformed) means this login is over; 5xx is not.
+      if (res.status >= 400 && res.status < 500) return null
       throw new ApiError(toProblem(res.status, await readBody(res)))
     }
     const fresh = (await res.json()) as Tokens

@@ -17,10 +17,21 @@ async function cached<T>(key: string, load: () => Promise<T>): Promise<T | undef
   }
 }
 
-export function checklistOf(householdId: number): Promise<Checklist | undefined> {
-  return cached(`checklist:${householdId}`, () =>
+export async function checklistOf(householdId: number): Promise<Checklist | undefined> {
+  const found = await cached(`checklist:${householdId}`, () =>
     unwrap(api.GET('/api/v1/households/{household_id}/checklist', { params: { path: { household_id: householdId } } })),
   )
+  if (found) return found
+  // Never opened online: the scheme's items, with nothing known to be done yet.
+  const items = await getKv<string[]>(db, 'checklist-items')
+  if (!items?.length) return undefined
+  return {
+    household_id: householdId,
+    period_start: '',
+    period_end: '',
+    complete: false,
+    items: items.map((item) => ({ item, done: false, visit_ids: [] })),
+  }
 }
 
 export async function visitsOf(householdId: number): Promise<VisitOut[]> {

@@ -59,6 +59,18 @@ export async function pull(): Promise<void> {
     }
   }
   await loadHouseholds()
+  await learnChecklistItems()
+}
+
+/** The scheme's checklist items (the same for all my households), so the visit form can offer
+ * them offline for a household never opened online. */
+async function learnChecklistItems(): Promise<void> {
+  const first = state.households[0]
+  if (!first || (await getKv<string[]>(db, 'checklist-items'))) return
+  const c = await api
+    .GET('/api/v1/households/{household_id}/checklist', { params: { path: { household_id: first.id } } })
+    .catch(() => null)
+  if (c?.data) await setKv(db, 'checklist-items', c.data.items.map((i) => i.item))
 }
 
 /** Send the outbox, then pull. Offline or logged out: the queue simply waits for the next try. */

@@ -1,0 +1,128 @@
+"""Browser tests: Debian's chromium driven by Python Playwright against the real backend.
+
+A ``lianhu serve`` subprocess on a free port serves the built frontend (frontend/dist) and the API
+on a temporary SQLite database holding a small demo county. The browser is /usr/bin/chromium from
+the distribution (``make browser-deps``); ``playwright install`` is never run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
+
+from bench.common import server
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "frontend" / "dist"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = ViewportSize(width=375, height=812)
+PASSWORD = "lianhu-demo"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless Chromium (tests/browser)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.browser)
+
+
+@dataclass(frozen=True)
+class Live:
+    """The running backend: its address and a way to call the API as a demo account."""
+
+    base: str
+
+    def token(self, username: str) -> dict[str, str]:
+        r = httpx.post(
+            f"{self.base}/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+        )
+        r.raise_for_status()
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    def get(self, path: str, username: str) -> httpx.Response:
+        return httpx.get(f"{self.base}{path}", headers=self.token(username), timeout=30)
+
+
+def _cli(database_url: str, *args: str) -> None:
+    env = {**os.environ, "LIANHU_DATABASE_URL": database_url, "LIANHU_LOG_LEVEL": "warning"}
+    subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=ROOT, env=env, check=True)
+
+
+@pytest.fixture(scope="session")
+def chromium_ready() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing and could not be installed (make browser-deps)")
+    if not (DIST / "index.html").exists():
+        pytest.skip("frontend/dist is not built: run `make frontend` (make test builds it)")
+    fonts = subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False
+    ).stdout
+    # Without a CJK font every Chinese character is an empty box in the screenshots, while text
+    # selectors still pass: refuse to run rather than save unreadable evidence.
+    assert fonts.strip(), "no CJK font: `make browser-deps` installs fonts-wqy-zenhei"
+
+
+@pytest.fixture(scope="module")
+def live(chromium_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    path = tmp_path_factory.mktemp("browser") / "lianhu.db"
+    url = f"sqlite:///{path}"
+    _cli(url, "migrate")
+    _cli(url, "demo", "--households", "300", "--seed", "7")
+    with server(url) as (base, _proc):
+        yield Live(base)
+
+
+@pytest.fixture(scope="session")
+def playwright_() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_ready: None, playwright_: Playwright) -> Iterator[Browser]:
+    b = playwright_.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh phone: 375×812, zh-CN, its own storage (IndexedDB, service worker)."""
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
