@@ -1,10 +1,34 @@
 /// <reference types="vitest/config" />
 import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 
 const root = import.meta.dirname
+
+/** Every JS and CSS file the field page can load (its entry, static and lazy imports, their CSS),
+ * collected from the bundle so the service worker precaches exactly these, whatever the admin
+ * console's chunks are called. scripts/size-budget.mjs walks the same graph in the manifest. */
+const fieldFiles = new Set<string>()
+function fieldClosure(): Plugin {
+  return {
+    name: 'lianhu-field-closure',
+    generateBundle(_options, bundle) {
+      fieldFiles.clear()
+      const visit = (file: string) => {
+        const chunk = bundle[file]
+        if (!chunk || fieldFiles.has(file)) return
+        fieldFiles.add(file)
+        if (chunk.type !== 'chunk') return
+        chunk.viteMetadata?.importedCss.forEach((css) => fieldFiles.add(css))
+        ;[...chunk.imports, ...chunk.dynamicImports].forEach(visit)
+      }
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && chunk.isEntry && chunk.name === 'field') visit(chunk.fileName)
+      }
+    },
+  }
+}
 
 // One project, two pages. FastAPI serves dist/ under /app/ (the field app, index.html) and answers
 // /admin/… with admin.html, whose assets are also fetched from /app/assets/. The service worker
@@ -13,6 +37,7 @@ export default defineConfig({
   base: '/app/',
   plugins: [
     vue(),
+    fieldClosure(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: false, // registered from src/field/main.ts only, never from admin.html
@@ -33,7 +58,13 @@ export default defineConfig({
         skipWaiting: true,
         // The field app only: the admin page and its chunks stay out of the precache.
         globPatterns: ['**/*.{js,css,html}'],
-        globIgnores: ['admin.html', 'assets/admin-*', 'assets/element-plus-*', 'assets/echarts-*'],
+        globIgnores: ['admin.html'],
+        manifestTransforms: [
+          async (entries) => ({
+            manifest: entries.filter((e) => !/\.(js|css)$/.test(e.url) || fieldFiles.has(e.url)),
+            warnings: [],
+          }),
+        ],
         navigateFallback: '/app/index.html',
         navigateFallbackDenylist: [/^\/admin/, /^\/api\//],
       },
