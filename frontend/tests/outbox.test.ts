@@ -33,7 +33,11 @@ function server(answer: (op: Op, seen: Set<string>) => Record<string, unknown>) 
   const fetch = vi.fn(async (req: Request) => {
     const body = (await req.json()) as { operations: Op[] }
     requests.push(body.operations)
-    const results = body.operations.map((op, index) => ({ index, uuid: op.uuid, ...answer(op, seen) }))
+    const results: Record<string, unknown>[] = body.operations.map((op, index) => ({
+      index,
+      uuid: op.uuid,
+      ...answer(op, seen),
+    }))
     body.operations.forEach((op) => seen.add(op.uuid))
     const count = (s: string) => results.filter((r) => r.status === s).length
     return new Response(
