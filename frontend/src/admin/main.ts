@@ -1,7 +1,11 @@
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
 import 'element-plus/dist/index.css'
 import { createApp } from 'vue'
 import App from './App.vue'
+import { router } from './router'
+import { installUi } from './ui'
+import './admin.css'
 
-createApp(App).use(ElementPlus, { locale: zhCn }).mount('#app')
+// The console never registers the field app's service worker (src/field/main.ts does, scope /app/).
+const app = createApp(App)
+installUi(app)
+app.use(router).mount('#app')

@@ -1,0 +1,76 @@
+import { ApiError, unwrap, type Schemas } from '../api'
+import { toProblem } from '../api/errors'
+import { api } from '../shared/session'
+import type { ImportKind } from './lib/importGrid'
+
+/** Admin-side wrappers for the calls the generated client does not type well (files, HTML). */
+
+export type ImportSummary = Schemas['ImportSummary']
+
+/** Upload a register file as multipart/form-data (field `file`), as a browser form does. */
+export async function importFile(kind: ImportKind, file: File): Promise<ImportSummary> {
+  const form = new FormData()
+  form.append('file', file, file.name)
+  return unwrap(
+    api.POST('/api/v1/imports/{kind}', {
+      params: { path: { kind } },
+      // The schema types the multipart body as {file: string}; the FormData is sent as is.
+      body: form as unknown as { file: string },
+      bodySerializer: (b: unknown) => b as FormData,
+    }),
+  )
+}
+
+/** The printable contact-card sheet (HTML with inline SVG QR codes). It needs the bearer token,
+ * so it is fetched through the client and shown from a blob, never linked directly. */
+export async function cardsHtml(orgId: number): Promise<string> {
+  const { data, error, response } = await api.GET('/api/v1/org-units/{org_id}/cards.html', {
+    params: { path: { org_id: orgId } },
+    parseAs: 'text',
+  })
+  if (!response.ok || error !== undefined) {
+    let body: unknown = error
+    if (typeof error === 'string') {
+      try {
+        body = JSON.parse(error)
+      } catch {
+        body = error
+      }
+    }
+    throw new ApiError(toProblem(response.status, body))
+  }
+  return data as unknown as string
+}
+
+export type OrgUnit = Schemas['OrgUnitOut']
+
+/** Every org unit in the caller's reach (pages of 500). */
+export async function allOrgUnits(query: { under?: number; level?: OrgUnit['level'] } = {}): Promise<OrgUnit[]> {
+  const out: OrgUnit[] = []
+  for (let offset = 0; ; offset += 500) {
+    const page = await unwrap(api.GET('/api/v1/org-units', { params: { query: { ...query, limit: 500, offset } } }))
+    out.push(...page.data)
+    if (out.length >= page.total || page.data.length === 0) return out
+  }
+}
+
+/** Up to `max` rows of a paged list, fetched 500 at a time (for the scatter plot). */
+export async function collect<T>(
+  fetchPage: (limit: number, offset: number) => Promise<{ data: T[]; total: number }>,
+  max = 5000,
+): Promise<T[]> {
+  const out: T[] = []
+  for (let offset = 0; offset < max; offset += 500) {
+    const page = await fetchPage(Math.min(500, max - offset), offset)
+    out.push(...page.data)
+    if (out.length >= page.total || page.data.length === 0) break
+  }
+  return out
+}
+
+/** A Chinese message for any failure (problem+json detail, network, expired login). */
+export function messageOf(err: unknown): string {
+  if (err instanceof ApiError) return err.message
+  if (err instanceof Error) return err.message
+  return String(err)
+}

@@ -1,0 +1,59 @@
+/** Small display helpers for the console (zh-CN). */
+
+export function percent(rate: number | null | undefined, digits = 1): string {
+  if (rate == null || Number.isNaN(rate)) return '—'
+  return `${(rate * 100).toFixed(digits)}%`
+}
+
+/** A timestamp in China time, "2026-11-25 14:03". */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const parts = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).formatToParts(d)
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`
+}
+
+export function distance(m: number | null | undefined): string {
+  if (m == null) return '—'
+  return m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${m} 米`
+}
+
+/** Element Plus's sort-change event ({prop, order}) as the API's sort parameter ("-name"). */
+export function sortParam(prop: string | null | undefined, order: string | null | undefined): string | undefined {
+  if (!prop || !order) return undefined
+  return order === 'descending' ? `-${prop}` : prop
+}
+
+export const AUDIT_ACTIONS: Record<string, string> = {
+  create: '新增',
+  update: '修改',
+  delete: '删除',
+  move: '移动',
+  import: '导入',
+  login: '登录',
+  login_failed: '登录失败',
+  key_create: '创建密钥',
+  key_revoke: '吊销密钥',
+}
+
+export const ELIGIBILITY: Record<string, string> = {
+  eligible: '符合',
+  unknown: '待核实',
+  not_eligible: '不符合',
+}
+
+export const DELIVERY: Record<string, string> = {
+  explained: '已宣讲',
+  applied: '已申请',
+  received: '已享受',
+}

@@ -1,0 +1,62 @@
+import type { Schemas } from '../../api'
+
+export type OrgUnit = Schemas['OrgUnitOut']
+
+export interface OrgNode {
+  id: number
+  label: string
+  level: OrgUnit['level']
+  levelLabel: string
+  unit: OrgUnit
+  children: OrgNode[]
+}
+
+/** The flat, scoped list of org units as a forest: roots are the units whose parent is not in
+ * the list (the caller's own area), children sorted by code then name. */
+export function buildTree(units: OrgUnit[]): OrgNode[] {
+  const nodes = new Map<number, OrgNode>()
+  for (const u of units) {
+    nodes.set(u.id, { id: u.id, label: u.name, level: u.level, levelLabel: u.level_label, unit: u, children: [] })
+  }
+  const roots: OrgNode[] = []
+  for (const u of units) {
+    const node = nodes.get(u.id)!
+    const parent = u.parent_id != null ? nodes.get(u.parent_id) : undefined
+    if (parent) parent.children.push(node)
+    else roots.push(node)
+  }
+  const order = (a: OrgNode, b: OrgNode) =>
+    (a.unit.code ?? '').localeCompare(b.unit.code ?? '') || a.label.localeCompare(b.label, 'zh-CN')
+  const sort = (list: OrgNode[]) => {
+    list.sort(order)
+    list.forEach((n) => sort(n.children))
+  }
+  sort(roots)
+  return roots
+}
+
+/** Areas where households live and a roster can be built (村/社区 and 网格) plus the levels above. */
+export const AREA_LEVELS: ReadonlyArray<OrgUnit['level']> = ['county', 'township', 'village', 'community', 'grid']
+
+/** The tree without party groups (they hold members, not households): for area pickers. */
+export function areaTree(nodes: OrgNode[]): OrgNode[] {
+  return nodes
+    .filter((n) => AREA_LEVELS.includes(n.level))
+    .map((n) => ({ ...n, children: areaTree(n.children) }))
+}
+
+/** The villages and communities in a list of units (the bars of the dashboards). */
+export function villagesOf(units: OrgUnit[]): OrgUnit[] {
+  return units.filter((u) => u.level === 'village' || u.level === 'community')
+}
+
+/** "县 / 乡镇 / 村" for a unit, from the units known. */
+export function orgPathLabel(unit: OrgUnit, byId: Map<number, OrgUnit>): string {
+  const names: string[] = []
+  let cur: OrgUnit | undefined = unit
+  while (cur) {
+    names.unshift(cur.name)
+    cur = cur.parent_id != null ? byId.get(cur.parent_id) : undefined
+  }
+  return names.join(' / ')
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { buildGrid, columnIndex, fileFormat, gridRows, hasErrors } from '../../src/admin/lib/importGrid'
+
+const rows = [
+  ['户编号', '户主', '网格', '家庭人口'],
+  ['H1', '张三', 'G1', '3'],
+  ['H2', '', 'G1', 'abc'],
+  ['H3', '王五', 'G9'],
+]
+
+describe('buildGrid', () => {
+  it('places each error on its row and column, matching the canonical header to the alias used', () => {
+    const grid = buildGrid('households', rows, [
+      { row: 3, column: '户主姓名', field: 'head_name', message: '必填', code: 'required' },
+      { row: 3, column: '家庭人口', field: 'size', message: '应为整数', code: 'int' },
+      { row: 4, column: '所属网格', field: 'grid', message: '找不到网格 G9', code: 'org' },
+    ])
+    expect(grid.header).toEqual(rows[0])
+    expect(grid.rows.map((r) => r.number)).toEqual([2, 3, 4])
+    expect(grid.rows[1].cellErrors).toEqual({ 1: ['必填'], 3: ['应为整数'] })
+    expect(grid.rows[2].cellErrors).toEqual({ 2: ['找不到网格 G9'] })
+    expect(grid.rows.map(hasErrors)).toEqual([false, true, true])
+    // short rows are padded so every column can be edited
+    expect(grid.rows[2].cells).toEqual(['H3', '王五', 'G9', ''])
+    expect(grid.errorCount).toBe(3)
+  })
+
+  it('keeps errors without a column on the row, and errors without a row for the file', () => {
+    const grid = buildGrid('households', rows, [
+      { row: 2, column: null, field: null, message: '户编号重复', code: 'dup' },
+      { row: null, column: '户主姓名', field: 'head_name', message: '缺少必填列', code: 'missing' },
+      { row: 99, column: null, field: null, message: '越界', code: 'x' },
+    ])
+    expect(grid.rows[0].rowErrors).toEqual(['户编号重复'])
+    expect(grid.fileErrors).toEqual(['缺少必填列', '第 99 行：越界'])
+  })
+
+  it('gives the edited rows back without blank rows', () => {
+    const grid = buildGrid('households', [...rows, ['', '', '', '']])
+    grid.rows[1].cells[1] = '李四'
+    const out = gridRows(grid)
+    expect(out).toHaveLength(4)
+    expect(out[2]).toEqual(['H2', '李四', 'G1', 'abc'])
+  })
+})
+
+describe('columnIndex', () => {
+  it('finds a column by field when the header uses an English alias', () => {
+    expect(columnIndex('members', ['external_id', 'name', 'org_code'], { field: 'org', column: '所属组织', message: 'x' })).toBe(2)
+    expect(columnIndex('members', ['姓名'], { field: 'phone', column: '手机号', message: 'x' })).toBe(-1)
+  })
+})
+
+describe('fileFormat', () => {
+  it('knows CSV and XLSX by name', () => {
+    expect(fileFormat({ name: '农户.CSV' })).toBe('csv')
+    expect(fileFormat({ name: 'a.xlsx' })).toBe('xlsx')
+    expect(fileFormat({ name: 'a.xls' })).toBeNull()
+  })
+})
