@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select, true
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
@@ -16,7 +17,6 @@ from persistence.scoping import household_scope, in_subtree
 from persistence.tables import (
     AssignmentRow,
     HouseholdRow,
-    MemberRow,
     OrgUnitRow,
     VisitRow,
     decode_categories,
@@ -172,37 +172,41 @@ class SqlVisitStore:
         self, path: str, *, since_cadence: datetime, since_month: datetime
     ) -> tuple[int, int, int, int]:
         """(households, visited within the cadence, contact members, members with a visit
-        this month) of the area — aggregates in the database, the area may be a county."""
+        this month) of the area — aggregated in the database in one statement, the area may be
+        a county; one pass over the visits since the earlier of the two dates serves both visit
+        counts (an index on ``visited_at`` carrying the household and member keeps that pass to
+        the index)."""
         in_area = HouseholdRow.org_id.in_(
             select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
         )
-        households = self.session.scalar(select(func.count()).where(in_area)) or 0
-        visited = (
-            self.session.scalar(
-                select(func.count(func.distinct(VisitRow.household_id)))
-                .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-                .where(in_area, VisitRow.visited_at >= since_cadence)
-            )
-            or 0
-        )
+        households = select(func.count()).select_from(HouseholdRow).where(in_area)
         members = (
-            self.session.scalar(
-                select(func.count(func.distinct(AssignmentRow.member_id)))
-                .join(HouseholdRow, HouseholdRow.id == AssignmentRow.household_id)
-                .where(in_area, AssignmentRow.ended_on.is_(None))
-            )
-            or 0
+            select(func.count(func.distinct(AssignmentRow.member_id)))
+            .join(HouseholdRow, HouseholdRow.id == AssignmentRow.household_id)
+            .where(in_area, AssignmentRow.ended_on.is_(None))
         )
-        active = (
-            self.session.scalar(
-                select(func.count(func.distinct(VisitRow.member_id)))
-                .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-                .join(MemberRow, MemberRow.id == VisitRow.member_id)
-                .where(in_area, VisitRow.visited_at >= since_month)
+        recent = (
+            select(
+                func.count(func.distinct(VisitRow.household_id))
+                .filter(VisitRow.visited_at >= since_cadence)
+                .label("visited"),
+                func.count(func.distinct(VisitRow.member_id))
+                .filter(VisitRow.visited_at >= since_month)
+                .label("active"),
             )
-            or 0
+            .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
+            .where(in_area, VisitRow.visited_at >= min(since_cadence, since_month))
+            .subquery()
         )
-        return households, visited, members, active
+        row = self.session.execute(
+            select(
+                households.scalar_subquery(),
+                members.scalar_subquery(),
+                recent.c.visited,
+                recent.c.active,
+            )
+        ).one()
+        return row[0] or 0, row[2] or 0, row[1] or 0, row[3] or 0
 
 
 def checklist_ticks(
@@ -221,3 +225,45 @@ def checklist_ticks(
         ):
             out[household_id] += [(item, visit_id) for item in items]
     return out
+
+
+def checklist_rollup(
+    session: Session,
+    household_ids: Select[Any],
+    template: Sequence[str],
+    start: datetime,
+    end: datetime,
+) -> tuple[int, int, dict[str, int]]:
+    """An area's checklist in [start, end), aggregated in the database: (households, households
+    with every item ticked, households with each item ticked). ``household_ids`` selects the
+    area's households; items not in the template are ignored, as ``checklist_status`` does."""
+    items = list(dict.fromkeys(template))
+    if session.get_bind().dialect.name == "postgresql":
+        element = func.jsonb_array_elements_text(VisitRow.checklist).table_valued("value")
+    else:
+        element = func.json_each(VisitRow.checklist).table_valued("value")
+    ids = household_ids.subquery()
+    ticked = (
+        select(VisitRow.household_id, element.c.value.label("item"))
+        .select_from(VisitRow)
+        .join(element, true())
+        .where(
+            VisitRow.household_id.in_(select(ids.c[0])),
+            VisitRow.visited_at >= start,
+            VisitRow.visited_at < end,
+            element.c.value.in_(items),
+        )
+        .distinct()
+        .subquery()
+    )
+    counts = session.execute(select(ticked.c.item, func.count()).group_by(ticked.c.item))
+    per_item: dict[str, int] = dict(counts.tuples().all())
+    complete = select(ticked.c.household_id).group_by(ticked.c.household_id)
+    complete = complete.having(func.count() == len(items))
+    total, done = session.execute(
+        select(
+            select(func.count()).select_from(ids).scalar_subquery(),
+            select(func.count()).select_from(complete.subquery()).scalar_subquery(),
+        )
+    ).one()
+    return total or 0, done or 0, {item: per_item.get(item, 0) for item in items}

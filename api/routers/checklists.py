@@ -18,7 +18,7 @@ from domain.visit import Period, checklist_status, period_of
 from persistence.repositories import SqlHouseholdRepository, SqlOrgRepository, SqlSchemeRepository
 from persistence.scoping import household_scope, in_subtree
 from persistence.tables import HouseholdRow, OrgUnitRow
-from persistence.visits import checklist_ticks
+from persistence.visits import checklist_rollup, checklist_ticks
 
 router = APIRouter(tags=["checklists"])
 
@@ -107,30 +107,21 @@ def area_checklist(
     org = SqlOrgRepository(session).get(org_id, scope)
     params = _params(session, org.path)
     period = _period(params, at or clock())
-    ids = list(
-        session.scalars(
-            select(HouseholdRow.id).where(
-                household_scope(scope),
-                HouseholdRow.org_id.in_(
-                    select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, org.path))
-                ),
-            )
-        )
+    ids = select(HouseholdRow.id).where(
+        household_scope(scope),
+        HouseholdRow.org_id.in_(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, org.path))),
     )
-    per_household = {
-        h: checklist_status(params.checklist, t)
-        for h, t in checklist_ticks(session, ids, period.start, period.end).items()
-    }
-    total = len(ids)
-    items = []
-    for item in params.checklist:
-        done = sum(1 for s in per_household.values() if s[item])
-        items.append(
-            ItemRollupOut(
-                item=item, households_done=done, rate=round(done / total, 4) if total else 0.0
-            )
+    total, complete, done = checklist_rollup(
+        session, ids, params.checklist, period.start, period.end
+    )
+    items = [
+        ItemRollupOut(
+            item=item,
+            households_done=done[item],
+            rate=round(done[item] / total, 4) if total else 0.0,
         )
-    complete = sum(1 for s in per_household.values() if all(s.values()))
+        for item in params.checklist
+    ]
     return AreaChecklistOut(
         org_id=org.id,
         period_start=period.start,
