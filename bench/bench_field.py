@@ -16,6 +16,7 @@ through HTTP. The load generator is ``wrk`` (Debian package) with ``bench/field_
 from __future__ import annotations
 
 import contextlib
+import csv
 import itertools
 import json
 import os
@@ -35,7 +36,7 @@ from sqlalchemy import text
 
 from api.operations import create_admin_account, run_import
 from api.security import hash_password
-from bench.bench_import import PASSWORD, write_files
+from bench.bench_import import PASSWORD, SEED, write_files
 from bench.common import (
     OUT,
     PG_ADMIN_URL,
@@ -48,11 +49,13 @@ from bench.common import (
     server,
 )
 from domain.access import Role, Scope
+from domain.demo import generate_county
 from domain.scheme import PRESETS, SchemeCode
 from persistence.accounts import create_user
 from persistence.engine import make_engine, make_session_factory
 
 SCHEME = SchemeCode.ONE_SIX_N  # every 14 days, the 五到户 checklist each quarter
+COUNTY_HOUSEHOLDS = 60_000
 VISITS = int(os.environ.get("BENCH_VISITS", "5000000"))
 CLIENTS = 64
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
@@ -84,18 +87,51 @@ def setup() -> str:
     create_admin_account(url, username="bench", password=PASSWORD, org_code=None)
     for kind in ("org_units", "members", "households"):
         run_import(url, kind=kind, path=files[kind], username="bench")
-    info(f"imported the city in {time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
-    roster(url)
-    info(f"1+6+N bound, the roster proposed and published in {time.perf_counter() - started:.0f} s")
+    for kind, path in county_files().items():
+        run_import(url, kind=kind, path=path, username="bench")
+    info(f"imported the city and a county in {time.perf_counter() - started:.1f} s")
+    for county in county_ids(url):
+        started = time.perf_counter()
+        roster(url, county)
+        info(
+            f"1+6+N bound on {county}, its roster proposed and published in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
     started = time.perf_counter()
     seed_visits(url, VISITS)
     info(f"seeded {VISITS} visits of the past year in {time.perf_counter() - started:.1f} s")
     return url
 
 
-def roster(url: str) -> None:
-    """The scheme on the county and its first roster, as ``lianhu demo`` does (setup)."""
+def county_files() -> dict[str, Path]:
+    """A county of the size the compliance figure names (60,000 households, 100 villages)
+    beside the city: the demo generator's rows with its codes and ids moved to their own
+    namespace (C02-…), so both live in one database."""
+    county = generate_county(households=COUNTY_HOUSEHOLDS, seed=SEED + 1)
+
+    def moved(cell: str) -> str:
+        if cell.startswith("C01"):
+            return "C02" + cell[3:]
+        if len(cell) > 1 and cell[0] in "MH" and cell[1:].isdigit():
+            return "C02-" + cell
+        return cell
+
+    files = {}
+    for kind, rows in (
+        ("org_units", county.org_units),
+        ("members", county.members),
+        ("households", county.households),
+    ):
+        files[kind] = OUT / f"county_{kind}.csv"
+        with files[kind].open("w", encoding="utf-8", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(rows[0])
+            out.writerows([moved(c) for c in row] for row in rows[1:])
+    return files
+
+
+def roster(url: str, county: int) -> None:
+    """The scheme on a county and its first roster, as ``lianhu demo`` does (setup)."""
     from domain.services.assignments import ProposalMode, create_proposal, publish_proposal
     from domain.services.schemes import bind
     from persistence.unit_of_work import SqlAlchemyUnitOfWork
@@ -103,7 +139,6 @@ def roster(url: str) -> None:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     root = Scope.for_role(role=Role.ADMIN, org_path="/", actor="cli:bench")
-    county = county_id(url)
     now = datetime.now(UTC)
     bind(SqlAlchemyUnitOfWork(sessions), root, county, scheme=SCHEME, overrides={}, at=now)
     made = create_proposal(
@@ -115,15 +150,37 @@ def roster(url: str) -> None:
     engine.dispose()
 
 
-def county_id(url: str) -> int:
+# Indexes proposed for migration 0005 (issue 5's read paths); created by hand in the bench
+# database with BENCH_FIELD_PROPOSED_INDEXES=1 until the migration has them.
+PROPOSED_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_visits_visited_at ON visits (visited_at) "
+    "INCLUDE (household_id, member_id)",
+    "CREATE INDEX IF NOT EXISTS ix_households_org_id_id ON households (org_id, id)",
+)
+
+
+def proposed_indexes(url: str) -> None:
+    engine = make_engine(url, one_off=True)
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        for statement in PROPOSED_INDEXES:
+            conn.execute(text(statement))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE visits"))
+        conn.execute(text("VACUUM ANALYZE households"))
+    engine.dispose()
+    info(f"with the proposed indexes: {'; '.join(PROPOSED_INDEXES)}")
+
+
+def county_ids(url: str) -> list[int]:
+    """The roots: the city (565,000 households, 942 villages) and the county (100 villages)."""
     engine = make_engine(url, one_off=True)
     with engine.connect() as conn:
-        found = conn.scalar(
-            text("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id DESC LIMIT 1")
-        )
+        found = conn.scalars(text("SELECT id FROM org_units WHERE parent_id IS NULL ORDER BY id"))
+        ids = [int(i) for i in found]
     engine.dispose()
-    assert found is not None
-    return int(found)
+    assert len(ids) == 2, ids
+    return ids
 
 
 def seed_visits(url: str, count: int) -> None:
@@ -139,6 +196,25 @@ def seed_visits(url: str, count: int) -> None:
     engine = make_engine(url, one_off=True)
     with engine.begin() as conn:
         active = conn.scalar(text("SELECT count(*) FROM assignments WHERE ended_on IS NULL"))
+        # The secondary indexes and unique constraints are built once after the load.
+        constraints = conn.execute(
+            text(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = 'visits'::regclass AND contype = 'u'"
+            )
+        ).all()
+        indexes = conn.execute(
+            text(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE x.indrelid = 'visits'::regclass AND NOT x.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)"
+            )
+        ).all()
+        for name, _ in constraints:
+            conn.execute(text(f'ALTER TABLE visits DROP CONSTRAINT "{name}"'))
+        for name, _ in indexes:
+            conn.execute(text(f'DROP INDEX "{name}"'))
         conn.execute(text("SET LOCAL session_replication_role = replica"))
         conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
         conn.execute(text("SET LOCAL work_mem = '256MB'"))
@@ -175,6 +251,10 @@ def seed_visits(url: str, count: int) -> None:
             {"checklists": checklists, "n_lists": len(checklists), "count": count, "n": active},
         )
         total = conn.scalar(text("SELECT count(*) FROM visits"))
+        for name, definition in constraints:
+            conn.execute(text(f'ALTER TABLE visits ADD CONSTRAINT "{name}" {definition}'))
+        for _, definition in indexes:
+            conn.execute(text(definition))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE visits"))
         conn.execute(text("ANALYZE"))
@@ -369,9 +449,9 @@ def due_p99(client: httpx.Client, fields: list[Field]) -> float:
     return percentile(timings[40:], 99)
 
 
-def compliance_times(client: httpx.Client, token: str, org: int) -> list[float]:
+def compliance_times(client: httpx.Client, token: str, org: int, count: int) -> list[float]:
     timings = []
-    for _ in range(COMPLIANCE_REQUESTS + 1):
+    for _ in range(count + 1):
         started = time.perf_counter()
         res = client.get(
             f"/api/v1/org-units/{org}/compliance", headers={"Authorization": f"Bearer {token}"}
@@ -432,7 +512,9 @@ def main() -> None:
         engine.dispose()
     else:
         url = setup()
-    county = county_id(url)
+    if os.environ.get("BENCH_FIELD_PROPOSED_INDEXES") == "1":
+        proposed_indexes(url)
+    city, county = county_ids(url)
     fields = field_members(url, FIELD_MEMBERS)
     now = datetime.now(UTC)
     with (
@@ -446,7 +528,8 @@ def main() -> None:
         households = sum(len(f.households) for f in fields)
         info(f"{len(fields)} members log visits to their {households} households")
         due = due_p99(client, fields)
-        compliance = compliance_times(client, admin, county)
+        compliance = compliance_times(client, admin, county, COMPLIANCE_REQUESTS)
+        whole_city = compliance_times(client, admin, city, 3)
         syncs = sync_times(client, fields, now)
         wrk(base, requests, 3)  # warm up
         ours = wrk(base, requests, SECONDS)
@@ -460,7 +543,8 @@ def main() -> None:
     wrong = errors(ours)
     info(
         f"{workers} uvicorn worker(s) each; visits {rate(ours):.0f}/s, bare {rate(bare):.0f}/s; "
-        f"compliance (ms) {', '.join(f'{t:.0f}' for t in compliance)}; "
+        f"county compliance (ms) {', '.join(f'{t:.0f}' for t in compliance)}; "
+        f"the whole city's (942 villages) {', '.join(f'{t:.0f}' for t in whole_city)}; "
         f"sync batches (ms) {', '.join(f'{t:.0f}' for t in syncs)}"
     )
     worst_compliance = max(compliance)
