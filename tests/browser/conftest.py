@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = ViewportSize(width=375, height=812)
+DESKTOP = ViewportSize(width=1440, height=900)
 PASSWORD = "lianhu-demo"
 
 
@@ -117,6 +118,15 @@ def browser(chromium_ready: None, playwright_: Playwright) -> Iterator[Browser]:
 def phone(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh phone: 375×812, zh-CN, its own storage (IndexedDB, service worker)."""
     ctx = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh desktop browser for the admin console: 1440×900, zh-CN."""
+    ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
     ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()

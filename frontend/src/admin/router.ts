@@ -1,21 +1,11 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { onSessionExpired } from '../shared/session'
 import { can, loadMe, loggedIn, session, type Permission } from './session'
-import AssignmentsView from './views/AssignmentsView.vue'
-import AuditView from './views/AuditView.vue'
-import BoardView from './views/BoardView.vue'
-import DashboardView from './views/DashboardView.vue'
-import DraftsView from './views/DraftsView.vue'
-import HouseholdsView from './views/HouseholdsView.vue'
-import ImportView from './views/ImportView.vue'
 import LayoutView from './views/LayoutView.vue'
 import LoginView from './views/LoginView.vue'
-import MembersView from './views/MembersView.vue'
-import OrgView from './views/OrgView.vue'
-import PoliciesView from './views/PoliciesView.vue'
 
-// Views are imported statically: they ship in the admin-* chunk that the field app's service
-// worker ignores (vite.config.ts globIgnores); only ECharts is loaded lazily (echarts-* chunk).
+// Each page is its own lazy chunk (ECharts only in the pages that draw charts); none of them is
+// in the field app's service worker, which precaches the field page's bundle graph only.
 export interface MenuEntry {
   path: string
   title: string
@@ -44,16 +34,16 @@ export const router = createRouter({
       component: LayoutView,
       children: [
         { path: '', redirect: '/org' },
-        { path: 'org', component: OrgView },
-        { path: 'members', component: MembersView },
-        { path: 'households', component: HouseholdsView },
-        { path: 'imports', component: ImportView },
-        { path: 'assignments', component: AssignmentsView },
-        { path: 'board', component: BoardView },
-        { path: 'dashboard', component: DashboardView },
-        { path: 'policies', component: PoliciesView },
-        { path: 'issue-drafts', component: DraftsView },
-        { path: 'audit', component: AuditView },
+        { path: 'org', component: () => import('./views/OrgView.vue') },
+        { path: 'members', component: () => import('./views/MembersView.vue') },
+        { path: 'households', component: () => import('./views/HouseholdsView.vue') },
+        { path: 'imports', component: () => import('./views/ImportView.vue') },
+        { path: 'assignments', component: () => import('./views/AssignmentsView.vue') },
+        { path: 'board', component: () => import('./views/BoardView.vue') },
+        { path: 'dashboard', component: () => import('./views/DashboardView.vue') },
+        { path: 'policies', component: () => import('./views/PoliciesView.vue') },
+        { path: 'issue-drafts', component: () => import('./views/DraftsView.vue') },
+        { path: 'audit', component: () => import('./views/AuditView.vue') },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },

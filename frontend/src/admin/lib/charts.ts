@@ -73,7 +73,7 @@ export function scatterOption(
   return {
     tooltip: { trigger: 'item', formatter: (p: { seriesName: string; data: unknown[] }) => `${p.seriesName}：${p.data[2]}` },
     legend: { bottom: 0 },
-    grid: { left: 56, right: 16, top: 16, bottom: 48, containLabel: true },
+    grid: { left: 56, right: 40, top: 40, bottom: 48, containLabel: true },
     xAxis: { type: 'value', name: '经度', scale: true, axisLabel: { formatter: (v: number) => v.toFixed(3) } },
     yAxis: { type: 'value', name: '纬度', scale: true, axisLabel: { formatter: (v: number) => v.toFixed(3) } },
     series: [
