@@ -13,15 +13,36 @@ export interface MyHousehold extends Household {
   due: DueOut
 }
 
+const SNAPSHOT = 'lianhu.list'
+
+interface ListSnapshot {
+  households: MyHousehold[]
+  categories: Record<string, string>
+  cadenceDays: number
+}
+
+/** The list as last shown, kept in localStorage too: it is read synchronously at start, so the
+ * list is on screen before IndexedDB has even opened (a slow phone takes half a second there). */
+function readSnapshot(): ListSnapshot | null {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(SNAPSHOT)
+    return raw ? (JSON.parse(raw) as ListSnapshot) : null
+  } catch {
+    return null
+  }
+}
+
+const snapshot = readSnapshot()
+
 export const state = reactive({
   online: typeof navigator === 'undefined' ? true : navigator.onLine,
   syncing: false,
   pending: 0,
   rejected: 0,
-  households: [] as MyHousehold[],
-  categories: {} as Record<string, string>,
-  cadenceDays: 0,
-  loaded: false,
+  households: snapshot?.households ?? ([] as MyHousehold[]),
+  categories: snapshot?.categories ?? ({} as Record<string, string>),
+  cadenceDays: snapshot?.cadenceDays ?? 0,
+  loaded: !!snapshot,
   lastSync: '' as string,
   lastSummary: null as SyncSummary | null,
   message: '',
@@ -32,20 +53,45 @@ export async function refreshCounts(): Promise<void> {
   state.rejected = await db.outbox.where('status').equals('rejected').count()
 }
 
+/** Bumped whenever the list is shown, so a slower, older read never replaces a newer list. */
+let shown = 0
+
+function show(due: Schemas['DueListOut'], byId: Map<number, Household>, categories: Record<string, string>) {
+  state.households = due.data.flatMap((d) => {
+    const h = byId.get(d.household_id)
+    return h ? [{ ...h, due: d }] : []
+  })
+  state.cadenceDays = due.cadence_days
+  state.categories = categories
+  state.loaded = true
+  shown += 1
+  const snap: ListSnapshot = { households: state.households, categories, cadenceDays: due.cadence_days }
+  try {
+    localStorage.setItem(SNAPSHOT, JSON.stringify(snap))
+  } catch {
+    // storage full: the list still comes from IndexedDB
+  }
+  performance.mark('lianhu:households')
+}
+
 /** My households in the due list's order (never visited and overdue first), from IndexedDB. */
 export async function loadHouseholds(): Promise<void> {
+  const before = shown
   const due = (await getKv<Schemas['DueListOut']>(db, 'due')) ?? { cadence_days: 0, data: [] }
   const rows = await db.households.bulkGet(due.data.map((d) => d.household_id))
-  state.households = due.data.flatMap((d, i) => (rows[i] ? [{ ...rows[i], due: d }] : []))
-  state.cadenceDays = due.cadence_days
-  state.categories = (await getKv<Record<string, string>>(db, 'categories')) ?? {}
-  state.loaded = true
+  const categories = (await getKv<Record<string, string>>(db, 'categories')) ?? state.categories
+  if (shown !== before) return
+  show(due, new Map(rows.flatMap((h) => (h ? [[h.id, h] as const] : []))), categories)
 }
 
 /** What changed on the server since the last pull: my households, their visits, my due list. */
-export async function pull(): Promise<void> {
-  const since = await getKv<string>(db, 'cursor')
+export async function pull({ full = false } = {}): Promise<void> {
+  const since = full ? undefined : await getKv<string>(db, 'cursor')
   const out = await unwrap(api.GET('/api/v1/sync/pull', { params: { query: since ? { since } : {} } }))
+  if (!since && out.due) {
+    // A first pull holds every household: show it before storing it.
+    show(out.due, new Map(out.households.map((h) => [h.id, h])), state.categories)
+  }
   await db.transaction('rw', db.households, db.visits, db.kv, async () => {
     await db.households.bulkPut(out.households)
     await db.visits.bulkPut(out.visits)
@@ -58,7 +104,8 @@ export async function pull(): Promise<void> {
       await setKv(db, 'categories', Object.fromEntries(cats.data.map((c) => [c.code, c.label])))
     }
   }
-  await loadHouseholds()
+  if (since || !out.due) await loadHouseholds()
+  else if (!Object.keys(state.categories).length) await loadHouseholds()
   await learnChecklistItems()
 }
 
@@ -95,13 +142,20 @@ export async function syncNow(): Promise<void> {
 /** A different account on this phone starts from an empty cache; the outbox is never cleared. */
 export async function forgetOtherUser(username: string): Promise<void> {
   if ((await getKv<string>(db, 'user')) === username) return
+  await clearLocalCopies()
+  await setKv(db, 'user', username)
+}
+
+/** Logging out leaves no household data on the phone (PIPL), only the unsent outbox. */
+export async function clearLocalCopies(): Promise<void> {
   await db.transaction('rw', db.households, db.visits, db.kv, async () => {
     await db.households.clear()
     await db.visits.clear()
     await db.kv.clear()
-    await setKv(db, 'user', username)
   })
+  localStorage.removeItem(SNAPSHOT)
   state.households = []
+  state.categories = {}
   state.loaded = false
 }
 
@@ -123,7 +177,12 @@ export function startSync(): void {
   })
   setInterval(() => void syncNow(), 60_000)
   void refreshCounts()
-  void loadHouseholds().then(() => syncNow())
+  if (state.loaded) void loadHouseholds()
+  // A phone with nothing to show asks for everything at once, without waiting for IndexedDB to
+  // open; the sync that follows sends the outbox first and pulls again (so nothing it sends is
+  // missed by this early pull).
+  else void pull({ full: true }).catch(() => undefined)
+  void syncNow()
 }
 
 export function categoryLabel(code: string): string {
