@@ -57,3 +57,25 @@ export const DELIVERY: Record<string, string> = {
   applied: '已申请',
   received: '已享受',
 }
+
+/** The audit log's entity codes (api/, domain/ services) in Chinese. */
+export const AUDIT_ENTITIES: Record<string, string> = {
+  api_key: 'API 密钥',
+  assignment_proposal: '包户方案',
+  card_sheet: '联心卡打印',
+  card_token: '联心卡二维码',
+  category: '户类',
+  household: '农户',
+  household_residents: '家庭成员',
+  issue_draft: '问题草稿',
+  member: '党员',
+  member_tie: '党员与农户关系',
+  must_attend_event: '必到事项',
+  org_unit: '组织',
+  policy: '政策',
+  policy_delivery: '政策落实',
+  scheme_binding: '联户模式',
+  user: '账户',
+  visit: '走访',
+  visit_photo: '走访照片',
+}
