@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from api.schemas.common import NO_CONTROL
+from api.schemas.common import NO_CONTROL, Offset
 from persistence.queries import Window
 
 
 def window(
     limit: Annotated[int, Query(ge=1, le=500, description="每页条数")] = 50,
-    offset: Annotated[int, Query(ge=0, description="跳过条数")] = 0,
+    offset: Offset = 0,
     sort: Annotated[
         str | None,
         Query(max_length=40, pattern=NO_CONTROL, description="排序字段，前加 - 为降序，如 -name"),

@@ -30,6 +30,7 @@ from persistence.tables import (
     UserRow,
     decode_categories,
     encode_categories,
+    metadata,
 )
 
 
@@ -219,6 +220,16 @@ class SqlMemberRepository:
             return "有包户历史记录，请改为标记免除联户"
         if self.session.scalar(select(func.count()).where(UserRow.member_id == member.id)):
             return "仍关联登录账户"
+        # Any other record naming the member (visits, pairings, events, drafts …), found from
+        # the schema itself so a table added later is covered too.
+        for table in metadata.sorted_tables:
+            for fk in table.foreign_keys:
+                if fk.column.table.name != "members" or fk.ondelete == "CASCADE":
+                    continue
+                if self.session.scalar(
+                    select(func.count()).select_from(table).where(fk.parent == member.id)
+                ):
+                    return "有走访、结对等历史记录，请改为标记免除联户"
         return None
 
     def delete(self, member: Member) -> None:

@@ -17,7 +17,7 @@ from api.schemas.auth import (
     UserPage,
     UserUpdate,
 )
-from api.schemas.common import NO_CONTROL, PathId
+from api.schemas.common import NO_CONTROL, Offset, PathId
 from api.security import hash_password, new_api_key
 from domain.access import ROLE_PERMISSIONS, Permission, Role, Scope
 from domain.audit import AuditAction
@@ -98,7 +98,7 @@ def list_users(
     scope: ScopeDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     q: Annotated[str | None, Query(max_length=64, pattern=NO_CONTROL)] = None,
 ) -> UserPage:
     found, total = accounts.list_users(session, scope, limit=limit, offset=offset, q=q)

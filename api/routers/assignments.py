@@ -26,7 +26,7 @@ from api.schemas.assignments import (
     TieOut,
     ViolationOut,
 )
-from api.schemas.common import PathId, query_id
+from api.schemas.common import Offset, PathId, query_id
 from domain.access import Permission, Scope
 from domain.assignment import REASON_LABELS, parse_reasons
 from domain.audit import AuditAction
@@ -90,7 +90,7 @@ def list_pairs(
     session: SessionDep,
     member_id: Annotated[int | None, query_id("只看此党员")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> PairPage:
     store = SqlAssignmentStore(session)
     store.proposal(proposal_id, scope)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.schemas.common import OrgNameStr, PathId, StrictIn, Text, query_id
+from api.schemas.common import Offset, OrgNameStr, PathId, StrictIn, Text, query_id
 from api.schemas.households import HouseholdOut
 from domain.access import Permission, Scope
 from domain.household import RELATION_LABELS, Relation, Resident
@@ -264,7 +264,7 @@ def policy_households(
     delivery: Annotated[DeliveryStatus | None, Query(description="只列落实到此状态的")] = None,
     undelivered: Annotated[bool, Query(description="只列尚未宣讲的")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> MatchPage:
     wanted = frozenset(eligibility or (Eligibility.ELIGIBLE, Eligibility.UNKNOWN))
     matching = policies.match_area(

@@ -13,6 +13,10 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
+# How far into a list to start; bounded so no number is too large for the database.
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="跳过条数")]
+
+
 def query_id(description: str) -> Any:
     """A query parameter naming an id, bounded like ``Id``."""
     return Query(ge=1, le=MAX_ID, description=description)

@@ -592,3 +592,45 @@ def test_a_locked_account_opens_again_once_the_lock_expires(
 
 def test_an_unknown_username_is_401_like_a_wrong_password(plain_client: TestClient) -> None:
     problem(login(plain_client, PASSWORD, username="nobody"), 401, "auth.bad_credentials")
+
+
+def test_deleting_a_member_named_by_a_visit_is_409_not_a_crash(
+    world: World, plain_client: TestClient
+) -> None:
+    """Found by fuzzing: a member with no assignment but with history elsewhere (here a visit
+    the branch logged on their behalf) used to reach the database's foreign key as a 500."""
+    headers = world.headers(Role.ADMIN)
+    plain_client.put(
+        f"{API}/org-units/{world.org['C']}/scheme", json={"scheme": "one_six_n"}, headers=headers
+    )
+    helper = plain_client.post(
+        f"{API}/members", json={"name": "赵帮手", "org_id": world.org["V1"]}, headers=headers
+    ).json()["id"]
+    visit = plain_client.post(
+        f"{API}/visits",
+        json={
+            "member_id": helper,
+            "household_id": world.household["h1"],
+            "visited_at": "2026-11-25T01:00:00+00:00",
+            "mode": "phone",
+        },
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    )
+    assert visit.status_code == 201, visit.text
+    res = plain_client.delete(f"{API}/members/{helper}", headers=headers)
+    problem(res, 409, "member.in_use")
+    assert "历史" in res.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/households?offset=99999999999999999999",
+        "/users?offset=99999999999999999999",
+        "/assignment-proposals/1/pairs?offset=99999999999999999999",
+    ],
+)
+def test_an_offset_too_large_for_the_database_is_422(county: County, url: str) -> None:
+    """Found by fuzzing: SQLite cannot take an offset past 64 bits."""
+    res = county.client.get(API + url, headers=admin(county))
+    problem(res, 422, "request.validation", field="offset")

@@ -3331,6 +3331,7 @@ export interface operations {
                 /** @description 只看此党员 */
                 member_id?: number | null;
                 limit?: number;
+                /** @description 跳过条数 */
                 offset?: number;
             };
             header?: never;
@@ -9712,6 +9713,7 @@ export interface operations {
                 /** @description 只列尚未宣讲的 */
                 undelivered?: boolean;
                 limit?: number;
+                /** @description 跳过条数 */
                 offset?: number;
             };
             header?: never;
@@ -10436,6 +10438,7 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
+                /** @description 跳过条数 */
                 offset?: number;
                 q?: string | null;
             };
