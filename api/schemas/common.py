@@ -38,6 +38,12 @@ NameStr = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
     AfterValidator(_printable),
 ]
+# A category's label: as wide as its column (PostgreSQL refuses longer, SQLite does not).
+LabelStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    AfterValidator(_printable),
+]
 OrgNameStr = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from api.schemas.common import (
     ExternalId,
     Id,
+    LabelStr,
     Latitude,
     Longitude,
     NameStr,
@@ -119,7 +120,7 @@ class HouseholdPage(BaseModel):
 
 class CategoryIn(StrictIn):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
-    label: NameStr
+    label: LabelStr
 
 
 class CategoryOut(BaseModel):

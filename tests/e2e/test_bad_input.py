@@ -634,3 +634,14 @@ def test_an_offset_too_large_for_the_database_is_422(county: County, url: str) -
     """Found by fuzzing: SQLite cannot take an offset past 64 bits."""
     res = county.client.get(API + url, headers=admin(county))
     problem(res, 422, "request.validation", field="offset")
+
+
+def test_a_category_label_wider_than_its_column_is_422_on_both_databases(
+    county: County,
+) -> None:
+    """Found by fuzzing on PostgreSQL, which refuses a value longer than the column (SQLite
+    stores it): the API's limit is now the column's."""
+    res = county.client.post(
+        f"{API}/categories", json={"code": "wide", "label": "长" * 41}, headers=admin(county)
+    )
+    problem(res, 422, "request.validation", field="label")
