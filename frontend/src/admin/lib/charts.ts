@@ -38,7 +38,12 @@ export function barOption(
       data: s.data,
       ...(s.stack ? { stack: s.stack } : {}),
       barMaxWidth: 36,
-      label: { show: categories.length <= 12, position: s.stack ? 'inside' : 'top', formatter: (p: { value: number }) => fmt(p.value) },
+      label: {
+        show: categories.length <= 12,
+        position: s.stack ? 'inside' : 'top',
+        // a stacked segment of 0 has no room for its label
+        formatter: (p: { value: number }) => (s.stack && !p.value ? '' : fmt(p.value)),
+      },
     })),
   }
 }
@@ -79,7 +84,8 @@ export function scatterOption(
     series: [
       { name: '农户', type: 'scatter', symbolSize: 5, itemStyle: { color: '#909399', opacity: 0.6 }, data: others.map(xy) },
       { name: '所选党员的联系户', type: 'scatter', symbolSize: 8, itemStyle: { color: '#409eff' }, data: mine.map(xy) },
-      { name: '党员', type: 'scatter', symbol: 'pin', symbolSize: 18, itemStyle: { color: RED }, data: ms.map(xy) },
+      { name: '党员', type: 'scatter', symbol: 'pin', symbolSize: 18, itemStyle: { color: RED }, data: ms.filter((m) => m !== sel).map(xy) },
+      { name: '所选党员', type: 'scatter', symbol: 'pin', symbolSize: 26, itemStyle: { color: '#409eff' }, data: sel ? [xy(sel)] : [] },
       {
         name: '联系线',
         type: 'lines',
