@@ -208,8 +208,10 @@ def edit_proposal(
                 field="household_id",
             )
         changed: dict[int, Pair] = {}
+        # Each member read once, however many households move to them.
+        members = {m: uow.members.get(m, scope) for m in dict.fromkeys(x.member_id for x in moves)}
         for move in moves:
-            member = uow.members.get(move.member_id, scope)
+            member = members[move.member_id]
             if member.exempt:
                 raise RuleBroken(
                     "assignment.exempt_member", f"党员 {member.name} 已免除联户", field="member_id"
