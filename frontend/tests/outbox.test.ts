@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { makeClient, NetworkError, type Tokens } from '../src/api'
 import { FieldDb, type VisitPayload } from '../src/field/db'
-import { discardRejected, enqueueVisit, retryItem, syncOutbox } from '../src/field/outbox'
+import { discardRejected, enqueueAttendance, enqueueVisit, retryItem, syncOutbox } from '../src/field/outbox'
 
 const BASE = 'http://test.local'
 let db: FieldDb
@@ -24,7 +24,7 @@ function visit(household: number, notes = '走访'): VisitPayload {
   }
 }
 
-type Op = { uuid: string; kind: string; payload: VisitPayload }
+type Op = { uuid: string; kind: string; payload: VisitPayload | { visit_uuid: string; kind: string } }
 
 /** A server that answers each operation with `answer(op)`, remembering uuids like the real one. */
 function server(answer: (op: Op, seen: Set<string>) => Record<string, unknown>) {
@@ -50,7 +50,7 @@ function server(answer: (op: Op, seen: Set<string>) => Record<string, unknown>) 
 }
 
 const applyAll = (op: Op, seen: Set<string>) =>
-  seen.has(op.uuid) ? { status: 'duplicate', id: 1 } : { status: 'applied', id: 100 + op.payload.household_id }
+  seen.has(op.uuid) ? { status: 'duplicate', id: 1 } : { status: 'applied', id: 100 + ('household_id' in op.payload ? op.payload.household_id : 0) }
 
 describe('the offline outbox', () => {
   it('keeps a queued visit as pending with a UUID made when it was saved', async () => {
@@ -58,7 +58,8 @@ describe('the offline outbox', () => {
     expect(item.uuid).toMatch(/^[0-9a-f-]{36}$/)
     const stored = await db.outbox.get(item.uuid)
     expect(stored?.status).toBe('pending')
-    expect(stored?.payload.household_id).toBe(3)
+    expect(stored?.household_id).toBe(3)
+    expect(stored?.kind).toBe('visit')
   })
 
   it('sends every pending visit in one batch and stores each answer on its item', async () => {
@@ -80,7 +81,7 @@ describe('the offline outbox', () => {
     const good = await enqueueVisit(db, visit(1))
     const bad = await enqueueVisit(db, visit(99))
     const { api } = server((op) =>
-      op.payload.household_id === 99
+      'household_id' in op.payload && op.payload.household_id === 99
         ? { status: 'rejected', code: 'visit.not_contact', field: 'household_id', message: '不是你的联系户' }
         : { status: 'applied', id: 5 },
     )
@@ -137,7 +138,7 @@ describe('the offline outbox', () => {
   it('sends a corrected rejected visit again, and deletes only rejected ones', async () => {
     const item = await enqueueVisit(db, visit(1, ''))
     const { api } = server((op) =>
-      op.payload.notes ? { status: 'applied', id: 9 } : { status: 'rejected', field: 'notes', message: '请填写' },
+      'notes' in op.payload && op.payload.notes ? { status: 'applied', id: 9 } : { status: 'rejected', field: 'notes', message: '请填写' },
     )
     await syncOutbox(db, api)
     expect((await db.outbox.get(item.uuid))?.status).toBe('rejected')
@@ -156,5 +157,28 @@ describe('the offline outbox', () => {
     const summary = await syncOutbox(db, api)
     expect(summary.applied).toBe(450)
     expect(requests.map((r) => r.length)).toEqual([200, 200, 50])
+  })
+
+  it('sends a visit before the issues raised from it, which name it by its uuid', async () => {
+    const v = await enqueueVisit(db, visit(1), { raise: ['difficulty', 'dispute'] })
+    const { api, requests } = server(applyAll)
+    await syncOutbox(db, api)
+    expect(requests[0].map((o) => [o.kind, o.payload])).toEqual([
+      ['visit', visit(1)],
+      ['issue_draft', { visit_uuid: v.uuid, kind: 'difficulty' }],
+      ['issue_draft', { visit_uuid: v.uuid, kind: 'dispute' }],
+    ])
+  })
+
+  it('queues an attendance with its event, and a corrected one keeps the event', async () => {
+    const a = await enqueueAttendance(db, { ...visit(4), event_id: 12 })
+    const { api, requests } = server((op) =>
+      'notes' in op.payload && op.payload.notes === '到场' ? { status: 'applied', id: 12 } : { status: 'rejected', field: 'notes', message: '不对' },
+    )
+    await syncOutbox(db, api)
+    await retryItem(db, a.uuid, visit(4, '到场'))
+    await syncOutbox(db, api)
+    expect(requests[1][0]).toMatchObject({ kind: 'attendance', payload: { event_id: 12, notes: '到场' } })
+    expect((await db.outbox.get(a.uuid))?.status).toBe('applied')
   })
 })

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import httpx
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import PASSWORD, Live
@@ -20,21 +21,26 @@ def log_in(page: Page, live: Live, username: str = "member") -> None:
     expect(page.locator(".household").first).to_be_visible()
 
 
-def wait_for_service_worker(page: Page) -> None:
-    """Offline navigation relies on the precache: wait until the worker controls the page."""
+def wait_until_ready_for_offline(page: Page) -> None:
+    """The app precached (the service worker controls the page) and one sync done (households,
+    checklist items and tasks kept on the phone)."""
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function("document.documentElement.dataset.lastSync", timeout=30_000)
 
 
-def log_visit(page: Page, household: str, notes: str) -> None:
+def log_visit(page: Page, household: str, notes: str, *, raise_issue: bool = False) -> None:
     page.locator(f".household[data-household='{household}']").click()
     page.click("[data-test=log-visit]")
     page.get_by_placeholder("家庭近况、群众反映、宣传了什么…").fill(notes)
     page.locator("[data-flag=difficulty]").click()
     page.get_by_placeholder("写明困难问题的具体内容").fill("屋顶漏雨，需要修缮")
+    if raise_issue:
+        page.locator("[data-raise=difficulty]").click()
     page.locator(".van-checkbox[data-item]").first.click()
     page.click("[data-test=save-visit]")
-    expect(page.locator(".queued[data-status=pending]")).to_have_count(1)
-    expect(page.locator(".queued").first).to_contain_text("待同步")
+    queued = page.locator(".queued[data-kind=visit]", has_text=notes)
+    expect(queued).to_have_count(1)
+    expect(queued).to_contain_text("待同步")
     page.go_back()
     expect(page.locator(".household").first).to_be_visible()
 
@@ -49,7 +55,7 @@ def test_visits_logged_offline_reach_the_server_exactly_once(
 ) -> None:
     page = phone.new_page()
     log_in(page, live)
-    wait_for_service_worker(page)
+    wait_until_ready_for_offline(page)
     households = page.locator(".household").evaluate_all(
         "els => els.slice(0, 2).map(e => e.dataset.household)"
     )
@@ -93,6 +99,7 @@ def test_a_visit_the_server_refuses_stays_on_the_phone_with_the_reason(
     page = phone.new_page()
     log_in(page, live)
     household = page.locator(".household").first.get_attribute("data-household")
+    wait_until_ready_for_offline(page)
     phone.set_offline(True)
     log_visit(page, str(household), "这条记录会被退回")
     # A visit dated in the future (a phone with a wrong clock) is refused by the server.
@@ -131,6 +138,7 @@ def test_an_expired_login_goes_back_to_login_and_keeps_the_queue(
     page = phone.new_page()
     log_in(page, live)
     household = page.locator(".household").first.get_attribute("data-household")
+    wait_until_ready_for_offline(page)
     phone.set_offline(True)
     log_visit(page, str(household), "登录过期前记下的走访")
     # Both tokens are gone on the server's side (revoked, or expired after 14 days).
@@ -153,3 +161,51 @@ def test_an_expired_login_goes_back_to_login_and_keeps_the_queue(
     expect(page.locator("[data-test=pending-count]")).to_contain_text("0 条待同步")
     visits = live.get(f"/api/v1/households/{household}/visits", "member").json()
     assert sum(v["notes"] == "登录过期前记下的走访" for v in visits) == 1
+
+
+def test_attendance_and_raised_issues_made_offline_reach_the_server(
+    phone: BrowserContext, live: Live, artifacts: Path
+) -> None:
+    page = phone.new_page()
+    log_in(page, live)
+    household = page.locator(".household").first.get_attribute("data-household")
+    headers = live.token("member")
+    event = httpx.post(
+        f"{live.base}/api/v1/households/{household}/events",
+        json={"kind": "生病住院", "note": "户主住院"},
+        headers=headers,
+    )
+    assert event.status_code == 201, event.text
+    event_id = event.json()["id"]
+    page.reload()  # the task list is read when the app opens
+    page.get_by_text("必到事项", exact=True).click()
+    expect(page.locator(f"[data-event='{event_id}']")).to_be_visible()
+    wait_until_ready_for_offline(page)
+    phone.set_offline(True)
+    page.locator(f"[data-event='{event_id}']").click()
+    page.get_by_placeholder("家庭近况、群众反映、宣传了什么…").fill("到医院看望户主，转达村里关心")
+    page.click("[data-test=save-visit]")
+    expect(page.locator(".queued[data-kind=attendance][data-status=pending]")).to_have_count(1)
+
+    page.goto(f"{live.base}/app/")  # offline: the service worker serves the app
+    log_visit(page, str(household), "户主反映屋顶漏雨", raise_issue=True)
+
+    phone.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.get_by_text("待同步", exact=True).click()
+    expect(page.locator("[data-test=pending-count]")).to_contain_text("0 条待同步")
+    expect(page.locator(".queued[data-kind=issue_draft][data-status=applied]")).to_have_count(1)
+    screenshot(page, artifacts / "field_attendance_and_issue.png")
+
+    tasks = live.get(f"/api/v1/members/{member_id(live)}/tasks", "member").json()
+    assert all(t["id"] != event_id for t in tasks)  # attended: no longer a task
+    visits = live.get(f"/api/v1/households/{household}/visits", "member").json()
+    assert sum(v["notes"] == "到医院看望户主，转达村里关心" for v in visits) == 1
+    drafts = live.get("/api/v1/issue-drafts", "member").json()
+    rows = drafts["data"] if isinstance(drafts, dict) else drafts
+    assert any(d.get("kind") == "difficulty" for d in rows), drafts
+
+
+def member_id(live: Live) -> int:
+    me = live.get("/api/v1/auth/me", "member").json()
+    return int(me["member_id"])

@@ -63,53 +63,22 @@ export async function queuedFor(householdId: number): Promise<OutboxItem[]> {
   return items.filter((i) => i.status === 'pending' || i.status === 'rejected')
 }
 
-/** A policy the household may be entitled to, in whatever shape the endpoint gives it. */
-export interface PolicyView {
-  name: string
-  summary: string
-  status: string
-  reasons: string[]
-}
-
-type Loose = Record<string, unknown>
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '')
-
-function toPolicyView(raw: Loose): PolicyView {
-  const policy = (raw.policy && typeof raw.policy === 'object' ? raw.policy : raw) as Loose
-  const delivery = (raw.delivery && typeof raw.delivery === 'object' ? raw.delivery : {}) as Loose
-  const reasons = Array.isArray(raw.reasons) ? raw.reasons.map(str).filter(Boolean) : []
-  return {
-    name: str(policy.name) || str(policy.title) || str(policy.code),
-    summary: str(policy.summary),
-    status: str(raw.eligibility_label) || str(raw.status_label) || str(delivery.status_label) || str(raw.eligibility),
-    reasons,
-  }
-}
+export type Entitlement = Schemas['EntitlementOut']
 
 /**
- * 可能享受的政策. The endpoint is newer than this client's contract, so it is read loosely and
- * any failure (not there yet, offline, no right to see it) hides the section instead of breaking
- * the page.
+ * 可能享受的政策 (eligible, or to be checked on the next visit), with the reasons. Any failure
+ * (an older server without the endpoint, no right to see it, offline with nothing kept) hides the
+ * section instead of breaking the page.
  */
-export async function policiesOf(householdId: number): Promise<PolicyView[] | null> {
-  const key = `policies:${householdId}`
-  try {
-    // Not in the generated contract yet: the same client (token, refresh), an untyped path.
-    const get = api.GET as unknown as (
-      path: string,
-      init: object,
-    ) => Promise<{ data?: unknown; response: Response }>
-    const { data, response } = await get('/api/v1/households/{household_id}/policies', {
-      params: { path: { household_id: householdId } },
-    })
-    if (!response.ok) return response.status === 404 ? null : ((await getKv<PolicyView[]>(db, key)) ?? null)
-    const body = data
-    const list = Array.isArray(body) ? body : ((body as Loose)?.data ?? (body as Loose)?.items)
-    if (!Array.isArray(list)) return null
-    const views = list.filter((x): x is Loose => !!x && typeof x === 'object').map(toPolicyView)
-    await setKv(db, key, views)
-    return views
-  } catch {
-    return (await getKv<PolicyView[]>(db, key)) ?? null
-  }
+export async function policiesOf(householdId: number): Promise<Entitlement[] | null> {
+  const found = await cached(`policies:${householdId}`, () =>
+    unwrap(api.GET('/api/v1/households/{household_id}/policies', { params: { path: { household_id: householdId } } })),
+  )
+  return found ?? null
+}
+
+/** Events whose attendance waits in the outbox, so the task list can say so before the sync. */
+export async function attendancesQueued(): Promise<Set<number>> {
+  const items = await db.outbox.where('status').anyOf('pending', 'rejected').toArray()
+  return new Set(items.flatMap((i) => (i.kind === 'attendance' ? [i.payload.event_id] : [])))
 }

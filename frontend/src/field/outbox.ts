@@ -1,5 +1,8 @@
 import { unwrap, type Api } from '../api'
-import type { FieldDb, OutboxItem, VisitPayload } from './db'
+import type { Schemas } from '../api'
+import type { AttendancePayload, FieldDb, Operation, OutboxItem, VisitPayload } from './db'
+
+type FlagKind = Schemas['FlagKind']
 
 /** At most this many operations a request (the server takes 500). */
 export const BATCH = 200
@@ -13,19 +16,45 @@ export function newUuid(): string {
       })
 }
 
-/** Queue a visit. The UUID is made now, once: a retry after a lost answer is then a duplicate on
- * the server, never a second visit. */
-export async function enqueueVisit(db: FieldDb, payload: VisitPayload): Promise<OutboxItem> {
-  const item: OutboxItem = {
+let lastSeq = 0
+
+/** Strictly increasing, also for operations made within the same millisecond. */
+function nextSeq(): number {
+  lastSeq = Math.max(lastSeq + 1, Date.now() * 1000)
+  return lastSeq
+}
+
+async function enqueue(db: FieldDb, op: Operation, householdId: number): Promise<OutboxItem> {
+  const item = {
+    ...op,
     uuid: newUuid(),
-    kind: 'visit',
-    payload,
-    household_id: payload.household_id,
+    household_id: householdId,
     created_at: new Date().toISOString(),
+    seq: nextSeq(),
     status: 'pending',
-  }
+  } as OutboxItem
   await db.outbox.add(item)
   return item
+}
+
+/** Queue a visit, and a draft issue for each flagged item the member raises. The UUID is made
+ * now, once: a retry after a lost answer is then a duplicate on the server, never a second visit;
+ * the drafts name the visit by it, so all of them travel in one batch. */
+export async function enqueueVisit(
+  db: FieldDb,
+  payload: VisitPayload,
+  { raise = [] }: { raise?: FlagKind[] } = {},
+): Promise<OutboxItem> {
+  const visit = await enqueue(db, { kind: 'visit', payload }, payload.household_id)
+  for (const kind of raise) {
+    await enqueue(db, { kind: 'issue_draft', payload: { visit_uuid: visit.uuid, kind } }, payload.household_id)
+  }
+  return visit
+}
+
+/** Queue the attendance of a must-attend event (到场), which is a visit linked to the event. */
+export async function enqueueAttendance(db: FieldDb, payload: AttendancePayload): Promise<OutboxItem> {
+  return enqueue(db, { kind: 'attendance', payload }, payload.household_id)
 }
 
 export interface SyncSummary {
@@ -53,7 +82,7 @@ export function syncOutbox(db: FieldDb, api: Api): Promise<SyncSummary> {
 async function doSync(db: FieldDb, api: Api): Promise<SyncSummary> {
   const summary: SyncSummary = { sent: 0, applied: 0, duplicate: 0, rejected: 0 }
   for (;;) {
-    const pending = await db.outbox.where('status').equals('pending').sortBy('created_at')
+    const pending = await db.outbox.where('status').equals('pending').sortBy('seq')
     const batch = pending.slice(0, BATCH)
     if (!batch.length) return summary
     const out = await unwrap(
@@ -81,10 +110,14 @@ async function doSync(db: FieldDb, api: Api): Promise<SyncSummary> {
   }
 }
 
-/** Put a rejected item back in the queue, after the member corrected it. */
-export async function retryItem(db: FieldDb, uuid: string, payload?: VisitPayload): Promise<void> {
+/** Put a rejected item back in the queue, with the member's corrected visit fields (an
+ * attendance keeps its event). */
+export async function retryItem(db: FieldDb, uuid: string, visit?: VisitPayload): Promise<void> {
+  const item = await db.outbox.get(uuid)
+  if (!item) return
   const changes: Partial<OutboxItem> = { status: 'pending', result: undefined }
-  if (payload) changes.payload = payload
+  if (visit && item.kind === 'visit') changes.payload = visit
+  if (visit && item.kind === 'attendance') changes.payload = { ...visit, event_id: item.payload.event_id }
   await db.outbox.update(uuid, changes)
 }
 
