@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildGrid, columnIndex, fileFormat, gridRows, hasErrors } from '../../src/admin/lib/importGrid'
+import { buildGrid, columnIndex, fileFormat, gridRows, hasErrors, templateHeader } from '../../src/admin/lib/importGrid'
 
 const rows = [
   ['户编号', '户主', '网格', '家庭人口'],
@@ -56,5 +56,15 @@ describe('fileFormat', () => {
     expect(fileFormat({ name: '农户.CSV' })).toBe('csv')
     expect(fileFormat({ name: 'a.xlsx' })).toBe('xlsx')
     expect(fileFormat({ name: 'a.xls' })).toBeNull()
+  })
+})
+
+describe('templateHeader', () => {
+  it('lists the canonical headers, required ones first', () => {
+    const h = templateHeader('households')
+    expect(h.slice(0, 3)).toEqual(['户编号', '户主姓名', '所属网格'])
+    expect(h).toContain('户类')
+    expect(templateHeader('org_units').slice(0, 3)).toEqual(['组织编码', '组织名称', '层级'])
+    expect(templateHeader('members')).toHaveLength(16)
   })
 })

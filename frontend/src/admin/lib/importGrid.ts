@@ -48,6 +48,20 @@ export const COLUMNS: Record<ImportKind, Record<string, string[]>> = {
   },
 }
 
+/** Columns the server refuses a file without (domain/importing.py, required=True). */
+export const REQUIRED: Record<ImportKind, string[]> = {
+  org_units: ['code', 'name', 'level'],
+  members: ['external_id', 'name', 'org'],
+  households: ['external_id', 'head_name', 'grid'],
+}
+
+/** An empty register to fill in: the canonical Chinese headers, required columns first. */
+export function templateHeader(kind: ImportKind): string[] {
+  const fields = Object.keys(COLUMNS[kind])
+  const ordered = [...REQUIRED[kind], ...fields.filter((f) => !REQUIRED[kind].includes(f))]
+  return ordered.map((f) => COLUMNS[kind][f][0])
+}
+
 export const KIND_LABELS: Record<ImportKind, string> = {
   households: '农户',
   members: '党员',
