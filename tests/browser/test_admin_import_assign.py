@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from openpyxl import Workbook
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import PASSWORD, Live
@@ -120,3 +121,28 @@ def test_import_with_a_bad_row_fixed_in_place_then_assign_and_publish(
         current = [c for c in contacts if c["ended_on"] is None]
         assert len(current) == 1, (name, contacts)
     assert not errors, errors
+
+
+def test_an_xlsx_with_errors_lists_them_by_row_and_column(
+    desktop: BrowserContext, live: Live, tmp_path: Path
+) -> None:
+    """An XLSX cannot be edited in the page: its errors are listed to fix in Excel."""
+    page = desktop.new_page()
+    admin_login(page, live)
+    page.get_by_role("menuitem", name="批量导入").click()
+    page.locator("[data-test=import-kind]").get_by_text("党员", exact=True).click()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["党员编号", "姓名", "所属组织", "出生日期"])
+    sheet.append(["MX1", "测试党员", "C01-T01-V01", "1980-02-30"])
+    sheet.append(["MX2", "", "不存在的组织", "1985-05-01"])
+    path = tmp_path / "党员.xlsx"
+    book.save(path)
+    page.locator("[data-test=import-upload] input[type=file]").set_input_files(str(path))
+    expect(page.locator("[data-test=import-failure]")).to_contain_text("未导入任何数据")
+    table = page.locator("[data-test=import-errors]")
+    expect(table.locator(".el-table__row")).to_have_count(3)
+    expect(table).to_contain_text("出生日期")
+    expect(table).to_contain_text("所属组织")
+    assert live.get("/api/v1/members?q=测试党员", "admin").json()["total"] == 0

@@ -78,3 +78,22 @@ def test_the_auditor_reads_the_audit_log_and_cannot_import(
     page.goto(f"{live.base}/admin/imports")  # typed by hand: sent to a page the auditor may see
     expect(page).not_to_have_url(f"{live.base}/admin/imports")
     assert not errors, errors
+
+
+def test_an_expired_login_goes_back_to_the_login_page(desktop: BrowserContext, live: Live) -> None:
+    page = desktop.new_page()
+    admin_login(page, live, "admin")
+    # Both tokens are gone on the server's side (revoked, or expired after 14 days).
+    page.evaluate(
+        """() => {
+          const t = JSON.parse(localStorage.getItem('lianhu.tokens'))
+          t.access_token = 'expired'; t.refresh_token = 'revoked'
+          localStorage.setItem('lianhu.tokens', JSON.stringify(t))
+        }"""
+    )
+    page.goto(f"{live.base}/admin/households")
+    expect(page.locator("[data-test=login-error]")).to_contain_text("登录已过期，请重新登录")
+    page.get_by_placeholder("请输入账号").fill("admin")
+    page.get_by_placeholder("请输入密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="农户", exact=True)).to_be_visible()
