@@ -502,7 +502,7 @@ def sync_times(client: httpx.Client, fields: list[Field], now: datetime) -> list
             at = now - timedelta(days=rng.uniform(1, 120))
             ops.append(
                 {
-                    "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "uuid": str(uuid.uuid4()),  # new on every run, also with BENCH_FIELD_REUSE
                     "kind": "visit",
                     "payload": visit_body(rng, f.member_id, rng.choice(f.households), at),
                 }
