@@ -23,7 +23,7 @@ from domain.org import OrgLevel, OrgUnit
 from domain.photo import CleanPhoto, Photo
 from domain.policy import Delivery, Policy
 from domain.scheme import SchemeBinding
-from domain.visit import FlagKind, Visit
+from domain.visit import FlagKind, Visit, VisitContext
 
 
 class OrgRepository(Protocol):
@@ -133,6 +133,7 @@ class VisitStore(Protocol):
     """Visits (民情日志) and the reads their cadence rules need."""
 
     def contact_of(self, household_id: int) -> int | None: ...
+    def context(self, household_id: int, member_id: int, scope: Scope) -> VisitContext: ...
     def was_contact(self, member_id: int, household_id: int, on: date) -> bool: ...
     def household_path(self, household_id: int) -> str | None: ...
     def by_client_uuid(self, client_uuid: str) -> Visit | None: ...

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Final, NamedTuple
 
 from domain.errors import Conflict, Invalid
 from domain.member import Location
@@ -81,6 +81,14 @@ class Visit:
     created_at: datetime | None = None
     amends_id: int | None = None
     sync_note: str | None = None
+
+
+class VisitContext(NamedTuple):
+    """What logging a visit needs to know about its household and member, read in one go."""
+
+    household_path: str | None  # None: no such household within the caller's reach
+    member_visible: bool
+    contact_id: int | None  # the household's contact member today
 
 
 def check_time(visited_at: datetime, *, now: datetime) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from domain.access import Scope
@@ -394,8 +394,10 @@ class SqlAuditRepository:
         self.request_id = request_id
 
     def add(self, entry: AuditEntry) -> None:
-        self.session.add(
-            AuditRow(
+        # A plain INSERT, sent at once: every write has one, and the ORM's bookkeeping for an
+        # object nobody reads back is pure cost.
+        self.session.execute(
+            insert(AuditRow).values(
                 at=entry.at,
                 actor=entry.actor,
                 action=entry.action.value,

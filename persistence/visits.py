@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, true
+from sqlalchemy import Select, exists, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
 from domain.errors import NotFound
 from domain.member import Location
-from domain.visit import Flag, FlagKind, Visit, VisitMode
-from persistence.scoping import household_scope, in_subtree
+from domain.visit import Flag, FlagKind, Visit, VisitContext, VisitMode
+from persistence.scoping import household_scope, in_subtree, member_scope
 from persistence.tables import (
     AssignmentRow,
     HouseholdRow,
+    MemberRow,
     OrgUnitRow,
     VisitRow,
     decode_categories,
@@ -53,30 +55,55 @@ class SqlVisitStore:
             )
         )
 
+    def context(self, household_id: int, member_id: int, scope: Scope) -> VisitContext:
+        """What logging a visit must know, in one round trip: the household's org path when the
+        caller may see it, whether the caller may see the member, the household's contact."""
+        household_path = (
+            select(OrgUnitRow.path)
+            .join(HouseholdRow, HouseholdRow.org_id == OrgUnitRow.id)
+            .where(HouseholdRow.id == household_id, household_scope(scope))
+            .scalar_subquery()
+        )
+        member_seen = exists().where(MemberRow.id == member_id, member_scope(scope))
+        contact = (
+            select(AssignmentRow.member_id)
+            .where(AssignmentRow.household_id == household_id, AssignmentRow.ended_on.is_(None))
+            .limit(1)
+            .scalar_subquery()
+        )
+        path, member_ok, contact_id = self.session.execute(
+            select(household_path, member_seen, contact)
+        ).one()
+        return VisitContext(path, bool(member_ok), contact_id)
+
     def by_client_uuid(self, client_uuid: str) -> Visit | None:
         row = self.session.scalar(select(VisitRow).where(VisitRow.client_uuid == client_uuid))
         return _to_domain(row) if row else None
 
     def add(self, visit: Visit, *, created_by: str, at: datetime, client_uuid: str | None) -> Visit:
-        row = VisitRow(
-            member_id=visit.member_id,
-            household_id=visit.household_id,
-            visited_at=visit.visited_at,
-            mode=visit.mode.value,
-            notes=visit.notes,
-            flags=[{"kind": f.kind.value, "text": f.text} for f in visit.flags],
-            checklist=list(visit.checklist),
-            lat=visit.location.lat if visit.location else None,
-            lng=visit.location.lng if visit.location else None,
-            created_by=created_by,
-            created_at=at,
-            client_uuid=client_uuid,
-            amends_id=visit.amends_id,
-            sync_note=visit.sync_note,
-        )
-        self.session.add(row)
-        self.session.flush()
-        return _to_domain(row)
+        # A Core INSERT … RETURNING: one round trip, none of the ORM's unit-of-work bookkeeping
+        # (logging a visit is the hottest write of the platform).
+        new_id = self.session.execute(
+            insert(VisitRow)
+            .values(
+                member_id=visit.member_id,
+                household_id=visit.household_id,
+                visited_at=visit.visited_at,
+                mode=visit.mode.value,
+                notes=visit.notes,
+                flags=[{"kind": f.kind.value, "text": f.text} for f in visit.flags],
+                checklist=list(visit.checklist),
+                lat=visit.location.lat if visit.location else None,
+                lng=visit.location.lng if visit.location else None,
+                created_by=created_by,
+                created_at=at,
+                client_uuid=client_uuid,
+                amends_id=visit.amends_id,
+                sync_note=visit.sync_note,
+            )
+            .returning(VisitRow.id)
+        ).scalar_one()
+        return dataclasses.replace(visit, id=new_id, created_at=at)
 
     def was_contact(self, member_id: int, household_id: int, on: date) -> bool:
         """Whether the member looked after the household that day (from the history)."""
@@ -257,7 +284,7 @@ def checklist_rollup(
         .subquery()
     )
     counts = session.execute(select(ticked.c.item, func.count()).group_by(ticked.c.item))
-    per_item: dict[str, int] = dict(counts.tuples().all())
+    per_item: dict[str, int] = dict(counts.all())
     complete = select(ticked.c.household_id).group_by(ticked.c.household_id)
     complete = complete.having(func.count() == len(items))
     total, done = session.execute(

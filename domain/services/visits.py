@@ -60,15 +60,18 @@ def record_visit(
 ) -> Visit:
     """The checks and the write of a visit, inside the caller's unit of work."""
     own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
-    household = uow.households.get(visit.household_id, scope)
-    uow.members.get(visit.member_id, scope)
-    contact = uow.visits.contact_of(household.id)
-    if contact != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
+    found = uow.visits.context(visit.household_id, visit.member_id, scope)
+    if found.household_path is None:
+        raise NotFound(
+            "household.not_found", f"农户 {visit.household_id} 不存在", field="household_id"
+        )
+    if not found.member_visible:
+        raise NotFound("member.not_found", f"党员 {visit.member_id} 不存在", field="member_id")
+    if found.contact_id != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
         raise Forbidden(
             "visit.not_contact_member", "只有该户的联系党员可以记录走访", field="household_id"
         )
-    org = uow.orgs.get(household.org_id, scope)
-    return _store(uow, scope, visit, org_path=org.path, client_uuid=client_uuid, at=at)
+    return _store(uow, scope, visit, org_path=found.household_path, client_uuid=client_uuid, at=at)
 
 
 def _store(
@@ -83,7 +86,8 @@ def _store(
     """What every new visit goes through once its household and member are settled: time
     sanity, the scheme's checklist, the write and its audit entry."""
     check_time(visit.visited_at, now=at)
-    check_checklist(visit.checklist, _params(uow, org_path).checklist)
+    if visit.checklist:  # the scheme is read only when there are ticks to check against it
+        check_checklist(visit.checklist, _params(uow, org_path).checklist)
     stored = uow.visits.add(visit, created_by=scope.actor, at=at, client_uuid=client_uuid)
     record(
         uow.audit,
