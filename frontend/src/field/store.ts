@@ -127,6 +127,7 @@ export async function syncNow(): Promise<void> {
   state.message = ''
   try {
     state.lastSummary = await syncOutbox(db, api)
+    await firstPull // then this pull is a small delta, not a second full one competing with it
     await pull()
     state.lastSync = new Date().toISOString()
     state.online = true
@@ -160,6 +161,7 @@ export async function clearLocalCopies(): Promise<void> {
 }
 
 let started = false
+let firstPull: Promise<void> = Promise.resolve()
 
 /** Sync when the network comes back, when the app is shown again, and every minute. */
 export function startSync(): void {
@@ -181,7 +183,7 @@ export function startSync(): void {
   // A phone with nothing to show asks for everything at once, without waiting for IndexedDB to
   // open; the sync that follows sends the outbox first and pulls again (so nothing it sends is
   // missed by this early pull).
-  else void pull({ full: true }).catch(() => undefined)
+  else firstPull = pull({ full: true }).catch(() => undefined)
   void syncNow()
 }
 
