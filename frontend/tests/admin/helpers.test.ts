@@ -3,7 +3,7 @@ import type { OrgUnit } from '../../src/admin/api'
 import { mapLimit } from '../../src/admin/lib/async'
 import { barOption, scatterOption } from '../../src/admin/lib/charts'
 import { percent, sortParam, distance } from '../../src/admin/lib/format'
-import { areaTree, buildTree, orgPathLabel, villagesOf } from '../../src/admin/lib/orgTree'
+import { areaTree, buildTree, expandedKeys, orgPathLabel, villagesOf } from '../../src/admin/lib/orgTree'
 import { summarize } from '../../src/admin/lib/proposal'
 
 const unit = (id: number, parent: number | null, level: OrgUnit['level'], name: string, code: string): OrgUnit => ({
@@ -40,6 +40,12 @@ describe('org tree', () => {
     expect(villagesOf(units).map((u) => u.id)).toEqual([3])
     const byId = new Map(units.map((u) => [u.id, u]))
     expect(orgPathLabel(byId.get(7)!, byId)).toBe('双桥街道 / 和明村 / 第1网格 / 第1党小组')
+  })
+
+  it('expands the first levels only (leaves have nothing to expand)', () => {
+    const tree = buildTree(units)
+    expect(expandedKeys(tree, 2)).toEqual([2, 3])
+    expect(expandedKeys(tree, 3)).toEqual([2, 3, 4])
   })
 })
 

@@ -60,3 +60,10 @@ export function orgPathLabel(unit: OrgUnit, byId: Map<number, OrgUnit>): string 
   }
   return names.join(' / ')
 }
+
+/** The ids to show expanded: the first `levels` levels of the forest (a county's villages, not
+ * every grid and party group of a city). */
+export function expandedKeys(nodes: OrgNode[], levels = 2): number[] {
+  if (levels <= 0) return []
+  return nodes.flatMap((n) => (n.children.length ? [n.id, ...expandedKeys(n.children, levels - 1)] : []))
+}
