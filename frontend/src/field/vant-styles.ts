@@ -1,25 +1,14 @@
-// Vant's styles for the components the field app uses, instead of all of vant/lib/index.css
-// (200 KB that a slow phone parses before the first screen). tests/vant-styles.test.ts fails when a
-// component imported from 'vant' has no line here.
-import 'vant/es/button/style/index'
+// Vant's styles for the first screen (the household list and the tab bar), instead of all of
+// vant/lib/index.css (200 KB that a slow phone parses before it can show anything). The other views
+// import their components' styles themselves, so that CSS comes with their lazy chunks.
+// tests/vant-styles.test.ts fails when a component imported from 'vant' has no style import.
 import 'vant/es/cell/style/index'
-import 'vant/es/cell-group/style/index'
-import 'vant/es/checkbox/style/index'
-import 'vant/es/checkbox-group/style/index'
-import 'vant/es/dialog/style/index'
 import 'vant/es/empty/style/index'
-import 'vant/es/field/style/index'
-import 'vant/es/form/style/index'
-import 'vant/es/icon/style/index'
 import 'vant/es/list/style/index'
 import 'vant/es/nav-bar/style/index'
 import 'vant/es/notice-bar/style/index'
 import 'vant/es/pull-refresh/style/index'
-import 'vant/es/radio/style/index'
-import 'vant/es/radio-group/style/index'
 import 'vant/es/search/style/index'
-import 'vant/es/switch/style/index'
 import 'vant/es/tabbar/style/index'
 import 'vant/es/tabbar-item/style/index'
 import 'vant/es/tag/style/index'
-import 'vant/es/toast/style/index'
