@@ -86,9 +86,11 @@ class Visit:
 class VisitContext(NamedTuple):
     """What logging a visit needs to know about its household and member, read in one go."""
 
-    household_path: str | None  # None: no such household within the caller's reach
+    household_path: str | None  # None: no such household at all
+    household_visible: bool  # within the caller's reach (an ordinary member: their own)
     member_visible: bool
     contact_id: int | None  # the household's contact member today
+    was_contact: bool  # the member looked after it on the day asked for (offline visits)
 
 
 def check_time(visited_at: datetime, *, now: datetime) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, insert, select, true
+from sqlalchemy import Select, exists, false, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
@@ -55,15 +55,19 @@ class SqlVisitStore:
             )
         )
 
-    def context(self, household_id: int, member_id: int, scope: Scope) -> VisitContext:
-        """What logging a visit must know, in one round trip: the household's org path when the
-        caller may see it, whether the caller may see the member, the household's contact."""
+    def context(
+        self, household_id: int, member_id: int, scope: Scope, *, on: date | None = None
+    ) -> VisitContext:
+        """What logging a visit must know, in one round trip: the household's org path and
+        whether the caller may see it, whether the caller may see the member, the household's
+        contact today and (``on``) whether the member looked after it that day."""
         household_path = (
             select(OrgUnitRow.path)
             .join(HouseholdRow, HouseholdRow.org_id == OrgUnitRow.id)
-            .where(HouseholdRow.id == household_id, household_scope(scope))
+            .where(HouseholdRow.id == household_id)
             .scalar_subquery()
         )
+        household_seen = exists().where(HouseholdRow.id == household_id, household_scope(scope))
         member_seen = exists().where(MemberRow.id == member_id, member_scope(scope))
         contact = (
             select(AssignmentRow.member_id)
@@ -71,10 +75,20 @@ class SqlVisitStore:
             .limit(1)
             .scalar_subquery()
         )
-        path, member_ok, contact_id = self.session.execute(
-            select(household_path, member_seen, contact)
+        was = (
+            exists().where(
+                AssignmentRow.member_id == member_id,
+                AssignmentRow.household_id == household_id,
+                AssignmentRow.started_on <= on,
+                AssignmentRow.ended_on.is_(None) | (AssignmentRow.ended_on > on),
+            )
+            if on is not None
+            else false()
+        )
+        row = self.session.execute(
+            select(household_path, household_seen, member_seen, contact, was)
         ).one()
-        return VisitContext(path, bool(member_ok), contact_id)
+        return VisitContext(row[0], bool(row[1]), bool(row[2]), row[3], bool(row[4]))
 
     def by_client_uuid(self, client_uuid: str) -> Visit | None:
         row = self.session.scalar(select(VisitRow).where(VisitRow.client_uuid == client_uuid))
@@ -104,18 +118,6 @@ class SqlVisitStore:
             .returning(VisitRow.id)
         ).scalar_one()
         return dataclasses.replace(visit, id=new_id, created_at=at)
-
-    def was_contact(self, member_id: int, household_id: int, on: date) -> bool:
-        """Whether the member looked after the household that day (from the history)."""
-        found = self.session.scalar(
-            select(AssignmentRow.id).where(
-                AssignmentRow.member_id == member_id,
-                AssignmentRow.household_id == household_id,
-                AssignmentRow.started_on <= on,
-                (AssignmentRow.ended_on.is_(None)) | (AssignmentRow.ended_on > on),
-            )
-        )
-        return found is not None
 
     def household_path(self, household_id: int) -> str | None:
         return self.session.scalar(

@@ -96,12 +96,15 @@ def _rejected(
     dependencies=[require(Permission.VISIT_WRITE)],
 )
 def sync_batch(body: SyncBatchIn, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> SyncBatchOut:
-    """Each operation in its own transaction, in order: good ones are kept when others are
-    refused, and a replayed operation (same uuid) is a duplicate, never a second record."""
+    """Each operation in its own savepoint, in order, in one transaction committed at the end:
+    good ones are kept when others are refused, a replayed operation (same uuid) is a duplicate,
+    never a second record, and if the commit itself fails nothing was written, so the client
+    sends the batch again."""
     results: list[SyncResult] = []
-    for index, op in enumerate(body.operations):
-        uuid = op.get("uuid") if isinstance(op.get("uuid"), str) else None
-        results.append(_apply(index, uuid, op, scope, uow, clock()))
+    with uow.batch():
+        for index, op in enumerate(body.operations):
+            uuid = op.get("uuid") if isinstance(op.get("uuid"), str) else None
+            results.append(_apply(index, uuid, op, scope, uow, clock()))
     counts = {s: sum(r.status == s for r in results) for s in ("applied", "duplicate", "rejected")}
     return SyncBatchOut(**counts, results=results)
 

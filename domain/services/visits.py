@@ -18,6 +18,7 @@ from domain.visit import (
     Compliance,
     DueItem,
     Visit,
+    VisitContext,
     check_checklist,
     check_editable,
     check_time,
@@ -61,17 +62,23 @@ def record_visit(
     """The checks and the write of a visit, inside the caller's unit of work."""
     own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
     found = uow.visits.context(visit.household_id, visit.member_id, scope)
-    if found.household_path is None:
+    path = _reachable(found, visit)
+    if found.contact_id != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
+        raise Forbidden(
+            "visit.not_contact_member", "只有该户的联系党员可以记录走访", field="household_id"
+        )
+    return _store(uow, scope, visit, org_path=path, client_uuid=client_uuid, at=at)
+
+
+def _reachable(found: VisitContext, visit: Visit) -> str:
+    """The household's path, when both it and the member are within the caller's reach."""
+    if found.household_path is None or not found.household_visible:
         raise NotFound(
             "household.not_found", f"农户 {visit.household_id} 不存在", field="household_id"
         )
     if not found.member_visible:
         raise NotFound("member.not_found", f"党员 {visit.member_id} 不存在", field="member_id")
-    if found.contact_id != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
-        raise Forbidden(
-            "visit.not_contact_member", "只有该户的联系党员可以记录走访", field="household_id"
-        )
-    return _store(uow, scope, visit, org_path=found.household_path, client_uuid=client_uuid, at=at)
+    return found.household_path
 
 
 def _store(
@@ -215,14 +222,18 @@ def sync_visit(
         if (seen := uow.visits.by_client_uuid(client_uuid)) is not None:
             return Logged(seen, duplicate=True)
         own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
-        path = uow.visits.household_path(visit.household_id)
-        if path is None or not scope.covers(path):
-            raise NotFound(
-                "household.not_found", f"农户 {visit.household_id} 不存在", field="household_id"
-            )
-        day = local_date(visit.visited_at)
-        was = uow.visits.was_contact(visit.member_id, visit.household_id, day)
-        now_contact = uow.visits.contact_of(visit.household_id)
+        found = uow.visits.context(
+            visit.household_id, visit.member_id, scope, on=local_date(visit.visited_at)
+        )
+        # The household may have left the member's roster since: for an offline visit its
+        # reach is the caller's subtree, not today's roster.
+        found = found._replace(
+            household_visible=found.household_path is not None
+            and scope.covers(found.household_path)
+        )
+        path = _reachable(found, visit)
+        now_contact = found.contact_id
+        was = found.was_contact
         if not was and now_contact != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
             raise Forbidden(
                 "visit.not_contact_member", "走访当日该党员不是该户的联系党员", field="household_id"
