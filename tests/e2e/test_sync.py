@@ -279,3 +279,18 @@ def test_ticks_after_the_edit_window_are_refused_but_a_replay_still_answers_dupl
     late = {**tick, "uuid": V[5], "payload": {"visit_uuid": V[1], "items": ["支部决议传达到户"]}}
     res = client.post(f"{API}/sync/batch", json={"operations": [late]}, headers=h).json()
     assert res["results"][0]["code"] == "visit.edit_window_closed"
+
+
+def test_a_branch_cannot_credit_an_offline_visit_to_a_member_outside_its_reach(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """m3 belongs to another township: syncing on a member's behalf used to skip this check."""
+    visit = op(world, V[7], "h1")
+    visit["payload"]["member_id"] = world.member["m3"]
+    res = client.post(
+        f"{API}/sync/batch",
+        json={"operations": [visit]},
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    ).json()
+    assert res["results"][0]["code"] == "member.not_found"
+    assert visits_count(world) == 0
