@@ -63,9 +63,10 @@ describe('format', () => {
 
 describe('proposal summary', () => {
   it('needs the shortfall acceptance when the report has shortfalls or violations', () => {
-    const clean = summarize({ feasible: true, households: 300, members: 35, pairs: 300, distance_total_m: 159357, shortfalls: [], violations: [] })
+    const clean = summarize({ feasible: true, households: 300, members: 35, pairs: 300, distance_total_m: 159357, shortfalls: [], violations: [], elderly_pairs: [[7, 14], [1, 25]] })
     expect(clean.needsAcceptance).toBe(false)
     expect(clean.distanceKm).toBe(159.4)
+    expect(clean.elderlyPairs).toBe(2)
     const short = summarize({ shortfalls: [{ grid_id: 4, message: '党员不足', uncovered_count: 12 }], violations: [] })
     expect(short.needsAcceptance).toBe(true)
     expect(short.uncovered).toBe(12)

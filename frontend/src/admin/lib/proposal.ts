@@ -22,6 +22,8 @@ export interface ReportSummary {
   violations: Violation[]
   unhonoured: { member_id: number; household_id: number; why: string }[]
   noLocation: { members: number; households: number }
+  /** 1+6+N: contact members paired with elderly members when published. */
+  elderlyPairs: number
   /** Publishing needs accept_shortfalls (the API refuses otherwise: proposal.has_shortfalls). */
   needsAcceptance: boolean
 }
@@ -44,6 +46,7 @@ export function summarize(report: Record<string, unknown>): ReportSummary {
     violations,
     unhonoured: list(report.unhonoured_requests),
     noLocation: { members: num(noLoc.members_count), households: num(noLoc.households_count) },
+    elderlyPairs: list(report.elderly_pairs).length,
     needsAcceptance: shortfalls.length > 0 || violations.length > 0,
   }
 }
