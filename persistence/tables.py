@@ -113,9 +113,12 @@ class MemberRow(Base):
 
 class HouseholdRow(Base):
     __tablename__ = "households"
+    # (org_id, id): an area's households are read by grid, and counting or joining them needs
+    # nothing but this index (compliance of a county, bench-field).
+    __table_args__ = (Index("ix_households_org_id_id", "org_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     building: Mapped[str | None] = mapped_column(String(50))
     head_name: Mapped[str] = mapped_column(String(50))
     address: Mapped[str | None] = mapped_column(String(200))
@@ -339,6 +342,13 @@ class VisitRow(Base):
     __table_args__ = (
         Index("ix_visits_household_at", "household_id", "visited_at"),
         Index("ix_visits_member_at", "member_id", "visited_at"),
+        # An area's recent visits in one index-only pass (compliance): by time, carrying the
+        # household and the member (INCLUDE on PostgreSQL; SQLite keeps a plain index).
+        Index(
+            "ix_visits_visited_at",
+            "visited_at",
+            postgresql_include=["household_id", "member_id"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
