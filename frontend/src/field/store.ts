@@ -85,9 +85,24 @@ export async function loadHouseholds(): Promise<void> {
 }
 
 /** What changed on the server since the last pull: my households, their visits, my due list. */
+/** The first pull index.html started before this code loaded, if it got a good answer. */
+async function earlyPull(): Promise<Schemas['PullOut'] | null> {
+  const w = window as { __lianhuFirstPull?: Promise<Response> }
+  const early = w.__lianhuFirstPull
+  delete w.__lianhuFirstPull
+  try {
+    const res = early ? await early : null
+    return res?.ok ? ((await res.json()) as Schemas['PullOut']) : null // a 401 goes the normal way
+  } catch {
+    return null
+  }
+}
+
 export async function pull({ full = false } = {}): Promise<void> {
   const since = full ? undefined : await getKv<string>(db, 'cursor')
-  const out = await unwrap(api.GET('/api/v1/sync/pull', { params: { query: since ? { since } : {} } }))
+  const out =
+    (full ? await earlyPull() : null) ??
+    (await unwrap(api.GET('/api/v1/sync/pull', { params: { query: since ? { since } : {} } })))
   if (!since && out.due) {
     // A first pull holds every household: show it before storing it.
     show(out.due, new Map(out.households.map((h) => [h.id, h])), state.categories)
