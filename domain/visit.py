@@ -90,7 +90,7 @@ class VisitContext(NamedTuple):
     household_visible: bool  # within the caller's reach (an ordinary member: their own)
     member_visible: bool
     contact_id: int | None  # the household's contact member today
-    was_contact: bool  # the member looked after it on the day asked for (offline visits)
+    was_contact: bool  # the member looked after it on the visit's day (offline visits)
 
 
 def check_time(visited_at: datetime, *, now: datetime) -> None:

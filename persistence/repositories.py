@@ -394,18 +394,27 @@ class SqlAuditRepository:
         self.request_id = request_id
 
     def add(self, entry: AuditEntry) -> None:
+        self.add_many([entry])
+
+    def add_many(self, entries: Sequence[AuditEntry]) -> None:
         # A plain INSERT, sent at once: every write has one, and the ORM's bookkeeping for an
         # object nobody reads back is pure cost.
+        if not entries:
+            return
         self.session.execute(
-            insert(AuditRow).values(
-                at=entry.at,
-                actor=entry.actor,
-                action=entry.action.value,
-                entity=entry.entity,
-                entity_id=entry.entity_id,
-                org_path=entry.org_path,
-                before=dict(entry.before) if entry.before is not None else None,
-                after=dict(entry.after) if entry.after is not None else None,
-                request_id=entry.request_id or self.request_id,
-            )
+            insert(AuditRow),
+            [
+                {
+                    "at": e.at,
+                    "actor": e.actor,
+                    "action": e.action.value,
+                    "entity": e.entity,
+                    "entity_id": e.entity_id,
+                    "org_path": e.org_path,
+                    "before": dict(e.before) if e.before is not None else None,
+                    "after": dict(e.after) if e.after is not None else None,
+                    "request_id": e.request_id or self.request_id,
+                }
+                for e in entries
+            ],
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, false, func, insert, select, true
+from sqlalchemy import Select, exists, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
@@ -55,12 +55,10 @@ class SqlVisitStore:
             )
         )
 
-    def context(
-        self, household_id: int, member_id: int, scope: Scope, *, on: date | None = None
-    ) -> VisitContext:
+    def context(self, household_id: int, member_id: int, scope: Scope) -> VisitContext:
         """What logging a visit must know, in one round trip: the household's org path and
-        whether the caller may see it, whether the caller may see the member, the household's
-        contact today and (``on``) whether the member looked after it that day."""
+        whether the caller may see it, whether the caller may see the member, and the
+        household's contact today."""
         household_path = (
             select(OrgUnitRow.path)
             .join(HouseholdRow, HouseholdRow.org_id == OrgUnitRow.id)
@@ -75,49 +73,103 @@ class SqlVisitStore:
             .limit(1)
             .scalar_subquery()
         )
-        was = (
-            exists().where(
-                AssignmentRow.member_id == member_id,
-                AssignmentRow.household_id == household_id,
-                AssignmentRow.started_on <= on,
-                AssignmentRow.ended_on.is_(None) | (AssignmentRow.ended_on > on),
-            )
-            if on is not None
-            else false()
-        )
         row = self.session.execute(
-            select(household_path, household_seen, member_seen, contact, was)
+            select(household_path, household_seen, member_seen, contact)
         ).one()
-        return VisitContext(row[0], bool(row[1]), bool(row[2]), row[3], bool(row[4]))
+        return VisitContext(row[0], bool(row[1]), bool(row[2]), row[3], row[3] == member_id)
 
     def by_client_uuid(self, client_uuid: str) -> Visit | None:
-        row = self.session.scalar(select(VisitRow).where(VisitRow.client_uuid == client_uuid))
-        return _to_domain(row) if row else None
+        return self.by_client_uuids([client_uuid]).get(client_uuid)
+
+    def by_client_uuids(self, client_uuids: Sequence[str]) -> dict[str, Visit]:
+        rows = self.session.scalars(
+            select(VisitRow).where(VisitRow.client_uuid.in_(set(client_uuids)))
+        )
+        return {r.client_uuid: _to_domain(r) for r in rows if r.client_uuid is not None}
+
+    def offline_contexts(
+        self, wanted: Sequence[tuple[int, int, date]], scope: Scope
+    ) -> list[VisitContext]:
+        """``context`` for many offline visits (household, member, day) in four statements
+        whatever their number. ``household_visible`` is left False: for an offline visit the
+        caller's subtree decides, not today's roster (the service checks it)."""
+        households = {h for h, _, _ in wanted}
+        members = {m for _, m, _ in wanted}
+        paths = dict(
+            self.session.execute(
+                select(HouseholdRow.id, OrgUnitRow.path)
+                .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
+                .where(HouseholdRow.id.in_(households))
+            ).all()
+        )
+        seen = set(
+            self.session.scalars(
+                select(MemberRow.id).where(MemberRow.id.in_(members), member_scope(scope))
+            )
+        )
+        spans: dict[tuple[int, int], list[tuple[date, date | None]]] = {}
+        today: dict[int, int] = {}
+        for member_id, household_id, started, ended in self.session.execute(
+            select(
+                AssignmentRow.member_id,
+                AssignmentRow.household_id,
+                AssignmentRow.started_on,
+                AssignmentRow.ended_on,
+            ).where(AssignmentRow.household_id.in_(households))
+        ):
+            spans.setdefault((member_id, household_id), []).append((started, ended))
+            if ended is None:
+                today[household_id] = member_id
+        return [
+            VisitContext(
+                household_path=paths.get(h),
+                household_visible=False,
+                member_visible=m in seen,
+                contact_id=today.get(h),
+                was_contact=any(
+                    start <= day and (end is None or end > day)
+                    for start, end in spans.get((m, h), ())
+                ),
+            )
+            for h, m, day in wanted
+        ]
 
     def add(self, visit: Visit, *, created_by: str, at: datetime, client_uuid: str | None) -> Visit:
-        # A Core INSERT … RETURNING: one round trip, none of the ORM's unit-of-work bookkeeping
-        # (logging a visit is the hottest write of the platform).
-        new_id = self.session.execute(
-            insert(VisitRow)
-            .values(
-                member_id=visit.member_id,
-                household_id=visit.household_id,
-                visited_at=visit.visited_at,
-                mode=visit.mode.value,
-                notes=visit.notes,
-                flags=[{"kind": f.kind.value, "text": f.text} for f in visit.flags],
-                checklist=list(visit.checklist),
-                lat=visit.location.lat if visit.location else None,
-                lng=visit.location.lng if visit.location else None,
-                created_by=created_by,
-                created_at=at,
-                client_uuid=client_uuid,
-                amends_id=visit.amends_id,
-                sync_note=visit.sync_note,
-            )
-            .returning(VisitRow.id)
-        ).scalar_one()
-        return dataclasses.replace(visit, id=new_id, created_at=at)
+        return self.add_many([(visit, client_uuid)], created_by=created_by, at=at)[0]
+
+    def add_many(
+        self, visits: Sequence[tuple[Visit, str | None]], *, created_by: str, at: datetime
+    ) -> list[Visit]:
+        """Core INSERT … RETURNING, many rows in one statement: none of the ORM's unit-of-work
+        bookkeeping (logging a visit is the hottest write of the platform)."""
+        if not visits:
+            return []
+        rows = [
+            {
+                "member_id": v.member_id,
+                "household_id": v.household_id,
+                "visited_at": v.visited_at,
+                "mode": v.mode.value,
+                "notes": v.notes,
+                "flags": [{"kind": f.kind.value, "text": f.text} for f in v.flags],
+                "checklist": list(v.checklist),
+                "lat": v.location.lat if v.location else None,
+                "lng": v.location.lng if v.location else None,
+                "created_by": created_by,
+                "created_at": at,
+                "client_uuid": uuid,
+                "amends_id": v.amends_id,
+                "sync_note": v.sync_note,
+            }
+            for v, uuid in visits
+        ]
+        ids = self.session.scalars(
+            insert(VisitRow).returning(VisitRow.id, sort_by_parameter_order=True), rows
+        ).all()
+        return [
+            dataclasses.replace(v, id=new_id, created_at=at)
+            for (v, _), new_id in zip(visits, ids, strict=True)
+        ]
 
     def household_path(self, household_id: int) -> str | None:
         return self.session.scalar(

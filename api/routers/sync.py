@@ -96,26 +96,81 @@ def _rejected(
     dependencies=[require(Permission.VISIT_WRITE)],
 )
 def sync_batch(body: SyncBatchIn, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> SyncBatchOut:
-    """Each operation in its own savepoint, in order, in one transaction committed at the end:
-    good ones are kept when others are refused, a replayed operation (same uuid) is a duplicate,
-    never a second record, and if the commit itself fails nothing was written, so the client
-    sends the batch again."""
-    results: list[SyncResult] = []
+    """In order, in one transaction committed at the end (on PostgreSQL): good operations are
+    kept when others are refused, a replayed operation (same uuid) is a duplicate, never a
+    second record, and if the commit itself fails nothing was written, so the client sends the
+    batch again. Consecutive visits are checked one by one and written together; any other
+    operation goes in its own savepoint."""
+    now = clock()
+    parsed = [_parse(index, op) for index, op in enumerate(body.operations)]
+    results: list[SyncResult | None] = [r if isinstance(r, SyncResult) else None for r in parsed]
     with uow.batch():
-        for index, op in enumerate(body.operations):
-            uuid = op.get("uuid") if isinstance(op.get("uuid"), str) else None
-            results.append(_apply(index, uuid, op, scope, uow, clock()))
-    counts = {s: sum(r.status == s for r in results) for s in ("applied", "duplicate", "rejected")}
-    return SyncBatchOut(**counts, results=results)
+        run: list[tuple[int, str, VisitIn]] = []
+        for index, item in enumerate(parsed):
+            if isinstance(item, SyncResult):
+                continue  # refused before reaching the domain: writes nothing, breaks no run
+            kind, uuid, payload = item
+            if kind == "visit" and isinstance(payload, VisitIn):
+                run.append((index, uuid, payload))
+                continue
+            _visits(run, scope, uow, now, results)
+            run = []
+            results[index] = _apply(index, uuid, kind, payload, scope, uow, now)
+        _visits(run, scope, uow, now, results)
+    done = [r for r in results if r is not None]
+    counts = {s: sum(r.status == s for r in done) for s in ("applied", "duplicate", "rejected")}
+    return SyncBatchOut(**counts, results=done)
+
+
+def _parse(index: int, op: dict[str, Any]) -> SyncResult | tuple[str, str, BaseModel]:
+    """An operation's (kind, uuid, payload), or its refusal when it is malformed."""
+    uuid = op.get("uuid") if isinstance(op.get("uuid"), str) else None
+    if uuid is None or not re.match(UUID, uuid):
+        return _rejected(index, uuid, "sync.bad_uuid", "每项操作须带客户端生成的 UUID", "uuid")
+    kind = op.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        return _rejected(index, uuid, "sync.unsupported_kind", f"不支持的操作类型：{kind}", "kind")
+    payload = op.get("payload")
+    if not isinstance(payload, dict):
+        return _rejected(index, uuid, "sync.bad_payload", "payload 须为对象", "payload")
+    model = KINDS[kind]
+    fields = {**payload, "client_uuid": uuid} if issubclass(model, VisitIn) else payload
+    try:
+        return kind, uuid, model.model_validate(fields)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first.get("loc", ())) or "payload"
+        return _rejected(index, uuid, "request.validation", str(first.get("msg")), field)
+
+
+def _visits(
+    run: list[tuple[int, str, VisitIn]],
+    scope: Scope,
+    uow: UowDep,
+    now: datetime,
+    results: list[SyncResult | None],
+) -> None:
+    """A run of consecutive visits: checked one by one, written in one go."""
+    if not run:
+        return
+    outcomes = visits.sync_visits(
+        uow, scope, [(uuid, payload.to_domain()) for _, uuid, payload in run], at=now
+    )
+    for (index, uuid, _), outcome in zip(run, outcomes, strict=True):
+        if isinstance(outcome, DomainError):
+            results[index] = _rejected(index, uuid, outcome.code, outcome.message, outcome.field)
+        else:
+            results[index] = SyncResult(
+                index=index,
+                uuid=uuid,
+                status="duplicate" if outcome.duplicate else "applied",
+                id=outcome.visit.id,
+                note=outcome.visit.sync_note,
+            )
 
 
 # An operation's outcome: (duplicate?, id of what it wrote or found, a note for the member)
 Outcome = tuple[bool, int, str | None]
-
-
-def _visit(payload: VisitIn, uuid: str, scope: Scope, uow: UowDep, now: datetime) -> Outcome:
-    logged = visits.sync_visit(uow, scope, payload.to_domain(), client_uuid=uuid, at=now)
-    return logged.duplicate, logged.visit.id, logged.visit.sync_note
 
 
 def _attendance(
@@ -139,35 +194,27 @@ def _draft(payload: IssueDraftOp, uuid: str, scope: Scope, uow: UowDep, now: dat
     return not raised.created, raised.draft.id, None
 
 
-KINDS: dict[str, tuple[type[BaseModel], Callable[..., Outcome]]] = {
-    "visit": (VisitIn, _visit),
+# Visits are written in runs (``_visits``); every other kind by its handler.
+HANDLERS: dict[str, tuple[type[BaseModel], Callable[..., Outcome]]] = {
     "attendance": (AttendanceOp, _attendance),
     "checklist_tick": (ChecklistTickOp, _tick),
     "issue_draft": (IssueDraftOp, _draft),
 }
+KINDS: dict[str, type[BaseModel]] = {"visit": VisitIn} | {k: m for k, (m, _) in HANDLERS.items()}
 
 
 def _apply(
-    index: int, uuid: str | None, op: dict[str, Any], scope: Scope, uow: UowDep, now: datetime
+    index: int,
+    uuid: str,
+    kind: str,
+    payload: BaseModel,
+    scope: Scope,
+    uow: UowDep,
+    now: datetime,
 ) -> SyncResult:
-    if uuid is None or not re.match(UUID, uuid):
-        return _rejected(index, uuid, "sync.bad_uuid", "每项操作须带客户端生成的 UUID", "uuid")
-    kind = op.get("kind")
-    if not isinstance(kind, str) or kind not in KINDS:
-        return _rejected(index, uuid, "sync.unsupported_kind", f"不支持的操作类型：{kind}", "kind")
-    payload = op.get("payload")
-    if not isinstance(payload, dict):
-        return _rejected(index, uuid, "sync.bad_payload", "payload 须为对象", "payload")
-    model, handle = KINDS[kind]
-    fields = {**payload, "client_uuid": uuid} if issubclass(model, VisitIn) else payload
+    _, handle = HANDLERS[kind]
     try:
-        parsed = model.model_validate(fields)
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(p) for p in first.get("loc", ())) or "payload"
-        return _rejected(index, uuid, "request.validation", str(first.get("msg")), field)
-    try:
-        duplicate, found_id, note = handle(parsed, uuid, scope, uow, now)
+        duplicate, found_id, note = handle(payload, uuid, scope, uow, now)
     except DomainError as err:
         return _rejected(index, uuid, err.code, err.message, err.field)
     return SyncResult(

@@ -35,6 +35,30 @@ def snapshot(obj: object) -> dict[str, Any]:
     return plain if isinstance(plain, dict) else {"value": plain}
 
 
+def entry(
+    scope: Scope,
+    *,
+    action: AuditAction,
+    entity: str,
+    entity_id: object,
+    org_path: str | None,
+    at: datetime,
+    before: object | None = None,
+    after: object | None = None,
+) -> AuditEntry:
+    """The audit entry of one change, as the caller made it."""
+    return AuditEntry(
+        at=at,
+        actor=scope.actor,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        org_path=org_path,
+        before=snapshot(before) if before is not None else None,
+        after=snapshot(after) if after is not None else None,
+    )
+
+
 def record(
     audit: AuditRepository,
     scope: Scope,
@@ -47,15 +71,16 @@ def record(
     before: object | None = None,
     after: object | None = None,
 ) -> None:
+    """Record one change."""
     audit.add(
-        AuditEntry(
-            at=at,
-            actor=scope.actor,
+        entry(
+            scope,
             action=action,
             entity=entity,
-            entity_id=None if entity_id is None else str(entity_id),
+            entity_id=entity_id,
             org_path=org_path,
-            before=snapshot(before) if before is not None else None,
-            after=snapshot(after) if after is not None else None,
+            at=at,
+            before=before,
+            after=after,
         )
     )

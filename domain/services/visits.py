@@ -4,15 +4,16 @@ area's compliance. Offline clients send a ``client_uuid``: the same visit twice 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import Forbidden, NotFound
+from domain.errors import DomainError, Forbidden, NotFound
 from domain.ports import UnitOfWork
 from domain.scheme import SchemeParams, required_scheme
-from domain.services.audit_trail import record
+from domain.services.audit_trail import entry, record
 from domain.time import local_date
 from domain.visit import (
     Compliance,
@@ -214,37 +215,106 @@ def compliance(
 def sync_visit(
     uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str, at: datetime
 ) -> Logged:
-    """A visit made offline and synced later. The roster may have changed meanwhile: a visit to
-    a household the member looked after on the day of the visit is kept and credited to them,
-    with a note when someone else looks after it now. Anything else follows ``log_visit``."""
+    """One visit made offline (see ``sync_visits``); a refusal is raised."""
+    (outcome,) = sync_visits(uow, scope, [(client_uuid, visit)], at=at)
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+def sync_visits(
+    uow: UnitOfWork, scope: Scope, items: Sequence[tuple[str, Visit]], *, at: datetime
+) -> list[Logged | DomainError]:
+    """Visits made offline and synced later, each answered on its own, written together (a
+    batch of 500 is a handful of statements, not thousands).
+
+    The roster may have changed meanwhile: a visit to a household the member looked after on
+    the day of the visit is kept and credited to them, with a note when someone else looks
+    after it now. A uuid seen before — stored, or earlier in the same batch — is a duplicate.
+    Anything else follows ``log_visit``."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
-        if (seen := uow.visits.by_client_uuid(client_uuid)) is not None:
-            return Logged(seen, duplicate=True)
-        own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
-        found = uow.visits.context(
-            visit.household_id, visit.member_id, scope, on=local_date(visit.visited_at)
+        stored = uow.visits.by_client_uuids([u for u, _ in items])
+        found = uow.visits.offline_contexts(
+            [(v.household_id, v.member_id, local_date(v.visited_at)) for _, v in items], scope
         )
-        # The household may have left the member's roster since: for an offline visit its
-        # reach is the caller's subtree, not today's roster.
-        found = found._replace(
+        outcomes: list[Logged | DomainError | None] = [None] * len(items)
+        first_of: dict[str, int] = {}
+        fresh: list[tuple[int, str, Visit, str]] = []  # (index, uuid, visit, org path)
+        schemes: dict[str, SchemeParams] = {}
+        for index, ((uuid, visit), context) in enumerate(zip(items, found, strict=True)):
+            if uuid in stored:
+                outcomes[index] = Logged(stored[uuid], duplicate=True)
+                continue
+            if uuid in first_of:
+                continue  # settled once the first of its uuid is written
+            first_of[uuid] = index
+            try:
+                ready, path = _offline_checks(scope, visit, context)
+                check_time(ready.visited_at, now=at)
+                if ready.checklist:
+                    if path not in schemes:
+                        schemes[path] = _params(uow, path)
+                    check_checklist(ready.checklist, schemes[path].checklist)
+            except DomainError as err:
+                outcomes[index] = err
+                continue
+            fresh.append((index, uuid, ready, path))
+        written = uow.visits.add_many(
+            [(v, uuid) for _, uuid, v, _ in fresh], created_by=scope.actor, at=at
+        )
+        uow.audit.add_many(
+            [
+                entry(
+                    scope,
+                    action=AuditAction.CREATE,
+                    entity="visit",
+                    entity_id=visit.id,
+                    org_path=path,
+                    at=at,
+                    after=visit,
+                )
+                for (_, _, _, path), visit in zip(fresh, written, strict=True)
+            ]
+        )
+        uow.commit()
+        for (index, _, _, _), visit in zip(fresh, written, strict=True):
+            outcomes[index] = Logged(visit, duplicate=False)
+        for index, (uuid, _) in enumerate(items):
+            if outcomes[index] is None:  # a later item with the uuid of an earlier one
+                first = outcomes[first_of[uuid]]
+                outcomes[index] = (
+                    Logged(first.visit, duplicate=True) if isinstance(first, Logged) else first
+                )
+        return [o for o in outcomes if o is not None]
+
+
+def _offline_checks(scope: Scope, visit: Visit, found: VisitContext) -> tuple[Visit, str]:
+    """Who may sync this offline visit, and the note it carries; (visit, household path)."""
+    own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
+    # The household may have left the member's roster since: for an offline visit its reach is
+    # the caller's subtree, not today's roster.
+    path = _reachable(
+        found._replace(
             household_visible=found.household_path is not None
             and scope.covers(found.household_path)
+        ),
+        visit,
+    )
+    now_contact = found.contact_id
+    if (
+        not found.was_contact
+        and now_contact != visit.member_id
+        and not scope.can(Permission.MEMBER_WRITE)
+    ):
+        raise Forbidden(
+            "visit.not_contact_member", "走访当日该党员不是该户的联系党员", field="household_id"
         )
-        path = _reachable(found, visit)
-        now_contact = found.contact_id
-        was = found.was_contact
-        if not was and now_contact != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
-            raise Forbidden(
-                "visit.not_contact_member", "走访当日该党员不是该户的联系党员", field="household_id"
-            )
-        if now_contact != visit.member_id:
-            visit = dataclasses.replace(
-                visit, sync_note=f"离线走访同步时该户已改由党员 {now_contact} 联系"
-            )
-        stored = _store(uow, scope, visit, org_path=path, client_uuid=client_uuid, at=at)
-        uow.commit()
-        return Logged(stored, duplicate=False)
+    if now_contact != visit.member_id:
+        visit = dataclasses.replace(
+            visit, sync_note=f"离线走访同步时该户已改由党员 {now_contact} 联系"
+        )
+    return visit, path
 
 
 def find_visit(

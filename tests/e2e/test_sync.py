@@ -294,3 +294,19 @@ def test_a_branch_cannot_credit_an_offline_visit_to_a_member_outside_its_reach(
     ).json()
     assert res["results"][0]["code"] == "member.not_found"
     assert visits_count(world) == 0
+
+
+def test_the_same_uuid_twice_in_one_batch_is_one_visit(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    twice = op(world, V[8], "h1")
+    between = op(world, V[9], "h2")
+    res = client.post(
+        f"{API}/sync/batch",
+        json={"operations": [twice, between, twice, op(world, V[9], "h3")]},
+        headers=world.headers(Role.MEMBER),
+    ).json()
+    statuses = [(r["status"], r["id"]) for r in res["results"]]
+    assert statuses[0][0] == "applied" and statuses[2] == ("duplicate", statuses[0][1])
+    assert statuses[1][0] == "applied" and statuses[3] == ("duplicate", statuses[1][1])
+    assert visits_count(world) == 2
