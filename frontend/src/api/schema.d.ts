@@ -957,8 +957,11 @@ export interface paths {
         put?: never;
         /**
          * 提交离线操作（逐项返回结果）
-         * @description Each operation in its own transaction, in order: good ones are kept when others are
-         *     refused, and a replayed operation (same uuid) is a duplicate, never a second record.
+         * @description In order, in one transaction committed at the end (on PostgreSQL): good operations are
+         *     kept when others are refused, a replayed operation (same uuid) is a duplicate, never a
+         *     second record, and if the commit itself fails nothing was written, so the client sends the
+         *     batch again. Consecutive visits are checked one by one and written together; any other
+         *     operation goes in its own savepoint.
          */
         post: operations["sync-sync_batch"];
         delete?: never;
