@@ -1,7 +1,8 @@
 import { unwrap, type Schemas } from '../api'
 import { api, tokens } from '../shared/session'
-import { getKv, setKv, type OutboxItem, type VisitOut } from './db'
-import { db } from './store'
+import type { OutboxItem, VisitOut } from './db'
+import { getKv, setKv } from './kv'
+import { getDb } from './store'
 
 export type Checklist = Schemas['HouseholdChecklistOut']
 export type EventOut = Schemas['EventOut']
@@ -10,10 +11,10 @@ export type EventOut = Schemas['EventOut']
 async function cached<T>(key: string, load: () => Promise<T>): Promise<T | undefined> {
   try {
     const value = await load()
-    await setKv(db, key, value)
+    await setKv(await getDb(), key, value)
     return value
   } catch {
-    return getKv<T>(db, key)
+    return getKv<T>(await getDb(), key)
   }
 }
 
@@ -23,7 +24,7 @@ export async function checklistOf(householdId: number): Promise<Checklist | unde
   )
   if (found) return found
   // Never opened online: the scheme's items, with nothing known to be done yet.
-  const items = await getKv<string[]>(db, 'checklist-items')
+  const items = await getKv<string[]>(await getDb(), 'checklist-items')
   if (!items?.length) return undefined
   return {
     household_id: householdId,
@@ -39,11 +40,11 @@ export async function visitsOf(householdId: number): Promise<VisitOut[]> {
     const fresh = await unwrap(
       api.GET('/api/v1/households/{household_id}/visits', { params: { path: { household_id: householdId } } }),
     )
-    await db.visits.bulkPut(fresh)
+    await (await getDb()).visits.bulkPut(fresh)
   } catch {
     // offline: what the last pull brought
   }
-  const rows = await db.visits.where('household_id').equals(householdId).toArray()
+  const rows = await (await getDb()).visits.where('household_id').equals(householdId).toArray()
   return rows.sort((a, b) => b.visited_at.localeCompare(a.visited_at))
 }
 
@@ -59,7 +60,7 @@ export async function myTasks(): Promise<EventOut[]> {
 }
 
 export async function queuedFor(householdId: number): Promise<OutboxItem[]> {
-  const items = await db.outbox.where('household_id').equals(householdId).toArray()
+  const items = await (await getDb()).outbox.where('household_id').equals(householdId).toArray()
   return items.filter((i) => i.status === 'pending' || i.status === 'rejected')
 }
 
@@ -79,6 +80,6 @@ export async function policiesOf(householdId: number): Promise<Entitlement[] | n
 
 /** Events whose attendance waits in the outbox, so the task list can say so before the sync. */
 export async function attendancesQueued(): Promise<Set<number>> {
-  const items = await db.outbox.where('status').anyOf('pending', 'rejected').toArray()
+  const items = await (await getDb()).outbox.where('status').anyOf('pending', 'rejected').toArray()
   return new Set(items.flatMap((i) => (i.kind === 'attendance' ? [i.payload.event_id] : [])))
 }

@@ -1,10 +1,18 @@
 import { reactive } from 'vue'
 import { NetworkError, SessionExpired, unwrap, type Schemas } from '../api'
 import { api, tokens } from '../shared/session'
-import { FieldDb, getKv, setKv, type DueOut, type Household } from './db'
+import type { DueOut, FieldDb, Household } from './db'
+import { getKv, setKv } from './kv'
 import { syncOutbox, type SyncSummary } from './outbox'
 
-export const db = new FieldDb()
+let opening: Promise<FieldDb> | null = null
+
+/** IndexedDB through Dexie, loaded on first use: the list can be shown (from the snapshot) before
+ * Dexie, a third of the app's first JavaScript, has even been fetched. */
+export function getDb(): Promise<FieldDb> {
+  opening ??= import('./db').then((m) => new m.FieldDb())
+  return opening
+}
 
 export type Category = Schemas['CategoryOut']
 
@@ -49,6 +57,7 @@ export const state = reactive({
 })
 
 export async function refreshCounts(): Promise<void> {
+  const db = await getDb()
   state.pending = await db.outbox.where('status').equals('pending').count()
   state.rejected = await db.outbox.where('status').equals('rejected').count()
 }
@@ -76,6 +85,7 @@ function show(due: Schemas['DueListOut'], byId: Map<number, Household>, categori
 
 /** My households in the due list's order (never visited and overdue first), from IndexedDB. */
 export async function loadHouseholds(): Promise<void> {
+  const db = await getDb()
   const before = shown
   const due = (await getKv<Schemas['DueListOut']>(db, 'due')) ?? { cadence_days: 0, data: [] }
   const rows = await db.households.bulkGet(due.data.map((d) => d.household_id))
@@ -99,7 +109,7 @@ async function earlyPull(): Promise<Schemas['PullOut'] | null> {
 }
 
 export async function pull({ full = false } = {}): Promise<void> {
-  const since = full ? undefined : await getKv<string>(db, 'cursor')
+  const since = full ? undefined : await getKv<string>(await getDb(), 'cursor')
   const out =
     (full ? await earlyPull() : null) ??
     (await unwrap(api.GET('/api/v1/sync/pull', { params: { query: since ? { since } : {} } })))
@@ -107,6 +117,7 @@ export async function pull({ full = false } = {}): Promise<void> {
     // A first pull holds every household: show it before storing it.
     show(out.due, new Map(out.households.map((h) => [h.id, h])), state.categories)
   }
+  const db = await getDb()
   await db.transaction('rw', db.households, db.visits, db.kv, async () => {
     await db.households.bulkPut(out.households)
     await db.visits.bulkPut(out.visits)
@@ -127,6 +138,7 @@ export async function pull({ full = false } = {}): Promise<void> {
 /** The scheme's checklist items (the same for all my households), so the visit form can offer
  * them offline for a household never opened online. */
 async function learnChecklistItems(): Promise<void> {
+  const db = await getDb()
   const first = state.households[0]
   if (!first || (await getKv<string[]>(db, 'checklist-items'))) return
   const c = await api
@@ -141,7 +153,7 @@ export async function syncNow(): Promise<void> {
   state.syncing = true
   state.message = ''
   try {
-    state.lastSummary = await syncOutbox(db, api)
+    state.lastSummary = await syncOutbox(await getDb(), api)
     await firstPull // then this pull is a small delta, not a second full one competing with it
     await pull()
     state.lastSync = new Date().toISOString()
@@ -157,6 +169,7 @@ export async function syncNow(): Promise<void> {
 
 /** A different account on this phone starts from an empty cache; the outbox is never cleared. */
 export async function forgetOtherUser(username: string): Promise<void> {
+  const db = await getDb()
   if ((await getKv<string>(db, 'user')) === username) return
   await clearLocalCopies()
   await setKv(db, 'user', username)
@@ -164,6 +177,7 @@ export async function forgetOtherUser(username: string): Promise<void> {
 
 /** Logging out leaves no household data on the phone (PIPL), only the unsent outbox. */
 export async function clearLocalCopies(): Promise<void> {
+  const db = await getDb()
   await db.transaction('rw', db.households, db.visits, db.kv, async () => {
     await db.households.clear()
     await db.visits.clear()
