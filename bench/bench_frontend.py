@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from bench.common import ROOT, bench_line, server
 
@@ -94,11 +95,38 @@ def first_load_gzip_kb(browser: Browser, base: str) -> float:
     return total / 1024
 
 
+TIMEOUT_MS = 30_000
+
+
+def watch(page: Page) -> list[str]:
+    """What the page said and asked the API, printed to stderr when a run goes wrong."""
+    log: list[str] = []
+    page.on("console", lambda m: log.append(f"console {m.type}: {m.text}"))
+    page.on("pageerror", lambda e: log.append(f"pageerror: {e}"))
+    page.on("response", lambda r: log.append(f"{r.status} {r.url}") if "/api/" in r.url else None)
+    return log
+
+
+def list_shown(page: Page, base: str) -> bool:
+    log = watch(page)
+    page.goto(f"{base}/app/")
+    try:
+        page.wait_for_selector(".household", timeout=TIMEOUT_MS)
+        return True
+    except PlaywrightError:
+        body = page.inner_text("body")[:300].replace("\n", " ")
+        print(
+            f"household list not shown in {TIMEOUT_MS} ms: {body}", *log, sep="\n", file=sys.stderr
+        )
+        return False
+
+
 def usable_seconds(page: Page, base: str) -> float:
+    """Seconds from navigation to the first household row; the timeout when it never comes."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    page.goto(f"{base}/app/")
-    page.wait_for_selector(".household", timeout=30_000)
+    if not list_shown(page, base):
+        return TIMEOUT_MS / 1000
     ms: float = page.evaluate("window.__usable")
     return ms / 1000
 
@@ -112,9 +140,8 @@ def household_list_seconds(browser: Browser, base: str, *, warm: bool) -> float:
         ctx.add_init_script(MARK_USABLE)
         if warm:  # the app precached and the member's households pulled on an earlier visit
             page = ctx.new_page()
-            page.goto(f"{base}/app/")
-            page.wait_for_selector(".household", timeout=30_000)
-            page.wait_for_function("navigator.serviceWorker.controller !== null")
+            if list_shown(page, base):
+                page.wait_for_function("navigator.serviceWorker.controller !== null")
             page.close()
         runs.append(usable_seconds(ctx.new_page(), base))
         ctx.close()
