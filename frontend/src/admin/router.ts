@@ -50,7 +50,18 @@ export const router = createRouter({
   ],
 })
 
+// While a navigation is being guarded, an expired login is answered by the guard itself (back to
+// the login page, then on to the page asked for); between navigations, by the handler below.
+let guarding = false
+router.afterEach(() => {
+  guarding = false
+})
+router.onError(() => {
+  guarding = false
+})
+
 router.beforeEach(async (to) => {
+  guarding = true
   if (to.name === 'login') return true
   if (!loggedIn()) return { name: 'login', query: { next: to.fullPath } }
   if (!session.me) {
@@ -71,5 +82,6 @@ router.beforeEach(async (to) => {
 onSessionExpired(() => {
   session.me = null
   session.expired = true
+  if (guarding || router.currentRoute.value.name === 'login') return
   void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } })
 })
