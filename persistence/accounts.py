@@ -94,7 +94,7 @@ def check_login(
         audit.add(
             AuditEntry(
                 at,
-                username,
+                f"user:{username}",  # the actor as every other entry of this user names it
                 AuditAction.LOGIN_FAILED,
                 "user",
                 str(row.id),
@@ -115,7 +115,15 @@ def check_login(
     row.failed_logins, row.locked_until = 0, None
     audit.add(
         AuditEntry(
-            at, username, AuditAction.LOGIN, "user", str(row.id), org_path, None, None, request_id
+            at,
+            f"user:{username}",
+            AuditAction.LOGIN,
+            "user",
+            str(row.id),
+            org_path,
+            None,
+            None,
+            request_id,
         )
     )
     return _account(session, row)

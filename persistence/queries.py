@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
@@ -186,6 +186,9 @@ def list_audit(
         stmt = stmt.where(AuditRow.at >= flt.since)
     if flt.until is not None:
         stmt = stmt.where(AuditRow.at < flt.until)
+    actor, record = _text(AuditRow.actor, window.q), _text(AuditRow.entity_id, window.q)
+    if actor is not None and record is not None:  # free text: who did it, or which record
+        stmt = stmt.where(or_(actor, record))
     order = _order(window, {"at": AuditRow.at, "id": AuditRow.id}, AuditRow.id.desc())
     rows, total = _page(session, stmt, window, order)
     return Page(rows, total, window.limit, window.offset)

@@ -194,3 +194,18 @@ def test_a_password_reset_unlocks_the_account(client: TestClient, world: World) 
 def test_a_township_cadre_cannot_administer_accounts(client: TestClient, world: World) -> None:
     res = client.get("/api/v1/users", headers=world.headers(Role.TOWNSHIP_CADRE))
     assert res.status_code == 403
+
+
+def test_logins_are_audited_under_the_same_actor_as_the_users_other_acts(
+    client: TestClient, world: World
+) -> None:
+    client.post("/api/v1/auth/login", json={"username": "member", "password": "wrong"})
+    login(client, "member")
+    h = world.headers(Role.ADMIN)
+    mine = client.get("/api/v1/audit", params={"actor": "user:member"}, headers=h).json()
+    assert [e["action"] for e in mine["data"]] == ["login", "login_failed"]
+    # Free text finds the same entries by who acted (or by the record's id).
+    found = client.get("/api/v1/audit", params={"q": "member", "limit": 500}, headers=h).json()
+    assert {e["action"] for e in found["data"]} == {"login", "login_failed"}
+    none = client.get("/api/v1/audit", params={"q": "nobody-like-this"}, headers=h).json()
+    assert none["total"] == 0
