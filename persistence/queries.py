@@ -18,7 +18,14 @@ from domain.org import OrgLevel, OrgUnit
 from persistence.issue_drafts import draft_to_domain
 from persistence.repositories import household_to_domain, member_to_domain, org_to_domain
 from persistence.scoping import household_scope, in_subtree, member_scope
-from persistence.tables import AuditRow, HouseholdRow, IssueDraftRow, MemberRow, OrgUnitRow
+from persistence.tables import (
+    AuditRow,
+    HouseholdRow,
+    IssueDraftRow,
+    MemberRow,
+    OrgUnitRow,
+    ProposalRow,
+)
 
 T = TypeVar("T")
 
@@ -217,3 +224,58 @@ def list_issue_drafts(
     allowed = {"created_at": IssueDraftRow.created_at, "id": IssueDraftRow.id}
     rows, total = _page(session, stmt, window, _order(window, allowed, IssueDraftRow.id))
     return Page([draft_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+@dataclass(frozen=True)
+class ProposalSummary:
+    id: int
+    org_id: int
+    org_name: str
+    scheme: str
+    status: str
+    mode: str
+    created_by: str
+    created_at: datetime
+    published_at: datetime | None
+
+
+def list_proposals(
+    session: Session,
+    scope: Scope,
+    window: Window,
+    *,
+    under: int | None = None,
+    status: str | None = None,
+) -> Page[ProposalSummary]:
+    """Assignment proposals (方案) of areas within the caller's reach, newest first."""
+    stmt = (
+        select(ProposalRow, OrgUnitRow.name)
+        .join(OrgUnitRow, OrgUnitRow.id == ProposalRow.org_id)
+        .where(in_subtree(OrgUnitRow.path, _area_path(session, scope, under)))
+    )
+    if status is not None:
+        stmt = stmt.where(ProposalRow.status == status)
+    order = _order(
+        window, {"created_at": ProposalRow.created_at, "id": ProposalRow.id}, ProposalRow.id.desc()
+    )
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = session.execute(stmt.order_by(*order).limit(window.limit).offset(window.offset))
+    return Page(
+        [
+            ProposalSummary(
+                r.id,
+                r.org_id,
+                name,
+                r.scheme,
+                r.status,
+                r.mode,
+                r.created_by,
+                r.created_at,
+                r.published_at,
+            )
+            for r, name in rows
+        ],
+        total,
+        window.limit,
+        window.offset,
+    )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
 from api.audit import audit_write
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.paging import WindowDep
 from api.schemas.assignments import (
     ContactOut,
     EditIn,
@@ -18,6 +20,8 @@ from api.schemas.assignments import (
     PartnerOut,
     ProposalIn,
     ProposalOut,
+    ProposalPage,
+    ProposalSummaryOut,
     PublishIn,
     PublishOut,
     ReasonOut,
@@ -32,6 +36,7 @@ from domain.assignment import REASON_LABELS, parse_reasons
 from domain.audit import AuditAction
 from domain.services import assignments
 from persistence.assignments import SqlAssignmentStore
+from persistence.queries import list_proposals
 from persistence.repositories import (
     SqlHouseholdRepository,
     SqlMemberRepository,
@@ -66,6 +71,28 @@ def create_proposal(
 ) -> ProposalOut:
     made = assignments.create_proposal(uow, scope, body.org_id, mode=body.mode, at=clock())
     return _proposal_out(SqlAssignmentStore(session), scope, made.proposal_id)
+
+
+@router.get(
+    "/assignment-proposals",
+    response_model=ProposalPage,
+    summary="包户方案列表（新的在前）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def list_proposal_history(
+    scope: ScopeDep,
+    session: SessionDep,
+    window: WindowDep,
+    org_id: Annotated[int | None, query_id("只列此组织子树内的方案")] = None,
+    status: Annotated[Literal["draft", "published"] | None, Query(description="方案状态")] = None,
+) -> ProposalPage:
+    page = list_proposals(session, scope, window, under=org_id, status=status)
+    return ProposalPage(
+        data=[ProposalSummaryOut(**dataclasses.asdict(p)) for p in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -116,3 +116,22 @@ class PartnerOut(BaseModel):
     name: str
     side: str = Field(description="elderly：结对的老党员；contact：联系本人的党员")
     since: date
+
+
+class ProposalSummaryOut(BaseModel):
+    id: int
+    org_id: int
+    org_name: str
+    scheme: str
+    status: str
+    mode: str
+    created_by: str
+    created_at: datetime
+    published_at: datetime | None
+
+
+class ProposalPage(BaseModel):
+    data: list[ProposalSummaryOut]
+    total: int
+    limit: int
+    offset: int

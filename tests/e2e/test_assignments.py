@@ -209,6 +209,14 @@ def test_draft_edit_publish_replan_keeps_history(client: TestClient, demo: FastA
         f"{API}/households/{a['household_id']}/contacts", params={"on": today}, headers=h
     ).json()
     assert [c["member_id"] for c in now] == [history[0]["member_id"]]
+    listed = client.get(f"{API}/assignment-proposals", params={"org_id": village}, headers=h).json()
+    assert [(p["id"], p["status"]) for p in listed["data"][:2]] == [
+        (replan["id"], "published"),
+        (pid, "published"),
+    ]
+    assert listed["data"][0]["mode"] == "replan" and listed["data"][0]["published_at"]
+    drafts = client.get(f"{API}/assignment-proposals", params={"status": "draft"}, headers=h)
+    assert pid not in [p["id"] for p in drafts.json()["data"]]
 
 
 def test_publishing_a_stale_proposal_is_refused_and_nothing_changes(
