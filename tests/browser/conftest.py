@@ -21,10 +21,15 @@ from playwright.sync_api import (
     BrowserContext,
     Playwright,
     ViewportSize,
+    expect,
     sync_playwright,
 )
 
 from bench.common import server
+
+# Assertions wait as long as actions do (15 s, set on each context below): on a shared 2-core
+# machine a page can take more than expect's default 5 s while other test runs load it.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
