@@ -223,6 +223,18 @@ def rule_to_data(rule: Rule) -> dict[str, Any]:
     raise AssertionError(rule)
 
 
+def categories_of(rule: Rule) -> set[str]:
+    """Every category code the rule reads."""
+    match rule:
+        case CategoryTest(_, codes):
+            return set(codes)
+        case AllOf(items) | AnyOf(items):
+            return set().union(*(categories_of(i) for i in items))
+        case NotRule(item):
+            return categories_of(item)
+    return set()
+
+
 def describe(rule: Rule, labels: Mapping[str, str]) -> str:
     """The rule in plain Chinese, as printed on a 政策明白卡."""
     match rule:

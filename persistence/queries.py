@@ -60,10 +60,14 @@ def _order(window: Window, allowed: dict[str, Any], default: Any) -> list[Any]:
     return [column.desc() if window.sort.startswith("-") else column.asc(), default]
 
 
+def _total(session: Session, stmt: Select[*tuple[Any, ...]]) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
 def _page(
     session: Session, stmt: Select[Any], window: Window, order: list[Any]
 ) -> tuple[list[Any], int]:
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = _total(session, stmt)
     rows = session.scalars(stmt.order_by(*order).limit(window.limit).offset(window.offset)).all()
     return list(rows), total
 
@@ -258,7 +262,7 @@ def list_proposals(
     order = _order(
         window, {"created_at": ProposalRow.created_at, "id": ProposalRow.id}, ProposalRow.id.desc()
     )
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = _total(session, stmt)
     rows = session.execute(stmt.order_by(*order).limit(window.limit).offset(window.offset))
     return Page(
         [

@@ -20,14 +20,14 @@ from domain.errors import Conflict, Forbidden, NotFound
 from domain.household import SENSITIVE_CATEGORIES, CategoryCatalog, Resident, check_residents
 from domain.org import is_within
 from domain.policy import (
-    CategoryTest,
     Delivery,
     DeliveryStatus,
     Eligibility,
+    HouseholdFacts,
     Outcome,
     Policy,
-    Rule,
     advance,
+    categories_of,
     evaluate,
     facts_of,
     parse_rule,
@@ -37,15 +37,8 @@ from domain.services.audit_trail import record
 from domain.time import local_date
 
 
-def _categories(rule: Rule) -> set[str]:
-    if isinstance(rule, CategoryTest):
-        return set(rule.codes)
-    items = getattr(rule, "items", None) or [getattr(rule, "item", None)]
-    return set().union(*(_categories(i) for i in items if i is not None))
-
-
 def is_sensitive(policy: Policy) -> bool:
-    return bool(_categories(policy.rule) & SENSITIVE_CATEGORIES)
+    return bool(categories_of(policy.rule) & SENSITIVE_CATEGORIES)
 
 
 def create_policy(
@@ -136,6 +129,12 @@ class Entitlement:
     delivery: Delivery | None
 
 
+def _facts(uow: UnitOfWork, household_id: int, at: datetime) -> HouseholdFacts:
+    """What the rules read of one household, on the day of ``at``."""
+    ((_, categories, size, births),) = uow.policies.facts([household_id])
+    return facts_of(categories, size, births, today=local_date(at))
+
+
 def labels(uow: UnitOfWork) -> Mapping[str, str]:
     """Every category code known here (built-ins and registered extras) with its label."""
     return CategoryCatalog.with_extras(uow.households.known_categories()).labels
@@ -150,8 +149,7 @@ def household_entitlements(
     with uow:
         household = uow.households.get(household_id, scope)
         org = uow.orgs.get(household.org_id, scope)
-        (_, categories, size, births) = next(iter(uow.policies.facts([household.id])))
-        facts = facts_of(categories, size, births, today=local_date(at))
+        facts = _facts(uow, household.id, at)
         names = labels(uow)
         out = []
         for policy in uow.policies.applying_to(org.path):
