@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 
+from domain.access import Role
+from tests.builders import World
 from tests.e2e.county import County, SharedCounty
 
 
@@ -21,3 +24,15 @@ def shared_county(
 @pytest.fixture
 def county(shared_county: SharedCounty) -> County:
     return shared_county.get()
+
+
+@pytest.fixture
+def scheme(client: TestClient, world: World) -> None:
+    """The world's county on 1+6+N: visits every 14 days, the 五到户 checklist, the 五必到 within
+    48 hours (seeds/huiji-1plus6plusN.txt)."""
+    res = client.put(
+        f"/api/v1/org-units/{world.org['C']}/scheme",
+        json={"scheme": "one_six_n"},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 200, res.text

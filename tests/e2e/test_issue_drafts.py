@@ -14,12 +14,7 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def visit(client: TestClient, world: World) -> dict[str, Any]:
-    client.put(
-        f"{API}/org-units/{world.org['C']}/scheme",
-        json={"scheme": "one_six_n"},
-        headers=world.headers(Role.ADMIN),
-    )
+def visit(client: TestClient, world: World, scheme: None) -> dict[str, Any]:
     res = client.post(
         f"{API}/visits",
         json={

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from domain.access import Role
@@ -13,16 +12,6 @@ from tests.builders import World
 from tests.conftest import Clock
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def scheme(client: TestClient, world: World) -> None:
-    # 1+6+N's 五必到, attendance within 48 hours (seeds/huiji-1plus6plusN.txt)
-    client.put(
-        f"{API}/org-units/{world.org['C']}/scheme",
-        json={"scheme": "one_six_n"},
-        headers=world.headers(Role.ADMIN),
-    )
 
 
 def attendance(world: World, household: str, when: str) -> dict[str, Any]:

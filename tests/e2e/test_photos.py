@@ -38,12 +38,7 @@ def png(size: tuple[int, int] = (300, 200)) -> bytes:
 
 
 @pytest.fixture
-def visit_id(client: TestClient, world: World) -> int:
-    client.put(
-        f"{API}/org-units/{world.org['C']}/scheme",
-        json={"scheme": "one_six_n"},
-        headers=world.headers(Role.ADMIN),
-    )
+def visit_id(client: TestClient, world: World, scheme: None) -> int:
     res = client.post(
         f"{API}/visits",
         json={

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -15,15 +14,6 @@ from tests.builders import World
 from tests.conftest import Clock
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def scheme(client: TestClient, world: World) -> None:
-    client.put(
-        f"{API}/org-units/{world.org['C']}/scheme",
-        json={"scheme": "one_six_n"},
-        headers=world.headers(Role.ADMIN),
-    )
 
 
 def op(

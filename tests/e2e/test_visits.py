@@ -17,17 +17,6 @@ API = "/api/v1"
 NOW = "2026-11-25T01:30:00+00:00"
 
 
-@pytest.fixture
-def scheme(client: TestClient, world: World) -> None:
-    # 1+6+N: every 14 days, the 五到户 checklist (seeds/huiji-1plus6plusN.txt)
-    res = client.put(
-        f"{API}/org-units/{world.org['C']}/scheme",
-        json={"scheme": "one_six_n"},
-        headers=world.headers(Role.ADMIN),
-    )
-    assert res.status_code == 200
-
-
 def visit(world: World, household: str, **kw: Any) -> dict[str, Any]:
     return {
         "member_id": world.member["m1"],
