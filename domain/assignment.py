@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from math import cos, radians, sqrt
 from typing import Final, NamedTuple
@@ -176,6 +176,28 @@ class Violation:
     message: str
     member_id: int | None = None
     household_id: int | None = None
+    member_name: str | None = None
+    household_name: str | None = None
+
+    def named(self, members: Mapping[int, str], households: Mapping[int, str]) -> Violation:
+        """The same violation saying whom it is about ("党员 张三：联系 25 个，超过上限 20"):
+        a reviewer reads a list of them, not a list of ids."""
+        member = members.get(self.member_id) if self.member_id is not None else None
+        household = households.get(self.household_id) if self.household_id is not None else None
+        who = "，".join(
+            part
+            for part in (
+                f"党员 {member}" if member else "",
+                f"农户 {household}" if household else "",
+            )
+            if part
+        )
+        return replace(
+            self,
+            message=f"{who}：{self.message}" if who else self.message,
+            member_name=member,
+            household_name=household,
+        )
 
 
 def check_roster(

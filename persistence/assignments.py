@@ -304,6 +304,34 @@ class SqlAssignmentStore:
             ).all()
         )
 
+    def names(
+        self, member_ids: Iterable[int], household_ids: Iterable[int]
+    ) -> tuple[dict[int, str], dict[int, str]]:
+        """(member names, household heads' names) by id: what a violation message names."""
+        members = list(member_ids)
+        households = list(household_ids)
+        member_names = (
+            dict(
+                self.session.execute(
+                    select(MemberRow.id, MemberRow.name).where(MemberRow.id.in_(members))
+                ).all()
+            )
+            if members
+            else {}
+        )
+        household_names = (
+            dict(
+                self.session.execute(
+                    select(HouseholdRow.id, HouseholdRow.head_name).where(
+                        HouseholdRow.id.in_(households)
+                    )
+                ).all()
+            )
+            if households
+            else {}
+        )
+        return member_names, household_names
+
     def set_pairs(self, proposal_id: int, pairs: Iterable[Pair]) -> None:
         for p in pairs:
             self.session.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -13,6 +13,7 @@ from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.paging import WindowDep
 from api.schemas.assignments import (
     ContactOut,
+    CoverageOut,
     EditIn,
     EditOut,
     PairOut,
@@ -21,6 +22,7 @@ from api.schemas.assignments import (
     ProposalIn,
     ProposalOut,
     ProposalPage,
+    ProposalReportOut,
     ProposalSummaryOut,
     PublishIn,
     PublishOut,
@@ -55,7 +57,7 @@ def _proposal_out(store: SqlAssignmentStore, scope: Scope, proposal_id: int) -> 
         status=meta.status,
         mode=meta.mode,
         created_by=meta.created_by,
-        report=meta.report,
+        report=ProposalReportOut.model_validate(meta.report),
     )
 
 
@@ -143,7 +145,7 @@ def edit_proposal(
     found = assignments.edit_proposal(
         uow, scope, proposal_id, moves=moves, swaps=[(a, b) for a, b in body.swaps], at=clock()
     )
-    return EditOut(violations=[ViolationOut(**v.__dict__) for v in found])
+    return EditOut(violations=[ViolationOut(**dataclasses.asdict(v)) for v in found])
 
 
 @router.post(
@@ -163,12 +165,12 @@ def publish_proposal(
 
 @router.get(
     "/org-units/{org_id}/coverage",
-    response_model=dict[str, Any],
+    response_model=CoverageOut,
     summary="覆盖与负担报告：未覆盖农户、负担不足或超限、困难户无两委联系、免除党员",
     dependencies=[require(Permission.HOUSEHOLD_READ)],
 )
-def coverage(org_id: PathId, scope: ScopeDep, uow: UowDep) -> dict[str, Any]:
-    return assignments.coverage(uow, scope, org_id)
+def coverage(org_id: PathId, scope: ScopeDep, uow: UowDep) -> CoverageOut:
+    return CoverageOut.from_domain(assignments.coverage(uow, scope, org_id))
 
 
 @router.get(

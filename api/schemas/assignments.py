@@ -1,13 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Id, StrictIn
 from domain.assignment import REASON_LABELS, Pair, Reason, TieKind
-from domain.services.assignments import ProposalMode
+from domain.services.assignments import Coverage, ProposalMode
 
 
 class ProposalIn(StrictIn):
@@ -17,6 +17,62 @@ class ProposalIn(StrictIn):
     )
 
 
+class ViolationOut(BaseModel):
+    code: str
+    message: str = Field(
+        description="中文说明，指明党员或农户，如：党员 张三：联系 25 个，超过上限 20"
+    )
+    member_id: int | None
+    household_id: int | None
+    member_name: str | None = None
+    household_name: str | None = None
+
+
+class ShortfallOut(BaseModel):
+    """A grid the rules cannot be met in, with what would fix it."""
+
+    grid_id: int
+    message: str
+    units: int
+    members: int
+    low: int
+    high: int
+    uncovered_count: int
+    uncovered: list[int] = Field(description="未覆盖的农户（最多列 100 个）")
+    under_loaded: list[int]
+    options: list[str] = Field(description="可选的解决办法")
+
+
+class UnhonouredOut(BaseModel):
+    member_id: int
+    household_id: int
+    why: str
+
+
+class NoLocationOut(BaseModel):
+    members_count: int
+    members: list[int]
+    households_count: int
+    households: list[int]
+
+
+class ProposalReportOut(BaseModel):
+    """What the draft's builder found: size, cost, shortfalls, unmet requests, violations."""
+
+    mode: str
+    feasible: bool
+    households: int
+    members: int
+    pairs: int
+    cost: float
+    distance_total_m: int
+    shortfalls: list[ShortfallOut]
+    unhonoured_requests: list[UnhonouredOut]
+    no_location: NoLocationOut
+    elderly_pairs: list[list[int]] = Field(description="1+6+N：[联系党员, 老党员] 结对")
+    violations: list[ViolationOut]
+
+
 class ProposalOut(BaseModel):
     id: int
     org_id: int
@@ -24,7 +80,7 @@ class ProposalOut(BaseModel):
     status: str
     mode: str
     created_by: str
-    report: dict[str, Any]
+    report: ProposalReportOut
 
 
 class ReasonOut(BaseModel):
@@ -69,13 +125,6 @@ class EditIn(StrictIn):
     swaps: list[tuple[Id, Id]] = Field(default_factory=list, max_length=500)
 
 
-class ViolationOut(BaseModel):
-    code: str
-    message: str
-    member_id: int | None
-    household_id: int | None
-
-
 class EditOut(BaseModel):
     violations: list[ViolationOut]
 
@@ -116,6 +165,35 @@ class PartnerOut(BaseModel):
     name: str
     side: str = Field(description="elderly：结对的老党员；contact：联系本人的党员")
     since: date
+
+
+class ListedOut(BaseModel):
+    count: int
+    ids: list[int] = Field(description="最多列 100 个")
+
+
+class BoundsOut(BaseModel):
+    low: int
+    high: int
+
+
+class CoverageOut(BaseModel):
+    """覆盖与负担报告 of the published roster."""
+
+    org_id: int
+    households: int
+    covered: int
+    members: int = Field(description="可联户的党员（未免除）")
+    bounds: BoundsOut
+    uncovered: ListedOut
+    under_loaded: ListedOut
+    over_loaded: ListedOut
+    vulnerable_without_cadre: ListedOut = Field(description="困难户无两委干部联系")
+    exempt_members: ListedOut
+
+    @classmethod
+    def from_domain(cls, c: Coverage) -> CoverageOut:
+        return cls.model_validate(dataclasses.asdict(c))
 
 
 class ProposalSummaryOut(BaseModel):

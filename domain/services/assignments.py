@@ -41,6 +41,34 @@ class ProposalMode(StrEnum):
 
 
 @dataclass(frozen=True)
+class Listed:
+    """How many, and the first ``LISTED`` ids (a county's report stays small)."""
+
+    count: int
+    ids: list[int]
+
+    @classmethod
+    def of(cls, ids: Sequence[int]) -> Listed:
+        return cls(len(ids), list(ids[:LISTED]))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """覆盖与负担: the area's published roster against the scheme's rules."""
+
+    org_id: int
+    households: int
+    covered: int
+    members: int
+    bounds: Bounds
+    uncovered: Listed
+    under_loaded: Listed
+    over_loaded: Listed
+    vulnerable_without_cadre: Listed
+    exempt_members: Listed
+
+
+@dataclass(frozen=True)
 class Proposed:
     proposal_id: int
     report: dict[str, Any]
@@ -226,7 +254,10 @@ def edit_proposal(
         params = _scheme(uow, meta.org_path).params
         bounds = bounds_for(params, buildings=False)
         loads = dict.fromkeys(touched, 0) | uow.assignments.loads(proposal_id, touched)
-        violations = load_violations(loads, dict.fromkeys(loads, bounds))
+        member_names, _ = uow.assignments.names(loads, ())
+        violations = [
+            v.named(member_names, {}) for v in load_violations(loads, dict.fromkeys(loads, bounds))
+        ]
         report = dict(meta.report)
         kept = [v for v in report.get("violations", []) if v.get("member_id") not in touched]
         report["violations"] = kept + [v.__dict__ for v in violations]
@@ -290,7 +321,7 @@ def publish_proposal(
         return {"started": started, "kept": kept}
 
 
-def coverage(uow: UnitOfWork, scope: Scope, org_id: int) -> dict[str, Any]:
+def coverage(uow: UnitOfWork, scope: Scope, org_id: int) -> Coverage:
     """The area's roster as published: uncovered households, members under or over their
     load, vulnerable households without a 两委 cadre, exempt members."""
     scope.require(Permission.HOUSEHOLD_READ)
@@ -327,23 +358,18 @@ def coverage(uow: UnitOfWork, scope: Scope, org_id: int) -> dict[str, Any]:
         under = [m.id for m in eligible if loads.get(m.id, 0) < bounds.low]
         over = [m.id for m in eligible if loads.get(m.id, 0) > bounds.high]
         exempt = [m.id for m in roster.members if m.exemption is not None]
-        return {
-            "org_id": org.id,
-            "households": len(households),
-            "covered": len(households) - len(uncovered),
-            "members": len(eligible),
-            "bounds": {"low": bounds.low, "high": bounds.high},
-            **{
-                name: {"count": len(ids), "ids": ids[:LISTED]}
-                for name, ids in (
-                    ("uncovered", uncovered),
-                    ("under_loaded", under),
-                    ("over_loaded", over),
-                    ("vulnerable_without_cadre", weak),
-                    ("exempt_members", exempt),
-                )
-            },
-        }
+        return Coverage(
+            org_id=org.id,
+            households=len(households),
+            covered=len(households) - len(uncovered),
+            members=len(eligible),
+            bounds=bounds,
+            uncovered=Listed.of(uncovered),
+            under_loaded=Listed.of(under),
+            over_loaded=Listed.of(over),
+            vulnerable_without_cadre=Listed.of(weak),
+            exempt_members=Listed.of(exempt),
+        )
 
 
 def greedy_distance(villages: Sequence[Village], params: Any) -> int:

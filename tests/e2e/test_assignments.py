@@ -317,6 +317,32 @@ def test_members_without_locations_are_flagged(client: TestClient, world: World)
     assert all("no_location" in [r["code"] for r in p["reasons"]] for p in pairs)
 
 
+def test_an_edit_that_overloads_a_member_names_them(client: TestClient, demo: FastAPI) -> None:
+    app, h = demo, admin(demo)
+    bind(client, app, SchemeCode.YILIAN_SANHUI)
+    village = first_village(app)
+    pid = client.post(f"{API}/assignment-proposals", json={"org_id": village}, headers=h).json()[
+        "id"
+    ]
+    pairs = all_pairs(client, app, pid)
+    target = pairs[0]
+    draft = client.get(f"{API}/assignment-proposals/{pid}", headers=h).json()
+    moves = [
+        {"household_id": p["household_id"], "member_id": target["member_id"]}
+        for p in pairs
+        if p["member_id"] != target["member_id"]
+    ][:40]
+    res = client.post(f"{API}/assignment-proposals/{pid}/edits", headers=h, json={"moves": moves})
+    assert res.status_code == 200, res.text
+    over = [v for v in res.json()["violations"] if v["code"] == "assignment.load_above_max"]
+    assert [v["member_id"] for v in over] == [target["member_id"]], draft["report"]
+    assert over[0]["member_name"] == target["member_name"]
+    assert over[0]["message"].startswith(f"党员 {target['member_name']}：联系 ")
+    # kept on the draft for whoever opens it next, typed like the edit's answer
+    kept = client.get(f"{API}/assignment-proposals/{pid}", headers=h).json()["report"]["violations"]
+    assert over[0] in kept
+
+
 def test_the_coverage_report_names_what_is_missing(client: TestClient, world: World) -> None:
     h = world.headers(Role.ADMIN)
     client.put(f"{API}/org-units/{world.org['C']}/scheme", json={"scheme": "wuge_daohu"}, headers=h)

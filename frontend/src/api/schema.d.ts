@@ -1334,6 +1334,13 @@ export interface components {
              */
             uncovered_count: number;
         };
+        /** BoundsOut */
+        BoundsOut: {
+            /** High */
+            high: number;
+            /** Low */
+            low: number;
+        };
         /** CardMemberOut */
         CardMemberOut: {
             /**
@@ -1452,6 +1459,30 @@ export interface components {
              * Format: date
              */
             started_on: string;
+        };
+        /**
+         * CoverageOut
+         * @description 覆盖与负担报告 of the published roster.
+         */
+        CoverageOut: {
+            bounds: components["schemas"]["BoundsOut"];
+            /** Covered */
+            covered: number;
+            exempt_members: components["schemas"]["ListedOut"];
+            /** Households */
+            households: number;
+            /**
+             * Members
+             * @description 可联户的党员（未免除）
+             */
+            members: number;
+            /** Org Id */
+            org_id: number;
+            over_loaded: components["schemas"]["ListedOut"];
+            uncovered: components["schemas"]["ListedOut"];
+            under_loaded: components["schemas"]["ListedOut"];
+            /** @description 困难户无两委干部联系 */
+            vulnerable_without_cadre: components["schemas"]["ListedOut"];
         };
         /** DeliveryIn */
         DeliveryIn: {
@@ -1894,6 +1925,16 @@ export interface components {
             /** Label */
             label: string;
         };
+        /** ListedOut */
+        ListedOut: {
+            /** Count */
+            count: number;
+            /**
+             * Ids
+             * @description 最多列 100 个
+             */
+            ids: number[];
+        };
         /** LoginIn */
         LoginIn: {
             /** Password */
@@ -2064,6 +2105,17 @@ export interface components {
             household_id: number;
             /** Member Id */
             member_id: number;
+        };
+        /** NoLocationOut */
+        NoLocationOut: {
+            /** Households */
+            households: number[];
+            /** Households Count */
+            households_count: number;
+            /** Members */
+            members: number[];
+            /** Members Count */
+            members_count: number;
         };
         /**
          * OrgLevel
@@ -2322,10 +2374,7 @@ export interface components {
             mode: string;
             /** Org Id */
             org_id: number;
-            /** Report */
-            report: {
-                [key: string]: unknown;
-            };
+            report: components["schemas"]["ProposalReportOut"];
             /** Scheme */
             scheme: string;
             /** Status */
@@ -2341,6 +2390,38 @@ export interface components {
             offset: number;
             /** Total */
             total: number;
+        };
+        /**
+         * ProposalReportOut
+         * @description What the draft's builder found: size, cost, shortfalls, unmet requests, violations.
+         */
+        ProposalReportOut: {
+            /** Cost */
+            cost: number;
+            /** Distance Total M */
+            distance_total_m: number;
+            /**
+             * Elderly Pairs
+             * @description 1+6+N：[联系党员, 老党员] 结对
+             */
+            elderly_pairs: number[][];
+            /** Feasible */
+            feasible: boolean;
+            /** Households */
+            households: number;
+            /** Members */
+            members: number;
+            /** Mode */
+            mode: string;
+            no_location: components["schemas"]["NoLocationOut"];
+            /** Pairs */
+            pairs: number;
+            /** Shortfalls */
+            shortfalls: components["schemas"]["ShortfallOut"][];
+            /** Unhonoured Requests */
+            unhonoured_requests: components["schemas"]["UnhonouredOut"][];
+            /** Violations */
+            violations: components["schemas"]["ViolationOut"][];
         };
         /** ProposalSummaryOut */
         ProposalSummaryOut: {
@@ -2515,6 +2596,38 @@ export interface components {
             /** Source */
             source: string;
         };
+        /**
+         * ShortfallOut
+         * @description A grid the rules cannot be met in, with what would fix it.
+         */
+        ShortfallOut: {
+            /** Grid Id */
+            grid_id: number;
+            /** High */
+            high: number;
+            /** Low */
+            low: number;
+            /** Members */
+            members: number;
+            /** Message */
+            message: string;
+            /**
+             * Options
+             * @description 可选的解决办法
+             */
+            options: string[];
+            /**
+             * Uncovered
+             * @description 未覆盖的农户（最多列 100 个）
+             */
+            uncovered: number[];
+            /** Uncovered Count */
+            uncovered_count: number;
+            /** Under Loaded */
+            under_loaded: number[];
+            /** Units */
+            units: number;
+        };
         /** SyncBatchIn */
         SyncBatchIn: {
             /**
@@ -2594,6 +2707,15 @@ export interface components {
              */
             token_type: string;
         };
+        /** UnhonouredOut */
+        UnhonouredOut: {
+            /** Household Id */
+            household_id: number;
+            /** Member Id */
+            member_id: number;
+            /** Why */
+            why: string;
+        };
         /** UserIn */
         UserIn: {
             /** Member Id */
@@ -2652,9 +2774,16 @@ export interface components {
             code: string;
             /** Household Id */
             household_id: number | null;
+            /** Household Name */
+            household_name?: string | null;
             /** Member Id */
             member_id: number | null;
-            /** Message */
+            /** Member Name */
+            member_name?: string | null;
+            /**
+             * Message
+             * @description 中文说明，指明党员或农户，如：党员 张三：联系 25 个，超过上限 20
+             */
             message: string;
         };
         /** VisitChange */
@@ -8627,9 +8756,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CoverageOut"];
                 };
             };
             /** @description Bad Request */
