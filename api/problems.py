@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from domain.errors import (
@@ -59,7 +59,8 @@ class FieldError(BaseModel):
     message: str
     code: str | None = None
     row: int | None = None
-    column: str | None = None
+    column: str | None = Field(default=None, description="导入文件中的列名（按文件表头原样）")
+    cell: str | None = Field(default=None, description="导入文件中的单元格，如 D3")
 
 
 class Problem(BaseModel):

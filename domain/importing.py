@@ -116,14 +116,19 @@ class Report:
     errors: list[dict[str, Any]] = field(default_factory=list)
     error_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    # Where each field is in the user's file: errors name the column as the file heads it
+    # ("手机" rather than the canonical "联系电话") and the cell as Excel shows it ("C5").
+    file_columns: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def error(self, row: int, column: Column | None, message: str, code: str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_REPORTED_ERRORS:
+            at = self.file_columns.get(column.field) if column else None
             self.errors.append(
                 {
                     "row": row,
-                    "column": column.label if column else None,
+                    "column": at[1] if at else column.label if column else None,
+                    "cell": f"{excel_column(at[0])}{row}" if at else None,
                     "field": column.field if column else None,
                     "message": message,
                     "code": code,
@@ -145,10 +150,24 @@ class Report:
             )
 
 
-def map_header(kind: ImportKind, header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
-    """Column indexes by field from the header row; missing required columns are refused."""
+def excel_column(index: int) -> str:
+    """The letters Excel heads a column with: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def map_header(
+    kind: ImportKind, header: Sequence[str]
+) -> tuple[dict[str, int], list[str], dict[str, str]]:
+    """(column indexes by field, ignored headers, each field's header as the file writes it)
+    from the header row; missing required columns are refused."""
     by_name = {h: c for c in COLUMNS[kind] for h in c.headers}
     index: dict[str, int] = {}
+    names: dict[str, str] = {}
     ignored: list[str] = []
     for i, raw in enumerate(header):
         name = raw.strip().lstrip("\ufeff").strip("*")
@@ -165,6 +184,7 @@ def map_header(kind: ImportKind, header: Sequence[str]) -> tuple[dict[str, int],
                 errors=[{"row": 1, "column": name, "message": "重复的列"}],
             )
         index[col.field] = i
+        names[col.field] = name
     missing = [c for c in COLUMNS[kind] if c.required and c.field not in index]
     if missing:
         raise Invalid(
@@ -182,7 +202,7 @@ def map_header(kind: ImportKind, header: Sequence[str]) -> tuple[dict[str, int],
                 for c in missing
             ],
         )
-    return index, ignored
+    return index, ignored, names
 
 
 def check(
@@ -196,8 +216,12 @@ def check(
     header = next(iterator, None)
     if header is None:
         raise Invalid("import.empty_file", "文件是空的", field="file")
-    index, ignored = map_header(kind, header)
-    report = Report(kind, ignored_columns=ignored)
+    index, ignored, names = map_header(kind, header)
+    report = Report(
+        kind,
+        ignored_columns=ignored,
+        file_columns={f: (i, names[f]) for f, i in index.items()},
+    )
     return report, _records(kind, _cells(iterator, index, kind), ctx, report)
 
 

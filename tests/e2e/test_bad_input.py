@@ -340,6 +340,15 @@ def test_an_import_with_one_bad_row_writes_none_of_the_good_ones(county: County)
     ]
 
 
+def test_import_errors_name_the_column_as_the_file_heads_it_and_the_cell(county: County) -> None:
+    # "人口" is an accepted alias of 家庭人口; the user must find the cell in their own file
+    rows = "户主姓名,户编号,所属网格,人口\n甲,X1,G1,3\n乙,X2,G1,很多\n"
+    body = problem(upload(county, rows.encode()), 422, "import.rows_invalid", field="file")
+    assert [(e["row"], e["column"], e["cell"], e["field"]) for e in body["errors"]] == [
+        (3, "人口", "D3", "size"),
+    ]
+
+
 BAD_ENCODINGS = {
     "utf-16-le-without-bom": "户编号,户主姓名,所属网格\nX1,甲,G1\n".encode("utf-16-le"),
     "utf-16-be-without-bom": "户编号,户主姓名,所属网格\nX1,甲,G1\n".encode("utf-16-be"),

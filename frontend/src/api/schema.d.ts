@@ -1739,9 +1739,17 @@ export interface components {
         ExemptionReason: "elderly" | "infirm" | "away";
         /** FieldError */
         FieldError: {
+            /**
+             * Cell
+             * @description 导入文件中的单元格，如 D3
+             */
+            cell?: string | null;
             /** Code */
             code?: string | null;
-            /** Column */
+            /**
+             * Column
+             * @description 导入文件中的列名（按文件表头原样）
+             */
             column?: string | null;
             /** Field */
             field?: string | null;
