@@ -1,0 +1,207 @@
+import type { FormItemRule } from 'element-plus'
+import { reactive } from 'vue'
+import { ApiError } from '../../api'
+import type { FieldError } from '../../api/errors'
+
+/** Form helpers shared by the console's dialogs: Chinese client-side rules, the server's 422
+ * problem+json mapped onto the named field, and PATCH bodies holding only what changed. */
+
+// --- server answers ------------------------------------------------------------------------
+
+/** A field pointer in one spelling: the domain writes ``residents[0].birth_date``, pydantic
+ * ``residents.0.birth_date``; ``body.`` is dropped like ApiError.fieldMessages() does. */
+export function fieldKey(pointer: string): string {
+  return pointer
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((p) => p && p !== 'body')
+    .join('.')
+}
+
+const num = (message: string): string => message.match(/-?\d+(\.\d+)?/)?.[0] ?? ''
+
+/** pydantic's English messages (request.validation) in Chinese, by their error code; the domain's
+ * own messages are Chinese already and are kept as they are. */
+export function zhMessage(e: Pick<FieldError, 'code' | 'message'>): string {
+  const n = num(e.message)
+  switch (e.code) {
+    case 'missing':
+      return '必填'
+    case 'string_too_short':
+      return n === '1' ? '不能为空' : `至少 ${n} 个字符`
+    case 'string_too_long':
+      return `最多 ${n} 个字符`
+    case 'too_short':
+      return `至少 ${n} 项`
+    case 'too_long':
+      return `最多 ${n} 项`
+    case 'string_pattern_mismatch':
+      return '格式不正确'
+    case 'enum':
+    case 'literal_error':
+      return '不是可选的值'
+    case 'date_parsing':
+    case 'date_type':
+    case 'date_from_datetime_parsing':
+    case 'date_from_datetime_inexact':
+      return '日期格式不正确'
+    case 'int_parsing':
+    case 'int_type':
+    case 'int_from_float':
+      return '须是整数'
+    case 'float_parsing':
+    case 'float_type':
+      return '须是数字'
+    case 'bool_parsing':
+    case 'bool_type':
+      return '须是“是”或“否”'
+    case 'greater_than_equal':
+      return `不能小于 ${n}`
+    case 'greater_than':
+      return `须大于 ${n}`
+    case 'less_than_equal':
+      return `不能大于 ${n}`
+    case 'less_than':
+      return `须小于 ${n}`
+    case 'extra_forbidden':
+      return '不认识的字段'
+    case 'dict_type':
+    case 'model_type':
+      return '须是对象'
+    case 'list_type':
+      return '须是列表'
+    default:
+      return e.message
+  }
+}
+
+export interface ServerErrors {
+  /** Messages by form field (the longest known field the pointer starts with). */
+  fields: Record<string, string>
+  /** What no field of the form shows (a 409's detail, a network failure, an unknown field). */
+  message: string
+}
+
+function owner(key: string, known: readonly string[]): string | undefined {
+  return [...known]
+    .sort((a, b) => b.length - a.length)
+    .find((k) => key === k || key.startsWith(`${k}.`))
+}
+
+/**
+ * The server's refusal as messages next to the form's fields. ApiError carries every field error
+ * of a 422 (or the one ``field`` of a domain error with its Chinese ``detail``); a pointer deeper
+ * than the form's fields (``exemption.decided_on``, ``rule.all[1].value``) goes to the field it
+ * starts with, prefixed with the rest of the pointer when that helps find the place.
+ */
+export function serverErrors(err: unknown, known: readonly string[]): ServerErrors {
+  if (!(err instanceof ApiError)) {
+    return { fields: {}, message: err instanceof Error ? err.message : String(err) }
+  }
+  const entries: Pick<FieldError, 'field' | 'message' | 'code'>[] = err.errors.length
+    ? err.errors
+    : [{ field: err.field, message: err.message, code: null }]
+  const fields: Record<string, string> = {}
+  const rest: string[] = []
+  for (const e of entries) {
+    const key = e.field ? fieldKey(e.field) : ''
+    const target = key ? owner(key, known) : undefined
+    const text = zhMessage(e)
+    if (target === undefined) {
+      rest.push(key ? `${key}：${text}` : text)
+      continue
+    }
+    const where = key === target || target === 'rule' ? '' : `${key.slice(target.length + 1)}：`
+    fields[target] ??= target === 'rule' && e.field ? `${e.field}：${text}` : where + text
+  }
+  const message = Object.keys(fields).length ? rest.join('；') : err.message
+  return { fields, message }
+}
+
+/** The refusal of a list's PUT by row: ``residents[2].birth_date`` → rows[2]; the rest (a field
+ * of no row, a 409) as the message. */
+export function rowErrors(err: unknown, list: string): { rows: Record<number, string>; message: string } {
+  if (!(err instanceof ApiError)) return { rows: {}, message: err instanceof Error ? err.message : String(err) }
+  const entries: Pick<FieldError, 'field' | 'message' | 'code'>[] = err.errors.length
+    ? err.errors
+    : [{ field: err.field, message: err.message, code: null }]
+  const rows: Record<number, string> = {}
+  const rest: string[] = []
+  for (const e of entries) {
+    const m = fieldKey(e.field ?? '').match(new RegExp(`^${list}\\.(\\d+)(?:\\.|$)`))
+    if (m) rows[Number(m[1])] ??= zhMessage(e)
+    else rest.push(zhMessage(e))
+  }
+  return { rows, message: Object.keys(rows).length ? rest.join('；') : err.message }
+}
+
+/** The reactive errors of one form: `fields[name]` goes to `<el-form-item :error>`. */
+export function useServerErrors(known: readonly string[]) {
+  const state = reactive({ fields: {} as Record<string, string>, message: '' })
+  return {
+    state,
+    clear() {
+      state.fields = {}
+      state.message = ''
+    },
+    /** Show the refusal; true when at least one field got its message. */
+    show(err: unknown): boolean {
+      const out = serverErrors(err, known)
+      state.fields = out.fields
+      state.message = out.message
+      return Object.keys(out.fields).length > 0
+    },
+  }
+}
+
+// --- request bodies ------------------------------------------------------------------------
+
+/** A text input's value as the API wants it: trimmed, empty as null. */
+export function blankToNull(value: string | null | undefined): string | null {
+  const v = (value ?? '').trim()
+  return v === '' ? null : v
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
+
+/** The keys whose value changed, for a PATCH that must not write back what was only shown
+ * (e.g. a masked phone number). */
+export function patchOf<T extends object>(before: Partial<T>, after: T, keys: readonly (keyof T)[]): Partial<T> {
+  const out: Partial<T> = {}
+  for (const k of keys) {
+    if (!same(before[k] ?? null, after[k] ?? null)) out[k] = after[k]
+  }
+  return out
+}
+
+// --- client-side rules (Element Plus / async-validator) -----------------------------------
+
+export const PHONE = /^\+?[0-9-]{5,20}$/
+
+export function required(message: string, trigger: 'blur' | 'change' = 'blur'): FormItemRule {
+  return { required: true, message, trigger }
+}
+
+export function maxLength(n: number): FormItemRule {
+  return { max: n, message: `最多 ${n} 个字符`, trigger: 'blur' }
+}
+
+export const phoneRule: FormItemRule = {
+  pattern: PHONE,
+  message: '电话号码格式不正确（5–20 位数字，可含 - 和开头的 +）',
+  trigger: 'blur',
+}
+
+/** A date (YYYY-MM-DD) not after today: birth dates. */
+export function notInFuture(today: () => string = todayIso): FormItemRule {
+  return {
+    validator: (_rule, value: string | null, callback) =>
+      value && value > today() ? callback(new Error('日期不能晚于今天')) : callback(),
+    trigger: 'change',
+  }
+}
+
+/** Today in China time as YYYY-MM-DD (the server counts days in Asia/Shanghai). */
+export function todayIso(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now)
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError, NetworkError } from '../../src/api'
+import type { Problem } from '../../src/api/errors'
+import { blankToNull, fieldKey, patchOf, rowErrors, serverErrors, todayIso, useServerErrors, zhMessage } from '../../src/admin/lib/forms'
+import { checkResidents, householdBody, householdForm, memberBody, memberForm, residentsBody } from '../../src/admin/lib/registers'
+import { deliveryChoices, nextDelivery } from '../../src/admin/lib/labels'
+
+const problem = (over: Partial<Problem>): ApiError =>
+  new ApiError({ type: 'about:blank', title: '数据校验未通过', status: 422, detail: '', code: 'request.validation', errors: [], ...over })
+
+// The member's 422 as the API answers it (pydantic, English messages with their codes).
+const memberRefusal = problem({
+  detail: 'phone: String should match pattern',
+  field: 'phone',
+  errors: [
+    { field: 'phone', message: "String should match pattern '^\\+?[0-9\\-]{5,20}$'", code: 'string_pattern_mismatch' },
+    { field: 'exemption.decided_on', message: 'Field required', code: 'missing' },
+    { field: 'name', message: 'String should have at least 1 character', code: 'string_too_short' },
+    { field: 'external_id', message: 'String should have at most 64 characters', code: 'string_too_long' },
+  ],
+})
+
+describe('server errors onto form fields', () => {
+  it('puts each 422 field error next to its field, in Chinese', () => {
+    const out = serverErrors(memberRefusal, ['name', 'phone', 'external_id', 'exemption', 'exemption.decided_on'])
+    expect(out.fields).toEqual({
+      phone: '格式不正确',
+      'exemption.decided_on': '必填',
+      name: '不能为空',
+      external_id: '最多 64 个字符',
+    })
+    expect(out.message).toBe('')
+  })
+
+  it('gives a nested pointer to the field it starts with, saying where', () => {
+    const out = serverErrors(memberRefusal, ['name', 'phone', 'exemption'])
+    expect(out.fields.exemption).toBe('decided_on：必填')
+    expect(out.message).toBe('external_id：最多 64 个字符')
+  })
+
+  it("shows a domain error's Chinese detail under its one field", () => {
+    const err = problem({ code: 'household.org_not_grid', field: 'org_id', detail: '农户须归属网格，不能直接归属村' })
+    expect(serverErrors(err, ['org_id', 'head_name']).fields).toEqual({ org_id: '农户须归属网格，不能直接归属村' })
+  })
+
+  it('keeps the exact place of a bad rule next to the rule field', () => {
+    const err = problem({
+      code: 'policy.bad_rule',
+      field: 'rule.all[1].value',
+      detail: '资格规则有误：户内最年长者年龄须是 0–150 的整数',
+      errors: [{ field: 'rule.all[1].value', message: '户内最年长者年龄须是 0–150 的整数' }],
+    })
+    expect(serverErrors(err, ['code', 'name', 'rule']).fields).toEqual({
+      rule: 'rule.all[1].value：户内最年长者年龄须是 0–150 的整数',
+    })
+  })
+
+  it('answers a 409 or a network failure as the message, no field', () => {
+    const conflict = new ApiError({
+      type: 'x', title: '与现有数据冲突', status: 409, code: 'member.in_use', errors: [],
+      detail: '不能删除党员 赵志斌：仍在联系农户，请先调整包户',
+    })
+    expect(serverErrors(conflict, ['name'])).toEqual({ fields: {}, message: '不能删除党员 赵志斌：仍在联系农户，请先调整包户' })
+    expect(serverErrors(new NetworkError(new TypeError('x')), ['name']).message).toBe('网络不可用')
+  })
+
+  it('keeps the reactive state of one form and clears it', () => {
+    const errors = useServerErrors(['phone', 'name'])
+    expect(errors.show(memberRefusal)).toBe(true)
+    expect(errors.state.fields.phone).toBe('格式不正确')
+    expect(errors.state.message).toContain('external_id')
+    errors.clear()
+    expect(errors.state.fields).toEqual({})
+    expect(errors.show(new Error('断网'))).toBe(false)
+    expect(errors.state.message).toBe('断网')
+  })
+
+  it('maps a list refusal onto its rows in both pointer spellings', () => {
+    const domain = problem({ code: 'household.birth_in_future', field: 'residents[1].birth_date', detail: '出生日期不能晚于今天' })
+    expect(rowErrors(domain, 'residents')).toEqual({ rows: { 1: '出生日期不能晚于今天' }, message: '' })
+    const pydantic = problem({ errors: [{ field: 'residents.0.birth_date', message: 'Input should be a valid date', code: 'date_parsing' }] })
+    expect(rowErrors(pydantic, 'residents').rows).toEqual({ 0: '日期格式不正确' })
+  })
+
+  it('spells pointers one way and translates the usual pydantic codes', () => {
+    expect(fieldKey('body.residents[2].birth_date')).toBe('residents.2.birth_date')
+    expect(zhMessage({ code: 'less_than_equal', message: 'Input should be less than or equal to 99' })).toBe('不能大于 99')
+    expect(zhMessage({ code: 'household.x', message: '家庭人口至少为 1' })).toBe('家庭人口至少为 1')
+  })
+})
+
+describe('request bodies', () => {
+  it('sends only what changed in a PATCH (a masked phone is never written back)', () => {
+    const member = {
+      id: 1, org_id: 4, name: '赵志斌', role: 'member', role_label: '党员', gender: '男', birth_date: '1970-01-02',
+      phone: '139****1234', phone_masked: true, lat: null, lng: null, skills: ['电工'], in_service: false,
+      reported_community_id: null, exempt: false, exemption: null, external_id: 'M1',
+    } as const
+    const form = memberForm({ ...member, skills: [...member.skills] })
+    form.name = ' 赵志斌二 '
+    form.skills.push('木工')
+    const keys = ['org_id', 'name', 'phone', 'skills', 'exemption'] as const
+    expect(patchOf(memberBody(memberForm({ ...member, skills: ['电工'] })), memberBody(form), keys)).toEqual({
+      name: '赵志斌二',
+      skills: ['电工', '木工'],
+    })
+  })
+
+  it('withdraws an exemption with null and sends a new one whole', () => {
+    const form = memberForm(null, 4)
+    form.name = '李四'
+    form.exempt = true
+    form.exemption = { reason: 'elderly', decided_by: '和明村党支部', decided_on: '2026-01-05', note: '' }
+    expect(memberBody(form).exemption).toEqual({ reason: 'elderly', decided_by: '和明村党支部', decided_on: '2026-01-05', note: null })
+    form.exempt = false
+    expect(memberBody(form).exemption).toBeNull()
+    expect(memberBody(form)).toMatchObject({ org_id: 4, phone: null, gender: null, reported_community_id: null })
+  })
+
+  it('turns empty household inputs into nulls', () => {
+    const form = householdForm(null, 4)
+    form.head_name = '陈根'
+    expect(householdBody(form)).toEqual({
+      org_id: 4, head_name: '陈根', size: 1, building: null, address: null, phone: null,
+      categories: [], external_id: null, lat: null, lng: null,
+    })
+    expect(blankToNull('  ')).toBeNull()
+  })
+
+  it('checks residents like the server and sends them whole', () => {
+    const rows = [
+      { relation: 'head' as const, birth_date: '1940-03-01', gender: '男' },
+      { relation: 'spouse' as const, birth_date: '', gender: '' },
+      { relation: 'child' as const, birth_date: '2030-01-01', gender: '' },
+      { relation: 'parent' as const, birth_date: '1890-01-01', gender: '' },
+    ]
+    expect(checkResidents(rows, '2026-11-25')).toEqual({
+      1: '请填写出生日期',
+      2: '出生日期不能晚于今天',
+      3: '出生日期早于 130 年前，请核对',
+    })
+    expect(residentsBody(rows.slice(0, 1))).toEqual({ residents: [{ relation: 'head', birth_date: '1940-03-01', gender: '男' }] })
+  })
+
+  it('counts today in China time', () => {
+    expect(todayIso(new Date('2026-11-24T17:30:00Z'))).toBe('2026-11-25')
+  })
+})
+
+describe('delivery steps', () => {
+  it('only goes forward, the current step again allowed for a new note', () => {
+    expect(deliveryChoices(null)).toEqual(['explained', 'applied', 'received'])
+    expect(deliveryChoices('applied')).toEqual(['applied', 'received'])
+    expect(nextDelivery(null)).toBe('explained')
+    expect(nextDelivery('explained')).toBe('applied')
+    expect(nextDelivery('received')).toBeNull()
+  })
+})
