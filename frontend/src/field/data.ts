@@ -59,9 +59,21 @@ export async function myTasks(): Promise<EventOut[]> {
   )
 }
 
+/** What is not finished on the phone: items waiting or refused, and synced visits with photos
+ * still to upload or refused. */
 export async function queuedFor(householdId: number): Promise<OutboxItem[]> {
-  const items = await (await getDb()).outbox.where('household_id').equals(householdId).toArray()
-  return items.filter((i) => i.status === 'pending' || i.status === 'rejected')
+  const db = await getDb()
+  const items = await db.outbox.where('household_id').equals(householdId).toArray()
+  const open = await visitsWithOpenPhotos()
+  return items
+    .filter((i) => i.status === 'pending' || i.status === 'rejected' || open.has(i.uuid))
+    .sort((a, b) => a.seq - b.seq)
+}
+
+/** The uuids of visits with a photo waiting or refused. */
+export async function visitsWithOpenPhotos(): Promise<Set<string>> {
+  const photos = await (await getDb()).photos.where('status').anyOf('pending', 'rejected').toArray()
+  return new Set(photos.map((p) => p.visit_uuid).filter(Boolean))
 }
 
 export type Entitlement = Schemas['EntitlementOut']

@@ -37,6 +37,41 @@ export type OutboxItem = Operation & {
   synced_at?: string
 }
 
+/** Where a photo taken on the phone stands: waiting for its visit (or the network), on the
+ * server, or refused by it (too large, wrong type, edit window closed) with the reason. */
+export type PhotoStatus = 'pending' | 'uploaded' | 'rejected'
+
+/** A photo attached to a visit on the phone (走访照片), kept until the member deletes it. */
+export interface PhotoItem {
+  /** Made on the phone when the photo is attached. */
+  id: string
+  /** The outbox item of its visit (the uuid the visit was given), until the visit has an id. */
+  visit_uuid: string
+  /** The server's visit id, once its visit is synced (or for a photo added to a synced visit). */
+  visit_id?: number
+  household_id: number
+  /** Order of attaching, so photos upload in the order taken. */
+  seq: number
+  /** The image as it will be sent (already downscaled); dropped once it is on the server. */
+  blob?: Blob
+  /** A small copy for the lists; kept after the upload. */
+  thumb?: Blob
+  type: string
+  size: number
+  width: number
+  height: number
+  created_at: string
+  status: PhotoStatus
+  /** The server's photo id once uploaded. */
+  photo_id?: number
+  uploaded_at?: string
+  /** The refusal (rejected), or the last failure that will be retried (pending). */
+  error?: { code: string; message: string; status?: number }
+  /** A request was sent but no answer came back: the server may already hold the photo. */
+  unsure?: boolean
+  attempts?: number
+}
+
 export interface KeyValue {
   key: string
   value: unknown
@@ -48,6 +83,7 @@ export class FieldDb extends Dexie {
   households!: EntityTable<Household, 'id'>
   visits!: EntityTable<VisitOut, 'id'>
   kv!: EntityTable<KeyValue, 'key'>
+  photos!: EntityTable<PhotoItem, 'id'>
 
   constructor(name = 'lianhu-field') {
     super(name)
@@ -67,5 +103,8 @@ export class FieldDb extends Dexie {
             item.seq ??= Date.parse(item.created_at) * 1000
           }),
       )
+    // Photos live in a table of their own (the outbox items stay small to list and to send);
+    // the other tables are carried over unchanged.
+    this.version(3).stores({ photos: 'id, visit_uuid, visit_id, status, household_id, seq' })
   }
 }

@@ -121,12 +121,16 @@ export async function retryItem(db: FieldDb, uuid: string, visit?: VisitPayload)
   await db.outbox.update(uuid, changes)
 }
 
-/** Drop an item the member gave up on (only rejected ones; pending work is never discarded). */
+/** Drop an item the member gave up on (only rejected ones; pending work is never discarded),
+ * with the photos attached to it on the phone (the confirmation says so). */
 export async function discardRejected(db: FieldDb, uuid: string): Promise<boolean> {
-  const item = await db.outbox.get(uuid)
-  if (item?.status !== 'rejected') return false
-  await db.outbox.delete(uuid)
-  return true
+  return db.transaction('rw', db.outbox, db.photos, async () => {
+    const item = await db.outbox.get(uuid)
+    if (item?.status !== 'rejected') return false
+    await db.outbox.delete(uuid)
+    await db.photos.where('visit_uuid').equals(uuid).delete()
+    return true
+  })
 }
 
 export const STATUS_LABELS: Record<OutboxItem['status'], string> = {

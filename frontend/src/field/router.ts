@@ -31,6 +31,8 @@ export const router = createRouter({
         id: Number(r.params.id),
         retry: typeof r.query.retry === 'string' ? r.query.retry : undefined,
         event: typeof r.query.event === 'string' ? Number(r.query.event) : undefined,
+        edit: typeof r.query.edit === 'string' ? Number(r.query.edit) : undefined,
+        amend: r.query.amend === '1',
       }),
     },
     { path: '/:rest(.*)*', redirect: '/' },

@@ -47,6 +47,9 @@ export const state = reactive({
   syncing: false,
   pending: 0,
   rejected: 0,
+  /** Photos waiting to be uploaded, and refused ones (each keeps the server's reason). */
+  photosPending: 0,
+  photosRejected: 0,
   households: snapshot?.households ?? ([] as MyHousehold[]),
   categories: snapshot?.categories ?? ({} as Record<string, string>),
   cadenceDays: snapshot?.cadenceDays ?? 0,
@@ -60,6 +63,16 @@ export async function refreshCounts(): Promise<void> {
   const db = await getDb()
   state.pending = await db.outbox.where('status').equals('pending').count()
   state.rejected = await db.outbox.where('status').equals('rejected').count()
+  state.photosPending = await db.photos.where('status').equals('pending').count()
+  state.photosRejected = await db.photos.where('status').equals('rejected').count()
+}
+
+/** Upload the photos whose visits are now on the server. The queue's code is loaded only when
+ * there is a photo to send. */
+async function sendPhotos(db: FieldDb): Promise<void> {
+  if (!(await db.photos.where('status').equals('pending').count())) return
+  const { uploadPhotos } = await import('./photos')
+  await uploadPhotos(db, api)
 }
 
 /** Bumped whenever the list is shown, so a slower, older read never replaces a newer list. */
@@ -153,7 +166,9 @@ export async function syncNow(): Promise<void> {
   state.syncing = true
   state.message = ''
   try {
-    state.lastSummary = await syncOutbox(await getDb(), api)
+    const db = await getDb()
+    state.lastSummary = await syncOutbox(db, api)
+    await sendPhotos(db)
     await firstPull // then this pull is a small delta, not a second full one competing with it
     await pull()
     state.lastSync = new Date().toISOString()
@@ -175,13 +190,15 @@ export async function forgetOtherUser(username: string): Promise<void> {
   await setKv(db, 'user', username)
 }
 
-/** Logging out leaves no household data on the phone (PIPL), only the unsent outbox. */
+/** Logging out leaves no household data on the phone (PIPL), only the unsent outbox and the
+ * photos not on the server yet (uploaded ones are the server's copy: their thumbnails go). */
 export async function clearLocalCopies(): Promise<void> {
   const db = await getDb()
-  await db.transaction('rw', db.households, db.visits, db.kv, async () => {
+  await db.transaction('rw', [db.households, db.visits, db.kv, db.photos], async () => {
     await db.households.clear()
     await db.visits.clear()
     await db.kv.clear()
+    await db.photos.where('status').equals('uploaded').delete()
   })
   localStorage.removeItem(SNAPSHOT)
   state.households = []
