@@ -132,6 +132,11 @@ class HouseholdRow(Base):
     external_id: Mapped[str | None] = mapped_column(CodeType, unique=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp())
     updated_at: Mapped[datetime] = mapped_column(Timestamp())
+    # The latest visited_at of the household's visits, kept by database triggers on visits
+    # (migration 0007) so that no write path can forget it: an area's compliance and a member's
+    # due list read it instead of aggregating millions of visits. Not indexed, so the update a
+    # visit makes stays a heap-only (HOT) update on PostgreSQL.
+    last_visited_at: Mapped[datetime | None] = mapped_column(Timestamp())
 
 
 def encode_categories(categories: Iterable[str]) -> str:

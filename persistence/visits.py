@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, insert, select, true
+from sqlalchemy import Select, exists, func, insert, select, text, true
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
@@ -241,53 +241,62 @@ class SqlVisitStore:
         ids = list(household_ids)
         if not ids:
             return {}
-        return dict(
-            self.session.execute(
-                select(VisitRow.household_id, func.max(VisitRow.visited_at))
-                .where(VisitRow.household_id.in_(ids))
-                .group_by(VisitRow.household_id)
-            ).all()
-        )
+        return {
+            h: at
+            for h, at in self.session.execute(
+                select(HouseholdRow.id, HouseholdRow.last_visited_at).where(
+                    HouseholdRow.id.in_(ids), HouseholdRow.last_visited_at.is_not(None)
+                )
+            )
+            if at is not None
+        }
 
     def area_counts(
         self, path: str, *, since_cadence: datetime, since_month: datetime
     ) -> tuple[int, int, int, int]:
-        """(households, visited within the cadence, contact members, members with a visit
-        this month) of the area — aggregated in the database in one statement, the area may be
-        a county; one pass over the visits since the earlier of the two dates serves both visit
-        counts (an index on ``visited_at`` carrying the household and member keeps that pass to
-        the index)."""
-        in_area = HouseholdRow.org_id.in_(
-            select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
+        """(households, visited within the cadence, contact members, of them those with a
+        visit this month) of the area, in one statement.
+
+        Households are the area's by their org; "visited" reads the latest visit kept on each
+        household (``last_visited_at``), so a county is one pass over its households, not over
+        millions of visits. Members are the area's own members (by their org) who look after
+        households today — the branch's participation rate (党员参与率, Huiji's 86 %: the
+        members who visit at least monthly) — each checked by index for a visit this month."""
+        # The area's org ids first, as values, so the planner counts what they hold from its
+        # statistics; and, on PostgreSQL, the page cost of an SSD for this transaction: an
+        # area's households sit together (registered village by village), which the default
+        # cost (4.0, a spinning disk) ignores — it scanned the whole city's households for a
+        # county's 60,000 (bench-field: 140 ms against 30 ms by the (org_id, id) index).
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("SET LOCAL random_page_cost = 1.1"))
+        area = list(
+            self.session.scalars(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path)))
         )
-        households = select(func.count()).select_from(HouseholdRow).where(in_area)
-        members = (
-            select(func.count(func.distinct(AssignmentRow.member_id)))
-            .join(HouseholdRow, HouseholdRow.id == AssignmentRow.household_id)
-            .where(in_area, AssignmentRow.ended_on.is_(None))
-        )
-        recent = (
+        households = (
             select(
-                func.count(func.distinct(VisitRow.household_id))
-                .filter(VisitRow.visited_at >= since_cadence)
-                .label("visited"),
-                func.count(func.distinct(VisitRow.member_id))
-                .filter(VisitRow.visited_at >= since_month)
-                .label("active"),
+                func.count().label("total"),
+                func.count().filter(HouseholdRow.last_visited_at >= since_cadence).label("seen"),
             )
-            .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-            .where(in_area, VisitRow.visited_at >= min(since_cadence, since_month))
+            .where(HouseholdRow.org_id.in_(area))
+            .subquery()
+        )
+        looks_after = exists().where(
+            AssignmentRow.member_id == MemberRow.id, AssignmentRow.ended_on.is_(None)
+        )
+        visited = exists().where(
+            VisitRow.member_id == MemberRow.id, VisitRow.visited_at >= since_month
+        )
+        members = (
+            select(func.count().label("total"), func.count().filter(visited).label("active"))
+            .where(MemberRow.org_id.in_(area), looks_after)
             .subquery()
         )
         row = self.session.execute(
-            select(
-                households.scalar_subquery(),
-                members.scalar_subquery(),
-                recent.c.visited,
-                recent.c.active,
-            )
+            select(households.c.total, households.c.seen, members.c.total, members.c.active)
+            .select_from(households)
+            .join(members, true())
         ).one()
-        return row[0] or 0, row[2] or 0, row[1] or 0, row[3] or 0
+        return row[0] or 0, row[1] or 0, row[2] or 0, row[3] or 0
 
 
 def checklist_ticks(

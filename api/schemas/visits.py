@@ -142,13 +142,13 @@ class DueListOut(BaseModel):
 
 
 class ComplianceOut(BaseModel):
-    cadence_days: int
-    households: int
-    visited_within_cadence: int
-    coverage_rate: float
-    members: int
-    members_visiting_this_month: int
-    participation_rate: float
+    cadence_days: int = Field(description="方案规定的走访周期（天）")
+    households: int = Field(description="区域内农户数")
+    visited_within_cadence: int = Field(description="周期内走访过的农户数")
+    coverage_rate: float = Field(description="周期内走访率")
+    members: int = Field(description="区域内（按党员所属组织）目前有联系户的党员数")
+    members_visiting_this_month: int = Field(description="其中本月有走访记录的党员数")
+    participation_rate: float = Field(description="党员参与率：本月有走访的联户党员占比")
 
     @classmethod
     def from_domain(cls, cadence: int, c: Compliance) -> ComplianceOut:

@@ -1429,19 +1429,40 @@ export interface components {
         };
         /** ComplianceOut */
         ComplianceOut: {
-            /** Cadence Days */
+            /**
+             * Cadence Days
+             * @description 方案规定的走访周期（天）
+             */
             cadence_days: number;
-            /** Coverage Rate */
+            /**
+             * Coverage Rate
+             * @description 周期内走访率
+             */
             coverage_rate: number;
-            /** Households */
+            /**
+             * Households
+             * @description 区域内农户数
+             */
             households: number;
-            /** Members */
+            /**
+             * Members
+             * @description 区域内（按党员所属组织）目前有联系户的党员数
+             */
             members: number;
-            /** Members Visiting This Month */
+            /**
+             * Members Visiting This Month
+             * @description 其中本月有走访记录的党员数
+             */
             members_visiting_this_month: number;
-            /** Participation Rate */
+            /**
+             * Participation Rate
+             * @description 党员参与率：本月有走访的联户党员占比
+             */
             participation_rate: number;
-            /** Visited Within Cadence */
+            /**
+             * Visited Within Cadence
+             * @description 周期内走访过的农户数
+             */
             visited_within_cadence: number;
         };
         /** ContactOut */
