@@ -23,6 +23,8 @@ export const MENU: MenuEntry[] = [
   { path: '/policies', title: '政策明白卡', permission: 'household:read' },
   { path: '/issue-drafts', title: '问题草稿', permission: 'household:read' },
   { path: '/audit', title: '操作日志', permission: 'audit:read' },
+  { path: '/users', title: '账户管理', permission: 'user:admin' },
+  { path: '/api-keys', title: 'API 密钥', permission: 'user:admin' },
 ]
 
 export const router = createRouter({
@@ -44,6 +46,8 @@ export const router = createRouter({
         { path: 'policies', component: () => import('./views/PoliciesView.vue') },
         { path: 'issue-drafts', component: () => import('./views/DraftsView.vue') },
         { path: 'audit', component: () => import('./views/AuditView.vue') },
+        { path: 'users', component: () => import('./views/UsersView.vue') },
+        { path: 'api-keys', component: () => import('./views/ApiKeysView.vue') },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },
