@@ -55,9 +55,10 @@ export function nextDelivery(current: DeliveryStatus | null | undefined): Delive
   return DELIVERY_ORDER[DELIVERY_ORDER.indexOf(current) + 1] ?? null
 }
 
-/** Which org levels may be made under a parent of this level (domain/org.py ALLOWED_PARENT). */
+/** Which org levels may be made under a parent of this level (domain/org.py ALLOWED_PARENT),
+ * the usual one first (the form's default). */
 export const CHILD_LEVELS: Record<Schemas['OrgLevel'], Schemas['OrgLevel'][]> = {
-  county: ['county', 'township'],
+  county: ['township', 'county'],
   township: ['village', 'community'],
   village: ['grid', 'party_group'],
   community: ['grid', 'party_group'],
