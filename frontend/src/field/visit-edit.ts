@@ -46,7 +46,9 @@ function sameFlags(a: VisitPayload['flags'], b: VisitOut['flags']): boolean {
 export function changesOf(before: VisitOut, after: VisitPayload): VisitChange {
   const out: VisitChange = {}
   if (after.mode !== before.mode) out.mode = after.mode
-  if (Date.parse(after.visited_at) !== Date.parse(before.visited_at)) out.visited_at = after.visited_at
+  // The form's time has minutes only: an untouched time must not drop the original's seconds.
+  const minute = (iso: string) => Math.floor(Date.parse(iso) / 60_000)
+  if (minute(after.visited_at) !== minute(before.visited_at)) out.visited_at = after.visited_at
   if ((after.notes ?? '') !== before.notes) out.notes = after.notes ?? ''
   if (!sameFlags(after.flags, before.flags)) out.flags = after.flags ?? []
   if (JSON.stringify([...(after.checklist ?? [])].sort()) !== JSON.stringify([...before.checklist].sort())) {
