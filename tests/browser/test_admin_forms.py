@@ -207,3 +207,45 @@ def test_a_policy_with_a_bad_rule_is_fixed_then_delivered_to_a_household(
     expect(match).to_contain_text("已享受")  # the list is read again after the refusal
     shot(page, artifacts / "admin_delivery_refused.png")
     assert not errors, errors
+
+
+def test_the_auditor_gets_no_form_actions(
+    desktop: BrowserContext, live: Live, artifacts: Path
+) -> None:
+    """Read-only roles see the registers without the buttons their permissions would refuse."""
+    page = desktop.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    admin_login(page, live, "auditor")
+    menu = page.locator(".el-menu")
+    expect(menu).to_contain_text("党员")
+    expect(menu).not_to_contain_text("账户管理")
+    expect(menu).not_to_contain_text("API 密钥")
+
+    page.get_by_role("menuitem", name="组织架构").click()
+    expect(page.locator("[data-test=scheme-name]")).to_be_visible()  # scheme:read
+    expect(page.locator("[data-test=org-actions]")).to_have_count(0)
+    expect(page.locator("[data-test=scheme-select]")).to_have_count(0)
+
+    page.get_by_role("menuitem", name="党员").click()
+    expect(page.locator("[data-test=members-table] .el-table__row").first).to_be_visible()
+    expect(page.locator("[data-test=member-create]")).to_have_count(0)
+    expect(page.locator("[data-test=members-table]")).not_to_contain_text("编辑")
+
+    # Households: the residents can be read (ages only, no birth dates), not changed.
+    page.get_by_role("menuitem", name="农户").click()
+    expect(page.locator("[data-test=households-table] .el-table__row").first).to_be_visible()
+    expect(page.locator("[data-test=household-create]")).to_have_count(0)
+    page.locator("[data-test=household-residents]:visible").first.click()
+    editor = page.locator("[data-test=residents-editor]")
+    expect(editor.locator(".el-table")).to_be_visible()
+    expect(editor.locator("[data-test=residents-save]")).to_have_count(0)
+    shot(page, artifacts / "admin_auditor_residents.png")
+    page.keyboard.press("Escape")
+
+    page.get_by_role("menuitem", name="政策明白卡").click()
+    expect(page.locator("[data-test=policies-table]")).to_be_visible()
+    expect(page.locator("[data-test=policy-create]")).to_have_count(0)
+    page.goto(f"{live.base}/admin/users")  # typed by hand: sent to a page the auditor may see
+    expect(page).not_to_have_url(f"{live.base}/admin/users")
+    assert not errors, errors
