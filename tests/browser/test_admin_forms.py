@@ -90,6 +90,27 @@ def test_a_member_is_refused_next_to_the_field_then_saved(
     assert [(m["phone"], m["in_service"], m["reported_community_id"]) for m in saved] == [
         ("13800001234", True, village["id"])
     ]
+
+    # Deleting: a member who still looks after households is refused (409) in the server's words;
+    # the new one, who looks after nobody, goes.
+    table = page.locator("[data-test=members-table]")
+    busy = next(
+        m
+        for m in api(live, "GET", f"/members?org_id={grid['id']}").json()["data"]
+        if m["name"] != "林晓东"
+    )
+    table.locator(".el-table__row", has_text=busy["name"]).get_by_role(
+        "button", name="删除"
+    ).click()
+    page.locator(".el-message-box").get_by_role("button", name="删除").click()
+    expect(page.locator("[data-test=member-refusal]")).to_contain_text(
+        f"不能删除党员 {busy['name']}"
+    )
+    shot(page, artifacts / "admin_member_delete_refused.png")
+    table.locator(".el-table__row", has_text="林晓东").get_by_role("button", name="删除").click()
+    page.locator(".el-message-box").get_by_role("button", name="删除").click()
+    expect(table).not_to_contain_text("林晓东")
+    assert api(live, "GET", "/members?q=林晓东").json()["total"] == 0
     assert not errors, errors
 
 
@@ -248,4 +269,66 @@ def test_the_auditor_gets_no_form_actions(
     expect(page.locator("[data-test=policy-create]")).to_have_count(0)
     page.goto(f"{live.base}/admin/users")  # typed by hand: sent to a page the auditor may see
     expect(page).not_to_have_url(f"{live.base}/admin/users")
+    assert not errors, errors
+
+
+def test_a_county_cadre_makes_an_account_and_an_api_key(
+    desktop: BrowserContext, live: Live, artifacts: Path
+) -> None:
+    page = desktop.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    admin_login(page, live, "county")
+    page.get_by_role("menuitem", name="账户管理").click()
+    page.click("[data-test=user-create]")
+    dialog = page.locator("[data-test=user-dialog]")
+    field(dialog, "账号").locator("input").fill("zw")
+    field(dialog, "初始密码").locator("input").fill("lianhu-2026")
+    dialog.locator("[data-test=user-save]").click()
+    expect(field(dialog, "账号").locator(".el-form-item__error")).to_have_text("账号为 3–64 个字符")
+    expect(field(dialog, "角色").locator(".el-form-item__error")).to_have_text("请选择角色")
+
+    # Only the installation's administrators make administrators: the server says so under 角色.
+    field(dialog, "账号").locator("input").fill("zhangwei")
+    field(dialog, "角色").locator(".el-select").click()
+    page.locator(
+        ".el-select-dropdown:visible .el-select-dropdown__item", has_text="系统管理员"
+    ).click()
+    dialog.locator("[data-test=user-save]").click()
+    expect(field(dialog, "角色").locator(".el-form-item__error")).to_have_text(
+        "只有系统管理员能创建管理员"
+    )
+    shot(page, artifacts / "admin_user_role_refused.png")
+    field(dialog, "角色").locator(".el-select").click()
+    page.locator(
+        ".el-select-dropdown:visible .el-select-dropdown__item", has_text="乡镇干部"
+    ).click()
+    dialog.locator("[data-test=user-save]").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("[data-test=users-table]")).to_contain_text("zhangwei")
+    r = httpx.post(
+        f"{live.base}/api/v1/auth/login", json={"username": "zhangwei", "password": "lianhu-2026"}
+    )
+    assert r.status_code == 200
+
+    # An API key: its secret is shown once, with a copy button and the warning; it works; revoked.
+    page.get_by_role("menuitem", name="API 密钥").click()
+    page.click("[data-test=key-create]")
+    keys = page.locator("[data-test=key-dialog]")
+    field(keys, "名称").locator("input").fill("县智慧党建平台")
+    keys.locator(".el-checkbox", has_text="查看组织").click()
+    keys.locator("[data-test=key-save]").click()
+    secret = page.locator("[data-test=key-secret]")
+    expect(secret).to_contain_text("密钥只显示这一次")
+    expect(secret.get_by_role("button", name="复制")).to_be_visible()
+    key = secret.locator("[data-test=key-secret-value]").input_value()
+    shot(page, artifacts / "admin_api_key_secret.png")
+    headers = {"X-API-Key": key}
+    assert httpx.get(f"{live.base}/api/v1/org-units", headers=headers).status_code == 200
+    secret.get_by_role("button", name="我已保存").click()
+    row = page.locator("[data-test=keys-table] .el-table__row", has_text="县智慧党建平台")
+    row.get_by_role("button", name="吊销").click()
+    page.locator(".el-message-box").get_by_role("button", name="吊销").click()
+    expect(row).to_contain_text("已吊销")
+    assert httpx.get(f"{live.base}/api/v1/org-units", headers=headers).status_code == 401
     assert not errors, errors
