@@ -46,20 +46,24 @@ def test_a_photo_taken_offline_reaches_the_server_once_and_the_visit_is_edited(
     page.click("[data-test=log-visit]")
     page.get_by_placeholder("家庭近况、群众反映、宣传了什么…").fill(notes)
     page.locator("[data-test=photo-input]").set_input_files(
-        {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": a_jpeg()}
+        [
+            {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": a_jpeg()},
+            # A phone camera's size: scaled down to 1600 px on the phone before it is kept.
+            {"name": "大图.jpg", "mimeType": "image/jpeg", "buffer": a_jpeg(4000, 3000)},
+        ]
     )
-    expect(page.locator(".photos [data-test=photo] img")).to_have_count(1)
-    expect(page.get_by_text("现场照片（1/9）")).to_be_visible()
+    expect(page.locator(".photos [data-test=photo] img")).to_have_count(2)
+    expect(page.get_by_text("现场照片（2/9）")).to_be_visible()
     page.locator(".photos").scroll_into_view_if_needed()
     screenshot(page, artifacts / "field_photo_form.png")
     page.click("[data-test=save-visit]")
 
     queued = page.locator(".queued[data-kind=visit]", has_text=notes)
     expect(queued).to_contain_text("待同步")
-    expect(queued.locator("[data-photo-status=pending] img")).to_have_count(1)
+    expect(queued.locator("[data-photo-status=pending] img")).to_have_count(2)
     screenshot(page, artifacts / "field_photo_queued.png")
-    page.reload()  # offline, from the service worker: the photo is still on the phone
-    expect(queued.locator("[data-photo-status=pending] img")).to_have_count(1)
+    page.reload()  # offline, from the service worker: the photos are still on the phone
+    expect(queued.locator("[data-photo-status=pending] img")).to_have_count(2)
 
     phone.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -67,21 +71,21 @@ def test_a_photo_taken_offline_reaches_the_server_once_and_the_visit_is_edited(
     expect(queued).to_have_count(0)
     visit = visit_with(live, household, notes)
     shown = page.locator(f".visit[data-visit='{visit['id']}']")
-    expect(shown.locator("[data-visit-photos] img")).to_have_count(1)
+    expect(shown.locator("[data-visit-photos] img")).to_have_count(2)
     screenshot(page, artifacts / "field_photo_history.png")
 
     photos = live.get(f"/api/v1/visits/{visit['id']}/photos", "member").json()
-    assert len(photos) == 1, photos
-    assert photos[0]["content_type"] == "image/jpeg"
-    assert (photos[0]["width"], photos[0]["height"]) == (320, 240)
+    assert len(photos) == 2, photos
+    assert {p["content_type"] for p in photos} == {"image/jpeg"}
+    assert [(p["width"], p["height"]) for p in photos] == [(320, 240), (1600, 1200)]
 
     page.goto(f"{live.base}/app/outbox")
     done = page.locator(".queued[data-kind=visit]", has_text=notes)
-    expect(done.locator("[data-photo-status=uploaded]")).to_have_count(1)
+    expect(done.locator("[data-photo-status=uploaded]")).to_have_count(2)
     page.reload()  # a later sync sends nothing twice
     expect(page.locator("[data-test=pending-count]")).to_contain_text("0 条待同步")
     page.wait_for_function("document.documentElement.dataset.lastSync")
-    assert len(live.get(f"/api/v1/visits/{visit['id']}/photos", "member").json()) == 1
+    assert len(live.get(f"/api/v1/visits/{visit['id']}/photos", "member").json()) == 2
 
     # Edit within the window: offline it says plainly that it needs the network.
     page.goto(f"{live.base}/app/households/{household}")
@@ -149,3 +153,59 @@ def test_an_older_visit_gets_an_amendment_that_keeps_the_original(
     assert kept["notes"] == notes  # the original stays as it was
     added = [v for v in visits if v["amends_id"] == original["id"]]
     assert len(added) == 1 and added[0]["notes"].endswith("补记：已联系村医上门")
+
+
+def test_a_photo_the_server_refuses_stays_with_its_reason_until_deleted(
+    phone: BrowserContext, live: Live, artifacts: Path
+) -> None:
+    page = phone.new_page()
+    log_in(page, live)
+    wait_until_ready_for_offline(page)
+    household = str(page.locator(".household").first.get_attribute("data-household"))
+    notes = f"照片会被退回 {uuid.uuid4().hex[:8]}"
+    phone.set_offline(True)
+    page.locator(f".household[data-household='{household}']").click()
+    page.click("[data-test=log-visit]")
+    page.get_by_placeholder("家庭近况、群众反映、宣传了什么…").fill(notes)
+    page.locator("[data-test=photo-input]").set_input_files(
+        {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": a_jpeg()}
+    )
+    expect(page.locator(".photos [data-test=photo] img")).to_have_count(1)
+    page.click("[data-test=save-visit]")
+    expect(page.locator(".queued[data-kind=visit]", has_text=notes)).to_contain_text("待同步")
+    # A type the server does not take (as if another app had stored it): refused with 415.
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+          const open = indexedDB.open('lianhu-field')
+          open.onerror = reject
+          open.onsuccess = () => {
+            const tx = open.result.transaction('photos', 'readwrite')
+            const store = tx.objectStore('photos')
+            store.getAll().onsuccess = (e) => {
+              for (const p of e.target.result) { p.type = 'image/gif'; store.put(p) }
+            }
+            tx.oncomplete = () => resolve(true)
+          }
+        })"""
+    )
+    phone.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    item = page.locator(".queued[data-kind=visit]", has_text=notes)
+    expect(item.locator("[data-photo-status=rejected]")).to_have_count(1)
+    expect(item).to_contain_text("已同步")  # the visit went through; its photo did not
+
+    page.goto(f"{live.base}/app/outbox")
+    expect(item.locator("[data-photo-status=rejected]")).to_have_count(1)
+    expect(item.locator("[data-photo-line=rejected]")).to_contain_text("照片只支持 JPEG、PNG、WebP")
+    expect(page.locator("[data-test=photo-count]")).to_contain_text("1 张被退回")
+    screenshot(page, artifacts / "field_photo_rejected.png")
+    visit = visit_with(live, household, notes)
+    assert live.get(f"/api/v1/visits/{visit['id']}/photos", "member").json() == []
+
+    page.reload()  # kept, and not sent again
+    expect(item.locator("[data-photo-status=rejected]")).to_have_count(1)
+    item.locator("[data-photo-line=rejected] [data-test=remove-photo]").click()
+    page.get_by_role("button", name="确认").click()
+    expect(item.locator("[data-test=photo]")).to_have_count(0)
+    expect(item).to_have_attribute("data-status", "applied")  # now among the synced ones
+    expect(page.locator("[data-test=photo-count]")).to_have_count(0)
