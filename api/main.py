@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 
 from api import frontend, problems
 from api.deps import utc_now
+from api.lifespan import with_worker_threads
 from api.limits import UploadLimitMiddleware
 from api.observability import RequestLogMiddleware, configure_logging
 from api.routers import (
@@ -59,8 +60,9 @@ def create_app(
         "错误均为 RFC 9457 application/problem+json。",
         generate_unique_id_function=_operation_id,
         responses=PROBLEM_RESPONSES,
+        lifespan=with_worker_threads(settings.db_pool_size),
     )
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)

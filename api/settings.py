@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1)
+    # Per worker process: database connections kept open, and as many threads to serve the
+    # synchronous endpoints (each holds one connection while it runs).
+    db_pool_size: int = Field(default=20, ge=1, le=200)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     demo_households: int = Field(default=3000, ge=0)
     demo_seed: int = 7

@@ -15,7 +15,9 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import insert
 
+from api.lifespan import with_worker_threads
 from api.schemas.visits import VisitIn
+from api.settings import Settings
 from persistence.engine import make_engine
 from persistence.tables import VisitRow
 
@@ -27,8 +29,13 @@ async def log_visit(body: dict[str, Any]) -> dict[str, Any]:
     return {"id": 1, **body}
 
 
-write_app = FastAPI()
-_engine = make_engine(os.environ.get("LIANHU_DATABASE_URL", "sqlite:///var/bare.db"))
+# Pooled and threaded as the app is (api.main): the same connections and worker threads.
+_settings = Settings()
+write_app = FastAPI(lifespan=with_worker_threads(_settings.db_pool_size))
+_engine = make_engine(
+    os.environ.get("LIANHU_DATABASE_URL", "sqlite:///var/bare.db"),
+    pool_size=_settings.db_pool_size,
+)
 
 
 @write_app.post("/api/v1/visits", status_code=201)

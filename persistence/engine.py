@@ -19,8 +19,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False, one_off: bool = False) -> Engine:
-    """An engine for the app (pooled) or for a one-off job such as a migration (``one_off``)."""
+def make_engine(
+    url: str, *, echo: bool = False, one_off: bool = False, pool_size: int = 20
+) -> Engine:
+    """An engine for the app (pooled) or for a one-off job such as a migration (``one_off``).
+
+    ``pool_size`` connections stay open; the app runs as many worker threads (api.lifespan), so
+    a request never waits for a connection nor makes one: past the pool, a connection was
+    opened and closed per request, and a new PostgreSQL backend costs more than the request."""
     parsed = make_url(url)
     extra: dict[str, Any] = {"poolclass": NullPool} if one_off else {}
     if parsed.get_backend_name() == "sqlite":
@@ -36,8 +42,8 @@ def make_engine(url: str, *, echo: bool = False, one_off: bool = False) -> Engin
     return create_engine(
         url,
         echo=echo,
-        pool_size=10,
-        max_overflow=20,
+        pool_size=pool_size,
+        max_overflow=pool_size // 2,  # other threads than the workers' (a CLI job, a probe)
         pool_pre_ping=True,
         connect_args={"prepare_threshold": None},
     )

@@ -355,19 +355,18 @@ class SqlSchemeRepository:
         self.session = session
 
     def bindings_on_path(self, path: str) -> Sequence[SchemeBinding]:
+        # Columns, not ORM rows: a visit with ticks reads this on every request.
         ids = ancestor_ids(path)
-        rows: dict[int, SchemeBindingRow] = {
-            r.org_id: r
-            for r in self.session.scalars(
-                select(SchemeBindingRow).where(SchemeBindingRow.org_id.in_(ids))
+        rows = {
+            org_id: (scheme, overrides)
+            for org_id, scheme, overrides in self.session.execute(
+                select(
+                    SchemeBindingRow.org_id, SchemeBindingRow.scheme, SchemeBindingRow.overrides
+                ).where(SchemeBindingRow.org_id.in_(ids))
             )
         }
         return [
-            SchemeBinding(
-                org_id=i,
-                scheme=_scheme_code(rows[i].scheme),
-                overrides=rows[i].overrides or {},
-            )
+            SchemeBinding(org_id=i, scheme=_scheme_code(rows[i][0]), overrides=rows[i][1] or {})
             for i in ids
             if i in rows
         ]
@@ -397,11 +396,12 @@ class SqlAuditRepository:
         self.add_many([entry])
 
     def add_many(self, entries: Sequence[AuditEntry]) -> None:
-        # A plain INSERT, sent at once: every write has one, and the ORM's bookkeeping for an
-        # object nobody reads back is pure cost.
+        # A plain INSERT on the session's connection, sent at once: every write has one, and
+        # the ORM's bookkeeping (its bulk-insert path, taken by a list of rows executed through
+        # the session) for an object nobody reads back is pure cost.
         if not entries:
             return
-        self.session.execute(
+        self.session.connection().execute(
             insert(AuditRow),
             [
                 {

@@ -15,34 +15,54 @@ from persistence.tables import AssignmentRow, HouseholdRow, MemberRow, OrgUnitRo
 def in_subtree(path_column: InstrumentedAttribute[Any], path: str) -> ColumnElement[bool]:
     """Indexed range scan over materialised paths; whole segments only (see subtree_bounds)."""
     low, high = subtree_bounds(path)
+    return _in_range(path_column, low, high)
+
+
+def _in_range(path_column: InstrumentedAttribute[Any], low: Any, high: Any) -> ColumnElement[bool]:
     return and_(path_column >= low, path_column < high)
 
 
 def household_scope(scope: Scope, area: str | None = None) -> ColumnElement[bool]:
     """Households the caller may see, optionally narrowed to an area inside their scope (one
     subtree test: the area's range lies within the scope's)."""
-    path = _narrowed(scope, area)
+    low, high = subtree_bounds(_narrowed(scope, area))
+    own = (scope.member_id or -1) if scope.own_households_only else None
+    return household_rule(low, high, own)
+
+
+def household_rule(low: Any, high: Any, own: Any | None) -> ColumnElement[bool]:
+    """``household_scope`` over values or bound parameters (a statement built once and run
+    with each caller's values): households in the org subtree [low, high), and only those
+    the member ``own`` looks after today when given."""
     clause: ColumnElement[bool] = HouseholdRow.org_id.in_(
-        select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
+        select(OrgUnitRow.id).where(_in_range(OrgUnitRow.path, low, high))
     )
-    if scope.own_households_only:
-        own = exists().where(
-            AssignmentRow.household_id == HouseholdRow.id,
-            AssignmentRow.member_id == (scope.member_id or -1),
-            AssignmentRow.ended_on.is_(None),
+    if own is not None:
+        clause = and_(
+            clause,
+            exists().where(
+                AssignmentRow.household_id == HouseholdRow.id,
+                AssignmentRow.member_id == own,
+                AssignmentRow.ended_on.is_(None),
+            ),
         )
-        clause = and_(clause, own)
     return clause
 
 
 def member_scope(scope: Scope, area: str | None = None) -> ColumnElement[bool]:
-    path = _narrowed(scope, area)
+    low, high = subtree_bounds(_narrowed(scope, area))
+    own = (scope.member_id or -1) if scope.own_households_only else None
+    return member_rule(low, high, own)
+
+
+def member_rule(low: Any, high: Any, own: Any | None) -> ColumnElement[bool]:
+    """``member_scope`` over values or bound parameters; an ordinary member (``own``) sees
+    their own record only."""
     clause: ColumnElement[bool] = MemberRow.org_id.in_(
-        select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
+        select(OrgUnitRow.id).where(_in_range(OrgUnitRow.path, low, high))
     )
-    if scope.own_households_only:
-        # An ordinary member sees their own record only.
-        clause = and_(clause, MemberRow.id == (scope.member_id or -1))
+    if own is not None:
+        clause = and_(clause, MemberRow.id == own)
     return clause
 
 
