@@ -101,11 +101,16 @@ def public_card_page(card: ContactCard) -> str:
 
 def not_found_page() -> str:
     """The same page for unknown, malformed and revoked tokens."""
+    return message_page("未找到", "此联心卡不存在或已失效，请联系本村（社区）党组织。")
+
+
+def message_page(title: str, message: str) -> str:
+    """A short page saying why a page cannot be shown."""
     body = (
-        '<main><section class="card"><h1>未找到</h1>'
-        "<p>此联心卡不存在或已失效，请联系本村（社区）党组织。</p></section></main>"
+        f'<main><section class="card"><h1>{escape(title)}</h1>'
+        f"<p>{escape(message)}</p></section></main>"
     )
-    return _page("未找到", _PUBLIC_CSS, body)
+    return _page(title, _PUBLIC_CSS, body)
 
 
 def _printed_card(printed: PrintedCard, url: str) -> str:

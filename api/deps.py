@@ -10,7 +10,7 @@ from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from api.security import read_access_token, same_secret, split_api_key
+from api.security import AccessClaims, read_access_token, same_secret, split_api_key
 from api.settings import Settings
 from domain.access import Permission, Scope
 from domain.errors import Forbidden, Unauthenticated
@@ -85,11 +85,28 @@ async def get_scope(
         )
     claims = read_access_token(authorization[7:].strip(), secret=settings.secret_key, at=now)
     request.state.actor = f"user:{claims.username}"
+    return scope_of(claims)
+
+
+def scope_of(claims: AccessClaims) -> Scope:
+    """A signed-in user's reach, from their token's claims."""
     return Scope.for_role(
         role=claims.role,
         org_path=claims.org_path,
         actor=f"user:{claims.username}",
         member_id=claims.member_id,
+    )
+
+
+async def get_claims(
+    request: Request,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> AccessClaims:
+    """The signed-in user's claims, for what only a user (not an API key) may be given."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Forbidden("auth.user_required", "只有登录用户可以这样做（API 密钥不行）")
+    return read_access_token(
+        authorization[7:].strip(), secret=_settings(request).secret_key, at=_clock(request)()
     )
 
 
@@ -107,6 +124,7 @@ def _scope_of_key(request: Request, presented: str) -> Scope:
 
 
 ScopeDep = Annotated[Scope, Depends(get_scope)]
+ClaimsDep = Annotated[AccessClaims, Depends(get_claims)]
 
 
 def require(*permissions: Permission) -> Any:

@@ -53,22 +53,58 @@ class AccessClaims:
 
 
 def issue_access_token(claims: AccessClaims, *, secret: str, at: datetime, ttl: timedelta) -> str:
+    return _encode(claims, "access", secret=secret, at=at, ttl=ttl)
+
+
+def read_access_token(token: str, *, secret: str, at: datetime) -> AccessClaims:
+    return _claims(_decode(token, "access", secret=secret, at=at))
+
+
+def issue_link_token(
+    claims: AccessClaims, purpose: str, target: int, *, secret: str, at: datetime, ttl: timedelta
+) -> str:
+    """A short-lived link that carries the caller's rights for one thing only (``purpose`` on
+    ``target``, e.g. printing one village's cards): a page a browser opens without a header."""
+    return _encode(claims, f"link:{purpose}", secret=secret, at=at, ttl=ttl, target=target)
+
+
+def read_link_token(
+    token: str, purpose: str, *, secret: str, at: datetime
+) -> tuple[AccessClaims, int]:
+    payload = _decode(token, f"link:{purpose}", secret=secret, at=at)
+    target = payload.get("tgt")
+    if not isinstance(target, int):
+        raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改")
+    return _claims(payload), target
+
+
+def _encode(
+    claims: AccessClaims,
+    typ: str,
+    *,
+    secret: str,
+    at: datetime,
+    ttl: timedelta,
+    target: int | None = None,
+) -> str:
     payload: dict[str, Any] = {
         "sub": str(claims.user_id),
         "name": claims.username,
         "role": claims.role.value,
         "org": claims.org_path,
         "mid": claims.member_id,
-        "typ": "access",
+        "typ": typ,
         "iat": int(at.timestamp()),
         "exp": int((at + ttl).timestamp()),
     }
+    if target is not None:
+        payload["tgt"] = target
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
-def read_access_token(token: str, *, secret: str, at: datetime) -> AccessClaims:
+def _decode(token: str, typ: str, *, secret: str, at: datetime) -> dict[str, Any]:
     try:
-        payload = jwt.decode(
+        payload: dict[str, Any] = jwt.decode(
             token,
             secret,
             algorithms=[ALGORITHM],
@@ -77,10 +113,14 @@ def read_access_token(token: str, *, secret: str, at: datetime) -> AccessClaims:
     except jwt.PyJWTError:
         raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改") from None
     # Expiry is checked against the injected clock, not the wall clock, so tests can move time.
-    if payload.get("typ") != "access" or int(payload["exp"]) <= int(at.timestamp()):
+    if payload.get("typ") != typ or int(payload["exp"]) <= int(at.timestamp()):
         raise Unauthenticated("auth.token_expired", "令牌已过期，请重新登录")
     if not _ORG_PATH.match(str(payload.get("org", ""))):
         raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改")
+    return payload
+
+
+def _claims(payload: dict[str, Any]) -> AccessClaims:
     try:
         return AccessClaims(
             user_id=int(payload["sub"]),

@@ -3,23 +3,33 @@ and the public card behind a QR code (no login: the unguessable token is the cre
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from api.card_pages import PAGE_HEADERS, card_sheet_page, not_found_page, public_card_page
-from api.deps import ClockDep, ScopeDep, SettingsDep, require
+from api.card_pages import (
+    PAGE_HEADERS,
+    card_sheet_page,
+    message_page,
+    not_found_page,
+    public_card_page,
+)
+from api.deps import ClaimsDep, ClockDep, ScopeDep, SettingsDep, require, scope_of
 from api.schemas.common import PathId
-from api.schemas.disclosure import BoardOut, CardOut, CardTokenOut, PublicCardOut
+from api.schemas.disclosure import BoardOut, CardOut, CardTokenOut, PrintLinkOut, PublicCardOut
+from api.security import issue_link_token, read_link_token
 from domain.access import Permission
 from domain.disclosure import card_url
-from domain.errors import NotFound
+from domain.errors import Forbidden, NotFound, Unauthenticated
 from domain.services import disclosure
 from domain.time import local_date
 from persistence.disclosure import SqlDisclosureUnitOfWork
 
 router = APIRouter(tags=["disclosure"])
 public_router = APIRouter(prefix="/public", tags=["disclosure"])
-page_router = APIRouter(include_in_schema=False)  # /c/{token}, outside /api/v1
+page_router = APIRouter(include_in_schema=False)  # /c/{token}, /print/…, outside /api/v1
+PRINT_LINK_TTL = timedelta(minutes=10)
 
 
 def _uow(request: Request) -> SqlDisclosureUnitOfWork:
@@ -123,6 +133,33 @@ def print_cards(
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 
+@router.post(
+    "/org-units/{org_id}/cards-link",
+    response_model=PrintLinkOut,
+    status_code=201,
+    summary="打印本村全部联心卡的临时链接（10 分钟内有效，无需再带令牌即可在新窗口打开）",
+    description="链接只用于打印这一区域的联心卡，带着生成人的权限，打印时照常记审计。"
+    "仅登录用户可生成（API 密钥请直接调用 cards.html）。",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE, Permission.PERSONAL_DATA)],
+)
+def cards_link(
+    org_id: PathId,
+    request: Request,
+    response: Response,
+    scope: ScopeDep,
+    claims: ClaimsDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> PrintLinkOut:
+    area = disclosure.printable_area(_uow(request), scope, org_id)
+    at = clock()
+    token = issue_link_token(
+        claims, "cards", area.id, secret=settings.secret_key, at=at, ttl=PRINT_LINK_TTL
+    )
+    _no_store(response)
+    return PrintLinkOut(url=f"/print/cards/{token}", expires_at=at + PRINT_LINK_TTL)
+
+
 @public_router.get(
     "/cards/{token}",
     response_model=PublicCardOut,
@@ -141,3 +178,33 @@ def public_card_html(token: str, request: Request) -> HTMLResponse:
     except NotFound:
         return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
     return HTMLResponse(public_card_page(card), headers=PAGE_HEADERS)
+
+
+@page_router.get("/print/cards/{token}", response_class=HTMLResponse)
+def print_cards_by_link(
+    token: str, request: Request, clock: ClockDep, settings: SettingsDep
+) -> HTMLResponse:
+    """The card sheet behind a print link (``POST /org-units/{id}/cards-link``): opened in a
+    browser tab, so its refusals are pages too."""
+    at = clock()
+    try:
+        claims, org_id = read_link_token(token, "cards", secret=settings.secret_key, at=at)
+        area, cards = disclosure.print_cards(_uow(request), scope_of(claims), org_id, at=at)
+    except Unauthenticated:
+        return HTMLResponse(
+            message_page("打印链接已失效", "链接已过期或无效，请回到管理后台重新点击“打印”。"),
+            status_code=401,
+            headers=PAGE_HEADERS,
+        )
+    except (Forbidden, NotFound):
+        return HTMLResponse(
+            message_page("无法打印", "该区域不存在，或您已无权打印它的联心卡。"),
+            status_code=403,
+            headers=PAGE_HEADERS,
+        )
+    page = card_sheet_page(
+        area.name,
+        [(c, card_url(settings.public_base_url, c.token)) for c in cards],
+        printed_on=local_date(at),
+    )
+    return HTMLResponse(page, headers=PAGE_HEADERS)

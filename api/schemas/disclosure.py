@@ -116,3 +116,8 @@ class BoardOut(BaseModel):
             uncovered_count=board.uncovered,
             members=[BoardMemberOut.from_entry(e) for e in board.entries],
         )
+
+
+class PrintLinkOut(BaseModel):
+    url: str = Field(description="打印页的相对地址，如 /print/cards/…；在新窗口打开即可")
+    expires_at: datetime

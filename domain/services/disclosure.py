@@ -150,6 +150,16 @@ def board(uow: DisclosureUnitOfWork, scope: Scope, org_id: int) -> VillageBoard:
         return village_board(area, uow.cards.facts_in(area, scope))
 
 
+def printable_area(uow: DisclosureUnitOfWork, scope: Scope, org_id: int) -> OrgUnit:
+    """The area whose cards the caller may print (checked before a print link is given)."""
+    scope.require(Permission.HOUSEHOLD_WRITE)
+    scope.require(Permission.PERSONAL_DATA)
+    with uow:
+        area = uow.orgs.get(org_id, scope)
+        check_disclosure_area(area)
+        return area
+
+
 def print_cards(
     uow: DisclosureUnitOfWork,
     scope: Scope,

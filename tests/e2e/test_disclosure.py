@@ -21,7 +21,7 @@ from sqlalchemy import text
 from api.card_pages import qr_svg
 from domain.access import Role
 from tests.builders import World
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, Clock
 
 API = "/api/v1"
 PROBLEM_JSON = "application/problem+json"
@@ -412,3 +412,86 @@ def test_concurrent_prints_issue_one_token_per_household(client: TestClient, wor
         statuses = list(pool.map(lambda _: client.get(url, headers=h).status_code, range(6)))
     assert statuses == [200] * 6
     assert tokens(world) == (3, 3)
+
+
+# ── Print links: the sheet opened in a browser tab, without a bearer header ─────────────────
+
+
+def print_link(client: TestClient, world: World, org: str = "V1") -> dict[str, Any]:
+    res = client.post(
+        f"{API}/org-units/{world.org[org]}/cards-link", headers=world.headers(SECRETARY)
+    )
+    assert res.status_code == 201, res.text
+    assert res.headers["cache-control"] == "no-store"
+    body: dict[str, Any] = res.json()
+    return body
+
+
+def test_a_print_link_opens_the_sheet_without_credentials_and_is_audited(
+    client: TestClient, world: World
+) -> None:
+    link = print_link(client, world)
+    assert link["url"].startswith("/print/cards/")
+    audits_before = audits(world)
+    page = client.get(link["url"])  # no Authorization header: the link is the credential
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    sheet = client.get(
+        f"{API}/org-units/{world.org['V1']}/cards.html", headers=world.headers(SECRETARY)
+    )
+    assert page.text == sheet.text  # the same sheet as the API's, same tokens
+    assert page.text.count("<svg") == 3 and "党群联心卡" in page.text
+    assert audits(world) == audits_before + 1  # the tokens it issued, recorded once
+
+
+def test_a_print_link_expires_after_ten_minutes(
+    client: TestClient, world: World, clock: Clock
+) -> None:
+    link = print_link(client, world)
+    clock.advance(minutes=11)
+    before = (tokens(world), audits(world))
+    page = client.get(link["url"])
+    assert page.status_code == 401 and "打印链接已失效" in page.text
+    assert (tokens(world), audits(world)) == before
+
+
+def test_a_print_link_is_no_bearer_token_and_a_tampered_one_is_refused(
+    client: TestClient, world: World
+) -> None:
+    token = print_link(client, world)["url"].rsplit("/", 1)[1]
+    res = client.get(f"{API}/households", headers={"Authorization": f"Bearer {token}"})
+    problem(res, 401, "auth.token_expired")  # not an access token: refused as one
+    page = client.get(f"/print/cards/{token[:-2]}xx")
+    assert page.status_code == 401 and "打印链接已失效" in page.text
+
+
+def test_print_links_are_refused_where_printing_is(client: TestClient, world: World) -> None:
+    for role in (Role.COUNTY_CADRE, Role.AUDITOR, Role.MEMBER):
+        res = client.post(
+            f"{API}/org-units/{world.org['V1']}/cards-link", headers=world.headers(role)
+        )
+        problem(res, 403, "auth.permission_denied")
+    res = client.post(
+        f"{API}/org-units/{world.org['V2']}/cards-link", headers=world.headers(SECRETARY)
+    )
+    problem(res, 404, "org.not_found")
+    res = client.post(
+        f"{API}/org-units/{world.org['T1']}/cards-link", headers=world.headers(Role.ADMIN)
+    )
+    problem(res, 422, "disclosure.area_level")
+
+
+def test_an_api_key_gets_no_print_link(client: TestClient, world: World) -> None:
+    res = client.post(
+        f"{API}/api-keys",
+        headers=world.headers(Role.ADMIN),
+        json={
+            "name": "打印服务",
+            "org_id": world.org["V1"],
+            "permissions": ["household:write", "personal:read", "org:read"],
+        },
+    )
+    assert res.status_code == 201, res.text
+    key = res.json()["key"]
+    res = client.post(f"{API}/org-units/{world.org['V1']}/cards-link", headers={"X-API-Key": key})
+    problem(res, 403, "auth.user_required")

@@ -1,9 +1,8 @@
 import { ApiError, unwrap, type Schemas } from '../api'
-import { toProblem } from '../api/errors'
 import { api } from '../shared/session'
 import type { ImportKind } from './lib/importGrid'
 
-/** Admin-side wrappers for the calls the generated client does not type well (files, HTML). */
+/** Admin-side wrappers for the calls the generated client does not type well (files). */
 
 export type ImportSummary = Schemas['ImportSummary']
 
@@ -19,27 +18,6 @@ export async function importFile(kind: ImportKind, file: File): Promise<ImportSu
       bodySerializer: (b: unknown) => b as FormData,
     }),
   )
-}
-
-/** The printable contact-card sheet (HTML with inline SVG QR codes). It needs the bearer token,
- * so it is fetched through the client and shown from a blob, never linked directly. */
-export async function cardsHtml(orgId: number): Promise<string> {
-  const { data, error, response } = await api.GET('/api/v1/org-units/{org_id}/cards.html', {
-    params: { path: { org_id: orgId } },
-    parseAs: 'text',
-  })
-  if (!response.ok || error !== undefined) {
-    let body: unknown = error
-    if (typeof error === 'string') {
-      try {
-        body = JSON.parse(error)
-      } catch {
-        body = error
-      }
-    }
-    throw new ApiError(toProblem(response.status, body))
-  }
-  return data as unknown as string
 }
 
 export type OrgUnit = Schemas['OrgUnitOut']

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../src/api'
-import { allOrgUnits, cardsHtml, collect, importFile } from '../../src/admin/api'
+import { allOrgUnits, collect, importFile } from '../../src/admin/api'
 import { tokens } from '../../src/shared/session'
 
 const problem = {
@@ -54,17 +54,6 @@ describe('importFile', () => {
     expect(err).toBeInstanceOf(ApiError)
     expect((err as ApiError).code).toBe('import.rows_invalid')
     expect((err as ApiError).errors[0]).toMatchObject({ row: 3, column: '家庭人口' })
-  })
-})
-
-describe('cardsHtml', () => {
-  it('returns the sheet as text, and a problem as an ApiError', async () => {
-    fakeFetch(respond(200, '<!doctype html><h1>和明村 · 党群联心卡</h1>', 'text/html'))
-    expect(await cardsHtml(3)).toContain('党群联心卡')
-    fakeFetch(respond(403, { ...problem, status: 403, code: 'auth.forbidden', detail: '没有权限', errors: [] }, 'application/problem+json'))
-    const err = await cardsHtml(3).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ApiError)
-    expect((err as ApiError).message).toBe('没有权限')
   })
 })
 
