@@ -7,16 +7,35 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from anyio import to_thread
+from starlette.types import ASGIApp
 
 
 def with_worker_threads(threads: int) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     """A lifespan that serves synchronous endpoints on ``threads`` threads (anyio's default
     is 40): as many as the engine keeps connections, so no request waits for one or opens one
-    (see persistence.engine.make_engine). On two cores, 40 threads only contend for the GIL."""
+    (see persistence.engine.make_engine). On two cores, 40 threads only contend for the GIL.
+    It also builds the routes before the first request (see ``build_routes``)."""
 
     @asynccontextmanager
-    async def lifespan(_app: Any) -> AsyncIterator[None]:
+    async def lifespan(app: Any) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = threads
+        build_routes(app)
         yield
 
     return lifespan
+
+
+def build_routes(app: ASGIApp) -> int:
+    """FastAPI (0.16x) builds an included router's routes when the first request reaches it:
+    about a second on this project, paid by whichever user comes first to each new worker.
+    Built here at startup instead; returns how many routers were built. With a FastAPI that
+    builds routes eagerly there is nothing to build and nothing happens."""
+    pending: list[Any] = list(getattr(getattr(app, "router", None), "routes", []))
+    built = 0
+    while pending:
+        route = pending.pop()
+        candidates = getattr(route, "effective_candidates", None)
+        if callable(candidates):
+            pending.extend(candidates())
+            built += 1
+    return built

@@ -42,17 +42,22 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            # Paths and ids only: never query strings or bodies, which may carry personal data.
-            line: dict[str, Any] = {
-                "event": "request",
-                "request_id": request_id,
-                "method": scope["method"],
-                "path": scope["path"],
-                "status": status,
-                "ms": round((time.perf_counter() - started) * 1000, 2),
-                "actor": scope["state"].get("actor"),
-            }
-            log.info(json.dumps(line, ensure_ascii=False))
+            if log.isEnabledFor(logging.INFO):  # no line to build when it would be dropped
+                _log_request(scope, request_id, status, started)
+
+
+def _log_request(scope: Scope, request_id: str, status: int, started: float) -> None:
+    # Paths and ids only: never query strings or bodies, which may carry personal data.
+    line: dict[str, Any] = {
+        "event": "request",
+        "request_id": request_id,
+        "method": scope["method"],
+        "path": scope["path"],
+        "status": status,
+        "ms": round((time.perf_counter() - started) * 1000, 2),
+        "actor": scope["state"].get("actor"),
+    }
+    log.info(json.dumps(line, ensure_ascii=False))
 
 
 def configure_logging(level: str) -> None:
