@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from api.schemas.common import Id, Latitude, Longitude, StrictIn, Text
 from domain.member import Location
 from domain.visit import (
+    EDIT_WINDOW,
     FLAG_LABELS,
     VISIT_MODE_LABELS,
     Compliance,
@@ -96,9 +97,13 @@ class VisitOut(BaseModel):
     notes: str
     flags: list[FlagOut]
     checklist: list[str]
-    amends_id: int | None
+    amends_id: int | None = Field(description="补充更正：被更正的原记录")
     sync_note: str | None = None
     duplicate: bool = False
+    created_at: datetime | None = Field(description="记录（或同步到）服务器的时间")
+    editable_until: datetime | None = Field(
+        description="此前可直接修改（PATCH）；之后只能补充更正（amendments）"
+    )
 
     @classmethod
     def from_domain(cls, v: Visit, *, duplicate: bool = False) -> VisitOut:
@@ -115,6 +120,8 @@ class VisitOut(BaseModel):
             amends_id=v.amends_id,
             sync_note=v.sync_note,
             duplicate=duplicate,
+            created_at=v.created_at,
+            editable_until=v.created_at + EDIT_WINDOW if v.created_at else None,
         )
 
 

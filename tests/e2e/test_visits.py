@@ -3,6 +3,7 @@ amendments, replayed offline submissions, the due list and an area's compliance.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -125,6 +126,10 @@ def test_a_visit_is_edited_for_24_hours_then_only_amended(
 ) -> None:
     h = world.headers(Role.MEMBER)
     made = client.post(f"{API}/visits", json=visit(world, "h1", notes="初记"), headers=h).json()
+    # the client is told until when it may edit (its own guess would use the phone's clock)
+    created = datetime.fromisoformat(made["created_at"])
+    assert created == clock()
+    assert datetime.fromisoformat(made["editable_until"]) == created + timedelta(hours=24)
     res = client.patch(f"{API}/visits/{made['id']}", json={"notes": "改正"}, headers=h)
     assert res.status_code == 200 and res.json()["notes"] == "改正"
     clock.advance(hours=25)
@@ -134,6 +139,7 @@ def test_a_visit_is_edited_for_24_hours_then_only_amended(
         f"{API}/visits/{made['id']}/amendments", json={"notes": "补充：已解决"}, headers=h
     )
     assert res.status_code == 201 and res.json()["amends_id"] == made["id"]
+    assert datetime.fromisoformat(res.json()["created_at"]) == clock()  # when it was amended
     listed = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
     assert sorted(v["notes"] for v in listed) == ["改正", "补充：已解决"]  # the original stays
 
