@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.validation_messages import zh_message
 from domain.errors import (
     Conflict,
     DomainError,
@@ -138,7 +139,7 @@ def install(app: FastAPI) -> None:
             loc = tuple(err.get("loc", ()))
             kind = str(err.get("type", "invalid"))
             field = "body" if kind == "json_invalid" else _pointer(loc)
-            errors.append({"field": field, "message": str(err.get("msg")), "code": kind})
+            errors.append({"field": field, "message": zh_message(err), "code": kind})
         first = errors[0] if errors else {"field": None, "message": "invalid", "code": "invalid"}
         malformed = any(e["code"] == "json_invalid" for e in errors)
         return problem_response(

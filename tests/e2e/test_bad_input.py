@@ -299,6 +299,31 @@ def test_deleting_an_org_unit_that_still_holds_a_credential_is_409(
     assert plain_client.get(f"{API}/org-units/{grid}", headers=headers).status_code == 200
 
 
+def test_validation_messages_are_chinese_and_name_each_field(
+    world: World, plain_client: TestClient
+) -> None:
+    # shown under the form field as they come, by our clients and by a county platform's
+    res = plain_client.post(
+        f"{API}/households",
+        json={"org_id": world.org["G1"], "head_name": "", "size": 120, "extra": 1},
+        headers=world.headers(Role.ADMIN),
+    )
+    body = problem(res, 422, "request.validation", field="head_name")
+    assert {e["field"]: (e["code"], e["message"]) for e in body["errors"]} == {
+        "head_name": ("string_too_short", "至少 1 个字符"),
+        "size": ("less_than_equal", "不能大于 99"),
+        "extra": ("extra_forbidden", "不认识的字段"),
+    }
+    assert body["detail"] == "head_name: 至少 1 个字符"
+    res = plain_client.post(
+        f"{API}/visits",
+        json={"household_id": world.household["h1"], "member_id": world.member["m1"]},
+        headers=world.headers(Role.MEMBER),
+    )
+    missing = problem(res, 422, "request.validation")["errors"]
+    assert {e["field"]: e["message"] for e in missing} == {"visited_at": "必填", "mode": "必填"}
+
+
 def test_a_name_with_a_nul_character_is_422(world: World, plain_client: TestClient) -> None:
     res = plain_client.post(
         f"{API}/households",

@@ -2898,15 +2898,28 @@ export interface components {
         VisitMode: "home" | "phone" | "wechat" | "meeting";
         /** VisitOut */
         VisitOut: {
-            /** Amends Id */
+            /**
+             * Amends Id
+             * @description 补充更正：被更正的原记录
+             */
             amends_id: number | null;
             /** Checklist */
             checklist: string[];
+            /**
+             * Created At
+             * @description 记录（或同步到）服务器的时间
+             */
+            created_at: string | null;
             /**
              * Duplicate
              * @default false
              */
             duplicate: boolean;
+            /**
+             * Editable Until
+             * @description 此前可直接修改（PATCH）；之后只能补充更正（amendments）
+             */
+            editable_until: string | null;
             /** Flags */
             flags: components["schemas"]["FlagOut"][];
             /** Household Id */
