@@ -39,6 +39,10 @@ describe('editing and amending a visit', () => {
     // Made offline three days ago, synced (logged by the server) two hours ago.
     expect(likelyEditable({ visited_at: '2026-11-19T06:00:00Z' }, new Date(now - 2 * 3_600_000).toISOString(), now)).toBe(true)
     expect(likelyEditable({ visited_at: new Date(now - EDIT_WINDOW_MS).toISOString() }, undefined, now)).toBe(false)
+    // The server's word when it gives it, whatever the phone synced.
+    const visit = { visited_at: '2026-11-21T06:00:00Z' }
+    expect(likelyEditable({ ...visit, editable_until: '2026-11-21T23:00:00Z' }, undefined, now)).toBe(false)
+    expect(likelyEditable({ ...visit, editable_until: '2026-11-22T01:00:00Z' }, undefined, now)).toBe(true)
   })
 
   it('sends only what the member changed', () => {
@@ -94,9 +98,9 @@ describe('editing and amending a visit', () => {
       status: 422,
       code: 'request.validation',
       detail: 'x',
-      errors: [{ field: 'body.flags.0.text', message: 'String should have at least 1 character' }],
+      errors: [{ field: 'body.flags.0.text', message: '至少 1 个字符', code: 'string_too_short' }],
     })
-    expect(explain(pydantic).fields).toEqual({ flags: '填写不符合要求，请检查' })
+    expect(explain(pydantic).fields).toEqual({ flags: '至少 1 个字符' })
 
     expect(explain(new NetworkError(new TypeError('Failed to fetch'))).form).toContain('这项操作需要联网')
   })

@@ -27,12 +27,17 @@ export function historyOf(visits: VisitOut[]): VisitWithAmendments[] {
 }
 
 /**
- * Whether the visit is probably still in its 24-hour edit window. The window starts when the
- * server logged the visit, which VisitOut does not say: this phone knows when it synced its own
- * visits, and a visit made in the last 24 hours was logged in them too. Anything else is offered
- * as an amendment; the server decides, and a closed window is answered in words on the form.
+ * Whether the visit is still in its 24-hour edit window: the server says until when
+ * (`editable_until`). A visit kept on the phone from an older server lacks it: then the window
+ * is guessed from when this phone synced its own visits (or the visit's time, for one made in the
+ * last 24 hours). The server decides either way, and a closed window is answered on the form.
  */
-export function likelyEditable(visit: Pick<VisitOut, 'visited_at'>, syncedAt?: string, now = Date.now()): boolean {
+export function likelyEditable(
+  visit: Pick<VisitOut, 'visited_at'> & { editable_until?: string | null },
+  syncedAt?: string,
+  now = Date.now(),
+): boolean {
+  if (visit.editable_until) return now < Date.parse(visit.editable_until)
   const since = Math.max(Date.parse(visit.visited_at), syncedAt ? Date.parse(syncedAt) : 0)
   return now - since < EDIT_WINDOW_MS
 }
@@ -84,10 +89,8 @@ export function explain(err: unknown): { fields: Record<string, string>; form: s
     return { fields: {}, form: err.message || '记录超过 24 小时，不能直接修改', windowClosed: true }
   }
   const fields: Record<string, string> = {}
-  const validation = err.code === 'request.validation'
   for (const [pointer, message] of Object.entries(err.fieldMessages())) {
-    // Pydantic's own messages are English: say which field in Chinese instead.
-    fields[formField(pointer)] ??= validation ? '填写不符合要求，请检查' : message
+    fields[formField(pointer)] ??= message // in Chinese from the server, validation included
   }
   const known = ['mode', 'visited_at', 'notes', 'flags', 'checklist']
   const shown = Object.keys(fields).some((f) => known.includes(f))
