@@ -22,6 +22,7 @@ the same uvicorn arguments right after.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import itertools
@@ -70,6 +71,9 @@ FIELD_MEMBERS = 200  # member accounts that log visits under load
 DUE_REQUESTS = 400
 COMPLIANCE_REQUESTS = 10
 SYNC_BATCHES = 5
+# Visits a second for the open-loop latency (INFO): Jiaxing's 565,000 households every 14 days
+# are 40,000 visits a day; even the whole day's visits in one hour would be 11 a second.
+OPEN_LOOP_RATE = 50
 LUA = ROOT / "bench" / "field_visits.lua"
 BARE_APP = "bench.field_bare:app"  # echoes the body: FastAPI alone
 BARE_WRITE_APP = "bench.field_bare:write_app"  # validates and writes the visit, nothing else
@@ -460,6 +464,51 @@ def bare_server(workers: int, app: str, database_url: str) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
+def open_loop(base: str, requests: Path, per_second: int, seconds: int) -> tuple[list[float], int]:
+    """Visits sent at a fixed rate whatever the answers (an open loop, unlike wrk's closed one):
+    (each latency in ms, counted from when the request was due, so a slow answer also delays
+    none of the next ones; the number of answers other than 201)."""
+    lines = [line.split("\t", 3) for line in requests.read_text(encoding="utf-8").splitlines()]
+
+    async def run() -> tuple[list[float], int]:
+        latencies: list[float] = []
+        wrong = 0
+        # A connection a request (as a phone would open): a kept-alive one could be closed by
+        # the server just as it is reused, a client-side error that says nothing of the server.
+        limits = httpx.Limits(max_connections=256, max_keepalive_connections=0)
+        async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+
+            async def one(index: int, due: float) -> None:
+                nonlocal wrong
+                _method, path, token, body = lines[index % len(lines)]
+                try:
+                    res = await client.post(
+                        path,
+                        content=body.encode(),
+                        headers={
+                            "Authorization": f"Bearer {token}",
+                            "Content-Type": "application/json",
+                        },
+                    )
+                except httpx.TransportError as exc:
+                    info(f"open loop: {type(exc).__name__} {exc}")
+                    wrong += 1
+                    return
+                latencies.append((time.perf_counter() - due) * 1000)
+                wrong += res.status_code != 201
+
+            start = time.perf_counter()
+            tasks = []
+            for index in range(per_second * seconds):
+                due = start + index / per_second
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                tasks.append(asyncio.create_task(one(index, due)))
+            await asyncio.gather(*tasks)
+        return latencies, wrong
+
+    return asyncio.run(run())
+
+
 def rate(result: dict[str, int]) -> float:
     return result["requests"] / (result["duration_us"] / 1e6)
 
@@ -570,6 +619,8 @@ def main() -> None:
         syncs = sync_times(client, fields, now)
         wrk(base, requests, 3)  # warm up
         ours = wrk(base, requests, SECONDS)
+        time.sleep(2)  # what wrk left queued is answered first
+        steady, steady_wrong = open_loop(base, requests, OPEN_LOOP_RATE, SECONDS)
     with bare_server(workers, BARE_WRITE_APP, url) as bare_base:
         wrk(bare_base, requests, 3)
         bare_write = wrk(bare_base, requests, SECONDS)
@@ -593,6 +644,13 @@ def main() -> None:
         f"county compliance (ms) {', '.join(f'{t:.0f}' for t in compliance)}; "
         f"the whole city's (942 villages) {', '.join(f'{t:.0f}' for t in whole_city)}; "
         f"sync batches (ms) {', '.join(f'{t:.0f}' for t in syncs)}"
+    )
+    info(
+        f"logging visits at a steady {OPEN_LOOP_RATE}/s for {SECONDS} s (open loop; a city's whole "
+        "day of visits in one hour would be 11/s): "
+        f"p50 {percentile(steady, 50):.1f} ms, p99 {percentile(steady, 99):.1f} ms, "
+        f"{steady_wrong} answers other than 201 — the latency a member sees, where the "
+        f"64-client figure is the queue of a saturated server ({CLIENTS} ÷ its rate)"
     )
     worst_compliance = max(compliance)
     sync = statistics.median(syncs)

@@ -18,63 +18,6 @@ export function fieldKey(pointer: string): string {
     .join('.')
 }
 
-const num = (message: string): string => message.match(/-?\d+(\.\d+)?/)?.[0] ?? ''
-
-/** pydantic's English messages (request.validation) in Chinese, by their error code; the domain's
- * own messages are Chinese already and are kept as they are. */
-export function zhMessage(e: Pick<FieldError, 'code' | 'message'>): string {
-  const n = num(e.message)
-  switch (e.code) {
-    case 'missing':
-      return '必填'
-    case 'string_too_short':
-      return n === '1' ? '不能为空' : `至少 ${n} 个字符`
-    case 'string_too_long':
-      return `最多 ${n} 个字符`
-    case 'too_short':
-      return `至少 ${n} 项`
-    case 'too_long':
-      return `最多 ${n} 项`
-    case 'string_pattern_mismatch':
-      return '格式不正确'
-    case 'enum':
-    case 'literal_error':
-      return '不是可选的值'
-    case 'date_parsing':
-    case 'date_type':
-    case 'date_from_datetime_parsing':
-    case 'date_from_datetime_inexact':
-      return '日期格式不正确'
-    case 'int_parsing':
-    case 'int_type':
-    case 'int_from_float':
-      return '须是整数'
-    case 'float_parsing':
-    case 'float_type':
-      return '须是数字'
-    case 'bool_parsing':
-    case 'bool_type':
-      return '须是“是”或“否”'
-    case 'greater_than_equal':
-      return `不能小于 ${n}`
-    case 'greater_than':
-      return `须大于 ${n}`
-    case 'less_than_equal':
-      return `不能大于 ${n}`
-    case 'less_than':
-      return `须小于 ${n}`
-    case 'extra_forbidden':
-      return '不认识的字段'
-    case 'dict_type':
-    case 'model_type':
-      return '须是对象'
-    case 'list_type':
-      return '须是列表'
-    default:
-      return e.message
-  }
-}
-
 export interface ServerErrors {
   /** Messages by form field (the longest known field the pointer starts with). */
   fields: Record<string, string>
@@ -106,7 +49,7 @@ export function serverErrors(err: unknown, known: readonly string[]): ServerErro
   for (const e of entries) {
     const key = e.field ? fieldKey(e.field) : ''
     const target = key ? owner(key, known) : undefined
-    const text = zhMessage(e)
+    const text = e.message
     if (target === undefined) {
       rest.push(key ? `${key}：${text}` : text)
       continue
@@ -129,8 +72,8 @@ export function rowErrors(err: unknown, list: string): { rows: Record<number, st
   const rest: string[] = []
   for (const e of entries) {
     const m = fieldKey(e.field ?? '').match(new RegExp(`^${list}\\.(\\d+)(?:\\.|$)`))
-    if (m) rows[Number(m[1])] ??= zhMessage(e)
-    else rest.push(zhMessage(e))
+    if (m) rows[Number(m[1])] ??= e.message
+    else rest.push(e.message)
   }
   return { rows, message: Object.keys(rows).length ? rest.join('；') : err.message }
 }
