@@ -639,8 +639,9 @@ def main() -> None:
     p99 = ours["p99_us"] / 1000
     wrong = errors(ours)
     info(
-        f"{workers} uvicorn worker(s) each; visits {rate(ours):.0f}/s, bare writing "
-        f"{rate(bare_write):.0f}/s; "
+        f"{workers} uvicorn worker(s) each; visits {rate(ours):.0f}/s (p99 "
+        f"{ours['p99_us'] / 1000:.0f} ms), bare writing {rate(bare_write):.0f}/s (p99 "
+        f"{bare_write['p99_us'] / 1000:.0f} ms); "
         f"county compliance (ms) {', '.join(f'{t:.0f}' for t in compliance)}; "
         f"the whole city's (942 villages) {', '.join(f'{t:.0f}' for t in whole_city)}; "
         f"sync batches (ms) {', '.join(f'{t:.0f}' for t in syncs)}"
