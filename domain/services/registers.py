@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import Conflict, Invalid
-from domain.household import CategoryCatalog, Household
+from domain.errors import Conflict, Forbidden, Invalid
+from domain.household import SENSITIVE_CATEGORIES, CategoryCatalog, Household
 from domain.member import Member
 from domain.org import HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, OrgUnit
 from domain.ports import UnitOfWork
@@ -141,6 +141,8 @@ def update_household(
     with uow:
         before = uow.households.get(household_id, scope)
         after = _with_category_codes(uow, dataclasses.replace(before, **changes))
+        if not scope.sees_personal_data:
+            after = unseen_kept(before, after)
         org = _household_org(uow, scope, after.org_id)
         uow.households.update(after, at=at)
         record(
@@ -156,6 +158,34 @@ def update_household(
         )
         uow.commit()
         return after
+
+
+def unseen_kept(before: Household, after: Household) -> Household:
+    """The change of a caller who sees this household masked (no personal:read): they may not
+    change what they cannot see — the phone, address and location, and the sensitive categories
+    (低保 …), which their view leaves out. A masked value sent back would overwrite the real
+    one, and a list of categories without the hidden ones would drop them: the first is
+    refused, the hidden categories are kept."""
+    for name in ("phone", "address", "location"):
+        if getattr(after, name) != getattr(before, name):
+            raise Forbidden(
+                "household.personal_field",
+                f"{HIDDEN_LABELS[name]}对您是脱敏显示的，不能修改；请由有个人信息权限的人员修改",
+                field="lat" if name == "location" else name,
+            )
+    added = (after.categories - before.categories) & SENSITIVE_CATEGORIES
+    if added:
+        raise Forbidden(
+            "household.personal_field",
+            f"困难类别（{'、'.join(sorted(added))}）须由有个人信息权限的人员标注",
+            field="categories",
+        )
+    return dataclasses.replace(
+        after, categories=after.categories | (before.categories & SENSITIVE_CATEGORIES)
+    )
+
+
+HIDDEN_LABELS: Final = {"phone": "电话", "address": "住址", "location": "位置"}
 
 
 def delete_household(uow: UnitOfWork, scope: Scope, household_id: int, *, at: datetime) -> None:

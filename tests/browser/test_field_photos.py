@@ -8,10 +8,11 @@ import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 from PIL import Image
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, FilePayload, expect
 
 from tests.browser.conftest import Live
 from tests.browser.test_field_offline import log_in, screenshot, wait_until_ready_for_offline
@@ -24,8 +25,10 @@ def a_jpeg(width: int = 320, height: int = 240) -> bytes:
     return out.getvalue()
 
 
-def visit_with(live: Live, household: str, notes: str) -> dict:
-    visits = live.get(f"/api/v1/households/{household}/visits", "member").json()
+def visit_with(live: Live, household: str, notes: str) -> dict[str, Any]:
+    visits: list[dict[str, Any]] = live.get(
+        f"/api/v1/households/{household}/visits", "member"
+    ).json()
     mine = [v for v in visits if v["notes"] == notes]
     assert len(mine) == 1, visits
     return mine[0]
@@ -45,13 +48,12 @@ def test_a_photo_taken_offline_reaches_the_server_once_and_the_visit_is_edited(
     page.locator(f".household[data-household='{household}']").click()
     page.click("[data-test=log-visit]")
     page.get_by_placeholder("家庭近况、群众反映、宣传了什么…").fill(notes)
-    page.locator("[data-test=photo-input]").set_input_files(
-        [
-            {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": a_jpeg()},
-            # A phone camera's size: scaled down to 1600 px on the phone before it is kept.
-            {"name": "大图.jpg", "mimeType": "image/jpeg", "buffer": a_jpeg(4000, 3000)},
-        ]
-    )
+    picked: list[FilePayload] = [
+        {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": a_jpeg()},
+        # A phone camera's size: scaled down to 1600 px on the phone before it is kept.
+        {"name": "大图.jpg", "mimeType": "image/jpeg", "buffer": a_jpeg(4000, 3000)},
+    ]
+    page.locator("[data-test=photo-input]").set_input_files(picked)
     expect(page.locator(".photos [data-test=photo] img")).to_have_count(2)
     expect(page.get_by_text("现场照片（2/9）")).to_be_visible()
     page.locator(".photos").scroll_into_view_if_needed()

@@ -218,3 +218,36 @@ def test_removing_a_village_override_makes_it_inherit_again(
     assert eff["params"]["visit_cadence_days"] == 14
     res = client.delete(f"/api/v1/org-units/{world.org['V1']}/scheme", headers=h)
     assert res.status_code == 404 and res.json()["code"] == "scheme.no_binding"
+
+
+def test_a_caller_who_sees_a_household_masked_cannot_overwrite_what_is_hidden(
+    client: TestClient, world: World
+) -> None:
+    # A township cadre may write households but sees phones, addresses and 低保 masked: sending
+    # back what they see must neither overwrite the real values nor drop the hidden category.
+    cadre, admin = world.headers(Role.TOWNSHIP_CADRE), world.headers(Role.ADMIN)
+    url = f"/api/v1/households/{world.household['h1']}"
+    real = client.get(url, headers=admin).json()
+    shown = client.get(url, headers=cadre).json()
+    assert shown["masked"] and shown["categories"] == [] and real["categories"] == ["dibao"]
+    for body, field in (
+        ({"phone": "13900000000"}, "phone"),
+        ({"address": shown["address"]}, "address"),
+        ({"lat": 30.1, "lng": 120.2}, "lat"),
+    ):
+        res = client.patch(url, json=body, headers=cadre)
+        assert res.status_code == 403, res.text
+        assert (res.json()["code"], res.json()["field"]) == ("household.personal_field", field)
+    res = client.patch(url, json={"head_name": "赵一民", "categories": []}, headers=cadre)
+    assert res.status_code == 200, res.text
+    after = client.get(url, headers=admin).json()
+    assert after["head_name"] == "赵一民" and after["categories"] == ["dibao"]  # kept
+    assert (after["phone"], after["address"]) == (real["phone"], real["address"])
+    # nor may they mark a household as 低保, which they would then not see
+    res = client.patch(
+        f"/api/v1/households/{world.household['h2']}", json={"categories": ["低保"]}, headers=cadre
+    )
+    assert res.status_code == 403 and res.json()["field"] == "categories", res.text
+    # who sees the data may change it
+    res = client.patch(url, json={"phone": "13900000000"}, headers=world.headers(Role.ADMIN))
+    assert res.status_code == 200 and res.json()["phone"] == "13900000000"
