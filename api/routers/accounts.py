@@ -182,7 +182,9 @@ def create_api_key(
     if not wanted <= scope.permissions:
         raise Forbidden(
             "api_key.permission_escalation",
-            "不能授予自己没有的权限",
+            "不能授予自己没有的权限："
+            + "、".join(sorted(p.value for p in wanted - scope.permissions)),
+            field="permissions",
         )
     full, prefix, secret_hash = new_api_key()
     key = accounts.add_api_key(

@@ -103,6 +103,7 @@ def test_a_key_cannot_be_granted_more_than_its_creator_holds(
         json={"name": "x", "org_id": world.org["T1"], "permissions": ["audit:read"]},
     )
     assert res.status_code == 403 and res.json()["code"] == "api_key.permission_escalation"
+    assert res.json()["field"] == "permissions" and "audit:read" in res.json()["detail"]
 
 
 def test_created_accounts_log_in_with_their_role_and_scope(
