@@ -95,3 +95,10 @@ export async function attendancesQueued(): Promise<Set<number>> {
   const items = await (await getDb()).outbox.where('status').anyOf('pending', 'rejected').toArray()
   return new Set(items.flatMap((i) => (i.kind === 'attendance' ? [i.payload.event_id] : [])))
 }
+
+/** When each queued attendance says the member was there, by event: the task list shows it as
+ * 到场待同步, late or not, before the sync. */
+export async function attendancesQueuedAt(): Promise<Map<number, string>> {
+  const items = await (await getDb()).outbox.where('status').anyOf('pending', 'rejected').toArray()
+  return new Map(items.flatMap((i) => (i.kind === 'attendance' ? [[i.payload.event_id, i.payload.visited_at] as const] : [])))
+}

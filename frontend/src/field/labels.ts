@@ -1,8 +1,54 @@
+import { reactive } from 'vue'
 import type { Schemas } from '../api'
 
 export type VisitMode = Schemas['VisitMode']
 export type FlagKind = Schemas['FlagKind']
+export type EventStatus = Schemas['EventOut']['status']
 
+/** The enums the field app shows, labelled by the server (`GET /meta/enums`). */
+export type EnumKind = 'visit_modes' | 'visit_flags' | 'event_statuses' | 'relations'
+const ENUM_KINDS: readonly EnumKind[] = ['visit_modes', 'visit_flags', 'event_statuses', 'relations']
+const ENUMS_KEY = 'lianhu.enums'
+
+function readEnums(): Partial<Record<EnumKind, Record<string, string>>> {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(ENUMS_KEY)
+    return raw ? (JSON.parse(raw) as Partial<Record<EnumKind, Record<string, string>>>) : {}
+  } catch {
+    return {}
+  }
+}
+
+/** The server's labels as last fetched, kept in localStorage (no personal data, so kept across
+ * logouts) so they are there offline and synchronously at start. */
+export const serverLabels = reactive(readEnums())
+
+/** Take the labels from a `/meta/enums` answer (an older server may lack some lists: those keep
+ * the built-in words). */
+export function learnEnums(out: object): void {
+  const lists = out as Partial<Record<EnumKind, unknown>>
+  for (const kind of ENUM_KINDS) {
+    const list = lists[kind]
+    if (!Array.isArray(list)) continue
+    const labels: Record<string, string> = {}
+    for (const l of list as { code?: unknown; label?: unknown }[]) {
+      if (typeof l?.code === 'string' && typeof l.label === 'string') labels[l.code] = l.label
+    }
+    serverLabels[kind] = labels
+  }
+  try {
+    localStorage.setItem(ENUMS_KEY, JSON.stringify(serverLabels))
+  } catch {
+    // storage full: the built-in words are used after a reload
+  }
+}
+
+/** A code in the server's words, else the built-in word, else the code itself. */
+export function enumLabel(kind: EnumKind, code: string, fallback?: string): string {
+  return serverLabels[kind]?.[code] ?? fallback ?? code
+}
+
+/** The built-in words: what the app says before it has ever reached the server. */
 export const MODES: { value: VisitMode; label: string }[] = [
   { value: 'home', label: '入户走访' },
   { value: 'phone', label: '电话联系' },
@@ -17,6 +63,32 @@ export const FLAGS: { value: FlagKind; label: string }[] = [
   { value: 'dispute', label: '邻里纠纷' },
   { value: 'disaster', label: '家庭变故或意外' },
 ]
+
+/** 五必到 attendance (domain/must_attend.py). */
+export const EVENT_STATUSES: Record<EventStatus, string> = {
+  open: '待到场',
+  missed: '逾期未到',
+  attended: '按时到场',
+  late: '迟到场',
+}
+
+/** Visit modes with the server's labels (the codes are the contract's). */
+export function modes(): { value: VisitMode; label: string }[] {
+  return MODES.map((m) => ({ value: m.value, label: enumLabel('visit_modes', m.value, m.label) }))
+}
+
+/** 四个必记 with the server's labels. */
+export function flags(): { value: FlagKind; label: string }[] {
+  return FLAGS.map((f) => ({ value: f.value, label: enumLabel('visit_flags', f.value, f.label) }))
+}
+
+export function flagLabel(kind: string): string {
+  return enumLabel('visit_flags', kind, FLAGS.find((f) => f.value === kind)?.label)
+}
+
+export function statusLabel(status: string): string {
+  return enumLabel('event_statuses', status, EVENT_STATUSES[status as EventStatus])
+}
 
 /** The API's field pointers in the words of the form, for the server's reasons. */
 export const FIELD_LABELS: Record<string, string> = {
@@ -39,7 +111,7 @@ export function fieldLabel(pointer: string | null | undefined): string {
 }
 
 export function modeLabel(mode: string): string {
-  return MODES.find((m) => m.value === mode)?.label ?? mode
+  return enumLabel('visit_modes', mode, MODES.find((m) => m.value === mode)?.label)
 }
 
 const DAY = 86_400_000

@@ -24,6 +24,12 @@ export const router = createRouter({
       props: (r) => ({ id: Number(r.params.id) }),
     },
     {
+      path: '/households/:id/event',
+      name: 'report-event',
+      component: () => import('./views/EventReportView.vue'),
+      props: (r) => ({ id: Number(r.params.id) }),
+    },
+    {
       path: '/households/:id/visit',
       name: 'visit',
       component: () => import('./views/VisitFormView.vue'),

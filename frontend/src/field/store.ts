@@ -2,7 +2,9 @@ import { reactive } from 'vue'
 import { NetworkError, SessionExpired, unwrap, type Schemas } from '../api'
 import { api, tokens } from '../shared/session'
 import type { DueOut, FieldDb, Household } from './db'
+import { clearDrafts } from './event-draft'
 import { getKv, setKv } from './kv'
+import { learnEnums } from './labels'
 import { syncOutbox, type SyncSummary } from './outbox'
 
 let opening: Promise<FieldDb> | null = null
@@ -143,9 +145,22 @@ export async function pull({ full = false } = {}): Promise<void> {
       await setKv(db, 'categories', Object.fromEntries(cats.data.map((c) => [c.code, c.label])))
     }
   }
+  void refreshEnums()
   if (since || !out.due) await loadHouseholds()
   else if (!Object.keys(state.categories).length) await loadHouseholds()
   await learnChecklistItems()
+}
+
+let enumsAsked = false
+
+/** The server's labels (visit modes, 四个必记, must-attend statuses, relations), asked once per
+ * start of the app and kept for offline use; an older server without some lists keeps ours. */
+async function refreshEnums(): Promise<void> {
+  if (enumsAsked) return
+  enumsAsked = true
+  const out = await api.GET('/api/v1/meta/enums').catch(() => null)
+  if (out?.data) learnEnums(out.data)
+  else enumsAsked = false
 }
 
 /** The scheme's checklist items (the same for all my households), so the visit form can offer
@@ -201,6 +216,7 @@ export async function clearLocalCopies(): Promise<void> {
     await db.photos.where('status').equals('uploaded').delete()
   })
   localStorage.removeItem(SNAPSHOT)
+  clearDrafts()
   state.households = []
   state.categories = {}
   state.loaded = false
