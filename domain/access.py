@@ -34,6 +34,26 @@ class Permission(StrEnum):
     POLICY_WRITE = "policy:write"  # define policies and their eligibility rules (政策明白卡)
 
 
+PERMISSION_LABELS: Final[dict[Permission, str]] = {
+    Permission.ORG_READ: "查看组织",
+    Permission.ORG_WRITE: "维护组织",
+    Permission.MEMBER_READ: "查看党员",
+    Permission.MEMBER_WRITE: "维护党员",
+    Permission.HOUSEHOLD_READ: "查看农户",
+    Permission.HOUSEHOLD_WRITE: "维护农户",
+    Permission.SCHEME_READ: "查看联户模式",
+    Permission.SCHEME_WRITE: "选择联户模式",
+    Permission.IMPORT: "批量导入",
+    Permission.EXPORT: "导出",
+    Permission.PERSONAL_DATA: "查看个人信息（不脱敏）",
+    Permission.AUDIT_READ: "查看操作日志",
+    Permission.USER_ADMIN: "管理账号与密钥",
+    Permission.ASSIGNMENT_WRITE: "编制包户方案",
+    Permission.VISIT_WRITE: "记录走访",
+    Permission.POLICY_WRITE: "维护政策",
+}
+
+
 class Role(StrEnum):
     """Roles of accounts. The first six mirror members' roles; auditor and admin are staff roles."""
 

@@ -6,13 +6,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.schemas.common import Label
-from domain.access import ROLE_LABELS
-from domain.household import BUILTIN_CATEGORY_LABELS
+from domain.access import PERMISSION_LABELS, ROLE_LABELS
+from domain.assignment import REASON_LABELS
+from domain.household import BUILTIN_CATEGORY_LABELS, RELATION_LABELS
 from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS
+from domain.must_attend import EVENT_STATUS_LABELS
 from domain.org import LEVEL_LABELS
+from domain.policy import DELIVERY_LABELS
+from domain.visit import FLAG_LABELS, VISIT_MODE_LABELS
 
 router = APIRouter(prefix="/meta", tags=["meta"])
 
@@ -21,8 +25,15 @@ class EnumsOut(BaseModel):
     org_levels: list[Label]
     member_roles: list[Label]
     account_roles: list[Label]
+    permissions: list[Label]
     exemption_reasons: list[Label]
-    categories: list[Label]
+    categories: list[Label] = Field(description="内置户类（各县可另行登记，见 /categories）")
+    relations: list[Label] = Field(description="家庭成员与户主的关系")
+    visit_modes: list[Label]
+    visit_flags: list[Label] = Field(description="四个必记")
+    event_statuses: list[Label] = Field(description="五必到事项的到场情况")
+    delivery_statuses: list[Label] = Field(description="政策落实到户，按先后顺序")
+    assignment_reasons: list[Label] = Field(description="包户方案中联系对的理由")
 
 
 def _labels(mapping: Mapping[Any, str]) -> list[Label]:
@@ -35,6 +46,13 @@ def enums() -> EnumsOut:
         org_levels=_labels(dict(LEVEL_LABELS)),
         member_roles=_labels(dict(MEMBER_ROLE_LABELS)),
         account_roles=_labels(dict(ROLE_LABELS)),
+        permissions=_labels(dict(PERMISSION_LABELS)),
         exemption_reasons=_labels(dict(EXEMPTION_LABELS)),
         categories=_labels(dict(BUILTIN_CATEGORY_LABELS)),
+        relations=_labels(dict(RELATION_LABELS)),
+        visit_modes=_labels(dict(VISIT_MODE_LABELS)),
+        visit_flags=_labels(dict(FLAG_LABELS)),
+        event_statuses=_labels(dict(EVENT_STATUS_LABELS)),
+        delivery_statuses=_labels(dict(DELIVERY_LABELS)),
+        assignment_reasons=_labels(dict(REASON_LABELS)),
     )

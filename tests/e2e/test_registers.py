@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from domain.access import Role
+from domain.access import Permission, Role
 from tests.builders import World
 
 ADMIN = Role.ADMIN
@@ -182,6 +182,12 @@ def test_enum_labels_are_available_in_chinese(client: TestClient) -> None:
     res = client.get("/api/v1/meta/enums").json()
     assert {"code": "grid", "label": "网格"} in res["org_levels"]
     assert {"code": "dibao", "label": "低保"} in res["categories"]
+    # every code a client shows has its label here, so no client keeps a copy of them
+    assert {p["code"] for p in res["permissions"]} == {p.value for p in Permission}
+    assert {"code": "personal:read", "label": "查看个人信息（不脱敏）"} in res["permissions"]
+    assert [d["code"] for d in res["delivery_statuses"]] == ["explained", "applied", "received"]
+    for name in ("relations", "visit_modes", "visit_flags", "event_statuses"):
+        assert res[name] and all(e["label"] for e in res[name]), name
 
 
 def test_auditor_reads_the_audit_log_filtered_by_actor(client: TestClient, world: World) -> None:

@@ -2,14 +2,21 @@ import { reactive } from 'vue'
 import { unwrap, type Schemas } from '../api'
 import { api } from '../shared/session'
 
-/** /api/v1/meta/enums (roles, levels, categories, exemption reasons with their Chinese labels),
- * loaded once per page and shared by the forms. */
+/** /api/v1/meta/enums (every code the console shows with its Chinese label: roles, levels,
+ * permissions, categories, relations, delivery steps …), loaded once per page and shared. */
 export const enums = reactive<Schemas['EnumsOut']>({
   org_levels: [],
   member_roles: [],
   account_roles: [],
+  permissions: [],
   exemption_reasons: [],
   categories: [],
+  relations: [],
+  visit_modes: [],
+  visit_flags: [],
+  event_statuses: [],
+  delivery_statuses: [],
+  assignment_reasons: [],
 })
 
 let loading: Promise<void> | null = null

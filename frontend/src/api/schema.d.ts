@@ -1684,14 +1684,46 @@ export interface components {
         EnumsOut: {
             /** Account Roles */
             account_roles: components["schemas"]["Label"][];
-            /** Categories */
+            /**
+             * Assignment Reasons
+             * @description 包户方案中联系对的理由
+             */
+            assignment_reasons: components["schemas"]["Label"][];
+            /**
+             * Categories
+             * @description 内置户类（各县可另行登记，见 /categories）
+             */
             categories: components["schemas"]["Label"][];
+            /**
+             * Delivery Statuses
+             * @description 政策落实到户，按先后顺序
+             */
+            delivery_statuses: components["schemas"]["Label"][];
+            /**
+             * Event Statuses
+             * @description 五必到事项的到场情况
+             */
+            event_statuses: components["schemas"]["Label"][];
             /** Exemption Reasons */
             exemption_reasons: components["schemas"]["Label"][];
             /** Member Roles */
             member_roles: components["schemas"]["Label"][];
             /** Org Levels */
             org_levels: components["schemas"]["Label"][];
+            /** Permissions */
+            permissions: components["schemas"]["Label"][];
+            /**
+             * Relations
+             * @description 家庭成员与户主的关系
+             */
+            relations: components["schemas"]["Label"][];
+            /**
+             * Visit Flags
+             * @description 四个必记
+             */
+            visit_flags: components["schemas"]["Label"][];
+            /** Visit Modes */
+            visit_modes: components["schemas"]["Label"][];
         };
         /** EventIn */
         EventIn: {

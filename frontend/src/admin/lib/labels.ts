@@ -1,43 +1,12 @@
 import type { Schemas } from '../../api'
 
-/** Chinese labels the API does not serve in /meta/enums (it has roles, levels, categories and
- * exemption reasons), kept with the codes of openapi.json so vue-tsc catches a drift. */
+/** What the console needs about codes beyond their labels (those come from /meta/enums, see
+ * ../enums.ts): the order of delivery steps and which org levels go under which. */
 
 export type Permission = Schemas['Permission']
 export type Relation = Schemas['Relation']
 export type DeliveryStatus = Schemas['DeliveryStatus']
 export type Label = Schemas['Label']
-
-export const PERMISSION_LABELS: Record<Permission, string> = {
-  'org:read': '查看组织',
-  'org:write': '维护组织',
-  'member:read': '查看党员',
-  'member:write': '维护党员',
-  'household:read': '查看农户',
-  'household:write': '维护农户',
-  'scheme:read': '查看联户模式',
-  'scheme:write': '设置联户模式',
-  'data:import': '批量导入',
-  'data:export': '数据导出',
-  'personal:read': '查看个人信息（不脱敏）',
-  'audit:read': '查看操作日志',
-  'user:admin': '管理账户与密钥',
-  'assignment:write': '编制包户方案',
-  'visit:write': '登记走访与落实',
-  'policy:write': '维护政策',
-}
-
-/** domain/household.py RELATION_LABELS (与户主关系). */
-export const RELATION_LABELS: Record<Relation, string> = {
-  head: '户主',
-  spouse: '配偶',
-  child: '子女',
-  parent: '父母',
-  grandchild: '孙辈',
-  grandparent: '祖辈',
-  sibling: '兄弟姐妹',
-  other: '其他',
-}
 
 /** 政策落实到户, in order: explained 已宣讲 → applied 已申请 → received 已享受. */
 export const DELIVERY_ORDER: DeliveryStatus[] = ['explained', 'applied', 'received']
