@@ -15,6 +15,8 @@ function visitOut(id: number, extra: Partial<VisitOut> = {}): VisitOut {
     flags: [{ kind: 'difficulty', label: '困难问题', text: '屋顶漏雨' }],
     checklist: ['上级政策宣讲到户'],
     amends_id: null,
+    created_at: null,
+    editable_until: null,
     duplicate: false,
     ...extra,
   }

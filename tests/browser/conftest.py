@@ -65,6 +65,7 @@ class Live:
     """The running backend: its address and a way to call the API as a demo account."""
 
     base: str
+    database: Path  # the SQLite file behind it, for setting up what the API cannot (the past)
 
     def token(self, username: str) -> dict[str, str]:
         r = httpx.post(
@@ -103,7 +104,7 @@ def live(chromium_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iter
     _cli(url, "migrate")
     _cli(url, "demo", "--households", "300", "--seed", "7")
     with server(url) as (base, _proc):
-        yield Live(base)
+        yield Live(base, path)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ the visit can then be edited within its 24-hour window (online only)."""
 from __future__ import annotations
 
 import io
+import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -134,10 +135,16 @@ def test_an_older_visit_gets_an_amendment_that_keeps_the_original(
     )
     assert made.status_code == 201, made.text
     original = made.json()
+    # logged three days ago, too: its 24-hour edit window has closed
+    with sqlite3.connect(live.database) as db:
+        db.execute(
+            "UPDATE visits SET created_at = datetime(created_at, '-3 days') WHERE id = ?",
+            (original["id"],),
+        )
 
     page.goto(f"{live.base}/app/households/{household}")
     shown = page.locator(f".visit[data-visit='{original['id']}']")
-    # Visited three days ago and not synced from this phone: offered as an amendment.
+    # Logged three days ago (the server says until when it could be edited): an amendment.
     shown.locator("[data-test=amend-visit]").click()
     expect(page.get_by_text("原记录保留不变")).to_be_visible()
     page.get_by_placeholder("家庭近况、群众反映、宣传了什么…").fill(
