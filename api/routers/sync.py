@@ -14,6 +14,7 @@ from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.schemas.common import Id, StrictIn, Text
 from api.schemas.households import HouseholdOut
 from api.schemas.visits import DueListOut, DueOut, VisitIn, VisitOut
+from api.validation_messages import zh_message
 from domain.access import Permission, Scope
 from domain.errors import DomainError
 from domain.services import issue_drafts, must_attend, visits
@@ -67,7 +68,14 @@ class SyncResult(BaseModel):
     index: int
     uuid: str | None
     status: Literal["applied", "duplicate", "rejected"]
-    id: int | None = None
+    id: int | None = Field(
+        default=None,
+        description="写入或找到的记录：visit→走访，attendance→必到事项，checklist_tick→走访，"
+        "issue_draft→问题草稿",
+    )
+    visit_id: int | None = Field(
+        default=None, description="该操作所属的走访记录（照片等随后上传到这里）"
+    )
     code: str | None = None
     field: str | None = None
     message: str | None = None
@@ -140,7 +148,7 @@ def _parse(index: int, op: dict[str, Any]) -> SyncResult | tuple[str, str, BaseM
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ())) or "payload"
-        return _rejected(index, uuid, "request.validation", str(first.get("msg")), field)
+        return _rejected(index, uuid, "request.validation", zh_message(first), field)
 
 
 def _visits(
@@ -165,12 +173,14 @@ def _visits(
                 uuid=uuid,
                 status="duplicate" if outcome.duplicate else "applied",
                 id=outcome.visit.id,
+                visit_id=outcome.visit.id,
                 note=outcome.visit.sync_note,
             )
 
 
-# An operation's outcome: (duplicate?, id of what it wrote or found, a note for the member)
-Outcome = tuple[bool, int, str | None]
+# An operation's outcome: (duplicate?, id of what it wrote or found, the visit it belongs to,
+# a note for the member)
+Outcome = tuple[bool, int, int | None, str | None]
 
 
 def _attendance(
@@ -179,19 +189,19 @@ def _attendance(
     event, duplicate = must_attend.attend_offline(
         uow, scope, payload.event_id, payload.to_domain(), client_uuid=uuid, at=now
     )
-    return duplicate, event.id, None
+    return duplicate, event.id, event.visit_id, None
 
 
 def _tick(payload: ChecklistTickOp, uuid: str, scope: Scope, uow: UowDep, now: datetime) -> Outcome:
     found = visits.find_visit(uow, scope, visit_id=payload.visit_id, visit_uuid=payload.visit_uuid)
     visit, changed = visits.tick_checklist(uow, scope, found.id, tuple(payload.items), at=now)
-    return not changed, visit.id, None
+    return not changed, visit.id, visit.id, None
 
 
 def _draft(payload: IssueDraftOp, uuid: str, scope: Scope, uow: UowDep, now: datetime) -> Outcome:
     found = visits.find_visit(uow, scope, visit_id=payload.visit_id, visit_uuid=payload.visit_uuid)
     raised = issue_drafts.raise_draft(uow, scope, found.id, payload.kind, at=now)
-    return not raised.created, raised.draft.id, None
+    return not raised.created, raised.draft.id, found.id, None
 
 
 # Visits are written in runs (``_visits``); every other kind by its handler.
@@ -214,7 +224,7 @@ def _apply(
 ) -> SyncResult:
     _, handle = HANDLERS[kind]
     try:
-        duplicate, found_id, note = handle(payload, uuid, scope, uow, now)
+        duplicate, found_id, visit_id, note = handle(payload, uuid, scope, uow, now)
     except DomainError as err:
         return _rejected(index, uuid, err.code, err.message, err.field)
     return SyncResult(
@@ -222,6 +232,7 @@ def _apply(
         uuid=uuid,
         status="duplicate" if duplicate else "applied",
         id=found_id,
+        visit_id=visit_id,
         note=note,
     )
 

@@ -66,6 +66,8 @@ def test_a_mixed_batch_keeps_the_good_items_and_says_why_for_the_others(
         5: "sync.bad_uuid",
         6: "request.validation",
     }
+    bad_mode = next(r for r in body["results"] if r["index"] == 6)
+    assert bad_mode["field"] == "mode" and bad_mode["message"].startswith("应为以下之一：")
     assert visits_count(world) == 2
 
 
@@ -189,6 +191,12 @@ def test_every_kind_of_offline_work_syncs_once_even_when_replayed(
     assert [r["id"] for r in again["results"]] == [r["id"] for r in first["results"]]
     assert visits_count(world) == 2  # the visit and the attendance, once each
     visit_id = first["results"][0]["id"]
+    # each answer names the visit it belongs to, where the client uploads its photos
+    attendance = client.get(f"{API}/households/{world.household['h2']}/visits", headers=h).json()[
+        0
+    ]["id"]
+    assert [r["visit_id"] for r in first["results"]] == [visit_id] * 3 + [attendance]
+    assert [r["visit_id"] for r in again["results"]] == [r["visit_id"] for r in first["results"]]
     history = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
     assert history[0]["id"] == visit_id and history[0]["checklist"] == ["困难帮扶解决到户"]
     drafts = client.get(f"{API}/issue-drafts", headers=h).json()

@@ -2749,7 +2749,10 @@ export interface components {
             code?: string | null;
             /** Field */
             field?: string | null;
-            /** Id */
+            /**
+             * Id
+             * @description 写入或找到的记录：visit→走访，attendance→必到事项，checklist_tick→走访，issue_draft→问题草稿
+             */
             id?: number | null;
             /** Index */
             index: number;
@@ -2764,6 +2767,11 @@ export interface components {
             status: "applied" | "duplicate" | "rejected";
             /** Uuid */
             uuid: string | null;
+            /**
+             * Visit Id
+             * @description 该操作所属的走访记录（照片等随后上传到这里）
+             */
+            visit_id?: number | null;
         };
         /** TieIn */
         TieIn: {
