@@ -43,6 +43,9 @@ class Photo:
     storage_key: str
     created_by: str
     created_at: datetime
+    # The phone's id for the upload: sent again after a lost answer, it finds this photo
+    # instead of storing a second copy.
+    client_uuid: str | None = None
 
 
 def check_upload(content_type: str, size: int, *, max_bytes: int) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
-from domain.errors import NotFound
+from domain.errors import Conflict, NotFound
 from domain.photo import Photo
 from persistence.scoping import household_scope
 from persistence.tables import HouseholdRow, VisitPhotoRow, VisitRow
@@ -24,6 +25,7 @@ def _to_domain(r: VisitPhotoRow) -> Photo:
         storage_key=r.storage_key,
         created_by=r.created_by,
         created_at=r.created_at,
+        client_uuid=r.client_uuid,
     )
 
 
@@ -36,6 +38,12 @@ class SqlPhotoStore:
             self.session.scalar(select(func.count()).where(VisitPhotoRow.visit_id == visit_id)) or 0
         )
 
+    def by_client_uuid(self, client_uuid: str) -> Photo | None:
+        row = self.session.scalar(
+            select(VisitPhotoRow).where(VisitPhotoRow.client_uuid == client_uuid)
+        )
+        return None if row is None else _to_domain(row)
+
     def add(self, photo: Photo) -> Photo:
         row = VisitPhotoRow(
             visit_id=photo.visit_id,
@@ -47,9 +55,18 @@ class SqlPhotoStore:
             sha256=photo.sha256,
             created_by=photo.created_by,
             created_at=photo.created_at,
+            client_uuid=photo.client_uuid,
         )
         self.session.add(row)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError:
+            # the same upload sent twice at once: the other one stored it
+            raise Conflict(
+                "photo.upload_in_progress",
+                "这张照片正在上传，请稍后刷新查看",
+                field="client_uuid",
+            ) from None
         return _to_domain(row)
 
     def get(self, photo_id: int, scope: Scope) -> Photo:

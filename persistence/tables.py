@@ -411,6 +411,7 @@ class VisitPhotoRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(Timestamp())
+    client_uuid: Mapped[str | None] = mapped_column(CodeType, unique=True)
 
 
 class IssueDraftRow(Base):

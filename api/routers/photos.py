@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import ClockDep, ScopeDep, SettingsDep, UowDep, require
-from api.schemas.common import PathId
+from api.schemas.common import UUID_PATTERN, PathId
 from domain.access import Permission
 from domain.errors import Invalid
 from domain.photo import Photo
@@ -40,9 +40,10 @@ class PhotoOut(BaseModel):
     sha256: str
     url: str
     created_at: datetime
+    duplicate: bool = Field(default=False, description="同一 client_uuid 已上传过：未再存一份")
 
     @classmethod
-    def from_domain(cls, p: Photo) -> PhotoOut:
+    def from_domain(cls, p: Photo, *, duplicate: bool = False) -> PhotoOut:
         return cls(
             id=p.id,
             visit_id=p.visit_id,
@@ -53,6 +54,7 @@ class PhotoOut(BaseModel):
             sha256=p.sha256,
             url=f"/api/v1/photos/{p.id}",
             created_at=p.created_at,
+            duplicate=duplicate,
         )
 
 
@@ -75,8 +77,11 @@ async def _image(request: Request) -> tuple[bytes, str]:
     summary="上传走访照片（JPEG/PNG/WebP；去除 EXIF 位置信息）",
     description="Send the image as the raw body with its Content-Type (image/jpeg, image/png, "
     "image/webp), or as multipart/form-data in the field `file`. Within the visit's 24-hour "
-    "edit window; at most 9 per visit; `LIANHU_PHOTO_MAX_MB` each.",
+    "edit window; at most 9 per visit; `LIANHU_PHOTO_MAX_MB` each. With `client_uuid` an "
+    "upload sent again (its answer was lost) finds the photo stored the first time: 200 with "
+    "`duplicate`, never a second copy.",
     dependencies=[require(Permission.VISIT_WRITE)],
+    responses={200: {"model": PhotoOut, "description": "同一 client_uuid 已上传过"}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -98,14 +103,18 @@ async def _image(request: Request) -> tuple[bytes, str]:
 async def add_photo(
     visit_id: PathId,
     request: Request,
+    response: Response,
     scope: ScopeDep,
     uow: UowDep,
     clock: ClockDep,
     settings: SettingsDep,
     storage: StorageDep,
+    client_uuid: Annotated[
+        str | None, Query(pattern=UUID_PATTERN, description="客户端为这次上传生成的 UUID")
+    ] = None,
 ) -> PhotoOut:
     data, content_type = await _image(request)
-    photo = await run_in_threadpool(
+    photo, duplicate = await run_in_threadpool(
         photos.add_photo,
         uow,
         storage,
@@ -116,8 +125,11 @@ async def add_photo(
         content_type=content_type,
         max_bytes=settings.photo_max_bytes,
         at=clock(),
+        client_uuid=client_uuid,
     )
-    return PhotoOut.from_domain(photo)
+    if duplicate:
+        response.status_code = 200
+    return PhotoOut.from_domain(photo, duplicate=duplicate)
 
 
 @router.get(

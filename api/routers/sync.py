@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError, model_validator
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.schemas.common import Id, StrictIn, Text
+from api.schemas.common import UUID_PATTERN, Id, StrictIn, Text
 from api.schemas.households import HouseholdOut
 from api.schemas.visits import DueListOut, DueOut, VisitIn, VisitOut
 from api.validation_messages import zh_message
@@ -23,7 +23,6 @@ from persistence.repositories import SqlHouseholdRepository
 from persistence.visits import SqlVisitStore
 
 router = APIRouter(prefix="/sync", tags=["sync"])
-UUID = r"^[0-9a-fA-F-]{32,36}$"
 
 
 class AttendanceOp(VisitIn):
@@ -36,7 +35,7 @@ class VisitRef(StrictIn):
     """A visit by its server id, or by the uuid its offline client gave it."""
 
     visit_id: Id | None = None
-    visit_uuid: str | None = Field(default=None, pattern=UUID)
+    visit_uuid: str | None = Field(default=None, pattern=UUID_PATTERN)
 
     @model_validator(mode="after")
     def _one_reference(self) -> VisitRef:
@@ -133,7 +132,7 @@ def sync_batch(body: SyncBatchIn, scope: ScopeDep, uow: UowDep, clock: ClockDep)
 def _parse(index: int, op: dict[str, Any]) -> SyncResult | tuple[str, str, BaseModel]:
     """An operation's (kind, uuid, payload), or its refusal when it is malformed."""
     uuid = op.get("uuid") if isinstance(op.get("uuid"), str) else None
-    if uuid is None or not re.match(UUID, uuid):
+    if uuid is None or not re.match(UUID_PATTERN, uuid):
         return _rejected(index, uuid, "sync.bad_uuid", "每项操作须带客户端生成的 UUID", "uuid")
     kind = op.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:

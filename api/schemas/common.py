@@ -68,3 +68,8 @@ class StrictIn(BaseModel):
 class Label(BaseModel):
     code: str
     label: str
+
+
+# A client-generated UUID (offline visits, sync operations, photo uploads): with or without
+# hyphens, any case.
+UUID_PATTERN = r"^[0-9a-fA-F-]{32,36}$"

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from api.schemas.common import Id, Latitude, Longitude, StrictIn, Text
+from api.schemas.common import UUID_PATTERN, Id, Latitude, Longitude, StrictIn, Text
 from domain.member import Location
 from domain.visit import (
     EDIT_WINDOW,
@@ -40,7 +40,7 @@ class VisitIn(StrictIn):
     lng: Longitude | None = None
     client_uuid: str | None = Field(
         default=None,
-        pattern=r"^[0-9a-fA-F-]{32,36}$",
+        pattern=UUID_PATTERN,
         description="离线客户端生成的 UUID；重复提交只记一次",
     )
 

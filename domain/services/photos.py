@@ -11,6 +11,7 @@ from datetime import datetime
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
+from domain.errors import Conflict
 from domain.photo import PHOTO_TYPES, Photo, check_room, check_upload
 from domain.ports import PhotoCleaner, PhotoStorage, UnitOfWork
 from domain.services.audit_trail import record
@@ -29,13 +30,20 @@ def add_photo(
     content_type: str,
     max_bytes: int,
     at: datetime,
-) -> Photo:
+    client_uuid: str | None = None,
+) -> tuple[Photo, bool]:
+    """(the photo, whether it was stored before under the same ``client_uuid``)."""
     scope.require(Permission.VISIT_WRITE)
     check_upload(content_type, len(data), max_bytes=max_bytes)
     with uow:  # refuse a visit out of reach before spending time on decoding
         own_only(
             scope, uow.visits.get(visit_id, scope).member_id, "只能给本人的走访加照片", "visit_id"
         )
+        seen = uow.photos.by_client_uuid(client_uuid) if client_uuid else None
+    if seen is not None:
+        if seen.visit_id != visit_id:
+            raise Conflict("photo.uuid_reused", "该 UUID 已用于另一张照片", field="client_uuid")
+        return seen, True
     photo = clean(data, content_type)
     key = f"visits/{visit_id}/{uuid.uuid4().hex}.{PHOTO_TYPES[content_type]}"
     with uow:
@@ -56,6 +64,7 @@ def add_photo(
                     storage_key=key,
                     created_by=scope.actor,
                     created_at=at,
+                    client_uuid=client_uuid,
                 )
             )
             record(
@@ -72,7 +81,7 @@ def add_photo(
         except BaseException:
             storage.delete(key)
             raise
-        return stored
+        return stored, False
 
 
 def remove_photo(

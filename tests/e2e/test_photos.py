@@ -195,3 +195,39 @@ def test_only_those_who_log_visits_upload_and_never_to_a_visit_out_of_reach(
     assert auditor.status_code == 403
     missing = upload(client, world, 999_999, png(), "image/png")
     assert missing.status_code == 404 and missing.json()["code"] == "visit.not_found"
+
+
+def test_an_upload_sent_again_with_its_client_uuid_is_stored_once(
+    client: TestClient, world: World, settings: Settings, visit_id: int
+) -> None:
+    # the phone lost the answer and sends the same photo again: the first one is found
+    key = "5f0c8a4e-7d3b-4c1a-9e2f-0a1b2c3d4e5f"
+    url = f"{API}/visits/{visit_id}/photos"
+    h = {**world.headers(Role.MEMBER), "Content-Type": "image/jpeg"}
+    first = client.post(url, params={"client_uuid": key}, content=jpeg_with_gps(), headers=h)
+    assert first.status_code == 201 and first.json()["duplicate"] is False, first.text
+    again = client.post(url, params={"client_uuid": key}, content=jpeg_with_gps(), headers=h)
+    assert again.status_code == 200 and again.json()["duplicate"] is True, again.text
+    assert again.json()["id"] == first.json()["id"]
+    assert photo_rows(world) == 1 and len(stored_files(settings)) == 1
+    # the same key on another visit is a client bug, said so; a malformed key is a 422
+    other = client.post(
+        f"{API}/visits",
+        json={
+            "member_id": world.member["m1"],
+            "household_id": world.household["h2"],
+            "visited_at": "2026-11-25T01:40:00+00:00",
+            "mode": "home",
+        },
+        headers=world.headers(Role.MEMBER),
+    ).json()["id"]
+    res = client.post(
+        f"{API}/visits/{other}/photos",
+        params={"client_uuid": key},
+        content=jpeg_with_gps(),
+        headers=h,
+    )
+    assert res.status_code == 409 and res.json()["code"] == "photo.uuid_reused", res.text
+    res = client.post(url, params={"client_uuid": "x"}, content=jpeg_with_gps(), headers=h)
+    assert res.status_code == 422 and res.json()["field"] == "client_uuid", res.text
+    assert photo_rows(world) == 1 and len(stored_files(settings)) == 1

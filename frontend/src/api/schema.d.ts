@@ -1123,7 +1123,7 @@ export interface paths {
         put?: never;
         /**
          * 上传走访照片（JPEG/PNG/WebP；去除 EXIF 位置信息）
-         * @description Send the image as the raw body with its Content-Type (image/jpeg, image/png, image/webp), or as multipart/form-data in the field `file`. Within the visit's 24-hour edit window; at most 9 per visit; `LIANHU_PHOTO_MAX_MB` each.
+         * @description Send the image as the raw body with its Content-Type (image/jpeg, image/png, image/webp), or as multipart/form-data in the field `file`. Within the visit's 24-hour edit window; at most 9 per visit; `LIANHU_PHOTO_MAX_MB` each. With `client_uuid` an upload sent again (its answer was lost) finds the photo stored the first time: 200 with `duplicate`, never a second copy.
          */
         post: operations["photos-add_photo"];
         delete?: never;
@@ -2317,6 +2317,12 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Duplicate
+             * @description 同一 client_uuid 已上传过：未再存一份
+             * @default false
+             */
+            duplicate: boolean;
             /** Height */
             height: number;
             /** Id */
@@ -11789,7 +11795,10 @@ export interface operations {
     };
     "photos-add_photo": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 客户端为这次上传生成的 UUID */
+                client_uuid?: string | null;
+            };
             header?: never;
             path: {
                 visit_id: number;
@@ -11808,6 +11817,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description 同一 client_uuid 已上传过 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"];
+                };
+            };
             /** @description Successful Response */
             201: {
                 headers: {
