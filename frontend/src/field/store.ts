@@ -149,6 +149,19 @@ export async function pull({ full = false } = {}): Promise<void> {
   if (since || !out.due) await loadHouseholds()
   else if (!Object.keys(state.categories).length) await loadHouseholds()
   await learnChecklistItems()
+  void learnEventKinds()
+}
+
+let kindsAsked = false
+
+/** The must-attend kinds (五必到) of my households' schemes, once per start of the app, so the
+ * report form offers the right ones offline too. Its code is loaded only for this. */
+async function learnEventKinds(): Promise<void> {
+  if (kindsAsked || !state.households.length) return
+  kindsAsked = true
+  const [{ eventKindsFor }, db] = await Promise.all([import('./events'), getDb()])
+  const orgs = new Set(state.households.map((h) => h.org_id))
+  for (const org of orgs) await eventKindsFor(db, org).catch(() => undefined)
 }
 
 let enumsAsked = false
