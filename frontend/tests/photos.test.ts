@@ -43,6 +43,7 @@ interface Stored {
   type: string
   width: number
   height: number
+  uuid: string | null
 }
 
 type Answer = { status: number; body?: unknown } | 'network' | 'lost'
@@ -81,6 +82,12 @@ function server(opts: { visit?: (household: number) => Record<string, unknown>; 
       )
     }
     if (m && req.method === 'POST') {
+      const uuid = new URL(req.url).searchParams.get('client_uuid')
+      const before = photos.find((p) => uuid && p.uuid === uuid)
+      if (before) {
+        // as the API does: the same upload again finds the photo stored the first time
+        return json(200, { ...before, content_type: before.type, size_bytes: before.bytes.length, sha256: 'x', url: '', created_at: '2026-11-20T01:00:00Z', duplicate: true })
+      }
       const answer = opts.photoAnswer?.() ?? { status: 201 }
       if (answer === 'network') throw new TypeError('Failed to fetch')
       if (typeof answer === 'object' && answer.status !== 201) return json(answer.status, answer.body, 'application/problem+json')
@@ -92,6 +99,7 @@ function server(opts: { visit?: (household: number) => Record<string, unknown>; 
         type: req.headers.get('Content-Type') ?? '',
         width: 1200,
         height: 900,
+        uuid,
       }
       photos.push(stored)
       if (answer === 'lost') throw new TypeError('Failed to fetch')
@@ -135,7 +143,7 @@ describe('the photo queue', () => {
     expect(await uploadPhotos(db, api)).toEqual({ uploaded: 1, rejected: 0, waiting: 0 })
     expect(photos).toEqual([expect.objectContaining({ visit_id: 103, bytes: [1, 2, 3], type: 'image/jpeg' })])
     const after = await db.photos.get(p.id)
-    expect(after).toMatchObject({ status: 'uploaded', photo_id: 1, visit_id: 103, unsure: false })
+    expect(after).toMatchObject({ status: 'uploaded', photo_id: 1, visit_id: 103 })
     expect(after?.blob).toBeUndefined() // the server has it; the phone keeps the thumbnail only
     expect(after?.thumb).toBeDefined()
 
@@ -167,7 +175,7 @@ describe('the photo queue', () => {
     await syncOutbox(db, api)
 
     await expect(uploadPhotos(db, api)).rejects.toBeInstanceOf(NetworkError)
-    expect(await db.photos.get(p.id)).toMatchObject({ status: 'pending', unsure: true, attempts: 1 })
+    expect(await db.photos.get(p.id)).toMatchObject({ status: 'pending', attempts: 1 })
 
     expect(await uploadPhotos(db, api)).toMatchObject({ uploaded: 0, waiting: 1 })
     expect(await db.photos.get(p.id)).toMatchObject({ status: 'pending', error: { status: 503, message: '服务暂不可用' } })
@@ -178,7 +186,7 @@ describe('the photo queue', () => {
     expect((await db.photos.get(p.id))?.error).toBeUndefined()
   })
 
-  it('does not upload twice when the answer to an upload was lost', async () => {
+  it('does not store a photo twice when the answer to its upload was lost', async () => {
     const v = await enqueueVisit(db, visit(3))
     const [p] = await attachPhotos(db, { uuid: v.uuid, householdId: 3 }, [jpeg([1, 2])])
     const answers: Answer[] = ['lost']
@@ -188,8 +196,8 @@ describe('the photo queue', () => {
     expect(photos).toHaveLength(1) // it did arrive
 
     expect(await uploadPhotos(db, api)).toMatchObject({ uploaded: 1 })
+    expect(photoPosts(calls)).toBe(2) // sent again with its uuid: the server found it
     expect(photos).toHaveLength(1)
-    expect(photoPosts(calls)).toBe(1) // found on the server instead of sent again
     expect(await db.photos.get(p.id)).toMatchObject({ status: 'uploaded', photo_id: 1 })
   })
 

@@ -67,8 +67,6 @@ export interface PhotoItem {
   uploaded_at?: string
   /** The refusal (rejected), or the last failure that will be retried (pending). */
   error?: { code: string; message: string; status?: number }
-  /** A request was sent but no answer came back: the server may already hold the photo. */
-  unsure?: boolean
   attempts?: number
 }
 

@@ -1,4 +1,4 @@
-import { SessionExpired, toProblem, type Api } from '../api'
+import { toProblem, type Api } from '../api'
 import type { FieldDb, PhotoItem } from './db'
 import { newUuid } from './outbox'
 
@@ -141,8 +141,6 @@ async function doUpload(db: FieldDb, api: Api): Promise<PhotoSummary> {
 }
 
 async function uploadOne(db: FieldDb, api: Api, p: PhotoItem & { visit_id: number }): Promise<keyof PhotoSummary> {
-  // A request whose answer was lost may have stored the photo: look before sending it again.
-  if (p.unsure && (await adoptStored(db, api, p))) return 'uploaded'
   if (!p.blob) {
     await db.photos.update(p.id, {
       status: 'rejected',
@@ -150,17 +148,11 @@ async function uploadOne(db: FieldDb, api: Api, p: PhotoItem & { visit_id: numbe
     })
     return 'rejected'
   }
-  await db.photos.update(p.id, { unsure: true, attempts: (p.attempts ?? 0) + 1 })
+  await db.photos.update(p.id, { attempts: (p.attempts ?? 0) + 1 })
   const body = await p.blob.arrayBuffer()
-  let answer: Awaited<ReturnType<typeof post>>
-  try {
-    answer = await post(api, p.visit_id, body, p.type)
-  } catch (err) {
-    // Offline: the photo stays `unsure` (checked next time). An expired login never reached
-    // the upload: nothing can be stored.
-    if (err instanceof SessionExpired) await db.photos.update(p.id, { unsure: false })
-    throw err
-  }
+  // Sent with the photo's own uuid: after a lost answer the same upload goes again and the
+  // server answers with the photo it stored the first time (duplicate), never a second copy.
+  const answer = await post(api, p.visit_id, p.id, body, p.type)
   const { data, error, response } = answer
   if (response.ok && data) {
     await db.photos.update(p.id, {
@@ -168,7 +160,6 @@ async function uploadOne(db: FieldDb, api: Api, p: PhotoItem & { visit_id: numbe
       photo_id: data.id,
       uploaded_at: new Date().toISOString(),
       blob: undefined,
-      unsure: false,
       error: undefined,
     })
     return 'uploaded'
@@ -176,43 +167,18 @@ async function uploadOne(db: FieldDb, api: Api, p: PhotoItem & { visit_id: numbe
   const problem = toProblem(response.status, error)
   const reason = { code: problem.code, message: problem.detail || problem.title, status: response.status }
   const later = response.status >= 500 || response.status === 429 || response.status === 408
-  await db.photos.update(p.id, { status: later ? 'pending' : 'rejected', error: reason, unsure: false })
+  await db.photos.update(p.id, { status: later ? 'pending' : 'rejected', error: reason })
   return later ? 'waiting' : 'rejected'
 }
 
-function post(api: Api, visitId: number, body: ArrayBuffer, type: string) {
+function post(api: Api, visitId: number, uuid: string, body: ArrayBuffer, type: string) {
   return api.POST('/api/v1/visits/{visit_id}/photos', {
-    params: { path: { visit_id: visitId } },
+    params: { path: { visit_id: visitId }, query: { client_uuid: uuid } },
     // The raw image with its Content-Type (no multipart): the generated type says string.
     body: body as unknown as string,
     bodySerializer: (b: unknown) => b as BodyInit,
     headers: { 'Content-Type': type },
   })
-}
-
-/**
- * After a lost answer: a photo of the same size on the server that no photo on this phone claims
- * is this one. The server re-encodes what it gets (no EXIF), so the bytes cannot be compared;
- * its size in pixels is kept (ours are at most 1600 px, the server scales only above 2560).
- */
-async function adoptStored(db: FieldDb, api: Api, p: PhotoItem & { visit_id: number }): Promise<boolean> {
-  const { data, response } = await api.GET('/api/v1/visits/{visit_id}/photos', {
-    params: { path: { visit_id: p.visit_id } },
-  })
-  if (!response.ok || !data) return false
-  const mine = await db.photos.where('visit_id').equals(p.visit_id).toArray()
-  const claimed = new Set(mine.flatMap((m) => (m.photo_id ? [m.photo_id] : [])))
-  const match = data.find((s) => !claimed.has(s.id) && s.width === p.width && s.height === p.height)
-  if (!match) return false
-  await db.photos.update(p.id, {
-    status: 'uploaded',
-    photo_id: match.id,
-    uploaded_at: match.created_at,
-    blob: undefined,
-    unsure: false,
-    error: undefined,
-  })
-  return true
 }
 
 export const PHOTO_STATUS_LABELS: Record<PhotoItem['status'], string> = {

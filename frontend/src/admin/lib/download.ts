@@ -1,0 +1,99 @@
+import { ApiError, toProblem, type Schemas } from '../../api'
+import { api } from '../../shared/session'
+import { todayIso } from './forms'
+
+/** Exports (导出): the file is fetched through the client (it needs the bearer token, so a plain
+ * link cannot do) as a blob and saved under the server's file name. */
+
+export type ExportKind = Schemas['ImportKind']
+export type ExportFormat = 'csv' | 'xlsx'
+export type ExportEncoding = 'utf-8-sig' | 'utf-8' | 'gb18030'
+
+export const EXPORT_TITLES: Record<ExportKind, string> = {
+  org_units: '组织',
+  members: '党员',
+  households: '农户',
+}
+
+/** The choices offered: the CSV with a BOM opens right in current Excel and WPS, GB18030 in
+ * older Excel, XLSX everywhere. */
+export const EXPORT_CHOICES: { key: string; label: string; format: ExportFormat; encoding?: ExportEncoding }[] = [
+  { key: 'xlsx', label: 'Excel 表格（XLSX）', format: 'xlsx' },
+  { key: 'csv', label: 'CSV（UTF-8，Excel/WPS 可直接打开）', format: 'csv', encoding: 'utf-8-sig' },
+  { key: 'csv-gb', label: 'CSV（GB18030，旧版 Excel）', format: 'csv', encoding: 'gb18030' },
+]
+
+/** The name a sensible person would save it as when the server gives none: 农户名册-2026-11-25.csv. */
+export function defaultExportName(kind: ExportKind, format: ExportFormat, today: string = todayIso()): string {
+  return `${EXPORT_TITLES[kind]}名册-${today}.${format}`
+}
+
+/** The file name of a Content-Disposition header: RFC 6266's filename* (UTF-8, percent-encoded)
+ * before the plain filename; null when there is none or it is unusable. Path parts are dropped. */
+export function filenameFromDisposition(header: string | null | undefined): string | null {
+  if (!header) return null
+  const star = /filename\*\s*=\s*([^;]+)/i.exec(header)
+  if (star) {
+    const m = /^([\w-]+)'[^']*'(.*)$/.exec(star[1].trim().replace(/^"|"$/g, ''))
+    if (m) {
+      try {
+        const name = decodeURIComponent(m[2])
+        if (clean(name)) return clean(name)
+      } catch {
+        /* a malformed escape: fall back to the plain filename */
+      }
+    }
+  }
+  const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i.exec(header)
+  if (!plain) return null
+  const value = plain[2] !== undefined ? plain[2].replace(/\\(.)/g, '$1') : plain[1].trim()
+  return clean(value)
+}
+
+function clean(name: string): string | null {
+  const base = name.split(/[\\/]/).pop()?.trim() ?? ''
+  return base && base !== '.' && base !== '..' ? base : null
+}
+
+/** Save a blob as a file: an object URL clicked through a temporary link, revoked afterwards. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.rel = 'noopener'
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  // Revoked after the click has been handled: a revoke in the same task can cancel the download.
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+export interface ExportFile {
+  blob: Blob
+  name: string
+}
+
+/** GET /exports/{kind} as a blob with its file name; a refusal as the typed ApiError. */
+export async function fetchExport(
+  kind: ExportKind,
+  format: ExportFormat,
+  encoding: ExportEncoding = 'utf-8-sig',
+): Promise<ExportFile> {
+  const { data, error, response } = await api.GET('/api/v1/exports/{kind}', {
+    params: { path: { kind }, query: format === 'csv' ? { format, encoding } : { format } },
+    parseAs: 'blob',
+  })
+  if (error !== undefined || !response.ok || !data) {
+    throw new ApiError(toProblem(response.status, error))
+  }
+  const name = filenameFromDisposition(response.headers.get('Content-Disposition')) ?? defaultExportName(kind, format)
+  return { blob: data, name }
+}
+
+export async function downloadExport(kind: ExportKind, format: ExportFormat, encoding?: ExportEncoding): Promise<string> {
+  const file = await fetchExport(kind, format, encoding)
+  saveBlob(file.blob, file.name)
+  return file.name
+}

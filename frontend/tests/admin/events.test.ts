@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import {
+  STATUS_TAG,
+  countByStatus,
+  deadlineHours,
+  eventBody,
+  eventKinds,
+  hoursText,
+  sortEvents,
+  timing,
+  type MustAttendEvent,
+} from '../../src/admin/lib/events'
+
+function event(over: Partial<MustAttendEvent>): MustAttendEvent {
+  return {
+    id: 1,
+    household_id: 10,
+    member_id: 5,
+    kind: '生病住院',
+    note: '',
+    reported_by: 'user:admin',
+    reported_at: '2026-11-20T00:00:00Z',
+    deadline: '2026-11-22T00:00:00Z',
+    visit_id: null,
+    attended_at: null,
+    status: 'open',
+    status_label: '待到场',
+    ...over,
+  }
+}
+
+describe('the branch sees late and missed attendance first', () => {
+  it('orders missed, late, open, attended; the earliest deadline first within each', () => {
+    const list = [
+      event({ id: 1, status: 'attended', deadline: '2026-11-01T00:00:00Z' }),
+      event({ id: 2, status: 'open', deadline: '2026-11-25T00:00:00Z' }),
+      event({ id: 3, status: 'late' }),
+      event({ id: 4, status: 'open', deadline: '2026-11-24T00:00:00Z' }),
+      event({ id: 5, status: 'missed' }),
+    ]
+    expect(sortEvents(list).map((e) => e.id)).toEqual([5, 3, 4, 2, 1])
+    expect(list[0].id).toBe(1) // the input is not reordered
+  })
+
+  it('counts each status and colours missed red and late orange', () => {
+    const counts = countByStatus([event({ status: 'missed' }), event({ status: 'missed' }), event({ status: 'late' })])
+    expect(counts).toEqual({ missed: 2, late: 1, open: 0, attended: 0 })
+    expect(STATUS_TAG.missed).toBe('danger')
+    expect(STATUS_TAG.late).toBe('warning')
+  })
+})
+
+describe('timing against the deadline', () => {
+  const now = new Date('2026-11-21T19:00:00Z')
+  it('says how long is left for an open event', () => {
+    expect(timing(event({}), now)).toBe('剩余 5 小时')
+  })
+  it('says how long a missed event is overdue', () => {
+    expect(timing(event({ deadline: '2026-11-19T18:00:00Z' }), now)).toBe('已逾期 2 天 1 小时')
+  })
+  it('says how late an attendance came, or that it was on time', () => {
+    expect(timing(event({ attended_at: '2026-11-22T03:30:00Z' }), now)).toBe('迟到 3 小时')
+    expect(timing(event({ attended_at: '2026-11-21T03:30:00Z' }), now)).toBe('按时到场')
+  })
+  it('words short and whole-day spans', () => {
+    expect(hoursText(20 * 60_000)).toBe('不到 1 小时')
+    expect(hoursText(48 * 3_600_000)).toBe('2 天')
+  })
+})
+
+describe('the report form', () => {
+  it('takes the kinds and deadline from the area scheme params', () => {
+    const params = { must_attend_events: ['红白大事', '邻里纠纷', 3], must_attend_deadline_hours: 48 }
+    expect(eventKinds(params)).toEqual(['红白大事', '邻里纠纷'])
+    expect(deadlineHours(params)).toBe(48)
+    expect(eventKinds({})).toEqual([])
+    expect(deadlineHours(null)).toBeNull()
+  })
+  it('sends the kind and a trimmed note, not the household (it is in the path)', () => {
+    expect(eventBody({ household_id: 3, kind: ' 生病住院 ', note: '  住院一周 ' })).toEqual({ kind: '生病住院', note: '住院一周' })
+  })
+})
