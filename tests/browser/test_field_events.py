@@ -80,7 +80,7 @@ def test_a_member_reports_an_event_that_becomes_their_task(
             "WHERE id = ?",
             (event["id"],),
         )
-    missed = [t for t in tasks_with_note(live, note)]
+    missed = tasks_with_note(live, note)
     assert missed[0]["status"] == "missed", missed
     page.reload()
     task = page.locator(f"[data-event='{event['id']}']")
