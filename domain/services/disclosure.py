@@ -140,13 +140,19 @@ def public_card(uow: DisclosureUnitOfWork, token: str) -> ContactCard:
     return disclose_card(facts, Audience.PUBLIC)
 
 
+def _area(uow: DisclosureUnitOfWork, scope: Scope, org_id: int) -> OrgUnit:
+    """A village/community or grid in the caller's scope (inside the caller's unit of work)."""
+    area = uow.orgs.get(org_id, scope)
+    check_disclosure_area(area)
+    return area
+
+
 def board(uow: DisclosureUnitOfWork, scope: Scope, org_id: int) -> VillageBoard:
     """The village board (党务公开栏) of a village/community or grid in the caller's scope."""
     scope.require(Permission.ORG_READ)
     scope.require(Permission.HOUSEHOLD_READ)
     with uow:
-        area = uow.orgs.get(org_id, scope)
-        check_disclosure_area(area)
+        area = _area(uow, scope, org_id)
         return village_board(area, uow.cards.facts_in(area, scope))
 
 
@@ -155,9 +161,7 @@ def printable_area(uow: DisclosureUnitOfWork, scope: Scope, org_id: int) -> OrgU
     scope.require(Permission.HOUSEHOLD_WRITE)
     scope.require(Permission.PERSONAL_DATA)
     with uow:
-        area = uow.orgs.get(org_id, scope)
-        check_disclosure_area(area)
-        return area
+        return _area(uow, scope, org_id)
 
 
 def print_cards(
@@ -173,8 +177,7 @@ def print_cards(
     scope.require(Permission.HOUSEHOLD_WRITE)
     scope.require(Permission.PERSONAL_DATA)
     with uow:
-        area = uow.orgs.get(org_id, scope)
-        check_disclosure_area(area)
+        area = _area(uow, scope, org_id)
         facts = sheet_order(uow.cards.facts_in(area, scope))
         tokens = dict(uow.cards.active_tokens_in(area, scope))
         if any(f.household_id not in tokens for f in facts):
