@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
 from domain.errors import NotFound
-from domain.must_attend import MustAttendEvent
+from domain.must_attend import EventStatus, MustAttendEvent
 from persistence.scoping import household_scope, in_subtree
 from persistence.tables import HouseholdRow, MustAttendEventRow, OrgUnitRow
 
@@ -71,8 +71,19 @@ class SqlEventStore:
         )
         return [_to_domain(r) for r in rows]
 
-    def in_area(self, path: str, scope: Scope, *, limit: int) -> list[MustAttendEvent]:
-        rows = self.session.scalars(
+    def in_area(
+        self,
+        path: str,
+        scope: Scope,
+        *,
+        limit: int,
+        status: EventStatus | None = None,
+        now: datetime | None = None,
+    ) -> list[MustAttendEvent]:
+        """The area's events, newest first; with ``status``, only those in it at ``now`` —
+        filtered in the query, so the limit counts matching events (the branch looking for
+        missed ones must not get only the missed among the newest hundred)."""
+        query = (
             select(MustAttendEventRow)
             .join(HouseholdRow, HouseholdRow.id == MustAttendEventRow.household_id)
             .where(
@@ -81,7 +92,34 @@ class SqlEventStore:
                     select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
                 ),
             )
-            .order_by(MustAttendEventRow.reported_at.desc())
-            .limit(limit)
+        )
+        if status is not None:
+            query = query.where(_in_status(status, now or datetime.now(UTC)))
+        rows = self.session.scalars(
+            query.order_by(MustAttendEventRow.reported_at.desc()).limit(limit)
         )
         return [_to_domain(r) for r in rows]
+
+    def of_household(self, household_id: int) -> list[MustAttendEvent]:
+        """Every event of a household, newest first (its history, attended or not)."""
+        rows = self.session.scalars(
+            select(MustAttendEventRow)
+            .where(MustAttendEventRow.household_id == household_id)
+            .order_by(MustAttendEventRow.reported_at.desc())
+        )
+        return [_to_domain(r) for r in rows]
+
+
+def _in_status(status: EventStatus, now: datetime) -> ColumnElement[bool]:
+    """``MustAttendEvent.status`` as SQL (domain/must_attend.py keeps the rule; this mirrors it
+    for filtering and is checked against it by tests/e2e/test_must_attend.py)."""
+    e = MustAttendEventRow
+    match status:
+        case EventStatus.OPEN:
+            return and_(e.attended_at.is_(None), e.deadline >= now)
+        case EventStatus.MISSED:
+            return and_(e.attended_at.is_(None), e.deadline < now)
+        case EventStatus.ATTENDED:
+            return and_(e.attended_at.is_not(None), e.attended_at <= e.deadline)
+        case EventStatus.LATE:
+            return and_(e.attended_at.is_not(None), e.attended_at > e.deadline)

@@ -15,7 +15,11 @@ from domain.access import Permission
 from domain.must_attend import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
 from domain.services import must_attend
 from persistence.must_attend import SqlEventStore
-from persistence.repositories import SqlMemberRepository, SqlOrgRepository
+from persistence.repositories import (
+    SqlHouseholdRepository,
+    SqlMemberRepository,
+    SqlOrgRepository,
+)
 
 router = APIRouter(tags=["must-attend"])
 
@@ -122,8 +126,19 @@ def area_events(
 ) -> list[EventOut]:
     org = SqlOrgRepository(session).get(org_id, scope)
     now = clock()
-    events = [
-        EventOut.from_domain(e, now)
-        for e in SqlEventStore(session).in_area(org.path, scope, limit=limit)
-    ]
-    return [e for e in events if status is None or e.status is status]
+    found = SqlEventStore(session).in_area(org.path, scope, limit=limit, status=status, now=now)
+    return [EventOut.from_domain(e, now) for e in found]
+
+
+@router.get(
+    "/households/{household_id}/events",
+    response_model=list[EventOut],
+    summary="农户的必到事项（全部，新的在前）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def household_events(
+    household_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> list[EventOut]:
+    SqlHouseholdRepository(session).get(household_id, scope)
+    now = clock()
+    return [EventOut.from_domain(e, now) for e in SqlEventStore(session).of_household(household_id)]

@@ -112,3 +112,42 @@ def test_attendance_must_be_at_the_events_household(
         f"{API}/members/{world.member['m1']}/tasks", headers=world.headers(Role.MEMBER)
     ).json()
     assert tasks[0]["status"] == "open"  # nothing was recorded
+
+
+def test_each_status_filter_finds_exactly_the_events_in_it_past_the_newest(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    # one of each: attended on time, late, missed, open; the filter is SQL and must agree with
+    # MustAttendEvent.status, and a limit counts matching events, not the newest of all
+    h = world.headers(Role.MEMBER)
+    on_time, late, missed = (report(client, world, k).json() for k in ("h1", "h2", "h1"))
+    clock.advance(hours=1)
+    client.post(
+        f"{API}/events/{on_time['id']}/attendance",
+        json=attendance(world, "h1", "2026-11-25T10:00:00+08:00"),
+        headers=h,
+    )
+    clock.advance(hours=60)  # past the 48-hour deadlines
+    client.post(
+        f"{API}/events/{late['id']}/attendance",
+        json=attendance(world, "h2", "2026-11-27T22:00:00+08:00"),
+        headers=h,
+    )
+    newest = report(client, world, "h2").json()  # still open
+    url = f"{API}/org-units/{world.org['V1']}/events"
+    cadre = world.headers(Role.TOWNSHIP_CADRE)
+    everything = client.get(url, headers=cadre).json()
+    assert {e["id"]: e["status"] for e in everything} == {
+        on_time["id"]: "attended",
+        late["id"]: "late",
+        missed["id"]: "missed",
+        newest["id"]: "open",
+    }
+    for status in ("attended", "late", "missed", "open"):
+        found = client.get(url, params={"status": status, "limit": 1}, headers=cadre).json()
+        assert [e["status"] for e in found] == [status], status
+    # a household's whole history, attended or not, newest first
+    history = client.get(f"{API}/households/{world.household['h2']}/events", headers=h).json()
+    assert [e["id"] for e in history] == [newest["id"], late["id"]]
+    res = client.get(f"{API}/households/{world.household['h4']}/events", headers=h)
+    assert res.status_code == 404  # not the member's household
