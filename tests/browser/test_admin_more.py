@@ -29,7 +29,9 @@ def find_household(page: Page, head_name: str) -> None:
 
 def choose(page: Page, option: str) -> None:
     """Pick an option in the select dropdown that is open."""
-    page.locator(".el-select-dropdown:visible .el-select-dropdown__item", has_text=option).first.click()
+    page.locator(
+        ".el-select-dropdown:visible .el-select-dropdown__item", has_text=option
+    ).first.click()
 
 
 def a_household(live: Live, offset: int) -> dict[str, Any]:
@@ -143,9 +145,7 @@ def test_the_households_export_downloads_the_register(
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # a zip, as XLSX is
 
     # A role without data:export has no button (a party member may read households, not export).
-    me = httpx.get(
-        f"{live.base}/api/v1/auth/me", headers=live.token("member"), timeout=30
-    ).json()
+    me = httpx.get(f"{live.base}/api/v1/auth/me", headers=live.token("member"), timeout=30).json()
     assert "data:export" not in me["permissions"]
     member_ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     other = member_ctx.new_page()
