@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
@@ -11,7 +13,7 @@ from domain.access import Scope
 from domain.errors import NotFound
 from domain.must_attend import EventStatus, MustAttendEvent
 from persistence.scoping import household_scope, in_subtree
-from persistence.tables import HouseholdRow, MustAttendEventRow, OrgUnitRow
+from persistence.tables import HouseholdRow, MemberRow, MustAttendEventRow, OrgUnitRow
 
 
 def _to_domain(r: MustAttendEventRow) -> MustAttendEvent:
@@ -108,6 +110,30 @@ class SqlEventStore:
             .order_by(MustAttendEventRow.reported_at.desc())
         )
         return [_to_domain(r) for r in rows]
+
+
+class EventNames(NamedTuple):
+    """Who and where an event is about, as a list shows it."""
+
+    head_name: str
+    area_name: str  # the household's grid (or village)
+    member_name: str | None
+
+
+def event_names(session: Session, events: Sequence[MustAttendEvent]) -> dict[int, EventNames]:
+    """The names of many events' households, areas and members in one query (a list page asked
+    for each household and member one by one)."""
+    ids = [e.id for e in events]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(MustAttendEventRow.id, HouseholdRow.head_name, OrgUnitRow.name, MemberRow.name)
+        .join(HouseholdRow, HouseholdRow.id == MustAttendEventRow.household_id)
+        .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
+        .outerjoin(MemberRow, MemberRow.id == MustAttendEventRow.member_id)
+        .where(MustAttendEventRow.id.in_(ids))
+    )
+    return {event_id: EventNames(head, area, member) for event_id, head, area, member in rows}
 
 
 def _in_status(status: EventStatus, now: datetime) -> ColumnElement[bool]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.schemas.common import PathId, StrictIn, Text
@@ -14,7 +16,7 @@ from api.schemas.visits import VisitIn
 from domain.access import Permission
 from domain.must_attend import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
 from domain.services import must_attend
-from persistence.must_attend import SqlEventStore
+from persistence.must_attend import EventNames, SqlEventStore, event_names
 from persistence.repositories import (
     SqlHouseholdRepository,
     SqlMemberRepository,
@@ -42,14 +44,20 @@ class EventOut(BaseModel):
     attended_at: datetime | None
     status: EventStatus
     status_label: str
+    head_name: str = Field(description="户主姓名")
+    area_name: str = Field(description="农户所在网格（或村）")
+    member_name: str | None = Field(description="联系党员；尚未联户时为空，须支部安排")
 
     @classmethod
-    def from_domain(cls, e: MustAttendEvent, now: datetime) -> EventOut:
+    def from_domain(cls, e: MustAttendEvent, now: datetime, names: EventNames) -> EventOut:
         status = e.status(now)
         return cls(
             id=e.id,
             household_id=e.household_id,
             member_id=e.member_id,
+            head_name=names.head_name,
+            area_name=names.area_name,
+            member_name=names.member_name,
             kind=e.kind,
             note=e.note,
             reported_by=e.reported_by,
@@ -70,13 +78,18 @@ class EventOut(BaseModel):
     dependencies=[require(Permission.VISIT_WRITE)],
 )
 def report_event(
-    household_id: PathId, body: EventIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+    household_id: PathId,
+    body: EventIn,
+    scope: ScopeDep,
+    uow: UowDep,
+    session: SessionDep,
+    clock: ClockDep,
 ) -> EventOut:
     now = clock()
     event = must_attend.report_event(
         uow, scope, household_id, kind=body.kind, note=body.note, at=now
     )
-    return EventOut.from_domain(event, now)
+    return _out(session, [event], now)[0]
 
 
 @router.post(
@@ -87,13 +100,18 @@ def report_event(
     dependencies=[require(Permission.VISIT_WRITE)],
 )
 def attend_event(
-    event_id: PathId, body: VisitIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+    event_id: PathId,
+    body: VisitIn,
+    scope: ScopeDep,
+    uow: UowDep,
+    session: SessionDep,
+    clock: ClockDep,
 ) -> EventOut:
     now = clock()
     event = must_attend.attend_event(
         uow, scope, event_id, body.to_domain(), client_uuid=body.client_uuid, at=now
     )
-    return EventOut.from_domain(event, now)
+    return _out(session, [event], now)[0]
 
 
 @router.get(
@@ -107,7 +125,7 @@ def member_tasks(
 ) -> list[EventOut]:
     SqlMemberRepository(session).get(member_id, scope)
     now = clock()
-    return [EventOut.from_domain(e, now) for e in SqlEventStore(session).of_member(member_id)]
+    return _out(session, SqlEventStore(session).of_member(member_id), now)
 
 
 @router.get(
@@ -127,7 +145,7 @@ def area_events(
     org = SqlOrgRepository(session).get(org_id, scope)
     now = clock()
     found = SqlEventStore(session).in_area(org.path, scope, limit=limit, status=status, now=now)
-    return [EventOut.from_domain(e, now) for e in found]
+    return _out(session, found, now)
 
 
 @router.get(
@@ -141,4 +159,9 @@ def household_events(
 ) -> list[EventOut]:
     SqlHouseholdRepository(session).get(household_id, scope)
     now = clock()
-    return [EventOut.from_domain(e, now) for e in SqlEventStore(session).of_household(household_id)]
+    return _out(session, SqlEventStore(session).of_household(household_id), now)
+
+
+def _out(session: Session, events: Sequence[MustAttendEvent], now: datetime) -> list[EventOut]:
+    names = event_names(session, events)
+    return [EventOut.from_domain(e, now, names[e.id]) for e in events]

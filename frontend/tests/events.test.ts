@@ -39,6 +39,9 @@ function event(id: number, extra: Partial<EventOut> = {}): EventOut {
     attended_at: null,
     status: 'open',
     status_label: '待到场',
+    head_name: '赵一',
+    area_name: '第1网格',
+    member_name: '张三',
     ...extra,
   }
 }

@@ -40,10 +40,20 @@ def test_a_reported_event_becomes_the_contact_members_task_with_a_deadline(
     event = res.json()
     assert event["member_id"] == world.member["m1"] and event["status"] == "open"
     assert event["deadline"].startswith("2026-11-27T02:00")  # 48 hours
+    # named as a list shows it: the household's head and grid, the member (张三 looks after h1)
+    assert (event["head_name"], event["area_name"], event["member_name"]) == (
+        "赵一",
+        "第1网格",
+        "张三",
+    )
     tasks = client.get(
         f"{API}/members/{world.member['m1']}/tasks", headers=world.headers(Role.MEMBER)
     ).json()
     assert [t["id"] for t in tasks] == [event["id"]]
+    assert tasks[0]["head_name"] == "赵一"
+    # a household nobody looks after yet: recorded, named as such for the branch to arrange
+    res = report(client, world, "h3")
+    assert res.status_code == 201 and res.json()["member_name"] is None, res.text
 
 
 def test_an_event_kind_outside_the_scheme_is_refused(

@@ -1741,6 +1741,11 @@ export interface components {
         };
         /** EventOut */
         EventOut: {
+            /**
+             * Area Name
+             * @description 农户所在网格（或村）
+             */
+            area_name: string;
             /** Attended At */
             attended_at: string | null;
             /**
@@ -1748,6 +1753,11 @@ export interface components {
              * Format: date-time
              */
             deadline: string;
+            /**
+             * Head Name
+             * @description 户主姓名
+             */
+            head_name: string;
             /** Household Id */
             household_id: number;
             /** Id */
@@ -1756,6 +1766,11 @@ export interface components {
             kind: string;
             /** Member Id */
             member_id: number | null;
+            /**
+             * Member Name
+             * @description 联系党员；尚未联户时为空，须支部安排
+             */
+            member_name: string | null;
             /** Note */
             note: string;
             /**
