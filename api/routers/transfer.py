@@ -7,6 +7,7 @@ import hashlib
 import io
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
@@ -104,6 +105,13 @@ async def _upload(request: Request, filename: str | None) -> tuple[bytes, str]:
     return await request.body(), filename or RAW_TYPES[media]
 
 
+EXPORT_NAMES: dict[ImportKind, str] = {
+    ImportKind.ORG_UNITS: "组织架构",
+    ImportKind.MEMBERS: "党员名册",
+    ImportKind.HOUSEHOLDS: "农户名册",
+}
+
+
 @router.get(
     "/exports/{kind}",
     summary="导出（仅限管辖范围，按权限脱敏）",
@@ -130,8 +138,12 @@ def export_register(
 ) -> Response:
     rows = export_rows(session, scope, kind)
     header = next(rows)
+    # An ASCII name for old clients, the Chinese one (RFC 6266 filename*) for everyone else.
     filename = f"{kind.value}.{format}"
-    disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    chinese = quote(f"{EXPORT_NAMES[kind]}.{format}")
+    disposition = {
+        "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{chinese}"
+    }
     if format == "xlsx":
         buffer = io.BytesIO()
         write_xlsx(buffer, header, rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -187,6 +188,10 @@ def test_export_as_xlsx(client: TestClient, world: World) -> None:
         "/api/v1/exports/members", params={"format": "xlsx"}, headers=world.headers(Role.ADMIN)
     )
     assert res.status_code == 200
+    # saved under a Chinese name by browsers (RFC 6266), an ASCII one for older clients
+    assert res.headers["content-disposition"] == (
+        f"attachment; filename=\"members.xlsx\"; filename*=UTF-8''{quote('党员名册.xlsx')}"
+    )
     ws = load_workbook(io.BytesIO(res.content)).active
     assert ws is not None
     values = list(ws.iter_rows(values_only=True))
