@@ -130,18 +130,18 @@ def test_the_households_export_downloads_the_register(
     with page.expect_download() as info:
         page.locator(".el-dropdown-menu__item:visible", has_text="CSV（UTF-8").click()
     download = info.value
-    assert download.suggested_filename == "households.csv"
+    assert download.suggested_filename == "农户名册.csv"  # the server's Chinese name (filename*)
     raw = Path(download.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM that lets Excel read UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == total + 1  # the header and every household in reach
     assert any(known["head_name"] in r for r in rows[1:])
-    expect(page.get_by_text("已导出 households.csv")).to_be_visible()
+    expect(page.get_by_text("已导出 农户名册.csv")).to_be_visible()
 
     with page.expect_download() as info:
         page.locator("[data-test=export-button]").click()
         page.locator(".el-dropdown-menu__item:visible", has_text="XLSX").click()
-    assert info.value.suggested_filename == "households.xlsx"
+    assert info.value.suggested_filename == "农户名册.xlsx"
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # a zip, as XLSX is
 
     # A role without data:export has no button (a party member may read households, not export).
