@@ -18,7 +18,8 @@ from typing import Any, Final, NamedTuple
 
 from domain.access import Scope
 from domain.errors import Invalid
-from domain.household import CategoryCatalog
+from domain.household import SENSITIVE_CATEGORIES, CategoryCatalog
+from domain.masking import mask_address, mask_phone
 from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS, ExemptionReason, MemberRole
 from domain.org import ALLOWED_PARENT, HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, is_within
 
@@ -95,6 +96,23 @@ class OrgRef(NamedTuple):
 class Existing(NamedTuple):
     id: int
     org_path: str
+    # What a caller without personal:read was shown masked or not at all, as stored: loaded for
+    # such callers only (see ``Unseen``).
+    unseen: Unseen | None = None
+
+
+class Unseen(NamedTuple):
+    """A stored record's personal fields (a member has no address or categories), for an import
+    by a caller who sees them masked:
+    their export carries 138****5678, 李家村****, no location and no 低保; sent back unchanged
+    these keep the stored values, and any other value is refused (they cannot see what they
+    would overwrite)."""
+
+    phone: str | None
+    address: str | None
+    lat: float | None
+    lng: float | None
+    categories: frozenset[str]
 
 
 @dataclass
@@ -454,7 +472,9 @@ def _validate_households(
             bad(number, "building", "不能超过 50 个字", "import.too_long")
         if len(address) > 200:
             bad(number, "address", "不能超过 200 个字", "import.too_long")
-        if phone and not phone_ok(phone):
+        unseen = existing[ext].unseen if existing_id is not None else None
+        shown_phone = unseen is not None and phone == mask_phone(unseen.phone)
+        if phone and not phone_ok(phone) and not shown_phone:
             bad(number, "phone", f"手机号格式不正确：{phone}", "import.bad_phone")
         lat = lng = None
         if lat_t or lng_t:
@@ -467,6 +487,10 @@ def _validate_households(
         categories: tuple[str, ...] = ()
         if cats_t:
             categories = _categories(check, number, cats_t, tokens)
+        if unseen is not None:
+            phone, address, lat, lng, categories = _kept_unseen(
+                check, number, unseen, phone, address, lat, lng, categories
+            )
         if report.error_count:
             continue
         yield (
@@ -482,6 +506,46 @@ def _validate_households(
             lng,
             categories,
         )
+
+
+def _kept_unseen(
+    check: _Checks,
+    number: int,
+    stored: Unseen,
+    phone: str,
+    address: str,
+    lat: float | None,
+    lng: float | None,
+    categories: tuple[str, ...],
+) -> tuple[str, str, float | None, float | None, tuple[str, ...]]:
+    """A row by a caller who sees this household masked: what they were shown keeps the stored
+    value; a different value is refused at its cell; hidden categories are kept."""
+    if phone == (mask_phone(stored.phone) or ""):
+        phone = stored.phone or ""
+    elif phone != (stored.phone or ""):
+        check.bad(
+            number, "phone", "电话对您是脱敏显示的，不能通过导入修改", "import.personal_field"
+        )
+    if address == (mask_address(stored.address) or ""):
+        address = stored.address or ""
+    elif address != (stored.address or ""):
+        check.bad(
+            number, "address", "住址对您是脱敏显示的，不能通过导入修改", "import.personal_field"
+        )
+    if lat is None and lng is None:
+        lat, lng = stored.lat, stored.lng
+    elif (lat, lng) != (stored.lat, stored.lng):
+        check.bad(number, "lat", "位置对您不可见，不能通过导入修改", "import.personal_field")
+    added = (set(categories) - stored.categories) & SENSITIVE_CATEGORIES
+    if added:
+        check.bad(
+            number,
+            "categories",
+            f"困难类别（{'、'.join(sorted(added))}）须由有个人信息权限的人员标注",
+            "import.personal_field",
+        )
+    hidden = sorted(stored.categories & SENSITIVE_CATEGORIES)
+    return phone, address, lat, lng, (*categories, *(c for c in hidden if c not in categories))
 
 
 def _categories(check: _Checks, number: int, text: str, tokens: dict[str, str]) -> tuple[str, ...]:
@@ -553,8 +617,16 @@ def _validate_members(
         if gender not in (None, "男", "女"):
             check.bad(row, "gender", f"性别应为 男 或 女：{gender}", "import.bad_gender")
         birth = check.date(row, cells, "birth_date", ctx.today)
+        unseen = ctx.existing[external_id].unseen if existing_id and external_id else None
+        if unseen is not None and cells.get("phone") == mask_phone(unseen.phone):
+            cells["phone"] = unseen.phone or ""  # as shown to them: the stored one stays
         phone = check.phone(row, cells)
         lat, lng = check.location(row, cells)
+        if unseen is not None:
+            kept_phone, _, lat, lng, _ = _kept_unseen(
+                check, row, unseen, phone or "", "", lat, lng, ()
+            )
+            phone = kept_phone or None
         skills = "、".join(s for s in _SPLIT.split(cells.get("skills", "")) if s)
         in_service = _YES.get(cells.get("in_service", ""))
         if in_service is None:

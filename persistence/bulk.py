@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from domain.access import Scope
 from domain.household import CategoryCatalog
-from domain.importing import Existing, ImportContext, ImportKind, OrgRef
+from domain.importing import Existing, ImportContext, ImportKind, OrgRef, Unseen
 from domain.org import OrgLevel, path_of
 from persistence.repositories import SqlOrgRepository, org_to_domain
 from persistence.tables import (
@@ -30,6 +30,7 @@ from persistence.tables import (
     HouseholdRow,
     MemberRow,
     OrgUnitRow,
+    decode_categories,
     encode_categories,
 )
 
@@ -108,7 +109,32 @@ def load_context(session: Session, kind: ImportKind, scope: Scope, today: date) 
         table = MemberRow
     else:
         table = HouseholdRow
-    if kind is not ImportKind.ORG_UNITS:
+    if kind is ImportKind.HOUSEHOLDS and not scope.sees_personal_data:
+        # the stored personal fields such a caller would send back masked (domain Unseen)
+        h = HouseholdRow
+        for id_, ext, org_id, phone, address, lat, lng, cats in session.execute(
+            select(
+                h.id, h.external_id, h.org_id, h.phone, h.address, h.lat, h.lng, h.categories
+            ).where(h.external_id.is_not(None))
+        ):
+            if ext is not None:
+                existing[ext] = Existing(
+                    id_,
+                    path_by_id[org_id],
+                    Unseen(phone, address, lat, lng, decode_categories(cats)),
+                )
+    elif kind is ImportKind.MEMBERS and not scope.sees_personal_data:
+        m = MemberRow
+        for id_, ext, org_id, phone, lat, lng in session.execute(
+            select(m.id, m.external_id, m.org_id, m.phone, m.lat, m.lng).where(
+                m.external_id.is_not(None)
+            )
+        ):
+            if ext is not None:
+                existing[ext] = Existing(
+                    id_, path_by_id[org_id], Unseen(phone, None, lat, lng, frozenset())
+                )
+    elif kind is not ImportKind.ORG_UNITS:
         for id_, ext, org_id in session.execute(
             select(table.id, table.external_id, table.org_id).where(table.external_id.is_not(None))
         ):

@@ -245,3 +245,66 @@ def test_an_upload_in_another_media_type_is_415_and_writes_nothing(
     )
     assert res.status_code == 422 and res.json()["field"] == "file"
     assert count(world, "households") == before
+
+
+def test_a_masked_export_reimported_keeps_what_its_maker_could_not_see(
+    client: TestClient, world: World
+) -> None:
+    # a township cadre (no personal:read) exports, corrects a name, imports the file back: the
+    # masked phone and address, the missing location and the hidden 低保 must not overwrite or
+    # drop the real values
+    cadre = world.headers(Role.TOWNSHIP_CADRE)
+    url = f"/api/v1/households/{world.household['h1']}"
+    real = client.get(url, headers=world.headers(Role.ADMIN)).json()
+    exported = client.get("/api/v1/exports/households", headers=cadre).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported)))
+    h1 = next(r for r in rows if r[0] == "H1")
+    h1[1] = "赵一民"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    status, body = upload(
+        client, world, "households", out.getvalue().encode(), role=Role.TOWNSHIP_CADRE
+    )
+    assert status == 200, body
+    after = client.get(url, headers=world.headers(Role.ADMIN)).json()
+    assert after["head_name"] == "赵一民"
+    for key in ("phone", "address", "lat", "lng", "categories"):
+        assert after[key] == real[key], key
+    # a value they could not have seen is refused at its cell, and the file writes nothing
+    h1[4] = "新地址1号"
+    h1[9] = "低保"
+    h2 = next(r for r in rows if r[0] == "H2")
+    h2[9] = "低保"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    status, body = upload(
+        client, world, "households", out.getvalue().encode(), role=Role.TOWNSHIP_CADRE
+    )
+    assert status == 422, body
+    assert {(e["row"], e["field"], e["code"]) for e in body["errors"]} == {
+        (rows.index(h1) + 1, "address", "import.personal_field"),
+        (rows.index(h2) + 1, "categories", "import.personal_field"),
+    }
+    assert client.get(url, headers=world.headers(Role.ADMIN)).json()["address"] == real["address"]
+
+
+def test_a_masked_member_export_reimported_keeps_phone_and_location(
+    client: TestClient, world: World
+) -> None:
+    cadre = world.headers(Role.TOWNSHIP_CADRE)
+    url = f"/api/v1/members/{world.member['m1']}"
+    real = client.get(url, headers=world.headers(Role.ADMIN)).json()
+    exported = client.get("/api/v1/exports/members", headers=cadre).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported)))
+    header = rows[0]
+    m1 = next(r for r in rows if r[0] == "M1")
+    assert "****" in m1[header.index("手机号")], m1  # what the cadre sees
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    status, body = upload(
+        client, world, "members", out.getvalue().encode(), role=Role.TOWNSHIP_CADRE
+    )
+    assert status == 200, body
+    after = client.get(url, headers=world.headers(Role.ADMIN)).json()
+    for key in ("phone", "lat", "lng"):
+        assert after[key] == real[key], key
