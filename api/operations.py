@@ -112,9 +112,14 @@ def run_export(url: str, *, kind: str, path: Path, username: str) -> int:
 DEMO_PASSWORD = "lianhu-demo"
 
 
-def load_demo(url: str, *, households: int, seed: int, only_if_empty: bool) -> str:
+def load_demo(
+    url: str, *, households: int, seed: int, only_if_empty: bool, at: datetime | None = None
+) -> str:
     """Generate a county, import it through the real import path, give it a scheme, simple
-    round-robin contact assignments (the assignment engine replaces them) and demo accounts."""
+    round-robin contact assignments (the assignment engine replaces them) and demo accounts.
+    ``at`` is when (the wall clock by default; a test passes its own, so that the roster starts
+    on the test's day, not on whatever day it is in China when the test runs)."""
+    at = at or _now()
     from domain.demo import generate_county
 
     db = Database(url)
@@ -135,8 +140,8 @@ def load_demo(url: str, *, households: int, seed: int, only_if_empty: bool) -> s
             select(OrgUnitRow).where(OrgUnitRow.parent_id.is_(None)).order_by(OrgUnitRow.id.desc())
         ).first()
         assert county_row is not None
-        _bind_scheme(db, root, county_row.id)
-        _assign(db, root, county_row.id)
+        _bind_scheme(db, root, county_row.id, at)
+        _assign(db, root, county_row.id, at)
         _demo_accounts(session, county_row)
         session.commit()
     return (
@@ -146,19 +151,19 @@ def load_demo(url: str, *, households: int, seed: int, only_if_empty: bool) -> s
     )
 
 
-def _bind_scheme(db: Database, scope: Scope, county_id: int) -> None:
+def _bind_scheme(db: Database, scope: Scope, county_id: int, at: datetime) -> None:
     from domain.scheme import SchemeCode
     from domain.services.schemes import bind
 
-    bind(db.uow(), scope, county_id, scheme=SchemeCode.ONE_SIX_N, overrides={}, at=_now())
+    bind(db.uow(), scope, county_id, scheme=SchemeCode.ONE_SIX_N, overrides={}, at=at)
 
 
-def _assign(db: Database, scope: Scope, county_id: int) -> None:
+def _assign(db: Database, scope: Scope, county_id: int, at: datetime) -> None:
     """The county's first roster, by the assignment engine, published as it is."""
     from domain.services.assignments import ProposalMode, create_proposal, publish_proposal
 
-    made = create_proposal(db.uow(), scope, county_id, mode=ProposalMode.FULL, at=_now())
-    publish_proposal(db.uow(), scope, made.proposal_id, accept_shortfalls=True, at=_now())
+    made = create_proposal(db.uow(), scope, county_id, mode=ProposalMode.FULL, at=at)
+    publish_proposal(db.uow(), scope, made.proposal_id, accept_shortfalls=True, at=at)
 
 
 def _demo_accounts(session: Session, county: OrgUnitRow) -> None:

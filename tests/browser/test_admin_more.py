@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.browser.conftest import DESKTOP, Live
 from tests.browser.test_admin_forms import admin_login, api, field, shot
@@ -27,11 +27,14 @@ def find_household(page: Page, head_name: str) -> None:
     )
 
 
-def choose(page: Page, option: str) -> None:
-    """Pick an option in the select dropdown that is open."""
-    page.locator(
-        ".el-select-dropdown:visible .el-select-dropdown__item", has_text=option
-    ).first.click()
+def choose(page: Page, option: str, picker: Locator | None = None) -> None:
+    """Pick an option in the select dropdown that is open; given the select, in its own list
+    (its input names it in aria-controls): a searching select re-renders its options while
+    another select's list may still be closing, and the first match could be either."""
+    scope = ".el-select-dropdown"
+    if picker is not None:
+        scope = f"#{picker.locator('input').first.get_attribute('aria-controls')}"
+    page.locator(f"{scope} .el-select-dropdown__item:visible", has_text=option).first.click()
 
 
 def a_household(live: Live, offset: int) -> dict[str, Any]:
@@ -231,7 +234,7 @@ def test_a_members_tie_and_requests_are_recorded(
     picker = drawer.locator("[data-test=household-picker]").last
     picker.click()
     picker.locator("input").fill(household["head_name"])
-    choose(page, household["head_name"])
+    choose(page, household["head_name"], picker)
     drawer.get_by_text("志趣相投", exact=True).click()
     drawer.locator("[data-test=tie-save]").click()
     expect(drawer.locator("[data-test=member-ties]")).to_contain_text(
@@ -241,7 +244,7 @@ def test_a_members_tie_and_requests_are_recorded(
     requests = drawer.locator("[data-test=household-picker]").first
     requests.click()
     requests.locator("input").fill(household["head_name"])
-    choose(page, household["head_name"])
+    choose(page, household["head_name"], requests)
     drawer.get_by_text("自行申报联系的农户").click()  # a multiple select stays open until then
     drawer.locator("[data-test=requests-save]").click()
     expect(drawer.locator("[data-test=requests-saved]")).to_have_text("已申报 1 户")

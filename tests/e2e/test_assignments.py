@@ -17,6 +17,7 @@ from api.security import AccessClaims, issue_access_token
 from domain.access import Role
 from domain.scheme import PRESETS, SchemeCode
 from tests.builders import World
+from tests.conftest import Clock
 
 API = "/api/v1"
 CADRES = ("branch_secretary", "village_cadre")
@@ -34,8 +35,8 @@ def admin(app: FastAPI) -> dict[str, str]:
 
 
 @pytest.fixture
-def demo(app: FastAPI, db_url: str) -> FastAPI:
-    load_demo(db_url, households=700, seed=11, only_if_empty=False)
+def demo(app: FastAPI, db_url: str, clock: Clock) -> FastAPI:
+    load_demo(db_url, households=700, seed=11, only_if_empty=False, at=clock())
     return app
 
 
