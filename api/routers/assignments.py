@@ -209,6 +209,28 @@ def elderly_partners(member_id: PathId, scope: ScopeDep, session: SessionDep) ->
     ]
 
 
+@router.get(
+    "/members/{member_id}/requests",
+    response_model=list[int],
+    summary="党员申报希望联系的农户",
+    dependencies=[require(Permission.MEMBER_READ)],
+)
+def get_requests(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[int]:
+    SqlMemberRepository(session).get(member_id, scope)
+    return SqlAssignmentStore(session).requests_of(member_id)
+
+
+@router.get(
+    "/members/{member_id}/ties",
+    response_model=list[TieOut],
+    summary="党员与农户的亲缘或共同兴趣",
+    dependencies=[require(Permission.MEMBER_READ)],
+)
+def get_ties(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[TieOut]:
+    SqlMemberRepository(session).get(member_id, scope)
+    return _ties(SqlAssignmentStore(session), member_id)
+
+
 @router.put(
     "/members/{member_id}/requests",
     response_model=list[int],
@@ -253,6 +275,10 @@ def add_tie(
         after={"household_id": body.household_id, "kind": body.kind.value},
     )
     session.commit()
+    return _ties(store, member_id)
+
+
+def _ties(store: SqlAssignmentStore, member_id: int) -> list[TieOut]:
     return [TieOut(household_id=h, kind=k) for h, k in store.ties_of(member_id)]
 
 

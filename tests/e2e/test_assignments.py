@@ -390,3 +390,32 @@ def test_one_six_n_publishes_the_elderly_pairings(client: TestClient, demo: Fast
     assert elderly in [p["member_id"] for p in partners if p["side"] == "elderly"]
     back = client.get(f"{API}/members/{elderly}/elderly-partners", headers=h).json()
     assert [(p["member_id"], p["side"]) for p in back] == [(contact, "contact")]
+
+
+def test_a_members_requests_and_ties_are_read_back_within_scope(
+    client: TestClient, world: World
+) -> None:
+    h = world.headers(Role.ADMIN)
+    m1 = world.member["m1"]
+    assert client.get(f"{API}/members/{m1}/requests", headers=h).json() == []
+    assert client.get(f"{API}/members/{m1}/ties", headers=h).json() == []
+    client.put(
+        f"{API}/members/{m1}/requests",
+        json={"household_ids": [world.household["h2"], world.household["h1"]]},
+        headers=h,
+    )
+    client.post(
+        f"{API}/members/{m1}/ties",
+        json={"household_id": world.household["h3"], "kind": "kinship"},
+        headers=h,
+    )
+    assert client.get(f"{API}/members/{m1}/requests", headers=h).json() == sorted(
+        [world.household["h1"], world.household["h2"]]
+    )
+    assert client.get(f"{API}/members/{m1}/ties", headers=h).json() == [
+        {"household_id": world.household["h3"], "kind": "kinship"}
+    ]
+    # another township's cadre does not reach m1
+    other = world.headers(Role.TOWNSHIP_CADRE, org="T2")
+    assert client.get(f"{API}/members/{m1}/requests", headers=other).status_code == 404
+    assert client.get(f"{API}/members/{m1}/ties", headers=other).status_code == 404
