@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Final
+from typing import Final, NamedTuple
 
 from domain.errors import Invalid
 from domain.member import Location
@@ -50,6 +50,42 @@ SENSITIVE_CATEGORIES: Final[frozenset[str]] = frozenset(
         Category.HARDSHIP,
     }
 )
+
+
+class PersonalFields(NamedTuple):
+    """What a caller without personal:read sees masked (phone, address) or not at all (the
+    location, the sensitive categories) — a member has no address or categories."""
+
+    phone: str | None
+    address: str | None
+    lat: float | None
+    lng: float | None
+    categories: frozenset[str]
+
+
+def unseen_changes(before: PersonalFields, after: PersonalFields) -> list[tuple[str, str]]:
+    """(field, why) of each change a caller who sees ``before`` masked may not make: they cannot
+    see what they would overwrite, nor mark a household with a category they would then not
+    see. The API refuses the first; an import lists every one at its cell."""
+    out: list[tuple[str, str]] = []
+    if after.phone != before.phone:
+        out.append(("phone", "电话对您是脱敏显示的"))
+    if after.address != before.address:
+        out.append(("address", "住址对您是脱敏显示的"))
+    if (after.lat, after.lng) != (before.lat, before.lng):
+        out.append(("lat", "位置对您不可见"))
+    added = (after.categories - before.categories) & SENSITIVE_CATEGORIES
+    if added:
+        out.append(
+            ("categories", f"困难类别（{'、'.join(sorted(added))}）须由有个人信息权限的人员标注")
+        )
+    return out
+
+
+def with_hidden_categories(sent: Iterable[str], stored: frozenset[str]) -> frozenset[str]:
+    """The categories sent by a caller who does not see the sensitive ones, with the stored
+    sensitive ones kept (their list leaves them out; it must not drop them)."""
+    return frozenset(sent) | (stored & SENSITIVE_CATEGORIES)
 
 
 @dataclass(frozen=True)

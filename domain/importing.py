@@ -18,7 +18,12 @@ from typing import Any, Final, NamedTuple
 
 from domain.access import Scope
 from domain.errors import Invalid
-from domain.household import SENSITIVE_CATEGORIES, CategoryCatalog
+from domain.household import (
+    CategoryCatalog,
+    PersonalFields,
+    unseen_changes,
+    with_hidden_categories,
+)
 from domain.masking import mask_address, mask_phone
 from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS, ExemptionReason, MemberRole
 from domain.org import ALLOWED_PARENT, HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, is_within
@@ -96,23 +101,10 @@ class OrgRef(NamedTuple):
 class Existing(NamedTuple):
     id: int
     org_path: str
-    # What a caller without personal:read was shown masked or not at all, as stored: loaded for
-    # such callers only (see ``Unseen``).
-    unseen: Unseen | None = None
-
-
-class Unseen(NamedTuple):
-    """A stored record's personal fields (a member has no address or categories), for an import
-    by a caller who sees them masked:
-    their export carries 138****5678, 李家村****, no location and no 低保; sent back unchanged
-    these keep the stored values, and any other value is refused (they cannot see what they
-    would overwrite)."""
-
-    phone: str | None
-    address: str | None
-    lat: float | None
-    lng: float | None
-    categories: frozenset[str]
+    # A caller without personal:read exports these masked (138****5678, 李家村****, no location,
+    # no 低保): loaded, as stored, for such callers only, so that their export sent back keeps
+    # them and any other value is refused (``_kept_unseen``).
+    unseen: PersonalFields | None = None
 
 
 @dataclass
@@ -511,41 +503,28 @@ def _validate_households(
 def _kept_unseen(
     check: _Checks,
     number: int,
-    stored: Unseen,
+    stored: PersonalFields,
     phone: str,
     address: str,
     lat: float | None,
     lng: float | None,
     categories: tuple[str, ...],
 ) -> tuple[str, str, float | None, float | None, tuple[str, ...]]:
-    """A row by a caller who sees this household masked: what they were shown keeps the stored
-    value; a different value is refused at its cell; hidden categories are kept."""
+    """A row by a caller who sees this record masked: what they were shown (the masked phone and
+    address, no location) stands for the stored value; any other change of what they cannot see
+    is refused at its cell (``unseen_changes``); hidden categories are kept."""
     if phone == (mask_phone(stored.phone) or ""):
         phone = stored.phone or ""
-    elif phone != (stored.phone or ""):
-        check.bad(
-            number, "phone", "电话对您是脱敏显示的，不能通过导入修改", "import.personal_field"
-        )
     if address == (mask_address(stored.address) or ""):
         address = stored.address or ""
-    elif address != (stored.address or ""):
-        check.bad(
-            number, "address", "住址对您是脱敏显示的，不能通过导入修改", "import.personal_field"
-        )
     if lat is None and lng is None:
         lat, lng = stored.lat, stored.lng
-    elif (lat, lng) != (stored.lat, stored.lng):
-        check.bad(number, "lat", "位置对您不可见，不能通过导入修改", "import.personal_field")
-    added = (set(categories) - stored.categories) & SENSITIVE_CATEGORIES
-    if added:
-        check.bad(
-            number,
-            "categories",
-            f"困难类别（{'、'.join(sorted(added))}）须由有个人信息权限的人员标注",
-            "import.personal_field",
-        )
-    hidden = sorted(stored.categories & SENSITIVE_CATEGORIES)
-    return phone, address, lat, lng, (*categories, *(c for c in hidden if c not in categories))
+    sent = PersonalFields(phone or None, address or None, lat, lng, frozenset(categories))
+    for field_name, why in unseen_changes(stored, sent):
+        tail = "" if field_name == "categories" else "，不能通过导入修改"
+        check.bad(number, field_name, why + tail, "import.personal_field")
+    hidden = sorted(with_hidden_categories(categories, stored.categories) - set(categories))
+    return phone, address, lat, lng, (*categories, *hidden)
 
 
 def _categories(check: _Checks, number: int, text: str, tokens: dict[str, str]) -> tuple[str, ...]:

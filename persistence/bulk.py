@@ -21,8 +21,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
-from domain.household import CategoryCatalog
-from domain.importing import Existing, ImportContext, ImportKind, OrgRef, Unseen
+from domain.household import CategoryCatalog, PersonalFields
+from domain.importing import Existing, ImportContext, ImportKind, OrgRef
 from domain.org import OrgLevel, path_of
 from persistence.repositories import SqlOrgRepository, org_to_domain
 from persistence.tables import (
@@ -110,7 +110,7 @@ def load_context(session: Session, kind: ImportKind, scope: Scope, today: date) 
     else:
         table = HouseholdRow
     if kind is ImportKind.HOUSEHOLDS and not scope.sees_personal_data:
-        # the stored personal fields such a caller would send back masked (domain Unseen)
+        # the stored personal fields such a caller sends back masked (PersonalFields)
         h = HouseholdRow
         for id_, ext, org_id, phone, address, lat, lng, cats in session.execute(
             select(
@@ -121,7 +121,7 @@ def load_context(session: Session, kind: ImportKind, scope: Scope, today: date) 
                 existing[ext] = Existing(
                     id_,
                     path_by_id[org_id],
-                    Unseen(phone, address, lat, lng, decode_categories(cats)),
+                    PersonalFields(phone, address, lat, lng, decode_categories(cats)),
                 )
     elif kind is ImportKind.MEMBERS and not scope.sees_personal_data:
         m = MemberRow
@@ -132,7 +132,7 @@ def load_context(session: Session, kind: ImportKind, scope: Scope, today: date) 
         ):
             if ext is not None:
                 existing[ext] = Existing(
-                    id_, path_by_id[org_id], Unseen(phone, None, lat, lng, frozenset())
+                    id_, path_by_id[org_id], PersonalFields(phone, None, lat, lng, frozenset())
                 )
     elif kind is not ImportKind.ORG_UNITS:
         for id_, ext, org_id in session.execute(

@@ -5,12 +5,18 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
 from domain.errors import Conflict, Forbidden, Invalid
-from domain.household import SENSITIVE_CATEGORIES, CategoryCatalog, Household
+from domain.household import (
+    CategoryCatalog,
+    Household,
+    PersonalFields,
+    unseen_changes,
+    with_hidden_categories,
+)
 from domain.member import Member
 from domain.org import HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, OrgUnit
 from domain.ports import UnitOfWork
@@ -161,31 +167,21 @@ def update_household(
 
 
 def unseen_kept(before: Household, after: Household) -> Household:
-    """The change of a caller who sees this household masked (no personal:read): they may not
-    change what they cannot see — the phone, address and location, and the sensitive categories
-    (低保 …), which their view leaves out. A masked value sent back would overwrite the real
-    one, and a list of categories without the hidden ones would drop them: the first is
-    refused, the hidden categories are kept."""
-    for name in ("phone", "address", "location"):
-        if getattr(after, name) != getattr(before, name):
-            raise Forbidden(
-                "household.personal_field",
-                f"{HIDDEN_LABELS[name]}对您是脱敏显示的，不能修改；请由有个人信息权限的人员修改",
-                field="lat" if name == "location" else name,
-            )
-    added = (after.categories - before.categories) & SENSITIVE_CATEGORIES
-    if added:
-        raise Forbidden(
-            "household.personal_field",
-            f"困难类别（{'、'.join(sorted(added))}）须由有个人信息权限的人员标注",
-            field="categories",
-        )
+    """The change of a caller who sees this household masked (no personal:read): a change of
+    what they cannot see is refused (``unseen_changes``), the hidden categories are kept."""
+    problems = unseen_changes(_personal(before), _personal(after))
+    if problems:
+        field, why = problems[0]
+        tail = "" if field == "categories" else "，不能修改；请由有个人信息权限的人员修改"
+        raise Forbidden("household.personal_field", why + tail, field=field)
     return dataclasses.replace(
-        after, categories=after.categories | (before.categories & SENSITIVE_CATEGORIES)
+        after, categories=with_hidden_categories(after.categories, before.categories)
     )
 
 
-HIDDEN_LABELS: Final = {"phone": "电话", "address": "住址", "location": "位置"}
+def _personal(h: Household) -> PersonalFields:
+    lat, lng = (h.location.lat, h.location.lng) if h.location else (None, None)
+    return PersonalFields(h.phone, h.address, lat, lng, h.categories)
 
 
 def delete_household(uow: UnitOfWork, scope: Scope, household_id: int, *, at: datetime) -> None:
