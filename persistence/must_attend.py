@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from domain.access import Scope
 from domain.errors import NotFound
 from domain.must_attend import EventStatus, MustAttendEvent
-from persistence.scoping import household_scope, in_subtree
+from persistence.scoping import household_scope
 from persistence.tables import HouseholdRow, MemberRow, MustAttendEventRow, OrgUnitRow
 
 
@@ -88,12 +88,7 @@ class SqlEventStore:
         query = (
             select(MustAttendEventRow)
             .join(HouseholdRow, HouseholdRow.id == MustAttendEventRow.household_id)
-            .where(
-                household_scope(scope),
-                HouseholdRow.org_id.in_(
-                    select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path))
-                ),
-            )
+            .where(household_scope(scope, path))
         )
         if status is not None:
             query = query.where(_in_status(status, now or datetime.now(UTC)))
