@@ -67,6 +67,7 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock
+    app.state.visit_log = visits.visit_log(app.state.session_factory, clock)
     problems.install(app)
     app.state.photo_storage = LocalDiskStorage(settings.media_dir)
     app.add_middleware(UploadLimitMiddleware, max_bytes=settings.max_upload_bytes)

@@ -286,12 +286,26 @@ def seed_visits(url: str, count: int) -> None:
             {"checklists": checklists, "n_lists": len(checklists), "count": count, "n": active},
         )
         total = conn.scalar(text("SELECT count(*) FROM visits"))
+        # The replica role also held back the trigger that keeps each household's latest
+        # visit (migration 0007): set it as that trigger would have, or compliance and the due
+        # lists would read a county nobody ever visited.
+        conn.execute(
+            text(
+                """
+                UPDATE households AS h SET last_visited_at = v.at
+                FROM (SELECT household_id, max(visited_at) AS at FROM visits
+                      GROUP BY household_id) v
+                WHERE h.id = v.household_id
+                """
+            )
+        )
         for name, definition in constraints:
             conn.execute(text(f'ALTER TABLE visits ADD CONSTRAINT "{name}" {definition}'))
         for _, definition in indexes:
             conn.execute(text(definition))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE visits"))
+        conn.execute(text("VACUUM households"))  # every row was just rewritten
         conn.execute(text("ANALYZE"))
     engine.dispose()
     assert total == count, f"seeded {total} visits, wanted {count}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -355,21 +355,33 @@ class SqlSchemeRepository:
         self.session = session
 
     def bindings_on_path(self, path: str) -> Sequence[SchemeBinding]:
+        return self.bindings_on_paths([path])[path]
+
+    def bindings_on_paths(self, paths: Iterable[str]) -> dict[str, Sequence[SchemeBinding]]:
+        """Each path's bindings, root first, in one statement for all of them (a batch of
+        visits with ticks checks each against its household's scheme)."""
         # Columns, not ORM rows: a visit with ticks reads this on every request.
-        ids = ancestor_ids(path)
+        chains = {path: ancestor_ids(path) for path in paths}
+        if not chains:
+            return {}
         rows = {
             org_id: (scheme, overrides)
             for org_id, scheme, overrides in self.session.execute(
                 select(
                     SchemeBindingRow.org_id, SchemeBindingRow.scheme, SchemeBindingRow.overrides
-                ).where(SchemeBindingRow.org_id.in_(ids))
+                ).where(SchemeBindingRow.org_id.in_({i for ids in chains.values() for i in ids}))
             )
         }
-        return [
-            SchemeBinding(org_id=i, scheme=_scheme_code(rows[i][0]), overrides=rows[i][1] or {})
-            for i in ids
-            if i in rows
-        ]
+        return {
+            path: [
+                SchemeBinding(
+                    org_id=i, scheme=_scheme_code(rows[i][0]), overrides=rows[i][1] or {}
+                )
+                for i in ids
+                if i in rows
+            ]
+            for path, ids in chains.items()
+        }
 
     def put(self, binding: SchemeBinding, *, at: datetime) -> None:
         row = self.session.get(SchemeBindingRow, binding.org_id)

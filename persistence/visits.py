@@ -167,13 +167,14 @@ class SqlVisitStore:
         ]
 
     def add(self, visit: Visit, *, created_by: str, at: datetime, client_uuid: str | None) -> Visit:
-        return self.add_many([(visit, client_uuid)], created_by=created_by, at=at)[0]
+        return self.add_many([(visit, client_uuid, created_by)], at=at)[0]
 
     def add_many(
-        self, visits: Sequence[tuple[Visit, str | None]], *, created_by: str, at: datetime
+        self, visits: Sequence[tuple[Visit, str | None, str]], *, at: datetime
     ) -> list[Visit]:
-        """Core INSERT … RETURNING, many rows in one statement: none of the ORM's unit-of-work
-        bookkeeping (logging a visit is the hottest write of the platform)."""
+        """(visit, client uuid, created by) each, in a Core INSERT … RETURNING, many rows in one
+        statement: none of the ORM's unit-of-work bookkeeping (logging a visit is the hottest
+        write of the platform)."""
         if not visits:
             return []
         rows = [
@@ -187,13 +188,13 @@ class SqlVisitStore:
                 "checklist": list(v.checklist),
                 "lat": v.location.lat if v.location else None,
                 "lng": v.location.lng if v.location else None,
-                "created_by": created_by,
+                "created_by": by,
                 "created_at": at,
                 "client_uuid": uuid,
                 "amends_id": v.amends_id,
                 "sync_note": v.sync_note,
             }
-            for v, uuid in visits
+            for v, uuid, by in visits
         ]
         # On the session's connection, Core alone: through the session, a list of rows takes
         # the ORM's bulk-insert path, which costs more Python than the round trip itself.
@@ -204,7 +205,7 @@ class SqlVisitStore:
         )
         return [
             dataclasses.replace(v, id=new_id, created_at=at)
-            for (v, _), new_id in zip(visits, ids, strict=True)
+            for (v, _, _), new_id in zip(visits, ids, strict=True)
         ]
 
     def household_path(self, household_id: int) -> str | None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.group_commit import GroupCommit
 from api.schemas.common import PathId
 from api.schemas.visits import (
     ComplianceOut,
@@ -17,11 +21,31 @@ from api.schemas.visits import (
     VisitOut,
 )
 from domain.access import Permission
+from domain.errors import DomainError
 from domain.services import visits
 from persistence.repositories import SqlHouseholdRepository
+from persistence.unit_of_work import SqlAlchemyUnitOfWork
 from persistence.visits import SqlVisitStore
 
 router = APIRouter(tags=["visits"])
+
+# Visits written together (api.group_commit): one batch at a time per worker, while the next
+# gathers. Two or three at once only split the load into smaller batches, each paying its own
+# commit: on bench-field 1,131 visits/s (p99 85 ms) with one, 831/s (p99 145 ms) with two.
+CONCURRENT_BATCHES = 1
+MAX_BATCH = 100
+
+
+def visit_log(
+    session_factory: sessionmaker[Session], clock: Callable[[], datetime]
+) -> GroupCommit[visits.VisitLogging, visits.Logged]:
+    """Where ``POST /visits`` sends its visits (app.state.visit_log)."""
+
+    def write(items: list[visits.VisitLogging]) -> list[visits.Logged | DomainError]:
+        return visits.log_visits(SqlAlchemyUnitOfWork(session_factory), items, at=clock())
+
+    return GroupCommit(write, concurrency=CONCURRENT_BATCHES, max_batch=MAX_BATCH)
+
 
 
 @router.post(
@@ -32,11 +56,19 @@ router = APIRouter(tags=["visits"])
     dependencies=[require(Permission.VISIT_WRITE)],
     responses={200: {"model": VisitOut, "description": "同一 client_uuid 已记录过"}},
 )
-def log_visit(
-    body: VisitIn, response: Response, scope: ScopeDep, uow: UowDep, clock: ClockDep
+async def log_visit(
+    body: VisitIn, request: Request, response: Response, scope: ScopeDep
 ) -> VisitOut:
-    logged = visits.log_visit(
-        uow, scope, body.to_domain(), client_uuid=body.client_uuid, at=clock()
+    """Written together with the visits other members log at the same moment (group commit),
+    answered as if alone."""
+    log: GroupCommit[visits.VisitLogging, visits.Logged] = request.app.state.visit_log
+    logged = await log.submit(
+        visits.VisitLogging(
+            scope,
+            body.to_domain(),
+            client_uuid=body.client_uuid,
+            request_id=getattr(request.state, "request_id", None),
+        )
     )
     if logged.duplicate:
         response.status_code = 200

@@ -4,13 +4,13 @@ area's compliance. Offline clients send a ``client_uuid``: the same visit twice 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import DomainError, Forbidden, NotFound
+from domain.errors import Conflict, DomainError, Forbidden, NotFound
 from domain.ports import UnitOfWork
 from domain.scheme import SchemeParams, required_scheme
 from domain.services.audit_trail import entry, record
@@ -34,6 +34,16 @@ class Logged:
     duplicate: bool  # the client's uuid was seen before: nothing new was written
 
 
+@dataclasses.dataclass(frozen=True)
+class VisitLogging:
+    """One visit to log, as its caller sent it: visits of many callers are written together."""
+
+    scope: Scope
+    visit: Visit
+    client_uuid: str | None = None
+    request_id: str | None = None  # the request that sent it, on its audit entry
+
+
 def _params(uow: UnitOfWork, path: str) -> SchemeParams:
     return required_scheme(uow.schemes.bindings_on_path(path)).params
 
@@ -46,21 +56,52 @@ def log_visit(
     client_uuid: str | None,
     at: datetime,
 ) -> Logged:
-    """Only the household's contact member, or a caller who may write members (the branch
+    """One visit logged online (see ``log_visits``); a refusal is raised."""
+    (outcome,) = log_visits(uow, [VisitLogging(scope, visit, client_uuid)], at=at)
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+def log_visits(
+    uow: UnitOfWork, items: Sequence[VisitLogging], *, at: datetime
+) -> list[Logged | DomainError]:
+    """Visits logged online, by one caller or by many, each answered exactly as if it had been
+    logged alone, written together in one transaction (the API gathers the visits that arrive
+    while a batch is being written into the next: group commit, api.group_commit).
+
+    Only the household's contact member, or a caller who may write members (the branch
     secretary), logs a visit; the visit is credited to the member named on it."""
-    scope.require(Permission.VISIT_WRITE)
     with uow:
-        if client_uuid is not None and (seen := uow.visits.by_client_uuid(client_uuid)) is not None:
-            return Logged(seen, duplicate=True)
-        stored = record_visit(uow, scope, visit, client_uuid=client_uuid, at=at)
+
+        def ready(_: int, item: VisitLogging) -> tuple[Visit, str]:
+            item.scope.require(Permission.VISIT_WRITE)
+            return item.visit, _online_checks(uow, item.scope, item.visit)
+
+        outcomes = _write_new(uow, items, ready, at=at)
         uow.commit()
-        return Logged(stored, duplicate=False)
+        return outcomes
 
 
 def record_visit(
     uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str | None, at: datetime
 ) -> Visit:
-    """The checks and the write of a visit, inside the caller's unit of work."""
+    """The checks and the write of a visit, inside the caller's unit of work (an attendance)."""
+    (outcome,) = _write_new(
+        uow,
+        [VisitLogging(scope, visit, client_uuid)],
+        lambda _, item: (item.visit, _online_checks(uow, scope, item.visit)),
+        at=at,
+    )
+    if isinstance(outcome, DomainError):
+        raise outcome
+    if outcome.duplicate:
+        raise Conflict("sync.uuid_reused", "该 UUID 已用于另一条记录", field="uuid")
+    return outcome.visit
+
+
+def _online_checks(uow: UnitOfWork, scope: Scope, visit: Visit) -> str:
+    """Who may log this visit today; the household's path."""
     own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
     found = uow.visits.context(visit.household_id, visit.member_id, scope)
     path = _reachable(found, visit)
@@ -68,7 +109,82 @@ def record_visit(
         raise Forbidden(
             "visit.not_contact_member", "只有该户的联系党员可以记录走访", field="household_id"
         )
-    return _store(uow, scope, visit, org_path=path, client_uuid=client_uuid, at=at)
+    return path
+
+
+def _write_new(
+    uow: UnitOfWork,
+    items: Sequence[VisitLogging],
+    ready: Callable[[int, VisitLogging], tuple[Visit, str]],
+    *,
+    at: datetime,
+) -> list[Logged | DomainError]:
+    """What logging online and syncing share, inside the caller's unit of work: a uuid seen
+    before (stored, or earlier among these) is a duplicate; each new visit is checked on its
+    own — ``ready(index, item)`` gives the visit to write and its household's path or raises
+    the refusal, then time sanity and the scheme's checklist — and the good ones are written
+    in one insert with their audit entries (500 visits are a handful of statements)."""
+    uuids = [i.client_uuid for i in items if i.client_uuid is not None]
+    stored = uow.visits.by_client_uuids(uuids) if uuids else {}
+    outcomes: list[Logged | DomainError | None] = [None] * len(items)
+    first_of: dict[str, int] = {}
+    ready_ones: list[tuple[int, VisitLogging, Visit, str]] = []  # (index, item, visit, path)
+    for index, item in enumerate(items):
+        uuid = item.client_uuid
+        if uuid is not None:
+            if uuid in stored:
+                outcomes[index] = Logged(stored[uuid], duplicate=True)
+                continue
+            if uuid in first_of:
+                continue  # settled once the first of its uuid is written
+            first_of[uuid] = index
+        try:
+            visit, path = ready(index, item)
+            check_time(visit.visited_at, now=at)
+        except DomainError as err:
+            outcomes[index] = err
+            continue
+        ready_ones.append((index, item, visit, path))
+    # The schemes are read only for visits with ticks to check against them, all in one go.
+    chains = uow.schemes.bindings_on_paths({p for _, _, v, p in ready_ones if v.checklist})
+    fresh: list[tuple[int, VisitLogging, Visit, str]] = []
+    for index, item, visit, path in ready_ones:
+        try:
+            if visit.checklist:
+                check_checklist(visit.checklist, required_scheme(chains[path]).params.checklist)
+        except DomainError as err:
+            outcomes[index] = err
+            continue
+        fresh.append((index, item, visit, path))
+    written = uow.visits.add_many(
+        [(v, item.client_uuid, item.scope.actor) for _, item, v, _ in fresh], at=at
+    )
+    uow.audit.add_many(
+        [
+            dataclasses.replace(
+                entry(
+                    item.scope,
+                    action=AuditAction.CREATE,
+                    entity="visit",
+                    entity_id=visit.id,
+                    org_path=path,
+                    at=at,
+                    after=visit,
+                ),
+                request_id=item.request_id,
+            )
+            for (_, item, _, path), visit in zip(fresh, written, strict=True)
+        ]
+    )
+    for (index, _, _, _), visit in zip(fresh, written, strict=True):
+        outcomes[index] = Logged(visit, duplicate=False)
+    for index, item in enumerate(items):
+        if outcomes[index] is None and item.client_uuid is not None:  # a later twin of a uuid
+            first = outcomes[first_of[item.client_uuid]]
+            outcomes[index] = (
+                Logged(first.visit, duplicate=True) if isinstance(first, Logged) else first
+            )
+    return [o for o in outcomes if o is not None]
 
 
 def _reachable(found: VisitContext, visit: Visit) -> str:
@@ -80,34 +196,6 @@ def _reachable(found: VisitContext, visit: Visit) -> str:
     if not found.member_visible:
         raise NotFound("member.not_found", f"党员 {visit.member_id} 不存在", field="member_id")
     return found.household_path
-
-
-def _store(
-    uow: UnitOfWork,
-    scope: Scope,
-    visit: Visit,
-    *,
-    org_path: str,
-    client_uuid: str | None,
-    at: datetime,
-) -> Visit:
-    """What every new visit goes through once its household and member are settled: time
-    sanity, the scheme's checklist, the write and its audit entry."""
-    check_time(visit.visited_at, now=at)
-    if visit.checklist:  # the scheme is read only when there are ticks to check against it
-        check_checklist(visit.checklist, _params(uow, org_path).checklist)
-    stored = uow.visits.add(visit, created_by=scope.actor, at=at, client_uuid=client_uuid)
-    record(
-        uow.audit,
-        scope,
-        action=AuditAction.CREATE,
-        entity="visit",
-        entity_id=stored.id,
-        org_path=org_path,
-        at=at,
-        after=stored,
-    )
-    return stored
 
 
 def own_only(scope: Scope, member_id: int, message: str, field: str) -> None:
@@ -212,6 +300,7 @@ def compliance(
         return cadence, Compliance(*counts)
 
 
+
 def sync_visit(
     uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str, at: datetime
 ) -> Logged:
@@ -225,8 +314,7 @@ def sync_visit(
 def sync_visits(
     uow: UnitOfWork, scope: Scope, items: Sequence[tuple[str, Visit]], *, at: datetime
 ) -> list[Logged | DomainError]:
-    """Visits made offline and synced later, each answered on its own, written together (a
-    batch of 500 is a handful of statements, not thousands).
+    """Visits made offline and synced later, each answered on its own, written together.
 
     The roster may have changed meanwhile: a visit to a household the member looked after on
     the day of the visit is kept and credited to them, with a note when someone else looks
@@ -234,59 +322,17 @@ def sync_visits(
     Anything else follows ``log_visit``."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
-        stored = uow.visits.by_client_uuids([u for u, _ in items])
         found = uow.visits.offline_contexts(
             [(v.household_id, v.member_id, local_date(v.visited_at)) for _, v in items], scope
         )
-        outcomes: list[Logged | DomainError | None] = [None] * len(items)
-        first_of: dict[str, int] = {}
-        fresh: list[tuple[int, str, Visit, str]] = []  # (index, uuid, visit, org path)
-        schemes: dict[str, SchemeParams] = {}
-        for index, ((uuid, visit), context) in enumerate(zip(items, found, strict=True)):
-            if uuid in stored:
-                outcomes[index] = Logged(stored[uuid], duplicate=True)
-                continue
-            if uuid in first_of:
-                continue  # settled once the first of its uuid is written
-            first_of[uuid] = index
-            try:
-                ready, path = _offline_checks(scope, visit, context)
-                check_time(ready.visited_at, now=at)
-                if ready.checklist:
-                    if path not in schemes:
-                        schemes[path] = _params(uow, path)
-                    check_checklist(ready.checklist, schemes[path].checklist)
-            except DomainError as err:
-                outcomes[index] = err
-                continue
-            fresh.append((index, uuid, ready, path))
-        written = uow.visits.add_many(
-            [(v, uuid) for _, uuid, v, _ in fresh], created_by=scope.actor, at=at
-        )
-        uow.audit.add_many(
-            [
-                entry(
-                    scope,
-                    action=AuditAction.CREATE,
-                    entity="visit",
-                    entity_id=visit.id,
-                    org_path=path,
-                    at=at,
-                    after=visit,
-                )
-                for (_, _, _, path), visit in zip(fresh, written, strict=True)
-            ]
+        outcomes = _write_new(
+            uow,
+            [VisitLogging(scope, v, uuid) for uuid, v in items],
+            lambda index, item: _offline_checks(scope, item.visit, found[index]),
+            at=at,
         )
         uow.commit()
-        for (index, _, _, _), visit in zip(fresh, written, strict=True):
-            outcomes[index] = Logged(visit, duplicate=False)
-        for index, (uuid, _) in enumerate(items):
-            if outcomes[index] is None:  # a later item with the uuid of an earlier one
-                first = outcomes[first_of[uuid]]
-                outcomes[index] = (
-                    Logged(first.visit, duplicate=True) if isinstance(first, Logged) else first
-                )
-        return [o for o in outcomes if o is not None]
+        return outcomes
 
 
 def _offline_checks(scope: Scope, visit: Visit, found: VisitContext) -> tuple[Visit, str]:

@@ -1055,7 +1055,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 记录走访（民情日志） */
+        /**
+         * 记录走访（民情日志）
+         * @description Written together with the visits other members log at the same moment (group commit),
+         *     answered as if alone.
+         */
         post: operations["visits-log_visit"];
         delete?: never;
         options?: never;
