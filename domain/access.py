@@ -159,6 +159,18 @@ class Scope:
     def covers(self, path: str) -> bool:
         return is_within(path, self.org_path)
 
+    # The two rules below are persistence.scoping's household_scope and member_scope for one
+    # record in hand (a batch of visits checks each against its own caller): keep them alike.
+
+    def sees_household(self, path: str, contact_id: int | None) -> bool:
+        """A household of the org unit at ``path``, looked after today by ``contact_id``: in
+        the subtree, and an ordinary member's own."""
+        return self.covers(path) and (not self.own_households_only or contact_id == self.member_id)
+
+    def sees_member(self, path: str, member_id: int) -> bool:
+        """A member of the org unit at ``path``: in the subtree; an ordinary member: themself."""
+        return self.covers(path) and (not self.own_households_only or member_id == self.member_id)
+
     @property
     def sees_personal_data(self) -> bool:
         return Permission.PERSONAL_DATA in self.permissions

@@ -83,12 +83,13 @@ class Visit:
     sync_note: str | None = None
 
 
-class VisitContext(NamedTuple):
-    """What logging a visit needs to know about its household and member, read in one go."""
+class VisitFacts(NamedTuple):
+    """What the rules on logging a visit need to know of its household and member, read for
+    any number of visits in two statements; who may see them is the caller's ``Scope``'s to
+    say (``sees_household``, ``sees_member``)."""
 
     household_path: str | None  # None: no such household at all
-    household_visible: bool  # within the caller's reach (an ordinary member: their own)
-    member_visible: bool
+    member_path: str | None  # the member's org unit's path; None: no such member
     contact_id: int | None  # the household's contact member today
     was_contact: bool  # the member looked after it on the visit's day (offline visits)
 

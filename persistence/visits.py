@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, bindparam, exists, func, insert, select, text, true
+from sqlalchemy import Select, exists, func, insert, select, text, true
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
 from domain.errors import NotFound
 from domain.member import Location
-from domain.org import subtree_bounds
-from domain.visit import Flag, FlagKind, Visit, VisitContext, VisitMode
+from domain.visit import Flag, FlagKind, Visit, VisitFacts, VisitMode
 from persistence.scoping import (
-    household_rule,
     household_scope,
     in_subtree,
-    member_rule,
-    member_scope,
 )
 from persistence.tables import (
     AssignmentRow,
@@ -31,32 +26,6 @@ from persistence.tables import (
     VisitRow,
     decode_categories,
 )
-
-
-@functools.cache
-def _context_statement(own_households_only: bool) -> Select[Any]:
-    """The statement of ``SqlVisitStore.context``, built once per kind of caller and run with
-    bound values: logging a visit is the hottest request, and building, hashing and looking up
-    this statement anew cost a quarter of its time (bench-field, py-spy)."""
-    household_id = bindparam("household_id", type_=Integer)
-    member_id = bindparam("member_id", type_=Integer)
-    low, high = bindparam("low", type_=String), bindparam("high", type_=String)
-    own = bindparam("own", type_=Integer) if own_households_only else None
-    household_path = (
-        select(OrgUnitRow.path)
-        .join(HouseholdRow, HouseholdRow.org_id == OrgUnitRow.id)
-        .where(HouseholdRow.id == household_id)
-        .scalar_subquery()
-    )
-    household_seen = exists().where(HouseholdRow.id == household_id, household_rule(low, high, own))
-    member_seen = exists().where(MemberRow.id == member_id, member_rule(low, high, own))
-    contact = (
-        select(AssignmentRow.member_id)
-        .where(AssignmentRow.household_id == household_id, AssignmentRow.ended_on.is_(None))
-        .limit(1)
-        .scalar_subquery()
-    )
-    return select(household_path, household_seen, member_seen, contact)
 
 
 def _to_domain(row: VisitRow) -> Visit:
@@ -89,27 +58,6 @@ class SqlVisitStore:
             )
         )
 
-    def context(self, household_id: int, member_id: int, scope: Scope) -> VisitContext:
-        """What logging a visit must know, in one round trip: the household's org path and
-        whether the caller may see it, whether the caller may see the member, and the
-        household's contact today."""
-        low, high = subtree_bounds(scope.org_path)
-        row = (
-            self.session.connection()
-            .execute(
-                _context_statement(scope.own_households_only),
-                {
-                    "household_id": household_id,
-                    "member_id": member_id,
-                    "low": low,
-                    "high": high,
-                    "own": scope.member_id or -1,
-                },
-            )
-            .one()
-        )
-        return VisitContext(row[0], bool(row[1]), bool(row[2]), row[3], row[3] == member_id)
-
     def by_client_uuid(self, client_uuid: str) -> Visit | None:
         return self.by_client_uuids([client_uuid]).get(client_uuid)
 
@@ -119,44 +67,46 @@ class SqlVisitStore:
         )
         return {r.client_uuid: _to_domain(r) for r in rows if r.client_uuid is not None}
 
-    def offline_contexts(
-        self, wanted: Sequence[tuple[int, int, date]], scope: Scope
-    ) -> list[VisitContext]:
-        """``context`` for many offline visits (household, member, day) in four statements
-        whatever their number. ``household_visible`` is left False: for an offline visit the
-        caller's subtree decides, not today's roster (the service checks it)."""
+    def facts(self, wanted: Sequence[tuple[int, int, date]]) -> list[VisitFacts]:
+        """For each visit to log (household, member, day): its household's path and contact
+        today, the member's path, and whether the member looked after the household on that
+        day — two statements however many visits (a batch of them, or a sync)."""
+        if not wanted:
+            return []
         households = {h for h, _, _ in wanted}
-        members = {m for _, m, _ in wanted}
-        paths = dict(
-            self.session.execute(
-                select(HouseholdRow.id, OrgUnitRow.path)
-                .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
-                .where(HouseholdRow.id.in_(households))
-            ).all()
-        )
-        seen = set(
-            self.session.scalars(
-                select(MemberRow.id).where(MemberRow.id.in_(members), member_scope(scope))
-            )
-        )
+        paths: dict[int, str] = {}
         spans: dict[tuple[int, int], list[tuple[date, date | None]]] = {}
         today: dict[int, int] = {}
-        for member_id, household_id, started, ended in self.session.execute(
+        for household_id, path, member_id, started, ended in self.session.execute(
             select(
+                HouseholdRow.id,
+                OrgUnitRow.path,
                 AssignmentRow.member_id,
-                AssignmentRow.household_id,
                 AssignmentRow.started_on,
                 AssignmentRow.ended_on,
-            ).where(AssignmentRow.household_id.in_(households))
+            )
+            .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
+            .outerjoin(AssignmentRow, AssignmentRow.household_id == HouseholdRow.id)
+            .where(HouseholdRow.id.in_(households))
         ):
+            paths[household_id] = path
+            if member_id is None:
+                continue  # nobody has ever looked after it
             spans.setdefault((member_id, household_id), []).append((started, ended))
             if ended is None:
                 today[household_id] = member_id
+        member_paths = {
+            int(member_id): str(path)
+            for member_id, path in self.session.execute(
+                select(MemberRow.id, OrgUnitRow.path)
+                .join(OrgUnitRow, OrgUnitRow.id == MemberRow.org_id)
+                .where(MemberRow.id.in_({m for _, m, _ in wanted}))
+            )
+        }
         return [
-            VisitContext(
+            VisitFacts(
                 household_path=paths.get(h),
-                household_visible=False,
-                member_visible=m in seen,
+                member_path=member_paths.get(m),
                 contact_id=today.get(h),
                 was_contact=any(
                     start <= day and (end is None or end > day)

@@ -47,7 +47,6 @@ def visit_log(
     return GroupCommit(write, concurrency=CONCURRENT_BATCHES, max_batch=MAX_BATCH)
 
 
-
 @router.post(
     "/visits",
     response_model=VisitOut,
@@ -59,8 +58,7 @@ def visit_log(
 async def log_visit(
     body: VisitIn, request: Request, response: Response, scope: ScopeDep
 ) -> VisitOut:
-    """Written together with the visits other members log at the same moment (group commit),
-    answered as if alone."""
+    """与同一时刻其他党员记录的走访合并写入（组提交），逐条应答，与单独记录时相同。"""
     log: GroupCommit[visits.VisitLogging, visits.Logged] = request.app.state.visit_log
     logged = await log.submit(
         visits.VisitLogging(

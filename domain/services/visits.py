@@ -19,7 +19,7 @@ from domain.visit import (
     Compliance,
     DueItem,
     Visit,
-    VisitContext,
+    VisitFacts,
     check_checklist,
     check_editable,
     check_time,
@@ -48,21 +48,6 @@ def _params(uow: UnitOfWork, path: str) -> SchemeParams:
     return required_scheme(uow.schemes.bindings_on_path(path)).params
 
 
-def log_visit(
-    uow: UnitOfWork,
-    scope: Scope,
-    visit: Visit,
-    *,
-    client_uuid: str | None,
-    at: datetime,
-) -> Logged:
-    """One visit logged online (see ``log_visits``); a refusal is raised."""
-    (outcome,) = log_visits(uow, [VisitLogging(scope, visit, client_uuid)], at=at)
-    if isinstance(outcome, DomainError):
-        raise outcome
-    return outcome
-
-
 def log_visits(
     uow: UnitOfWork, items: Sequence[VisitLogging], *, at: datetime
 ) -> list[Logged | DomainError]:
@@ -73,12 +58,7 @@ def log_visits(
     Only the household's contact member, or a caller who may write members (the branch
     secretary), logs a visit; the visit is credited to the member named on it."""
     with uow:
-
-        def ready(_: int, item: VisitLogging) -> tuple[Visit, str]:
-            item.scope.require(Permission.VISIT_WRITE)
-            return item.visit, _online_checks(uow, item.scope, item.visit)
-
-        outcomes = _write_new(uow, items, ready, at=at)
+        outcomes = _write_new(uow, items, _online_checks, at=at)
         uow.commit()
         return outcomes
 
@@ -87,12 +67,7 @@ def record_visit(
     uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str | None, at: datetime
 ) -> Visit:
     """The checks and the write of a visit, inside the caller's unit of work (an attendance)."""
-    (outcome,) = _write_new(
-        uow,
-        [VisitLogging(scope, visit, client_uuid)],
-        lambda _, item: (item.visit, _online_checks(uow, scope, item.visit)),
-        at=at,
-    )
+    (outcome,) = _write_new(uow, [VisitLogging(scope, visit, client_uuid)], _online_checks, at=at)
     if isinstance(outcome, DomainError):
         raise outcome
     if outcome.duplicate:
@@ -100,35 +75,36 @@ def record_visit(
     return outcome.visit
 
 
-def _online_checks(uow: UnitOfWork, scope: Scope, visit: Visit) -> str:
-    """Who may log this visit today; the household's path."""
+def _online_checks(item: VisitLogging, facts: VisitFacts) -> tuple[Visit, str]:
+    """Who may log this visit today; (the visit, its household's path)."""
+    scope, visit = item.scope, item.visit
+    scope.require(Permission.VISIT_WRITE)
     own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
-    found = uow.visits.context(visit.household_id, visit.member_id, scope)
-    path = _reachable(found, visit)
-    if found.contact_id != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
+    path = _reachable(scope, visit, facts, by_roster=True)
+    if facts.contact_id != visit.member_id and not scope.can(Permission.MEMBER_WRITE):
         raise Forbidden(
             "visit.not_contact_member", "只有该户的联系党员可以记录走访", field="household_id"
         )
-    return path
+    return visit, path
 
 
 def _write_new(
     uow: UnitOfWork,
     items: Sequence[VisitLogging],
-    ready: Callable[[int, VisitLogging], tuple[Visit, str]],
+    ready: Callable[[VisitLogging, VisitFacts], tuple[Visit, str]],
     *,
     at: datetime,
 ) -> list[Logged | DomainError]:
     """What logging online and syncing share, inside the caller's unit of work: a uuid seen
     before (stored, or earlier among these) is a duplicate; each new visit is checked on its
-    own — ``ready(index, item)`` gives the visit to write and its household's path or raises
+    own — ``ready(item, facts)`` gives the visit to write and its household's path or raises
     the refusal, then time sanity and the scheme's checklist — and the good ones are written
     in one insert with their audit entries (500 visits are a handful of statements)."""
     uuids = [i.client_uuid for i in items if i.client_uuid is not None]
     stored = uow.visits.by_client_uuids(uuids) if uuids else {}
     outcomes: list[Logged | DomainError | None] = [None] * len(items)
     first_of: dict[str, int] = {}
-    ready_ones: list[tuple[int, VisitLogging, Visit, str]] = []  # (index, item, visit, path)
+    new: list[int] = []
     for index, item in enumerate(items):
         uuid = item.client_uuid
         if uuid is not None:
@@ -138,8 +114,16 @@ def _write_new(
             if uuid in first_of:
                 continue  # settled once the first of its uuid is written
             first_of[uuid] = index
+        new.append(index)
+    wanted = [items[i].visit for i in new]
+    facts = uow.visits.facts(
+        [(v.household_id, v.member_id, local_date(v.visited_at)) for v in wanted]
+    )
+    ready_ones: list[tuple[int, VisitLogging, Visit, str]] = []  # (index, item, visit, path)
+    for index, found in zip(new, facts, strict=True):
+        item = items[index]
         try:
-            visit, path = ready(index, item)
+            visit, path = ready(item, found)
             check_time(visit.visited_at, now=at)
         except DomainError as err:
             outcomes[index] = err
@@ -187,15 +171,20 @@ def _write_new(
     return [o for o in outcomes if o is not None]
 
 
-def _reachable(found: VisitContext, visit: Visit) -> str:
-    """The household's path, when both it and the member are within the caller's reach."""
-    if found.household_path is None or not found.household_visible:
+def _reachable(scope: Scope, visit: Visit, facts: VisitFacts, *, by_roster: bool) -> str:
+    """The household's path, when both it and the member are within the caller's reach. An
+    offline visit's household is reached through the caller's subtree alone (``by_roster``
+    False): it may have left the member's roster since the visit."""
+    path = facts.household_path
+    if path is None or not (
+        scope.sees_household(path, facts.contact_id) if by_roster else scope.covers(path)
+    ):
         raise NotFound(
             "household.not_found", f"农户 {visit.household_id} 不存在", field="household_id"
         )
-    if not found.member_visible:
+    if facts.member_path is None or not scope.sees_member(facts.member_path, visit.member_id):
         raise NotFound("member.not_found", f"党员 {visit.member_id} 不存在", field="member_id")
-    return found.household_path
+    return path
 
 
 def own_only(scope: Scope, member_id: int, message: str, field: str) -> None:
@@ -300,17 +289,6 @@ def compliance(
         return cadence, Compliance(*counts)
 
 
-
-def sync_visit(
-    uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str, at: datetime
-) -> Logged:
-    """One visit made offline (see ``sync_visits``); a refusal is raised."""
-    (outcome,) = sync_visits(uow, scope, [(client_uuid, visit)], at=at)
-    if isinstance(outcome, DomainError):
-        raise outcome
-    return outcome
-
-
 def sync_visits(
     uow: UnitOfWork, scope: Scope, items: Sequence[tuple[str, Visit]], *, at: datetime
 ) -> list[Logged | DomainError]:
@@ -319,37 +297,24 @@ def sync_visits(
     The roster may have changed meanwhile: a visit to a household the member looked after on
     the day of the visit is kept and credited to them, with a note when someone else looks
     after it now. A uuid seen before — stored, or earlier in the same batch — is a duplicate.
-    Anything else follows ``log_visit``."""
+    Anything else follows ``log_visits``."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
-        found = uow.visits.offline_contexts(
-            [(v.household_id, v.member_id, local_date(v.visited_at)) for _, v in items], scope
-        )
         outcomes = _write_new(
-            uow,
-            [VisitLogging(scope, v, uuid) for uuid, v in items],
-            lambda index, item: _offline_checks(scope, item.visit, found[index]),
-            at=at,
+            uow, [VisitLogging(scope, v, uuid) for uuid, v in items], _offline_checks, at=at
         )
         uow.commit()
         return outcomes
 
 
-def _offline_checks(scope: Scope, visit: Visit, found: VisitContext) -> tuple[Visit, str]:
+def _offline_checks(item: VisitLogging, facts: VisitFacts) -> tuple[Visit, str]:
     """Who may sync this offline visit, and the note it carries; (visit, household path)."""
+    scope, visit = item.scope, item.visit
     own_only(scope, visit.member_id, "只能记录本人的走访", "member_id")
-    # The household may have left the member's roster since: for an offline visit its reach is
-    # the caller's subtree, not today's roster.
-    path = _reachable(
-        found._replace(
-            household_visible=found.household_path is not None
-            and scope.covers(found.household_path)
-        ),
-        visit,
-    )
-    now_contact = found.contact_id
+    path = _reachable(scope, visit, facts, by_roster=False)
+    now_contact = facts.contact_id
     if (
-        not found.was_contact
+        not facts.was_contact
         and now_contact != visit.member_id
         and not scope.can(Permission.MEMBER_WRITE)
     ):

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
 from api.group_commit import GroupCommit
+
+T = TypeVar("T")
+
+
+def in_fresh_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: the browser tests' Playwright leaves an event
+    loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Writer:
@@ -44,7 +55,7 @@ def test_a_lone_item_goes_at_once_and_those_arriving_meanwhile_go_together() -> 
         writer.release.set()
         return list(await asyncio.gather(*tasks))
 
-    assert asyncio.run(run()) == [10, 20, 30, 40, 50]
+    assert in_fresh_loop(run()) == [10, 20, 30, 40, 50]
     assert writer.batches == [[1], [2, 3, 4, 5]]
 
 
@@ -57,7 +68,7 @@ def test_batches_keep_arrival_order_and_their_size_limit() -> None:
         writer.release.set()
         return list(await asyncio.gather(*tasks))
 
-    assert asyncio.run(run()) == [1, 2, 3, 4, 5]
+    assert in_fresh_loop(run()) == [1, 2, 3, 4, 5]
     assert writer.batches == [[1], [2, 3], [4, 5]]
 
 
@@ -70,7 +81,7 @@ def test_an_item_refused_raises_for_its_caller_alone() -> None:
         writer.release.set()
         return list(await asyncio.gather(*tasks, return_exceptions=True))
 
-    answers = asyncio.run(run())
+    answers = in_fresh_loop(run())
     assert answers[0] == 2 and answers[2] == 4
     assert isinstance(answers[1], ValueError) and answers[1].args == (3,)
     assert isinstance(answers[3], ValueError) and answers[3].args == (5,)
@@ -90,7 +101,7 @@ def test_a_batch_that_fails_as_a_whole_is_written_again_one_by_one() -> None:
         writer.release.set()
         return list(await asyncio.gather(*tasks, return_exceptions=True))
 
-    answers = asyncio.run(run())
+    answers = in_fresh_loop(run())
     assert answers[0] == 1 and answers[1] == 12 and answers[3] == 14
     assert isinstance(answers[2], RuntimeError)
     assert writer.batches == [[1], [12, 13, 14], [12], [13], [14]]
@@ -112,7 +123,7 @@ def test_a_caller_who_goes_away_leaves_the_others_their_answers() -> None:
             await tasks[2]
         return [answer], tasks[0].cancelled()
 
-    assert asyncio.run(run()) == ([20], True)
+    assert in_fresh_loop(run()) == ([20], True)
     assert writer.batches == [[1], [2]]
 
 
@@ -128,4 +139,4 @@ def test_batches_run_side_by_side_up_to_the_concurrency() -> None:
     async def run() -> list[int]:
         return list(await asyncio.gather(commit.submit(1), commit.submit(2)))
 
-    assert asyncio.run(run()) == [1, 2]
+    assert in_fresh_loop(run()) == [1, 2]

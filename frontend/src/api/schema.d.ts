@@ -1057,8 +1057,7 @@ export interface paths {
         put?: never;
         /**
          * 记录走访（民情日志）
-         * @description Written together with the visits other members log at the same moment (group commit),
-         *     answered as if alone.
+         * @description 与同一时刻其他党员记录的走访合并写入（组提交），逐条应答，与单独记录时相同。
          */
         post: operations["visits-log_visit"];
         delete?: never;
