@@ -34,6 +34,13 @@ h1 {{ color: #c8102e; font-size: 1.4rem; margin: .2rem 0; letter-spacing: .1em; 
 dl {{ display: grid; grid-template-columns: 5.5em 1fr; gap: .6rem .5rem; margin: 0; }}
 dt {{ color: #666; }} dd {{ margin: 0; font-size: 1.1rem; word-break: break-all; }}
 .note {{ color: #888; font-size: .85rem; margin-top: 1.25rem; }}
+.report {{ border-top: 1px solid #eee; margin-top: 1.25rem; padding-top: .5rem; }}
+.report h2 {{ font-size: 1.1rem; color: #c8102e; }}
+.report label {{ display: block; margin: .6rem 0; color: #666; }}
+.report select, .report textarea {{ display: block; width: 100%; margin-top: .3rem;
+  font: inherit; padding: .4rem; box-sizing: border-box; }}
+.report button {{ background: #c8102e; color: #fff; border: 0; border-radius: 6px;
+  padding: .6rem 1.5rem; font: inherit; }}
 """
 
 _SHEET_CSS = f"""
@@ -86,15 +93,30 @@ def _place(card: ContactCard) -> str:
     return " · ".join(escape(p) for p in (card.village, card.grid) if p)
 
 
-def public_card_page(card: ContactCard) -> str:
-    """What a household (or anyone) sees after scanning the card: public fields only."""
+def public_card_page(card: ContactCard, *, report_to: str = "", kinds: Sequence[str] = ()) -> str:
+    """What a household (or anyone) sees after scanning the card: public fields only, and a
+    form to tell the contact member of an event of the scheme's kinds (五必到), posted to
+    ``report_to`` — a plain form: the page runs no script."""
+    form = ""
+    if kinds and report_to:
+        options = "".join(f'<option value="{escape(k)}">{escape(k)}</option>' for k in kinds)
+        form = (
+            f'<form class="report" method="post" action="{escape(report_to)}">\n'
+            "<h2>家中有事，告诉联系党员</h2>\n"
+            f'<label>事项 <select name="kind" required>{options}</select></label>\n'
+            '<label>情况说明 <textarea name="note" maxlength="1000" rows="3" '
+            'placeholder="如：老人住院，需要帮忙"></textarea></label>\n'
+            '<button type="submit">报告</button>\n'
+            '<p class="note">联系党员会按时上门；每张卡每天最多报告 3 次。</p>\n'
+            "</form>\n"
+        )
     body = (
         '<main><section class="card">\n'
         f'<h1>党群联心卡</h1>\n<p class="place">{_place(card)}</p>\n'
         f"<dl><dt>户主</dt><dd>{escape(card.head_name)}</dd>{_member_rows(card.member)}</dl>\n"
         '<p class="note">完整联系电话印在入户发放的联心卡上；'
         "也可直接联系本村（社区）党组织。</p>\n"
-        "</section></main>"
+        f"{form}</section></main>"
     )
     return _page(f"党群联心卡 · {card.village}", _PUBLIC_CSS, body)
 

@@ -3,10 +3,12 @@ and the public card behind a QR code (no login: the unguessable token is the cre
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field, ValidationError
 
 from api.card_pages import (
     PAGE_HEADERS,
@@ -16,14 +18,16 @@ from api.card_pages import (
     public_card_page,
 )
 from api.deps import ClaimsDep, ClockDep, ScopeDep, SettingsDep, require, scope_of
+from api.routers.must_attend import EventIn
 from api.schemas.common import PathId
 from api.schemas.disclosure import BoardOut, CardOut, CardTokenOut, PrintLinkOut, PublicCardOut
 from api.security import issue_link_token, read_link_token
+from api.validation_messages import zh_message
 from domain.access import Permission
 from domain.disclosure import card_url
-from domain.errors import Forbidden, NotFound, Unauthenticated
-from domain.services import disclosure
-from domain.time import local_date
+from domain.errors import DomainError, Forbidden, Locked, NotFound, Unauthenticated
+from domain.services import disclosure, must_attend
+from domain.time import CHINA, local_date
 from persistence.disclosure import SqlDisclosureUnitOfWork
 
 router = APIRouter(tags=["disclosure"])
@@ -171,13 +175,96 @@ def get_public_card(token: str, request: Request, response: Response) -> PublicC
     return PublicCardOut.from_domain(card)
 
 
+class CardEventOut(BaseModel):
+    """An event the household reported through its card, as the household sees it."""
+
+    kind: str
+    note: str
+    reported_at: datetime
+    deadline: datetime = Field(description="联系党员应在此前到场")
+
+
+class CardEventKindsOut(BaseModel):
+    kinds: list[str] = Field(description="本户所在联户模式的必到事项；空：不能报告")
+    per_day: int = Field(description="每张卡每天最多报告的次数")
+
+
+@public_router.get(
+    "/cards/{token}/event-kinds",
+    response_model=CardEventKindsOut,
+    summary="联心卡可报告的必到事项（扫码，无需登录）",
+)
+def card_event_kinds(token: str, request: Request, response: Response) -> CardEventKindsOut:
+    kinds = must_attend.card_event_kinds(_uow(request), token)
+    _no_store(response)
+    return CardEventKindsOut(kinds=list(kinds), per_day=must_attend.CARD_REPORTS_A_DAY)
+
+
+@public_router.post(
+    "/cards/{token}/events",
+    response_model=CardEventOut,
+    status_code=201,
+    summary="农户通过联心卡报告必到事项（扫码，无需登录；每卡每天 3 次）",
+)
+def report_by_card(
+    token: str, body: EventIn, request: Request, response: Response, clock: ClockDep
+) -> CardEventOut:
+    """The household tells its contact member of an event (五必到) itself; the member gets the
+    task with the scheme's deadline, as for any report."""
+    event = must_attend.report_by_card(
+        _uow(request), token, kind=body.kind, note=body.note, at=clock()
+    )
+    _no_store(response)
+    return CardEventOut(
+        kind=event.kind, note=event.note, reported_at=event.reported_at, deadline=event.deadline
+    )
+
+
 @page_router.get("/c/{token}", response_class=HTMLResponse)
 def public_card_html(token: str, request: Request) -> HTMLResponse:
     try:
         card = disclosure.public_card(_uow(request), token)
+        kinds = must_attend.card_event_kinds(_uow(request), token)
     except NotFound:
         return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
-    return HTMLResponse(public_card_page(card), headers=PAGE_HEADERS)
+    page = public_card_page(card, report_to=f"/c/{token}/events", kinds=kinds)
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+@page_router.post("/c/{token}/events", response_class=HTMLResponse)
+def report_by_card_form(
+    token: str,
+    request: Request,
+    clock: ClockDep,
+    kind: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The card page's form (``POST /public/cards/{token}/events`` for a browser): every answer
+    is a page."""
+    try:
+        body = EventIn.model_validate({"kind": kind, "note": note})
+        event = must_attend.report_by_card(
+            _uow(request), token, kind=body.kind, note=body.note, at=clock()
+        )
+    except NotFound:
+        return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
+    except ValidationError as err:
+        message = zh_message(err.errors()[0])
+        return HTMLResponse(
+            message_page("未能报告", message), status_code=422, headers=PAGE_HEADERS
+        )
+    except DomainError as err:
+        return HTMLResponse(
+            message_page("未能报告", err.message),
+            status_code=429 if isinstance(err, Locked) else 422,
+            headers=PAGE_HEADERS,
+        )
+    deadline = event.deadline.astimezone(CHINA).strftime("%m月%d日 %H:%M")
+    return HTMLResponse(
+        message_page("已报告", f"已告诉联系党员：{event.kind}。党员将在 {deadline} 前上门。"),
+        status_code=201,
+        headers=PAGE_HEADERS,
+    )
 
 
 @page_router.get("/print/cards/{token}", response_class=HTMLResponse)

@@ -4,16 +4,19 @@ view with late and missed attendance."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import Conflict, Invalid
+from domain.disclosure import looks_like_token
+from domain.errors import Conflict, Invalid, Locked, NotFound
 from domain.must_attend import MustAttendEvent
 from domain.ports import UnitOfWork
-from domain.scheme import required_scheme
+from domain.scheme import effective_scheme, required_scheme
 from domain.services.audit_trail import record
+from domain.services.disclosure import DisclosureUnitOfWork
 from domain.services.visits import record_visit
+from domain.time import CHINA, local_date
 from domain.visit import Visit
 
 
@@ -24,38 +27,96 @@ def report_event(
     household's contact member gets a task with the scheme's deadline."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
-        household = uow.households.get(household_id, scope)
-        org = uow.orgs.get(household.org_id, scope)
-        params = required_scheme(
-            uow.schemes.bindings_on_path(org.path), field="household_id"
-        ).params
-        if kind not in params.must_attend_events:
-            allowed = "、".join(params.must_attend_events) or "（本模式没有必到事项）"
-            raise Invalid("event.unknown_kind", f"本模式的必到事项为：{allowed}", field="kind")
-        event = uow.events.add(
-            MustAttendEvent(
-                id=0,
-                household_id=household.id,
-                member_id=uow.visits.contact_of(household.id),
-                kind=kind,
-                note=note,
-                reported_by=scope.actor,
-                reported_at=at,
-                deadline=at + timedelta(hours=params.must_attend_deadline_hours),
+        return _report(uow, scope, household_id, kind=kind, note=note, at=at)
+
+
+def card_event_kinds(uow: DisclosureUnitOfWork, token: str) -> tuple[str, ...]:
+    """The kinds of event the household behind a card may report (its scheme's 五必到)."""
+    _, _, path = _card_holder(uow, token)
+    with uow:
+        found = effective_scheme(uow.schemes.bindings_on_path(path))
+        return found.params.must_attend_events if found else ()
+
+
+def report_by_card(
+    uow: DisclosureUnitOfWork, token: str, *, kind: str, note: str, at: datetime
+) -> MustAttendEvent:
+    """The household reports an event itself, through its contact card (党群联心卡): whoever
+    holds the card's QR code may report must-attend events on that one household, and do
+    nothing else; the same kinds, deadline and task for the contact member as any report.
+    At most ``CARD_REPORTS_A_DAY`` a day, so that a lost or copied card cannot flood the
+    member with tasks."""
+    scope, household_id, _ = _card_holder(uow, token)
+    with uow:
+        today = local_date(at)
+        sent = sum(
+            1
+            for e in uow.events.of_household(household_id)
+            if e.reported_by == scope.actor and local_date(e.reported_at) == today
+        )
+        if sent >= CARD_REPORTS_A_DAY:
+            midnight = datetime.combine(today + timedelta(days=1), time(), CHINA)
+            raise Locked(
+                "event.card_daily_limit",
+                f"今天已通过联心卡报告 {sent} 次，请明天再报或直接联系党员",
+                retry_after_seconds=max(1, int((midnight - at).total_seconds())),
             )
+        return _report(uow, scope, household_id, kind=kind, note=note, at=at)
+
+
+CARD_REPORTS_A_DAY = 3
+
+
+def _card_holder(uow: DisclosureUnitOfWork, token: str) -> tuple[Scope, int, str]:
+    """(the reach of a card's holder, the household, its org path). The token is the
+    credential, as for the public card: unknown, malformed and revoked tokens are the same
+    NotFound. The holder's scope reaches the household's own place and carries no permission:
+    it is only ever used to report on that household."""
+    facts = path = None
+    if looks_like_token(token):
+        with uow:
+            facts = uow.cards.facts_by_token(token)
+            path = uow.visits.household_path(facts.household_id) if facts else None
+    if facts is None or path is None:
+        raise NotFound("card.not_found", "联心卡不存在或已失效")
+    holder = Scope(org_path=path, permissions=frozenset(), actor=f"card:{facts.household_id}")
+    return holder, facts.household_id, path
+
+
+def _report(
+    uow: UnitOfWork, scope: Scope, household_id: int, *, kind: str, note: str, at: datetime
+) -> MustAttendEvent:
+    """Report an event inside the caller's unit of work, whoever the reporter."""
+    household = uow.households.get(household_id, scope)
+    org = uow.orgs.get(household.org_id, scope)
+    params = required_scheme(uow.schemes.bindings_on_path(org.path), field="household_id").params
+    if kind not in params.must_attend_events:
+        allowed = "、".join(params.must_attend_events) or "（本模式没有必到事项）"
+        raise Invalid("event.unknown_kind", f"本模式的必到事项为：{allowed}", field="kind")
+    event = uow.events.add(
+        MustAttendEvent(
+            id=0,
+            household_id=household.id,
+            member_id=uow.visits.contact_of(household.id),
+            kind=kind,
+            note=note,
+            reported_by=scope.actor,
+            reported_at=at,
+            deadline=at + timedelta(hours=params.must_attend_deadline_hours),
         )
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="must_attend_event",
-            entity_id=event.id,
-            org_path=org.path,
-            at=at,
-            after=event,
-        )
-        uow.commit()
-        return event
+    )
+    record(
+        uow.audit,
+        scope,
+        action=AuditAction.CREATE,
+        entity="must_attend_event",
+        entity_id=event.id,
+        org_path=org.path,
+        at=at,
+        after=event,
+    )
+    uow.commit()
+    return event
 
 
 def attend_event(

@@ -14,6 +14,8 @@ PUBLIC = {
     ("POST", "/api/v1/auth/refresh"),  # the refresh token is the credential
     ("POST", "/api/v1/auth/logout"),  # likewise: it revokes the refresh token it is given
     ("GET", "/api/v1/public/cards/{token}"),  # the household's contact card: masked by design
+    ("GET", "/api/v1/public/cards/{token}/event-kinds"),  # what the card may report
+    ("POST", "/api/v1/public/cards/{token}/events"),  # the household reports: 3 a day per card
     ("GET", "/api/v1/meta/enums"),  # labels of codes, no data
 }
 
