@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { OrgUnit } from '../../src/admin/api'
 import { mapLimit } from '../../src/admin/lib/async'
 import { barOption, scatterOption } from '../../src/admin/lib/charts'
-import { percent, sortParam, distance } from '../../src/admin/lib/format'
+import { percent, reporter, sortParam, distance } from '../../src/admin/lib/format'
 import { areaTree, buildTree, expandedKeys, orgPathLabel, villagesOf } from '../../src/admin/lib/orgTree'
 import { summarize } from '../../src/admin/lib/proposal'
 
@@ -58,6 +58,13 @@ describe('format', () => {
     expect(sortParam('name', 'descending')).toBe('-name')
     expect(sortParam('name', 'ascending')).toBe('name')
     expect(sortParam('name', null)).toBeUndefined()
+  })
+
+  it('names who reported: a user, the household through its card, an API key', () => {
+    expect(reporter('user:li.secretary')).toBe('li.secretary')
+    expect(reporter('card:42')).toBe('农户（联心卡）')
+    expect(reporter('key:lh_ab12')).toBe('接口 lh_ab12')
+    expect(reporter('cli:seed')).toBe('cli:seed')
   })
 })
 

@@ -23,6 +23,15 @@ export function dateTime(iso: string | null | undefined): string {
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`
 }
 
+/** Who reported or did something, for a list: the user's name, or what stands behind a
+ * card (the household itself, through its 联心卡) or an API key. */
+export function reporter(actor: string): string {
+  if (actor.startsWith('user:')) return actor.slice(5)
+  if (actor.startsWith('card:')) return '农户（联心卡）'
+  if (actor.startsWith('key:')) return `接口 ${actor.slice(4)}`
+  return actor
+}
+
 export function distance(m: number | null | undefined): string {
   if (m == null) return '—'
   return m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${m} 米`
