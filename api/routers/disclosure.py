@@ -3,12 +3,12 @@ and the public card behind a QR code (no login: the unguessable token is the cre
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from api.card_pages import (
     PAGE_HEADERS,
@@ -20,7 +20,15 @@ from api.card_pages import (
 from api.deps import ClaimsDep, ClockDep, ScopeDep, SettingsDep, require, scope_of
 from api.routers.must_attend import EventIn
 from api.schemas.common import PathId
-from api.schemas.disclosure import BoardOut, CardOut, CardTokenOut, PrintLinkOut, PublicCardOut
+from api.schemas.disclosure import (
+    BoardOut,
+    CardEventKindsOut,
+    CardEventOut,
+    CardOut,
+    CardTokenOut,
+    PrintLinkOut,
+    PublicCardOut,
+)
 from api.security import issue_link_token, read_link_token
 from api.validation_messages import zh_message
 from domain.access import Permission
@@ -173,20 +181,6 @@ def get_public_card(token: str, request: Request, response: Response) -> PublicC
     card = disclosure.public_card(_uow(request), token)
     _no_store(response)
     return PublicCardOut.from_domain(card)
-
-
-class CardEventOut(BaseModel):
-    """An event the household reported through its card, as the household sees it."""
-
-    kind: str
-    note: str
-    reported_at: datetime
-    deadline: datetime = Field(description="联系党员应在此前到场")
-
-
-class CardEventKindsOut(BaseModel):
-    kinds: list[str] = Field(description="本户所在联户模式的必到事项；空：不能报告")
-    per_day: int = Field(description="每张卡每天最多报告的次数")
 
 
 @public_router.get(

@@ -121,3 +121,17 @@ class BoardOut(BaseModel):
 class PrintLinkOut(BaseModel):
     url: str = Field(description="打印页的相对地址，如 /print/cards/…；在新窗口打开即可")
     expires_at: datetime
+
+
+class CardEventOut(BaseModel):
+    """An event the household reported through its card, as the household sees it."""
+
+    kind: str
+    note: str
+    reported_at: datetime
+    deadline: datetime = Field(description="联系党员应在此前到场")
+
+
+class CardEventKindsOut(BaseModel):
+    kinds: list[str] = Field(description="本户所在联户模式的必到事项；空：不能报告")
+    per_day: int = Field(description="每张卡每天最多报告的次数")
