@@ -30,9 +30,8 @@ class _Lane(Generic[Item, Result]):
 
     pending: list[tuple[Item, asyncio.Future[Result]]] = field(default_factory=list)
     running: int = 0
-    writing: set[asyncio.Future[list[Result | Exception]]] = field(
-        default_factory=set
-    )  # asyncio keeps weak refs
+    # The batches being written, held here: asyncio keeps only weak references to tasks.
+    writing: set[asyncio.Future[list[Result | Exception]]] = field(default_factory=set)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
