@@ -528,6 +528,15 @@ class SqlAssignmentStore:
             )
             self.session.flush()
 
+    def remove_tie(self, member_id: int, household_id: int, kind: TieKind) -> bool:
+        """Whether there was such a tie to remove."""
+        found = self.session.get(MemberTieRow, (member_id, household_id, kind.value))
+        if found is None:
+            return False
+        self.session.delete(found)
+        self.session.flush()
+        return True
+
     def ties_of(self, member_id: int) -> list[tuple[int, str]]:
         return list(
             self.session.execute(

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.audit import audit_write
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
@@ -34,8 +34,9 @@ from api.schemas.assignments import (
 )
 from api.schemas.common import Offset, PathId, query_id
 from domain.access import Permission, Scope
-from domain.assignment import REASON_LABELS, parse_reasons
+from domain.assignment import REASON_LABELS, TieKind, parse_reasons
 from domain.audit import AuditAction
+from domain.errors import NotFound
 from domain.services import assignments
 from persistence.assignments import SqlAssignmentStore
 from persistence.queries import list_proposals
@@ -276,6 +277,40 @@ def add_tie(
     )
     session.commit()
     return _ties(store, member_id)
+
+
+@router.delete(
+    "/members/{member_id}/ties/{household_id}/{kind}",
+    status_code=204,
+    summary="删除党员与农户的亲缘或共同兴趣登记",
+    dependencies=[require(Permission.MEMBER_WRITE)],
+)
+def remove_tie(
+    member_id: PathId,
+    household_id: PathId,
+    kind: TieKind,
+    scope: ScopeDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> Response:
+    """A tie declared by mistake, or no longer true (the households moved apart); the next
+    assignment proposal no longer counts it."""
+    member = SqlMemberRepository(session).get(member_id, scope)
+    SqlHouseholdRepository(session).get(household_id, scope)
+    if not SqlAssignmentStore(session).remove_tie(member_id, household_id, kind):
+        raise NotFound("tie.not_found", "没有这条登记", field="kind")
+    audit_write(
+        session,
+        scope,
+        action=AuditAction.DELETE,
+        entity="member_tie",
+        entity_id=member.id,
+        org_path=_path(session, scope, member.org_id),
+        at=clock(),
+        before={"household_id": household_id, "kind": kind.value},
+    )
+    session.commit()
+    return Response(status_code=204)
 
 
 def _ties(store: SqlAssignmentStore, member_id: int) -> list[TieOut]:

@@ -419,3 +419,28 @@ def test_a_members_requests_and_ties_are_read_back_within_scope(
     other = world.headers(Role.TOWNSHIP_CADRE, org="T2")
     assert client.get(f"{API}/members/{m1}/requests", headers=other).status_code == 404
     assert client.get(f"{API}/members/{m1}/ties", headers=other).status_code == 404
+
+
+def test_a_tie_declared_by_mistake_is_removed_once_and_audited(
+    client: TestClient, world: World
+) -> None:
+    h = world.headers(Role.ADMIN)
+    m1, h3 = world.member["m1"], world.household["h3"]
+    for kind in ("kinship", "interest"):
+        client.post(f"{API}/members/{m1}/ties", json={"household_id": h3, "kind": kind}, headers=h)
+    url = f"{API}/members/{m1}/ties/{h3}/kinship"
+    # a township cadre elsewhere reaches neither the member nor the tie; a reader may not write
+    other = world.headers(Role.TOWNSHIP_CADRE, org="T2")
+    assert client.delete(url, headers=other).status_code in (403, 404)
+    assert client.delete(url, headers=world.headers(Role.MEMBER)).status_code == 403
+    assert client.delete(url, headers=h).status_code == 204
+    assert client.get(f"{API}/members/{m1}/ties", headers=h).json() == [
+        {"household_id": h3, "kind": "interest"}
+    ]
+    again = client.delete(url, headers=h)
+    assert again.status_code == 404 and again.json()["code"] == "tie.not_found"
+    bad = client.delete(f"{API}/members/{m1}/ties/{h3}/cousin", headers=h)
+    assert bad.status_code == 422 and bad.json()["field"] == "kind"
+    audit = client.get(f"{API}/audit", params={"entity": "member_tie"}, headers=h).json()
+    actions = sorted(e["action"] for e in audit["data"])
+    assert actions == ["create", "create", "delete"]

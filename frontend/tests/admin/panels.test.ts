@@ -128,6 +128,45 @@ describe('MemberAssignments', () => {
     expect(w.find('[data-test=tie-save]').exists()).toBe(false)
   })
 
+  it('removes a declared tie after the confirmation, and keeps it when refused', async () => {
+    as('member:read', 'member:write', 'household:read')
+    const seen = server({
+      'GET /api/v1/meta/enums': () => json(200, {}),
+      'GET /api/v1/members/4/elderly-partners': () => json(200, []),
+      'GET /api/v1/members/4/requests': () => json(200, []),
+      'GET /api/v1/members/4/ties': () =>
+        json(200, [
+          { household_id: 7, kind: 'kinship' },
+          { household_id: 8, kind: 'interest' },
+        ]),
+      'GET /api/v1/households/7': () => json(200, { id: 7, head_name: '赵一' }),
+      'GET /api/v1/households/8': () => json(200, { id: 8, head_name: '钱二' }),
+      'DELETE /api/v1/members/4/ties/7/kinship': () => new Response(null, { status: 204 }),
+      'DELETE /api/v1/members/4/ties/8/interest': () =>
+        json(404, { type: 'x', title: '不存在', status: 404, detail: '没有这条登记', code: 'tie.not_found', errors: [] }),
+    })
+    const w = mount(MemberAssignments, { props: { member, modelValue: false }, global: { stubs } })
+    await w.setProps({ modelValue: true })
+    await flushPromises()
+    const remove = async (test: string) => {
+      await w.find(`[data-test=${test}] .el-tag__close`).trigger('click')
+      await flushPromises()
+      const ok = document.body.querySelector<HTMLButtonElement>('.el-message-box__btns .el-button--primary')
+      expect(ok?.textContent).toContain('删除')
+      ok?.click()
+      await flushPromises()
+      await new Promise((r) => setTimeout(r, 50))
+      await flushPromises()
+    }
+    expect(w.find('[data-test=member-ties]').text()).toContain('赵一')
+    await remove('tie-7-kinship')
+    expect(seen.some((r) => r.method === 'DELETE' && r.url.endsWith('/ties/7/kinship'))).toBe(true)
+    expect(w.find('[data-test=member-ties]').text()).not.toContain('赵一')
+    await remove('tie-8-interest')
+    expect(w.find('[data-test=member-ties]').text()).toContain('钱二') // refused: still there
+    expect(w.text()).toContain('没有这条登记')
+  })
+
   it('puts the server refusal of a requested household under the field', async () => {
     as('member:read', 'member:write', 'household:read')
     const seen = server({
