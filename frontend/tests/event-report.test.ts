@@ -2,7 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { readDraft } from '../src/field/event-draft'
-import { state } from '../src/field/store'
+import { getDb, state } from '../src/field/store'
 import EventReportView from '../src/field/views/EventReportView.vue'
 
 // Vant's per-component CSS is for the browser; node cannot import it.
@@ -29,7 +29,24 @@ async function open() {
   return { wrapper, router }
 }
 
-beforeEach(() => sessionStorage.clear())
+beforeEach(async () => {
+  sessionStorage.clear()
+  // One of mine: the form is offered only for a household on the phone.
+  await (await getDb()).households.put({
+    id: 3,
+    org_id: 5,
+    head_name: '赵一',
+    address: null,
+    building: null,
+    categories: [],
+    external_id: null,
+    lat: null,
+    lng: null,
+    masked: false,
+    phone: null,
+    size: 3,
+  })
+})
 afterEach(() => {
   vi.unstubAllGlobals()
   document.body.innerHTML = ''

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { EventOut } from '../src/field/data'
-import { EVENT_STATUSES, flagLabel, flags, learnEnums, modeLabel, modes, serverLabels, statusLabel } from '../src/field/labels'
+import { EVENT_STATUSES, flagLabel, flags, learnEnums, modeLabel, modes, roleLabel, serverLabels, statusLabel } from '../src/field/labels'
 import { byUrgency, spanText, taskState } from '../src/field/tasks'
 
 const H = 3_600_000
@@ -85,5 +85,16 @@ describe("the server's labels (/meta/enums)", () => {
 
     learnEnums({ org_levels: [] }) // an older server: no lists of ours, nothing forgotten
     expect(modeLabel('phone')).toBe('电话')
+  })
+
+  it("name the account's role (我的), never its code", () => {
+    expect(roleLabel('member')).toBe('党员')
+    expect(roleLabel('branch_secretary')).toBe('支部书记') // before the server was ever reached
+    expect(roleLabel(undefined)).toBe('')
+    learnEnums({ account_roles: [{ code: 'branch_secretary', label: '村党支部书记' }] })
+    expect(roleLabel('branch_secretary')).toBe('村党支部书记')
+    expect(roleLabel('township_cadre')).toBe('乡镇干部')
+    expect(roleLabel('a_new_role')).toBe('a_new_role') // a role newer than the app: its code
+    expect(JSON.parse(localStorage.getItem('lianhu.enums')!).account_roles).toEqual({ branch_secretary: '村党支部书记' })
   })
 })

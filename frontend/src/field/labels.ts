@@ -4,10 +4,11 @@ import type { Schemas } from '../api'
 export type VisitMode = Schemas['VisitMode']
 export type FlagKind = Schemas['FlagKind']
 export type EventStatus = Schemas['EventOut']['status']
+export type Role = Schemas['Role']
 
 /** The enums the field app shows, labelled by the server (`GET /meta/enums`). */
-export type EnumKind = 'visit_modes' | 'visit_flags' | 'event_statuses' | 'relations'
-const ENUM_KINDS: readonly EnumKind[] = ['visit_modes', 'visit_flags', 'event_statuses', 'relations']
+export type EnumKind = 'visit_modes' | 'visit_flags' | 'event_statuses' | 'relations' | 'account_roles'
+const ENUM_KINDS: readonly EnumKind[] = ['visit_modes', 'visit_flags', 'event_statuses', 'relations', 'account_roles']
 const ENUMS_KEY = 'lianhu.enums'
 
 function readEnums(): Partial<Record<EnumKind, Record<string, string>>> {
@@ -70,6 +71,23 @@ export const EVENT_STATUSES: Record<EventStatus, string> = {
   missed: '逾期未到',
   attended: '按时到场',
   late: '迟到场',
+}
+
+/** Accounts' roles (domain/access.py ROLE_LABELS): 我的 says who is logged in. */
+export const ROLES: Record<Role, string> = {
+  member: '党员',
+  group_leader: '党小组长',
+  branch_secretary: '支部书记',
+  village_cadre: '村两委干部',
+  township_cadre: '乡镇干部',
+  county_cadre: '县级干部',
+  auditor: '审计员',
+  admin: '系统管理员',
+}
+
+export function roleLabel(role: string | null | undefined): string {
+  if (!role) return ''
+  return enumLabel('account_roles', role, ROLES[role as Role])
 }
 
 /** Visit modes with the server's labels (the codes are the contract's). */

@@ -166,8 +166,9 @@ async function learnEventKinds(): Promise<void> {
 
 let enumsAsked = false
 
-/** The server's labels (visit modes, 四个必记, must-attend statuses, relations), asked once per
- * start of the app and kept for offline use; an older server without some lists keeps ours. */
+/** The server's labels (visit modes, 四个必记, must-attend statuses, relations, account roles),
+ * asked once per start of the app and kept for offline use; an older server without some lists
+ * keeps ours. */
 async function refreshEnums(): Promise<void> {
   if (enumsAsked) return
   enumsAsked = true
@@ -208,6 +209,17 @@ export async function syncNow(): Promise<void> {
     state.syncing = false
     await refreshCounts()
   }
+}
+
+/** What 立即同步 says when there is no network: the queue stays and goes on its own later. */
+export const OFFLINE_SYNC = '当前离线，联网后自动同步'
+
+/** 立即同步: tried even when the phone believes it is offline (`navigator.onLine` can be wrong),
+ * and the member is told when the network is not there, instead of a button that does nothing.
+ * Returns what to tell them, if anything. */
+export async function syncOnRequest(): Promise<string | null> {
+  await syncNow()
+  return state.online ? null : OFFLINE_SYNC
 }
 
 /** A different account on this phone starts from an empty cache; the outbox is never cleared. */

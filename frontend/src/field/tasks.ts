@@ -53,3 +53,9 @@ export function byUrgency(a: EventOut, b: EventOut): number {
   const done = (e: EventOut) => (e.attended_at ? 1 : 0)
   return done(a) - done(b) || a.deadline.localeCompare(b.deadline)
 }
+
+/** The empty list's words. Offline it may just not be on the phone yet, so it says how to get it;
+ * online the server has answered, and there is nothing to do. */
+export function noTasksText(online: boolean): string {
+  return online ? '暂无必到事项' : '暂无必到事项；联网后下拉刷新'
+}
