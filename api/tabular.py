@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from domain.errors import Invalid
+from domain.importing import excel_column
 
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -54,8 +55,90 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
     """CSV rows. Most register files have no quoted fields: those split on commas directly,
     several times faster than the csv module on a city's 565,000 rows."""
     if '"' in text:
-        return csv.reader(io.StringIO(text, newline=""))
+        return _quoted_csv_rows(text)
     return (line.split(",") for line in text.replace("\r\n", "\n").split("\n") if line)
+
+
+def _quoted_csv_rows(text: str) -> Iterator[list[str]]:
+    """The csv module's rows; what it cannot parse is refused at its row, never a crash."""
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error:
+        raise _unreadable_csv_row(text) from None
+
+
+def _unreadable_csv_row(text: str) -> Invalid:
+    """The refusal of the row the csv module gave up on, found by reading the file again (only
+    then: keeping count on every row would slow down a city's import). Past its field size
+    limit (128 KiB) a cell is longer than any column takes, and is named like any cell error;
+    a stray quote that swallows the rest of the file ends there too, hence the hint."""
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream)
+    header: list[str] = []
+    number = start = 0
+    try:
+        while True:
+            start = stream.tell()  # where the next row begins: the reader reads whole lines
+            row = next(reader, None)
+            if row is None:
+                break
+            number += 1
+            if number == 1:
+                header = row
+    except csv.Error:
+        number += 1
+    limit = csv.field_size_limit()
+    column = _column_past(text, start, limit)
+    if column is None:
+        message = "无法解析此行（请检查引号是否成对）"
+        error: dict[str, Any] = {"row": number, "message": message, "code": "import.bad_csv_row"}
+    else:
+        message = f"单元格超过 {limit} 个字符（请检查引号是否成对）"
+        error = {
+            "row": number,
+            "column": header[column].strip() if column < len(header) else None,
+            "cell": f"{excel_column(column)}{number}",
+            "message": message,
+            "code": "import.too_long",
+        }
+    return Invalid(
+        "import.rows_invalid",
+        f"第 {number} 行{message}，未导入任何数据",
+        field="file",
+        errors=[error],
+    )
+
+
+def _column_past(text: str, start: int, limit: int) -> int | None:
+    """Which field of the CSV row starting at ``start`` grows past ``limit`` characters, read
+    as the csv module reads it in its default dialect: a quote opens a quoted field only at the
+    field's start, and a doubled quote inside one is one character."""
+    column = length = 0
+    at_start, quoted = True, False
+    i, end = start, len(text)
+    while i < end:
+        char = text[i]
+        i += 1
+        if quoted:
+            if char == '"':
+                if i < end and text[i] == '"':
+                    i += 1
+                else:
+                    quoted = False
+                    continue
+        elif char == '"' and at_start:
+            quoted, at_start = True, False
+            continue
+        elif char == ",":
+            column, length, at_start = column + 1, 0, True
+            continue
+        elif char in "\r\n":
+            return None
+        at_start = False
+        length += 1
+        if length > limit:
+            return column
+    return None
 
 
 def _cell(value: Any) -> str:
@@ -72,19 +155,37 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _bad_xlsx() -> Invalid:
+    return Invalid(
+        "import.bad_xlsx", "无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿", field="file"
+    )
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    # Read-only openpyxl parses the sheet as the rows are asked for, so a broken file fails
+    # here, in the middle of the import, as often as on opening (no sheet at all, XML cut
+    # short, a cell reference past XFD): every such failure is the same refusal of the file.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken file
-        raise Invalid(
-            "import.bad_xlsx", "无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿", field="file"
-        ) from None
-    sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield [_cell(v) for v in row]
-    workbook.close()
+        raise _bad_xlsx() from None
+    try:
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+        except Exception:
+            raise _bad_xlsx() from None
+        while True:
+            try:
+                row = next(rows, None)
+            except Exception:
+                raise _bad_xlsx() from None
+            if row is None:
+                return
+            yield [_cell(v) for v in row]
+    finally:
+        workbook.close()
 
 
 def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -262,14 +262,16 @@ def _cells(
     columns and short rows read as empty). Blank rows, which Excel leaves at the end, are
     skipped."""
     width = max(index.values()) + 1
-    # An absent column reads the empty cell appended after the widest row.
+    # An absent column reads position ``width``: always the empty padding, because a row is cut
+    # to the known columns first. Cells past them (an unknown column such as 备注, or a stray
+    # comma) are ignored, never read in place of a column the file does not have.
     pick = operator.itemgetter(*(index.get(c.field, width) for c in COLUMNS[kind]))
     padding = [""] * (width + 1)
     strip = str.strip
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue
-        cells = row + padding[len(row) :] if len(row) <= width else [*row, ""]
+        cells = row + padding[len(row) :] if len(row) <= width else [*row[:width], ""]
         yield number, list(map(strip, pick(cells)))
 
 

@@ -149,16 +149,21 @@ class _Parser:
         if extra:
             self.fail(f"{where}.{sorted(extra)[0]}", "不认识的键；条件只有 field、op、value")
             return None
+        raw = data.get("field")
         try:
-            name = RuleField(str(data.get("field")))
+            # Only a string names a field: str() of a list or an object must not slip through.
+            name = RuleField(raw) if isinstance(raw, str) else None
         except ValueError:
+            name = None
+        if name is None:
             known = "、".join(f.value for f in RuleField)
-            self.fail(f"{where}.field", f"不认识的字段 {data.get('field')!r}；可用：{known}")
+            self.fail(f"{where}.field", f"不认识的字段 {raw!r}；可用：{known}")
             return None
         op, value = data.get("op"), data.get("value")
         if name is RuleField.CATEGORIES:
             return self._categories(op, value, where)
-        if op not in COMPARISONS:
+        # JSON may put a list or an object here: unhashable, so checked as a string first.
+        if not isinstance(op, str) or op not in COMPARISONS:
             self.fail(f"{where}.op", f"比较须是 {'、'.join(COMPARISONS)} 之一")
             return None
         low, high = _RANGES[name]
@@ -168,19 +173,22 @@ class _Parser:
         return Compare(name, op, value)
 
     def _categories(self, op: Any, value: Any, where: str) -> Rule | None:
-        if op not in CATEGORY_OPS:
+        if not isinstance(op, str) or op not in CATEGORY_OPS:
             self.fail(f"{where}.op", f"户类的比较须是 {'、'.join(CATEGORY_OPS)} 之一")
             return None
-        codes = [value] if op == "has" else value
-        if not isinstance(codes, list) or not codes or len(codes) > 20:
+        if op == "has":
+            codes = [value] if isinstance(value, str) else []
+        else:
+            codes = value if isinstance(value, list) and len(value) <= 20 else []
+        if not codes:
             expected = "一个户类代码" if op == "has" else "1–20 个户类代码的列表"
             self.fail(f"{where}.value", f"须是{expected}")
             return None
-        unknown = [
-            c
-            for c in codes
-            if not isinstance(c, str) or (self.categories is not None and c not in self.categories)
-        ]
+        for i, code in enumerate(codes):
+            if not isinstance(code, str):
+                self.fail(f"{where}.value[{i}]", "户类代码须是字符串")
+                return None
+        unknown = [c for c in codes if self.categories is not None and c not in self.categories]
         if unknown:
             self.fail(f"{where}.value", f"未知的户类：{unknown[0]}")
             return None

@@ -17,6 +17,23 @@ from domain.photo import MAX_PIXELS, MAX_SIDE, CleanPhoto
 
 _KEY = re.compile(r"^[a-z0-9]+(/[a-z0-9]+)*\.[a-z]{3,4}$")
 _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+_UNDECLARED = ("", "application/octet-stream")
+
+
+def photo_type(data: bytes, declared: str) -> str:
+    """The type to check an upload as: the declared one, or, when a form part came without a
+    type of its own (or as application/octet-stream), the one its leading bytes show. Only the
+    signature is read here; ``clean_photo`` decodes the whole image and still refuses it if the
+    rest is not that format. Bytes of no accepted format keep the declared type, to be refused."""
+    if declared not in _UNDECLARED:
+        return declared
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return declared
 
 
 class LocalDiskStorage:
@@ -69,8 +86,14 @@ def clean_photo(data: bytes, content_type: str) -> CleanPhoto:
             probe.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
         raise Invalid("photo.not_an_image", "文件不是可识别的图片", field="file") from err
-    except Image.DecompressionBombWarning as err:
-        raise TooLarge("photo.too_many_pixels", "照片像素过多", field="file") from err
+    # Pillow warns past MAX_IMAGE_PIXELS and raises the error past twice that, in Image.open,
+    # before our own MAX_PIXELS check can see the size: both are the same refusal.
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as err:
+        raise TooLarge(
+            "photo.too_many_pixels",
+            f"照片像素过多（上限 {MAX_PIXELS // 10_000} 万像素）",
+            field="file",
+        ) from err
     image = ImageOps.exif_transpose(probe)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if expected == "JPEG" and image.mode not in ("RGB", "L"):

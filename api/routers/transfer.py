@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.problems import PROBLEM_JSON, Problem
 from api.schemas.common import NO_CONTROL
 from api.tabular import read_rows, write_xlsx
 from domain.access import Permission
@@ -50,6 +51,8 @@ RAW_TYPES = {
     "the raw request body with Content-Type text/csv or the XLSX media type: the raw form "
     "skips multipart parsing, which platforms loading a city's registers will want.",
     dependencies=[require(Permission.IMPORT)],
+    # Declared here, not among api.main's app-wide statuses: few routes refuse a body type.
+    responses={415: {"model": Problem, "content": {PROBLEM_JSON: {}}}},
     openapi_extra={
         "requestBody": {
             "content": {

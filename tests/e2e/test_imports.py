@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -308,3 +310,155 @@ def test_a_masked_member_export_reimported_keeps_phone_and_location(
     after = client.get(url, headers=world.headers(Role.ADMIN)).json()
     for key in ("phone", "lat", "lng"):
         assert after[key] == real[key], key
+
+
+# ── unknown columns are ignored, never read as another column ─────────────────────────────────
+
+
+def exported(client: TestClient, world: World, kind: str) -> dict[str, dict[str, str]]:
+    res = client.get(f"/api/v1/exports/{kind}", headers=world.headers(Role.ADMIN))
+    return {
+        r[next(iter(r))]: r for r in csv.DictReader(io.StringIO(res.content.decode("utf-8-sig")))
+    }
+
+
+def test_an_unknown_column_after_the_known_ones_is_ignored_not_read_as_a_missing_one(
+    client: TestClient, world: World
+) -> None:
+    # 外部编号 is absent: it must stay empty, not take the 备注 cell beside it
+    data = "组织编码,组织名称,层级,上级编码,备注\nZZ9,某村,村,T1,T2\n".encode()
+    status, body = upload(client, world, "org_units", data)
+    assert status == 200, body
+    assert body["ignored_columns"] == ["备注"]
+    village = exported(client, world, "org_units")["ZZ9"]
+    assert (village["上级编码"], village["外部编号"]) == ("T1", "")
+
+
+def test_a_missing_parent_column_is_not_filled_from_an_unknown_column(
+    client: TestClient, world: World
+) -> None:
+    before = count(world, "org_units")
+    data = "组织编码,组织名称,层级,备注\nZZ8,某村,村,T1\n".encode()
+    status, body = upload(client, world, "org_units", data)
+    assert status == 422, body
+    assert [(e["row"], e["field"], e["code"]) for e in body["errors"]] == [
+        (2, "parent", "import.required")
+    ]
+    assert count(world, "org_units") == before
+
+
+def test_households_with_a_remarks_column_and_stray_cells_keep_their_absent_fields_empty(
+    client: TestClient, world: World
+) -> None:
+    data = "户编号,户主姓名,所属网格,备注\nX1,甲,G1,3\nX2,乙,G1,13811112222,多余\n".encode()
+    status, body = upload(client, world, "households", data)
+    assert status == 200, body
+    assert (body["created"], body["ignored_columns"]) == (2, ["备注"])
+    rows = exported(client, world, "households")
+    for ext in ("X1", "X2"):
+        assert (rows[ext]["楼栋"], rows[ext]["地址"], rows[ext]["手机号"]) == ("", "", "")
+        assert (rows[ext]["家庭人口"], rows[ext]["户类"]) == ("1", "")
+
+
+# ── files the parsers cannot read are refused as bad files, writing nothing ──────────────────
+
+
+def test_a_cell_past_the_csv_field_limit_is_refused_at_its_cell_and_nothing_is_written(
+    client: TestClient, world: World
+) -> None:
+    before = count(world, "households")
+    huge = "x" * (csv.field_size_limit() + 1)
+    data = ("\n".join([HEADER, *ROWS, f'H13,"李四",G1,,"{huge}",2,,,,']) + "\n").encode()
+    status, body = upload(client, world, "households", data)
+    assert status == 422, body
+    assert body["code"] == "import.rows_invalid" and body["field"] == "file"
+    assert [(e["row"], e["column"], e["cell"], e["code"]) for e in body["errors"]] == [
+        (5, "地址", "E5", "import.too_long")
+    ]
+    assert count(world, "households") == before  # the rows before it, streamed, rolled back
+
+
+def test_a_stray_quote_swallowing_the_file_is_named_at_its_row(
+    client: TestClient, world: World
+) -> None:
+    # An opening quote never closed takes the rest of the file into one cell.
+    filler = "".join(f"H{i},某某,G1,,李家村{i}号,2,,,,\n" for i in range(20, 8000))
+    data = f'{HEADER}\nH10,"陈明,G1,,,3,,,,\n{filler}'.encode()
+    status, body = upload(client, world, "households", data)
+    assert status == 422, body
+    assert [(e["row"], e["column"], e["cell"]) for e in body["errors"]] == [(2, "户主姓名", "B2")]
+
+
+@pytest.mark.parametrize(
+    ("line", "limit", "column"),
+    [
+        ("abc,defghi,j", 5, 1),
+        ("abc,def,j", 5, None),
+        ('"a,b,c,d",e', 5, 0),  # the commas are inside the quotes
+        ('"a""b""c",defghij', 5, 1),  # a doubled quote is one character: a"b"c is 5
+        ('"a""b""cd",e', 5, 0),
+        ('ab"cd,"efghij"', 5, 1),  # a quote inside an unquoted cell is a plain character
+        ('ab"cdef,g', 5, 0),
+        ('"abc"def,g', 5, 0),  # after a closing quote the cell goes on
+        ('"ab\ncdef",g', 5, 0),  # a newline inside quotes stays in the cell
+        ("abcde\nfghijk", 5, None),  # the row ends at the newline
+    ],
+)
+def test_the_cell_past_the_limit_is_found_as_the_csv_module_reads_the_row(
+    line: str, limit: int, column: int | None
+) -> None:
+    from api.tabular import _column_past
+
+    fields = next(csv.reader(io.StringIO(line, newline="")))
+    expected = next((i for i, f in enumerate(fields) if len(f) > limit), None)
+    assert expected == column, fields  # the case says what the csv module says
+    assert _column_past(line, 0, limit) == column
+
+
+def xlsx_with(sheet: Callable[[bytes], bytes | None]) -> bytes:
+    """A households workbook whose sheet XML is passed through ``sheet`` (None: left out)."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER.split(","))
+    for i in range(30):
+        ws.append([f"W{i}", f"户主{i}", "G1", "", f"李家村{i}号", 2, "", "", "", ""])
+    plain = io.BytesIO()
+    wb.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            content: bytes | None = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = sheet(src.read(item))
+            if content is not None:
+                dst.writestr(item, content)
+    return out.getvalue()
+
+
+BROKEN_SHEETS: dict[str, Callable[[bytes], bytes | None]] = {
+    "no-sheet": lambda _xml: None,
+    "sheet-cut-short": lambda xml: xml[: len(xml) * 3 // 4],  # after some rows were read
+    "cell-ref-past-xfd": lambda xml: xml.replace(b'r="A20"', b'r="ZZZZZZ20"', 1),
+    "not-xml": lambda _xml: b"\x00\x01 not xml",
+}
+
+
+@pytest.mark.parametrize("sheet", BROKEN_SHEETS.values(), ids=BROKEN_SHEETS.keys())
+def test_a_workbook_broken_inside_is_a_bad_file_and_writes_nothing(
+    client: TestClient, world: World, sheet: Callable[[bytes], bytes | None]
+) -> None:
+    before = (count(world, "households"), count(world, "audit_log"))
+    data = xlsx_with(sheet)
+    for name in ("户.xlsx", "upload"):
+        status, body = upload(client, world, "households", data, name)
+        assert status == 422, body
+        assert (body["code"], body["field"]) == ("import.bad_xlsx", "file")
+    assert (count(world, "households"), count(world, "audit_log")) == before
+    status, body = upload(client, world, "households", xlsx_with(lambda xml: xml), "户.xlsx")
+    assert (status, body["created"]) == (200, 30)  # the same workbook unbroken is fine
+
+
+def test_the_refused_media_type_is_documented(world: World) -> None:
+    operation = world.app.openapi()["paths"]["/api/v1/imports/{kind}"]["post"]
+    assert "application/problem+json" in operation["responses"]["415"]["content"]

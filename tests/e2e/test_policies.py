@@ -206,3 +206,37 @@ def test_residents_show_ages_to_all_and_birth_dates_only_to_those_who_need_them(
     member = client.put(url, json={"residents": []}, headers=world.headers(Role.MEMBER))
     assert member.status_code == 403
     assert len(client.get(url, headers=world.headers(Role.BRANCH_SECRETARY)).json()) == 2
+
+
+@pytest.mark.parametrize(
+    ("rule", "where"),
+    [
+        ({"field": "size", "op": [">"], "value": 1}, "rule.op"),
+        ({"field": "categories", "op": {}}, "rule.op"),
+        ({"field": ["size"], "op": ">", "value": 1}, "rule.field"),
+        ({"field": "size", "op": ">", "value": {"n": 1}}, "rule.value"),
+        ({"all": {"field": "size", "op": ">", "value": 1}}, "rule.all"),
+        ({"any": [ELDERLY, None]}, "rule.any[1]"),
+        ({"not": None}, "rule.not"),
+        ({"field": "categories", "op": "has_any", "value": [{"code": "dibao"}]}, "rule.value[0]"),
+    ],
+)
+def test_a_rule_of_the_wrong_json_types_is_a_located_422_on_create_and_on_change(
+    client: TestClient, world: World, policy: dict[str, Any], rule: Any, where: str
+) -> None:
+    created = new_policy(client, world, rule, code="wrongtypes")
+    assert created.status_code == 422, created.text
+    assert created.json()["code"] == "policy.bad_rule" and created.json()["field"] == where
+    changed = client.patch(
+        f"{API}/policies/{policy['id']}",
+        json={"rule": rule},
+        headers=world.headers(Role.COUNTY_CADRE),
+    )
+    assert changed.status_code == 422, changed.text
+    assert changed.json()["code"] == "policy.bad_rule" and changed.json()["field"] == where
+    kept = client.get(f"{API}/policies/{policy['id']}", headers=world.headers(Role.COUNTY_CADRE))
+    assert kept.json()["rule"] == ELDERLY
+    listed = client.get(
+        f"{API}/org-units/{world.org['C']}/policies", headers=world.headers(Role.COUNTY_CADRE)
+    )
+    assert [p["code"] for p in listed.json()] == ["gaoling"]

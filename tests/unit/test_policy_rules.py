@@ -99,6 +99,41 @@ def test_categories_children_and_elderly_counts() -> None:
         ),
         ({"field": "categories", "op": "has_any", "value": "dibao"}, "rule.value", "列表"),
         ({"field": "categories", "op": ">=", "value": "dibao"}, "rule.op", "户类的比较"),
+        # JSON of the wrong type anywhere is a mistake at its place, never a crash.
+        ({"field": "size", "op": [">"], "value": 1}, "rule.op", "比较须是"),
+        ({"field": "size", "op": {}, "value": 1}, "rule.op", "比较须是"),
+        ({"field": "size", "op": None, "value": 1}, "rule.op", "比较须是"),
+        ({"field": "categories", "op": {}}, "rule.op", "户类的比较"),
+        ({"field": "categories", "op": ["has"], "value": "dibao"}, "rule.op", "户类的比较"),
+        ({"field": ["size"], "op": ">", "value": 1}, "rule.field", "不认识的字段"),
+        ({"field": {"size": 1}, "op": ">", "value": 1}, "rule.field", "不认识的字段"),
+        ({"field": None, "op": ">", "value": 1}, "rule.field", "不认识的字段"),
+        ({"op": ">", "value": 1}, "rule.field", "不认识的字段"),
+        ({"field": "size", "op": ">", "value": {"n": 1}}, "rule.value", "整数"),
+        ({"field": "size", "op": ">", "value": [1]}, "rule.value", "整数"),
+        ({"field": "size", "op": ">", "value": None}, "rule.value", "整数"),
+        ({"field": "size", "op": ">", "value": 1.5}, "rule.value", "整数"),
+        ({"field": "categories", "op": "has", "value": ["dibao"]}, "rule.value", "一个户类代码"),
+        ({"field": "categories", "op": "has", "value": {}}, "rule.value", "一个户类代码"),
+        ({"field": "categories", "op": "has", "value": None}, "rule.value", "一个户类代码"),
+        ({"field": "categories", "op": "has_any", "value": {}}, "rule.value", "列表"),
+        ({"field": "categories", "op": "has_any", "value": ["x"] * 21}, "rule.value", "列表"),
+        (
+            {"field": "categories", "op": "has_none", "value": ["dibao", {"a": 1}]},
+            "rule.value[1]",
+            "须是字符串",
+        ),
+        ({"field": "categories", "op": "has_any", "value": [["dibao"]]}, "rule.value[0]", "字符串"),
+        ({"all": {"field": "size", "op": ">", "value": 1}}, "rule.all", "非空的条件列表"),
+        ({"any": "size"}, "rule.any", "非空的条件列表"),
+        ({"all": None}, "rule.all", "非空的条件列表"),
+        ({"not": None}, "rule.not", "每个条件须是对象"),
+        ({"not": [ELDERLY_ALLOWANCE]}, "rule.not", "每个条件须是对象"),
+        ({"all": [ELDERLY_ALLOWANCE, None]}, "rule.all[1]", "每个条件须是对象"),
+        ({"any": [ELDERLY_ALLOWANCE, "size > 1"]}, "rule.any[1]", "每个条件须是对象"),
+        ({"all": [ELDERLY_ALLOWANCE, 3]}, "rule.all[1]", "每个条件须是对象"),
+        (None, "rule", "每个条件须是对象"),
+        ("max_age >= 80", "rule", "每个条件须是对象"),
     ],
 )
 def test_malformed_rules_name_the_place(data: Any, where: str, message: str) -> None:
@@ -121,6 +156,36 @@ def test_every_mistake_is_listed_and_deep_or_long_rules_are_refused() -> None:
         parse_rule(deep, categories=CATS)
     with pytest.raises(Invalid, match="规则过长"):
         parse_rule({"any": [ELDERLY_ALLOWANCE] * 70}, categories=CATS)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=6,
+)
+key_or_any = st.one_of(
+    st.sampled_from(["size", "categories", "max_age", ">", "has", "has_any", "dibao"]), json_values
+)
+shaped = st.recursive(
+    st.dictionaries(st.sampled_from(["field", "op", "value"]), key_or_any),
+    lambda inner: st.one_of(
+        st.builds(lambda k, xs: {k: xs}, st.sampled_from(["all", "any", "not"]), json_values),
+        st.builds(lambda k, xs: {k: xs}, st.sampled_from(["all", "any"]), st.lists(inner)),
+        st.builds(lambda x: {"not": x}, inner),
+    ),
+    max_leaves=6,
+)
+
+
+@given(st.one_of(json_values, shaped))
+def test_any_json_is_a_rule_or_a_located_mistake_never_a_crash(data: Any) -> None:
+    try:
+        rule = parse_rule(data, categories=CATS)
+    except Invalid as err:
+        assert err.code == "policy.bad_rule"
+        assert err.field is not None and err.field.startswith("rule")
+        return
+    assert parse_rule(rule_to_data(rule), categories=CATS) == rule
 
 
 leaf = st.one_of(
