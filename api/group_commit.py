@@ -40,7 +40,7 @@ class GroupCommit(Generic[Item, Result]):
 
     ``write(items)`` runs in a worker thread and returns one outcome per item, an exception
     being that item's refusal. If it raises instead, something failed for the batch as a
-    whole (a uuid sent twice at the same instant, a lost connection): each item is then
+    whole (a lost connection, a deadlock): each item is then
     written alone, so only the one at fault gets the error. At most ``concurrency`` batches
     run at once, of at most ``max_batch`` items each, in arrival order."""
 

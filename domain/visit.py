@@ -22,7 +22,7 @@ from typing import Final, NamedTuple
 
 from domain.errors import Conflict, Invalid
 from domain.member import Location
-from domain.time import local_date
+from domain.time import check_in_range, local_date
 
 EDIT_WINDOW: Final = timedelta(hours=24)
 MAX_AGE: Final = timedelta(days=366)
@@ -191,9 +191,11 @@ class Period:
 
 def period_of(at: datetime, months: int) -> Period:
     """The scheme's checklist period containing ``at`` (months 1, 2, 3, 6 or 12, aligned to
-    the calendar year: a quarter is Jan–Mar, Apr–Jun …)."""
+    the calendar year: a quarter is Jan–Mar, Apr–Jun …). ``at`` is the caller's to choose, so
+    its range is checked first: near the years 1 and 9999 the period, or its end, has no date."""
     from domain.time import CHINA
 
+    check_in_range(at, field="at")
     day = local_date(at)
     first = (day.month - 1) // months * months + 1
     start = datetime(day.year, first, 1, tzinfo=CHINA)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
@@ -50,20 +51,32 @@ class SqlEventStore:
         return _to_domain(row)
 
     def get(self, event_id: int, scope: Scope) -> MustAttendEvent:
+        # As stored now, even when read before in this session: an attendance checks again
+        # whether another one was recorded meanwhile (domain.services.must_attend).
         row = self.session.scalar(
             select(MustAttendEventRow)
             .join(HouseholdRow, HouseholdRow.id == MustAttendEventRow.household_id)
             .where(MustAttendEventRow.id == event_id, household_scope(scope))
+            .execution_options(populate_existing=True)
         )
         if row is None:
             raise NotFound("event.not_found", f"事件 {event_id} 不存在", field="event_id")
         return _to_domain(row)
 
-    def attend(self, event_id: int, *, visit_id: int, at: datetime) -> None:
-        row = self.session.get_one(MustAttendEventRow, event_id)
-        row.visit_id = visit_id
-        row.attended_at = at
-        self.session.flush()
+    def attend(self, event_id: int, *, visit_id: int, at: datetime) -> bool:
+        """Link the attendance's visit to the event, unless another attendance was linked
+        since the event was read (two sent at once): False then, nothing changed. One
+        conditional UPDATE, so the check and the write are atomic; on PostgreSQL the second
+        waits for the first's transaction and then finds the event attended."""
+        # "fetch": the event read into this session (a sync batch reads it again) is brought
+        # up to date only when its row was the one changed.
+        result = self.session.execute(
+            update(MustAttendEventRow)
+            .where(MustAttendEventRow.id == event_id, MustAttendEventRow.visit_id.is_(None))
+            .values(visit_id=visit_id, attended_at=at)
+            .execution_options(synchronize_session="fetch")
+        )
+        return cast(CursorResult[Any], result).rowcount == 1
 
     def of_member(self, member_id: int) -> list[MustAttendEvent]:
         rows = self.session.scalars(

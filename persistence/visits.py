@@ -8,10 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, func, insert, select, text, true
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
-from domain.errors import NotFound
+from domain.errors import Conflict, NotFound
 from domain.member import Location
 from domain.visit import Flag, FlagKind, Visit, VisitFacts, VisitMode
 from persistence.scoping import (
@@ -117,14 +119,23 @@ class SqlVisitStore:
         ]
 
     def add(self, visit: Visit, *, created_by: str, at: datetime, client_uuid: str | None) -> Visit:
-        return self.add_many([(visit, client_uuid, created_by)], at=at)[0]
+        (added,) = self.add_many([(visit, client_uuid, created_by)], at=at)
+        if added is None:
+            raise Conflict("sync.uuid_reused", "该 UUID 已用于另一条记录", field="uuid")
+        return added
 
     def add_many(
         self, visits: Sequence[tuple[Visit, str | None, str]], *, at: datetime
-    ) -> list[Visit]:
+    ) -> list[Visit | None]:
         """(visit, client uuid, created by) each, in a Core INSERT … RETURNING, many rows in one
         statement: none of the ORM's unit-of-work bookkeeping (logging a visit is the hottest
-        write of the platform)."""
+        write of the platform). The uuids must differ from one another.
+
+        A visit whose uuid is stored already is skipped (ON CONFLICT DO NOTHING): None in its
+        place. Looking a uuid up and inserting it are two statements, and another request may
+        write the same uuid in between — a client resending a batch while its first send is
+        still being written — so the insert itself is what settles it, atomically; on
+        PostgreSQL it waits for the other transaction, and skips the row if that commits."""
         if not visits:
             return []
         rows = [
@@ -148,14 +159,29 @@ class SqlVisitStore:
         ]
         # On the session's connection, Core alone: through the session, a list of rows takes
         # the ORM's bulk-insert path, which costs more Python than the round trip itself.
-        ids = (
-            self.session.connection()
-            .scalars(insert(VisitRow).returning(VisitRow.id, sort_by_parameter_order=True), rows)
-            .all()
-        )
+        connection = self.session.connection()
+        ids: dict[int, int] = {}  # position among ``visits`` → the new row's id
+        plain = [i for i, (_, uuid, _) in enumerate(visits) if uuid is None]
+        if plain:
+            new_ids = connection.scalars(
+                insert(VisitRow).returning(VisitRow.id, sort_by_parameter_order=True),
+                [rows[i] for i in plain],
+            ).all()
+            ids.update(zip(plain, new_ids, strict=True))
+        # With a uuid: the skipped rows return nothing, so each new id is matched by its uuid.
+        position = {uuid: i for i, (_, uuid, _) in enumerate(visits) if uuid is not None}
+        if position:
+            dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            statement = (
+                dialect_insert(VisitRow)
+                .on_conflict_do_nothing(index_elements=[VisitRow.client_uuid])
+                .returning(VisitRow.id, VisitRow.client_uuid)
+            )
+            for new_id, key in connection.execute(statement, [rows[i] for i in position.values()]):
+                ids[position[str(key)]] = new_id
         return [
-            dataclasses.replace(v, id=new_id, created_at=at)
-            for (v, _, _), new_id in zip(visits, ids, strict=True)
+            dataclasses.replace(v, id=ids[i], created_at=at) if i in ids else None
+            for i, (v, _, _) in enumerate(visits)
         ]
 
     def household_path(self, household_id: int) -> str | None:

@@ -11,13 +11,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.deps import ClockDep, ScopeDep, SettingsDep, UowDep, require
-from api.schemas.common import UUID_PATTERN, PathId
+from api.problems import PROBLEM_JSON, Problem
+from api.schemas.common import ClientUuid, PathId
 from domain.access import Permission
 from domain.errors import Invalid
 from domain.photo import Photo
 from domain.ports import PhotoStorage
 from domain.services import photos
-from persistence.media import clean_photo
+from persistence.media import clean_photo, photo_type
 
 router = APIRouter(tags=["photos"])
 
@@ -67,7 +68,10 @@ async def _image(request: Request) -> tuple[bytes, str]:
     file = form.get("file")
     if not isinstance(file, UploadFile):
         raise Invalid("photo.no_file", "请在表单字段 file 中上传照片", field="file")
-    return await file.read(), (file.content_type or "").split(";")[0].strip().lower()
+    data = await file.read()
+    # A form part often comes without a type of its own (a Blob, some WebView pickers): its bytes
+    # say what it is. A type that is declared is kept, so a mismatch is still refused.
+    return data, photo_type(data, (file.content_type or "").split(";")[0].strip().lower())
 
 
 @router.post(
@@ -76,12 +80,17 @@ async def _image(request: Request) -> tuple[bytes, str]:
     status_code=201,
     summary="上传走访照片（JPEG/PNG/WebP；去除 EXIF 位置信息）",
     description="Send the image as the raw body with its Content-Type (image/jpeg, image/png, "
-    "image/webp), or as multipart/form-data in the field `file`. Within the visit's 24-hour "
+    "image/webp), or as multipart/form-data in the field `file` (a part without a type of its "
+    "own is taken as what its bytes are). Within the visit's 24-hour "
     "edit window; at most 9 per visit; `LIANHU_PHOTO_MAX_MB` each. With `client_uuid` an "
     "upload sent again (its answer was lost) finds the photo stored the first time: 200 with "
     "`duplicate`, never a second copy.",
     dependencies=[require(Permission.VISIT_WRITE)],
-    responses={200: {"model": PhotoOut, "description": "同一 client_uuid 已上传过"}},
+    responses={
+        200: {"model": PhotoOut, "description": "同一 client_uuid 已上传过"},
+        # Declared here, not among api.main's app-wide statuses: few routes refuse a body type.
+        415: {"model": Problem, "content": {PROBLEM_JSON: {}}},
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -110,7 +119,7 @@ async def add_photo(
     settings: SettingsDep,
     storage: StorageDep,
     client_uuid: Annotated[
-        str | None, Query(pattern=UUID_PATTERN, description="客户端为这次上传生成的 UUID")
+        ClientUuid | None, Query(description="客户端为这次上传生成的 UUID（不分大小写）")
     ] = None,
 ) -> PhotoOut:
     data, content_type = await _image(request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError, model_validator
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.schemas.common import UUID_PATTERN, Id, StrictIn, Text
+from api.schemas.common import ClientUuid, Id, StrictIn, Text, canonical_uuid
 from api.schemas.households import HouseholdOut
 from api.schemas.visits import DueListOut, DueOut, VisitIn, VisitOut
 from api.validation_messages import zh_message
@@ -35,7 +34,7 @@ class VisitRef(StrictIn):
     """A visit by its server id, or by the uuid its offline client gave it."""
 
     visit_id: Id | None = None
-    visit_uuid: str | None = Field(default=None, pattern=UUID_PATTERN)
+    visit_uuid: ClientUuid | None = None
 
     @model_validator(mode="after")
     def _one_reference(self) -> VisitRef:
@@ -116,13 +115,13 @@ def sync_batch(body: SyncBatchIn, scope: ScopeDep, uow: UowDep, clock: ClockDep)
         for index, item in enumerate(parsed):
             if isinstance(item, SyncResult):
                 continue  # refused before reaching the domain: writes nothing, breaks no run
-            kind, uuid, payload = item
+            kind, sent, payload = item
             if kind == "visit" and isinstance(payload, VisitIn):
-                run.append((index, uuid, payload))
+                run.append((index, sent, payload))
                 continue
             _visits(run, scope, uow, now, results)
             run = []
-            results[index] = _apply(index, uuid, kind, payload, scope, uow, now)
+            results[index] = _apply(index, sent, kind, payload, scope, uow, now)
         _visits(run, scope, uow, now, results)
     done = [r for r in results if r is not None]
     counts = {s: sum(r.status == s for r in done) for s in ("applied", "duplicate", "rejected")}
@@ -130,9 +129,12 @@ def sync_batch(body: SyncBatchIn, scope: ScopeDep, uow: UowDep, clock: ClockDep)
 
 
 def _parse(index: int, op: dict[str, Any]) -> SyncResult | tuple[str, str, BaseModel]:
-    """An operation's (kind, uuid, payload), or its refusal when it is malformed."""
+    """An operation's (kind, uuid as sent, payload), or its refusal when it is malformed. The
+    payload carries the uuid in its canonical spelling (``canonical_uuid``), the one that is
+    stored and compared; the answer names the operation by the uuid as the client sent it."""
     uuid = op.get("uuid") if isinstance(op.get("uuid"), str) else None
-    if uuid is None or not re.match(UUID_PATTERN, uuid):
+    canonical = canonical_uuid(uuid) if uuid is not None else None
+    if uuid is None or canonical is None:
         return _rejected(index, uuid, "sync.bad_uuid", "每项操作须带客户端生成的 UUID", "uuid")
     kind = op.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
@@ -141,7 +143,7 @@ def _parse(index: int, op: dict[str, Any]) -> SyncResult | tuple[str, str, BaseM
     if not isinstance(payload, dict):
         return _rejected(index, uuid, "sync.bad_payload", "payload 须为对象", "payload")
     model = KINDS[kind]
-    fields = {**payload, "client_uuid": uuid} if issubclass(model, VisitIn) else payload
+    fields = {**payload, "client_uuid": canonical} if issubclass(model, VisitIn) else payload
     try:
         return kind, uuid, model.model_validate(fields)
     except ValidationError as err:
@@ -161,7 +163,10 @@ def _visits(
     if not run:
         return
     outcomes = visits.sync_visits(
-        uow, scope, [(uuid, payload.to_domain()) for _, uuid, payload in run], at=now
+        uow,
+        scope,
+        [(payload.client_uuid or uuid, payload.to_domain()) for _, uuid, payload in run],
+        at=now,
     )
     for (index, uuid, _), outcome in zip(run, outcomes, strict=True):
         if isinstance(outcome, DomainError):
@@ -186,7 +191,12 @@ def _attendance(
     payload: AttendanceOp, uuid: str, scope: Scope, uow: UowDep, now: datetime
 ) -> Outcome:
     event, duplicate = must_attend.attend_offline(
-        uow, scope, payload.event_id, payload.to_domain(), client_uuid=uuid, at=now
+        uow,
+        scope,
+        payload.event_id,
+        payload.to_domain(),
+        client_uuid=payload.client_uuid or uuid,  # the canonical spelling (``_parse``)
+        at=now,
     )
     return duplicate, event.id, event.visit_id, None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Annotated, Any
 
 from fastapi import Path, Query
@@ -73,3 +75,27 @@ class Label(BaseModel):
 # A client-generated UUID (offline visits, sync operations, photo uploads): with or without
 # hyphens, any case.
 UUID_PATTERN = r"^[0-9a-fA-F-]{32,36}$"
+
+
+def canonical_uuid(value: str) -> str | None:
+    """A UUID in its one spelling, lower case with hyphens, or None when ``value`` is no UUID.
+    A client's uuid makes a record unique: sent again in capitals or without its hyphens it
+    must find the same record, not make a second."""
+    if not re.match(UUID_PATTERN, value):
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:  # the pattern lets through hyphens in place of digits
+        return None
+
+
+def _uuid(value: str) -> str:
+    canonical = canonical_uuid(value)
+    if canonical is None:
+        raise ValueError("应为 UUID（32 位十六进制数字，可带连字符）")
+    return canonical
+
+
+# A client-generated UUID as taken in: any case, with or without hyphens; kept and compared in
+# its canonical spelling.
+ClientUuid = Annotated[str, StringConstraints(pattern=UUID_PATTERN), AfterValidator(_uuid)]

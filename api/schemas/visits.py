@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from api.schemas.common import UUID_PATTERN, Id, Latitude, Longitude, StrictIn, Text
+from api.schemas.common import ClientUuid, Id, Latitude, Longitude, StrictIn, Text
 from domain.member import Location
 from domain.visit import (
     EDIT_WINDOW,
@@ -38,11 +39,31 @@ class VisitIn(StrictIn):
     checklist: list[Text] = Field(default_factory=list, max_length=10)
     lat: Latitude | None = None
     lng: Longitude | None = None
-    client_uuid: str | None = Field(
+    client_uuid: ClientUuid | None = Field(
         default=None,
-        pattern=UUID_PATTERN,
-        description="离线客户端生成的 UUID；重复提交只记一次",
+        description="离线客户端生成的 UUID（不分大小写，可不带连字符）；重复提交只记一次",
     )
+
+    @model_validator(mode="after")
+    def _whole_location(self) -> VisitIn:
+        """A position takes both coordinates: one alone is refused, naming the other, rather
+        than dropped without a word."""
+        if (self.lat is None) != (self.lng is None):
+            missing, given = ("lng", "lat") if self.lng is None else ("lat", "lng")
+            # Raised as a validation error of the missing field, so the answer names it.
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "location_incomplete", f"须与 {given} 同时给出（位置要有经纬度两项）"
+                        ),
+                        loc=(missing,),
+                        input=None,
+                    )
+                ],
+            )
+        return self
 
     def to_domain(self) -> Visit:
         return Visit(

@@ -129,18 +129,37 @@ def attend_event(
     at: datetime,
 ) -> MustAttendEvent:
     """The attendance is a visit to the event's household (the same rules as any visit),
-    linked to the event; after the deadline it counts as late."""
+    linked to the event; after the deadline it counts as late.
+
+    Two attendances sent at once both find the event open: the link is made only if the event
+    is still unattended when it is written (``events.attend``), so the second is refused as a
+    second one sent later would be, and its visit is rolled back with the unit of work."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
         event = uow.events.get(event_id, scope)
-        if event.visit_id is not None:
-            raise Conflict("event.already_attended", "该事件已记录到场", field="event_id")
-        if visit.household_id != event.household_id:
-            raise Invalid("event.wrong_household", "到场走访须是该事件的农户", field="household_id")
-        stored = record_visit(uow, scope, visit, client_uuid=client_uuid, at=at)
-        uow.events.attend(event.id, visit_id=stored.id, at=stored.visited_at)
+        _attendable(event, visit)
+        try:
+            stored = record_visit(uow, scope, visit, client_uuid=client_uuid, at=at)
+        except Conflict:
+            # Its uuid was written meanwhile: by the same attendance sent twice at once, when
+            # the event is attended now — then the answer a later second one gets.
+            _attendable(uow.events.get(event_id, scope), visit)
+            raise
+        if not uow.events.attend(event.id, visit_id=stored.id, at=stored.visited_at):
+            raise _already_attended()
         uow.commit()
         return dataclasses.replace(event, visit_id=stored.id, attended_at=stored.visited_at)
+
+
+def _already_attended() -> Conflict:
+    return Conflict("event.already_attended", "该事件已记录到场", field="event_id")
+
+
+def _attendable(event: MustAttendEvent, visit: Visit) -> None:
+    if event.visit_id is not None:
+        raise _already_attended()
+    if visit.household_id != event.household_id:
+        raise Invalid("event.wrong_household", "到场走访须是该事件的农户", field="household_id")
 
 
 def attend_offline(
@@ -153,13 +172,30 @@ def attend_offline(
     at: datetime,
 ) -> tuple[MustAttendEvent, bool]:
     """Attendance recorded offline: a replay (the same uuid) is a duplicate, never a second
-    visit. Returns the event and whether it was a duplicate."""
+    visit — also when the first send is still being written as the replay arrives (a client
+    retrying a slow batch). Returns the event and whether it was a duplicate."""
     scope.require(Permission.VISIT_WRITE)
+    replayed = _replayed(uow, scope, event_id, client_uuid)
+    if replayed is not None:
+        return replayed, True
+    try:
+        return attend_event(uow, scope, event_id, visit, client_uuid=client_uuid, at=at), False
+    except Conflict:
+        replayed = _replayed(uow, scope, event_id, client_uuid)
+        if replayed is not None:
+            return replayed, True
+        raise
+
+
+def _replayed(
+    uow: UnitOfWork, scope: Scope, event_id: int, client_uuid: str
+) -> MustAttendEvent | None:
+    """The event, when the visit under ``client_uuid`` is its attendance already."""
     with uow:
         seen = uow.visits.by_client_uuid(client_uuid)
-        if seen is not None:
-            event = uow.events.get(event_id, scope)
-            if event.visit_id != seen.id:
-                raise Conflict("sync.uuid_reused", "该 UUID 已用于另一条记录", field="uuid")
-            return event, True
-    return attend_event(uow, scope, event_id, visit, client_uuid=client_uuid, at=at), False
+        if seen is None:
+            return None
+        event = uow.events.get(event_id, scope)
+        if event.visit_id != seen.id:
+            raise Conflict("sync.uuid_reused", "该 UUID 已用于另一条记录", field="uuid")
+        return event

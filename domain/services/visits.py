@@ -97,9 +97,13 @@ def _write_new(
 ) -> list[Logged | DomainError]:
     """What logging online and syncing share, inside the caller's unit of work: a uuid seen
     before (stored, or earlier among these) is a duplicate; each new visit is checked on its
-    own — ``ready(item, facts)`` gives the visit to write and its household's path or raises
-    the refusal, then time sanity and the scheme's checklist — and the good ones are written
-    in one insert with their audit entries (500 visits are a handful of statements)."""
+    own — time sanity first, then ``ready(item, facts)`` gives the visit to write and its
+    household's path or raises the refusal, then the scheme's checklist — and the good ones are
+    written in one insert with their audit entries (500 visits are a handful of statements).
+
+    A uuid another request wrote after it was looked for here (a client resending while its
+    first send is still being written) is not written again: the insert skips it, and it is
+    answered as the duplicate it is."""
     uuids = [i.client_uuid for i in items if i.client_uuid is not None]
     stored = uow.visits.by_client_uuids(uuids) if uuids else {}
     outcomes: list[Logged | DomainError | None] = [None] * len(items)
@@ -114,6 +118,14 @@ def _write_new(
             if uuid in first_of:
                 continue  # settled once the first of its uuid is written
             first_of[uuid] = index
+        # The time first: the facts are read for the visit's China date, and near the years 1
+        # and 9999 there is none. Refusing it does not depend on the household, so nothing
+        # is told about a household beyond the caller's reach.
+        try:
+            check_time(item.visit.visited_at, now=at)
+        except DomainError as err:
+            outcomes[index] = err
+            continue
         new.append(index)
     wanted = [items[i].visit for i in new]
     facts = uow.visits.facts(
@@ -124,7 +136,6 @@ def _write_new(
         item = items[index]
         try:
             visit, path = ready(item, found)
-            check_time(visit.visited_at, now=at)
         except DomainError as err:
             outcomes[index] = err
             continue
@@ -140,9 +151,10 @@ def _write_new(
             outcomes[index] = err
             continue
         fresh.append((index, item, visit, path))
-    written = uow.visits.add_many(
+    added = uow.visits.add_many(
         [(v, item.client_uuid, item.scope.actor) for _, item, v, _ in fresh], at=at
     )
+    written = [(f, v) for f, v in zip(fresh, added, strict=True) if v is not None]
     uow.audit.add_many(
         [
             dataclasses.replace(
@@ -157,11 +169,13 @@ def _write_new(
                 ),
                 request_id=item.request_id,
             )
-            for (_, item, _, path), visit in zip(fresh, written, strict=True)
+            for (_, item, _, path), visit in written
         ]
     )
-    for (index, _, _, _), visit in zip(fresh, written, strict=True):
+    for (index, _, _, _), visit in written:
         outcomes[index] = Logged(visit, duplicate=False)
+    skipped = [f for f, v in zip(fresh, added, strict=True) if v is None]
+    _taken_meanwhile(uow, skipped, outcomes)
     for index, item in enumerate(items):
         if outcomes[index] is None and item.client_uuid is not None:  # a later twin of a uuid
             first = outcomes[first_of[item.client_uuid]]
@@ -169,6 +183,29 @@ def _write_new(
                 Logged(first.visit, duplicate=True) if isinstance(first, Logged) else first
             )
     return [o for o in outcomes if o is not None]
+
+
+def _taken_meanwhile(
+    uow: UnitOfWork,
+    skipped: Sequence[tuple[int, VisitLogging, Visit, str]],
+    outcomes: list[Logged | DomainError | None],
+) -> None:
+    """The visits the insert skipped, their uuid written by another request since it was
+    looked for: each the duplicate of the visit stored under its uuid."""
+    if not skipped:
+        return
+    now_stored = uow.visits.by_client_uuids([item.client_uuid or "" for _, item, _, _ in skipped])
+    for index, item, _, _ in skipped:
+        found = now_stored.get(item.client_uuid or "")
+        outcomes[index] = (
+            Logged(found, duplicate=True)
+            if found is not None
+            # Not to be seen although it blocked the insert: gone again (its household was
+            # deleted meanwhile). Sending it again settles it either way.
+            else Conflict(
+                "visit.uuid_in_progress", "该记录正在同步，请稍后重试", field="client_uuid"
+            )
+        )
 
 
 def _reachable(scope: Scope, visit: Visit, facts: VisitFacts, *, by_roster: bool) -> str:

@@ -3,11 +3,17 @@ and missed attendance show to the branch."""
 
 from __future__ import annotations
 
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from domain.access import Role
+from domain.access import Role, Scope
+from domain.must_attend import MustAttendEvent
+from persistence.must_attend import SqlEventStore
 from tests.builders import World
 from tests.conftest import Clock
 
@@ -161,3 +167,71 @@ def test_each_status_filter_finds_exactly_the_events_in_it_past_the_newest(
     assert [e["id"] for e in history] == [newest["id"], late["id"]]
     res = client.get(f"{API}/households/{world.household['h4']}/events", headers=h)
     assert res.status_code == 404  # not the member's household
+
+
+def test_attendances_sent_at_once_record_one_and_refuse_the_others_as_later_ones(
+    client: TestClient, world: World, scheme: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten at once all found the event open: two were answered 201, the event pointing at one
+    visit and the other an orphan reported as the attendance."""
+    event = report(client, world, "h1").json()
+    sends = 10
+    _all_at_once(monkeypatch, sends)
+    h = world.headers(Role.MEMBER)
+
+    def send(i: int) -> Any:
+        body = {**attendance(world, "h1", "2026-11-25T09:00:00+08:00"), "notes": f"到场{i}"}
+        return client.post(f"{API}/events/{event['id']}/attendance", json=body, headers=h)
+
+    with ThreadPoolExecutor(sends) as pool:
+        answers = list(pool.map(send, range(sends)))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [201] + [409] * (sends - 1), [a.text for a in answers]
+    assert {a.json()["code"] for a in answers if a.status_code == 409} == {"event.already_attended"}
+    [won] = [a.json() for a in answers if a.status_code == 201]
+    visits = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert [v["id"] for v in visits] == [won["visit_id"]], "the refused ones left no visit"
+    history = client.get(f"{API}/households/{world.household['h1']}/events", headers=h).json()
+    assert history[0]["visit_id"] == won["visit_id"]
+
+
+def test_one_attendance_sent_twice_at_once_is_refused_as_a_later_one(
+    client: TestClient, world: World, scheme: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = report(client, world, "h1").json()
+    _all_at_once(monkeypatch, 2)
+    h = world.headers(Role.MEMBER)
+    body = {
+        **attendance(world, "h1", "2026-11-25T09:00:00+08:00"),
+        "client_uuid": "33333333-3333-4333-8333-333333333333",
+    }
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(
+                lambda _: client.post(
+                    f"{API}/events/{event['id']}/attendance", json=body, headers=h
+                ),
+                range(2),
+            )
+        )
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    refused = next(a.json() for a in answers if a.status_code == 409)
+    assert refused["code"] == "event.already_attended"  # what it gets sent a moment later
+    visits = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert len(visits) == 1
+
+
+def _all_at_once(monkeypatch: pytest.MonkeyPatch, parties: int) -> None:
+    """The first ``parties`` reads of an event wait for one another: every request has found
+    it open before any records its attendance."""
+    barrier = threading.Barrier(parties, timeout=20)
+    calls = itertools.count()
+    original = SqlEventStore.get
+
+    def waiting(self: SqlEventStore, event_id: int, scope: Scope) -> MustAttendEvent:
+        found = original(self, event_id, scope)
+        if next(calls) < parties:
+            barrier.wait()
+        return found
+
+    monkeypatch.setattr(SqlEventStore, "get", waiting)

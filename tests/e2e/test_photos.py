@@ -4,6 +4,8 @@ nothing half-stored when an upload is refused."""
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from pathlib import Path
 
 import httpx
@@ -116,6 +118,93 @@ def test_a_multipart_upload_as_a_browser_sends_it(
     assert res.json()["content_type"] == "image/png"
 
 
+def form_part_without_type(data: bytes, filename: str = "blob") -> tuple[bytes, str]:
+    """A multipart body whose file part has no Content-Type of its own, as a Blob appended to a
+    FormData in some WebViews sends it (httpx always adds one, so it is written by hand)."""
+    boundary = "lianhu-test-boundary"
+    body = (
+        (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n\r\n'
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def webp(size: tuple[int, int] = (120, 80)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 20, 200)).save(out, format="WEBP")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [(png(), "image/png"), (jpeg_with_gps(), "image/jpeg"), (webp(), "image/webp")],
+    ids=["png", "jpeg", "webp"],
+)
+def test_a_form_part_without_its_own_type_is_taken_for_what_its_bytes_are(
+    client: TestClient, world: World, visit_id: int, data: bytes, kind: str
+) -> None:
+    body, content_type = form_part_without_type(data)
+    bare = client.post(
+        f"{API}/visits/{visit_id}/photos",
+        content=body,
+        headers={**world.headers(Role.MEMBER), "Content-Type": content_type},
+    )
+    assert bare.status_code == 201, bare.text
+    assert bare.json()["content_type"] == kind
+    octet = client.post(
+        f"{API}/visits/{visit_id}/photos",
+        files={"file": ("blob", data, "application/octet-stream")},
+        headers=world.headers(Role.MEMBER),
+    )
+    assert octet.status_code == 201, octet.text
+    assert octet.json()["content_type"] == kind
+
+
+@pytest.mark.parametrize(
+    ("part", "status", "code"),
+    [
+        # No type and no image signature: still an unknown type.
+        (("blob", b"hello, not a photo", None), 415, "photo.unsupported_type"),
+        (("blob", b"GIF89a....", "application/octet-stream"), 415, "photo.unsupported_type"),
+        # A PNG signature with nothing decodable behind it.
+        (("blob", b"\x89PNG\r\n\x1a\n broken", None), 422, "photo.not_an_image"),
+        # A type that is declared is believed: bytes of another format are refused.
+        (("a.jpg", png(), "image/jpeg"), 422, "photo.type_mismatch"),
+        (("a.png", b"hello", "text/plain"), 415, "photo.unsupported_type"),
+    ],
+)
+def test_a_form_part_whose_bytes_do_not_bear_out_its_type_is_refused(
+    client: TestClient,
+    world: World,
+    visit_id: int,
+    settings: Settings,
+    part: tuple[str, bytes, str | None],
+    status: int,
+    code: str,
+) -> None:
+    filename, data, declared = part
+    if declared is None:
+        body, content_type = form_part_without_type(data, filename)
+        res = client.post(
+            f"{API}/visits/{visit_id}/photos",
+            content=body,
+            headers={**world.headers(Role.MEMBER), "Content-Type": content_type},
+        )
+    else:
+        res = client.post(
+            f"{API}/visits/{visit_id}/photos",
+            files={"file": (filename, data, declared)},
+            headers=world.headers(Role.MEMBER),
+        )
+    assert res.status_code == status, res.text
+    assert res.json()["code"] == code and res.json()["field"] == "file"
+    assert photo_rows(world) == 0 and stored_files(settings) == []
+
+
 def test_large_photos_are_scaled_down(client: TestClient, world: World, visit_id: int) -> None:
     res = upload(client, world, visit_id, jpeg_with_gps((3000, 1000)))
     assert res.status_code == 201, res.text
@@ -160,6 +249,57 @@ def test_oversized_photos_are_refused_with_413(
         assert res.status_code == 413, res.text
         assert res.json()["code"] == "photo.too_large"
     assert photo_rows(world) == 0 and stored_files(settings) == []
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A few dozen bytes of PNG whose header claims ``width``×``height`` pixels: a
+    decompression bomb, refused from its header before anything is decoded."""
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        crc = zlib.crc32(kind + payload)
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grey
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "side",
+    [
+        8_000,  # 64 M pixels: past our MAX_PIXELS, below Pillow's own limits
+        10_000,  # 100 M: Pillow warns (DecompressionBombWarning)
+        13_400,  # 180 M: Pillow raises (DecompressionBombError) while opening it
+    ],
+)
+@pytest.mark.parametrize("form", [False, True])
+def test_a_decompression_bomb_is_refused_with_413_and_nothing_is_kept(
+    client: TestClient, world: World, visit_id: int, settings: Settings, side: int, form: bool
+) -> None:
+    bomb = png_header_only(side, side)
+    assert len(bomb) < 100
+    if form:
+        res = client.post(
+            f"{API}/visits/{visit_id}/photos",
+            files={"file": ("bomb.png", bomb, "image/png")},
+            headers=world.headers(Role.MEMBER),
+        )
+    else:
+        res = upload(client, world, visit_id, bomb, "image/png")
+    assert res.status_code == 413, res.text
+    body = res.json()
+    assert body["code"] == "photo.too_many_pixels" and body["field"] == "file"
+    assert "像素过多" in body["detail"]
+    assert photo_rows(world) == 0 and stored_files(settings) == []
+
+
+def test_the_refused_media_type_is_documented(world: World) -> None:
+    operation = world.app.openapi()["paths"]["/api/v1/visits/{visit_id}/photos"]["post"]
+    assert "application/problem+json" in operation["responses"]["415"]["content"]
 
 
 def test_a_visit_takes_at_most_nine_photos(client: TestClient, world: World, visit_id: int) -> None:

@@ -3,13 +3,18 @@ household reassigned meanwhile is kept and flagged, and the delta pull."""
 
 from __future__ import annotations
 
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from domain.access import Role
+from persistence.visits import SqlVisitStore
 from tests.builders import World
 from tests.conftest import Clock
 
@@ -308,3 +313,173 @@ def test_the_same_uuid_twice_in_one_batch_is_one_visit(
     assert statuses[0][0] == "applied" and statuses[2] == ("duplicate", statuses[0][1])
     assert statuses[1][0] == "applied" and statuses[3] == ("duplicate", statuses[1][1])
     assert visits_count(world) == 2
+
+
+def test_an_operation_at_the_ends_of_the_calendar_is_refused_alone(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """A time whose China date does not exist (past 9999, before the year 1) made the whole
+    batch a 500, its good operations unwritten: a client resending it would never sync."""
+    event_id = report_event(client, world, "h2")
+    far = "9999-12-31T23:59:59Z"
+    attendance = op(world, V[4], "h2", when=far)
+    attendance["payload"]["event_id"] = event_id
+    batch = [
+        op(world, V[1], "h1"),
+        op(world, V[2], "h1", when=far),
+        op(world, V[3], "h2", when="0001-01-01T00:00:00+14:00"),
+        {**attendance, "kind": "attendance"},
+        op(world, V[5], "h2"),
+    ]
+    h = world.headers(Role.MEMBER)
+    res = client.post(f"{API}/sync/batch", json={"operations": batch}, headers=h)
+    assert res.status_code == 200, res.text
+    results = {r["index"]: r for r in res.json()["results"]}
+    assert [results[i]["status"] for i in (0, 4)] == ["applied", "applied"]
+    assert {i: (results[i]["code"], results[i]["field"]) for i in (1, 2, 3)} == {
+        1: ("visit.in_future", "visited_at"),
+        2: ("visit.too_old", "visited_at"),
+        3: ("visit.in_future", "visited_at"),
+    }
+    assert visits_count(world) == 2
+    online = {k: v for k, v in attendance["payload"].items() if k != "event_id"}
+    res = client.post(f"{API}/events/{event_id}/attendance", json=online, headers=h)
+    assert res.status_code == 422 and res.json()["code"] == "visit.in_future", res.text
+
+
+@pytest.mark.parametrize(
+    "since", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2026-11-25T10:00:00Z"]
+)
+def test_the_pull_takes_any_cursor(
+    client: TestClient, world: World, scheme: None, since: str
+) -> None:
+    res = client.get(
+        f"{API}/sync/pull", params={"since": since}, headers=world.headers(Role.MEMBER)
+    )
+    assert res.status_code == 200, res.text
+
+
+def test_a_replay_in_another_spelling_of_its_uuids_is_a_duplicate(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    h = world.headers(Role.MEMBER)
+    event_id = report_event(client, world, "h2")
+    batch = field_day(world, event_id)
+    first = client.post(f"{API}/sync/batch", json={"operations": batch}, headers=h).json()
+    assert [r["status"] for r in first["results"]] == ["applied"] * 4, first
+    shouted = [
+        {**o, "uuid": o["uuid"].upper().replace("-", "")}
+        | (
+            {"payload": {**o["payload"], "visit_uuid": o["payload"]["visit_uuid"].upper()}}
+            if "visit_uuid" in o["payload"]
+            else {}
+        )
+        for o in batch
+    ]
+    again = client.post(f"{API}/sync/batch", json={"operations": shouted}, headers=h).json()
+    assert [r["status"] for r in again["results"]] == ["duplicate"] * 4, again
+    assert [r["id"] for r in again["results"]] == [r["id"] for r in first["results"]]
+    # each answer names the operation by the uuid as the client sent it
+    assert [r["uuid"] for r in again["results"]] == [o["uuid"] for o in shouted]
+    assert visits_count(world) == 2
+
+
+def test_a_uuid_of_hyphens_only_is_refused(client: TestClient, world: World, scheme: None) -> None:
+    res = client.post(
+        f"{API}/sync/batch",
+        json={"operations": [op(world, "-" * 36, "h1")]},
+        headers=world.headers(Role.MEMBER),
+    ).json()
+    assert res["results"][0]["code"] == "sync.bad_uuid"
+    assert visits_count(world) == 0
+
+
+def test_half_a_position_is_refused_alone(client: TestClient, world: World, scheme: None) -> None:
+    res = client.post(
+        f"{API}/sync/batch",
+        json={"operations": [op(world, V[1], "h1", lat=30.5), op(world, V[2], "h2")]},
+        headers=world.headers(Role.MEMBER),
+    ).json()
+    assert [r["status"] for r in res["results"]] == ["rejected", "applied"]
+    assert res["results"][0]["field"] == "lng"
+    assert visits_count(world) == 1
+
+
+def _all_at_once(
+    monkeypatch: pytest.MonkeyPatch, cls: type[Any], method: str, parties: int
+) -> None:
+    """The first ``parties`` calls of ``cls.method`` wait for one another: every request has
+    made its check before any goes on to write, the window a retry falls into when its first
+    send is still being written."""
+    barrier = threading.Barrier(parties, timeout=20)
+    calls = itertools.count()
+    original = getattr(cls, method)
+
+    def waiting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, *args, **kwargs)
+        if next(calls) < parties:
+            barrier.wait()
+        return result
+
+    monkeypatch.setattr(cls, method, waiting)
+
+
+def test_the_same_batch_sent_several_times_at_once_is_written_once(
+    client: TestClient, world: World, scheme: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sends = 8
+    batch = {
+        "operations": [
+            op(world, f"22222222-2222-4222-8222-{i:012d}", "h1" if i % 2 else "h2")
+            for i in range(50)
+        ]
+    }
+    _all_at_once(monkeypatch, SqlVisitStore, "by_client_uuids", sends)
+    h = world.headers(Role.MEMBER)
+
+    def send(_: int) -> tuple[int, Any]:
+        res = client.post(f"{API}/sync/batch", json=batch, headers=h)
+        return res.status_code, res.json()
+
+    with ThreadPoolExecutor(sends) as pool:
+        answers = list(pool.map(send, range(sends)))
+    assert [status for status, _ in answers] == [200] * sends, answers
+    ids: dict[int, set[int]] = {}
+    for _, body in answers:
+        for r in body["results"]:
+            assert r["status"] in ("applied", "duplicate"), r
+            ids.setdefault(r["index"], set()).add(r["id"])
+    assert all(len(found) == 1 for found in ids.values()), "every send names the same visit"
+    applied = sum(body["applied"] for _, body in answers)
+    assert applied == 50 and sum(body["duplicate"] for _, body in answers) == 50 * (sends - 1)
+    assert visits_count(world) == 50
+    with world.app.state.session_factory() as s:
+        audited = s.execute(text("SELECT count(*) FROM audit_log WHERE entity = 'visit'"))
+        assert audited.scalar_one() == 50  # one entry per visit written, none for a duplicate
+
+
+def test_the_same_offline_attendance_sent_twice_at_once_is_one(
+    client: TestClient, world: World, scheme: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event_id = report_event(client, world, "h2")
+    attendance = op(world, V[4], "h2", when="2026-11-25T09:30:00+08:00")
+    batch = {
+        "operations": [
+            {
+                **attendance,
+                "kind": "attendance",
+                "payload": {**attendance["payload"], "event_id": event_id},
+            }
+        ]
+    }
+    _all_at_once(monkeypatch, SqlVisitStore, "by_client_uuids", 2)
+    h = world.headers(Role.MEMBER)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(lambda _: client.post(f"{API}/sync/batch", json=batch, headers=h), range(2))
+        )
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    results = [a.json()["results"][0] for a in answers]
+    assert sorted(r["status"] for r in results) == ["applied", "duplicate"], results
+    assert len({(r["id"], r["visit_id"]) for r in results}) == 1
+    assert visits_count(world) == 1

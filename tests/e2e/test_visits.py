@@ -223,3 +223,119 @@ def test_a_scheme_without_a_checklist_says_so(client: TestClient, world: World) 
         f"{API}/org-units/{world.org['V1']}/checklist", headers=world.headers(Role.ADMIN)
     )
     assert res.status_code == 422 and res.json()["code"] == "checklist.none"
+
+
+# Instants whose China date is outside the years 1 to 9999: the date of a visit there could not
+# even be computed (a 500 on every write path); they are refused like any future or old visit.
+EDGE_TIMES = [
+    ("9999-12-31T23:59:59Z", "visit.in_future"),
+    ("9999-12-31T20:00:00-14:00", "visit.in_future"),
+    ("0001-01-01T00:00:00+14:00", "visit.too_old"),
+]
+
+
+@pytest.mark.parametrize(("when", "code"), EDGE_TIMES)
+def test_times_at_the_ends_of_the_calendar_are_refused_on_every_write(
+    client: TestClient, world: World, scheme: None, when: str, code: str
+) -> None:
+    h = world.headers(Role.MEMBER)
+    res = client.post(f"{API}/visits", json=visit(world, "h1", visited_at=when), headers=h)
+    assert res.status_code == 422, res.text
+    assert (res.json()["code"], res.json()["field"]) == (code, "visited_at")
+    made = client.post(f"{API}/visits", json=visit(world, "h1"), headers=h).json()
+    for url in (f"{API}/visits/{made['id']}", f"{API}/visits/{made['id']}/amendments"):
+        call = client.patch if url.endswith(str(made["id"])) else client.post
+        res = call(url, json={"visited_at": when}, headers=h)
+        assert res.status_code == 422 and res.json()["code"] == code, res.text
+    assert visits_count(world) == 1
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        "9999-12-31T12:00:00+08:00",
+        "9999-11-30T12:00:00+08:00",
+        "0001-01-01T00:00:00+14:00",
+        "1999-12-31T23:59:59+08:00",
+        "2100-01-01T00:00:00+08:00",
+    ],
+)
+def test_a_checklist_period_far_from_now_is_refused_naming_at(
+    client: TestClient, world: World, scheme: None, at: str
+) -> None:
+    for url, role in (
+        (f"{API}/households/{world.household['h1']}/checklist", Role.MEMBER),
+        (f"{API}/org-units/{world.org['V1']}/checklist", Role.TOWNSHIP_CADRE),
+    ):
+        res = client.get(url, params={"at": at}, headers=world.headers(role))
+        assert res.status_code == 422, (url, res.text)
+        body = res.json()
+        assert (body["code"], body["field"]) == ("time.out_of_range", "at")
+        assert "2000" in body["detail"] and "2099" in body["detail"]
+
+
+def test_a_checklist_period_at_the_ends_of_the_allowed_range_is_answered(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    url = f"{API}/households/{world.household['h1']}/checklist"
+    h = world.headers(Role.MEMBER)
+    first = client.get(url, params={"at": "2000-01-01T00:00:00+08:00"}, headers=h)
+    assert first.status_code == 200 and first.json()["period_start"].startswith("2000-01-01")
+    last = client.get(url, params={"at": "2099-12-31T23:59:59+08:00"}, headers=h)
+    assert last.status_code == 200, last.text
+    assert datetime.fromisoformat(last.json()["period_end"]) == datetime.fromisoformat(
+        "2100-01-01T00:00:00+08:00"
+    )
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        "6F1C2A9E-4B7D-4C1E-9A3F-2D8B5E7C1A04",
+        "6f1c2a9e4b7d4c1e9a3f2d8b5e7c1a04",
+        "6F1C2A9E4B7D4C1E9A3F2D8B5E7C1A04",
+    ],
+)
+def test_a_replay_in_another_spelling_of_its_uuid_is_the_same_visit(
+    client: TestClient, world: World, scheme: None, again: str
+) -> None:
+    h = world.headers(Role.MEMBER)
+    body = visit(world, "h2", client_uuid="6f1c2a9e-4b7d-4c1e-9a3f-2d8b5e7c1a04")
+    first = client.post(f"{API}/visits", json=body, headers=h)
+    replay = client.post(f"{API}/visits", json={**body, "client_uuid": again}, headers=h)
+    assert (first.status_code, replay.status_code) == (201, 200), replay.text
+    assert replay.json()["id"] == first.json()["id"] and replay.json()["duplicate"] is True
+    assert visits_count(world) == 1
+    with world.app.state.session_factory() as s:
+        stored = s.execute(text("SELECT client_uuid FROM visits")).scalar_one()
+    assert stored == "6f1c2a9e-4b7d-4c1e-9a3f-2d8b5e7c1a04"  # kept in one spelling
+
+
+def test_a_uuid_of_hyphens_only_is_refused(client: TestClient, world: World, scheme: None) -> None:
+    res = client.post(
+        f"{API}/visits",
+        json=visit(world, "h2", client_uuid="-" * 36),
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 422 and res.json()["field"] == "client_uuid", res.text
+    assert visits_count(world) == 0
+
+
+@pytest.mark.parametrize(("sent", "missing"), [({"lat": 30.5}, "lng"), ({"lng": 120.1}, "lat")])
+def test_half_a_position_is_refused_naming_the_missing_coordinate(
+    client: TestClient, world: World, scheme: None, sent: dict[str, float], missing: str
+) -> None:
+    res = client.post(
+        f"{API}/visits", json=visit(world, "h1", **sent), headers=world.headers(Role.MEMBER)
+    )
+    assert res.status_code == 422, res.text
+    assert (res.json()["code"], res.json()["field"]) == ("request.validation", missing)
+    assert visits_count(world) == 0
+    whole = client.post(
+        f"{API}/visits",
+        json=visit(world, "h1", lat=30.5, lng=120.1),
+        headers=world.headers(Role.MEMBER),
+    )
+    assert whole.status_code == 201, whole.text
+    with world.app.state.session_factory() as s:
+        assert s.execute(text("SELECT lat, lng FROM visits")).one() == (30.5, 120.1)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from domain.errors import Conflict, Invalid
-from domain.time import CHINA
+from domain.time import CHINA, local_date
 from domain.visit import (
     Visit,
     VisitMode,
@@ -62,3 +62,44 @@ def test_never_visited_households_come_before_overdue_and_vulnerable_first_withi
         )
     ]
     assert order == [1, 4, 2, 3]
+
+
+def test_the_ends_of_the_calendar_are_refused_not_crashed_on() -> None:
+    far = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)  # already the year 10000 in Shanghai
+    early = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))  # still the year 0 there
+    with pytest.raises(Invalid) as future:
+        check_time(far, now=NOW)
+    with pytest.raises(Invalid) as old:
+        check_time(early, now=NOW)
+    assert (future.value.code, old.value.code) == ("visit.in_future", "visit.too_old")
+    for at in (far, early):
+        with pytest.raises(Invalid) as no_date:
+            local_date(at)  # the net under any caller that did not check first
+        assert no_date.value.code == "time.out_of_range"
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(9999, 12, 31, 4, tzinfo=UTC),
+        datetime(9999, 11, 30, 4, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+        datetime(1999, 12, 31, 15, 59, 59, tzinfo=UTC),  # 23:59:59 in Shanghai
+        datetime(2099, 12, 31, 16, tzinfo=UTC),  # 2100-01-01 in Shanghai
+    ],
+)
+def test_a_period_is_reckoned_only_from_2000_to_2099(at: datetime) -> None:
+    with pytest.raises(Invalid) as refused:
+        period_of(at, 12)
+    assert (refused.value.code, refused.value.field) == ("time.out_of_range", "at")
+
+
+def test_the_last_period_in_range_ends_in_2100() -> None:
+    period = period_of(datetime(2099, 12, 31, 15, 59, tzinfo=UTC), 12)
+    assert (period.start, period.end) == (
+        datetime(2099, 1, 1, tzinfo=CHINA),
+        datetime(2100, 1, 1, tzinfo=CHINA),
+    )
+    assert period_of(datetime(1999, 12, 31, 16, tzinfo=UTC), 1).start == datetime(
+        2000, 1, 1, tzinfo=CHINA
+    )
