@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Final, NamedTuple
 
 from domain.errors import Invalid
-from domain.member import Location
+from domain.member import Location, check_birth_date
 
 
 class Category(StrEnum):
@@ -172,15 +172,6 @@ def check_residents(residents: Sequence[Resident], *, today: date) -> None:
             "household.too_many_residents", f"最多登记 {MAX_RESIDENTS} 人", field="residents"
         )
     for i, r in enumerate(residents):
-        if r.birth_date > today:
-            raise Invalid(
-                "household.birth_in_future",
-                "出生日期不能晚于今天",
-                field=f"residents[{i}].birth_date",
-            )
-        if today.year - r.birth_date.year > 130:
-            raise Invalid(
-                "household.birth_too_early",
-                "出生日期早于 130 年前，请核对",
-                field=f"residents[{i}].birth_date",
-            )
+        check_birth_date(
+            r.birth_date, today=today, code="household", field=f"residents[{i}].birth_date"
+        )

@@ -62,6 +62,21 @@ class Exemption:
             )
 
 
+MAX_AGE_YEARS: Final = 130
+
+
+def check_birth_date(birth: date, *, today: date, code: str, field: str) -> None:
+    """A birth date a living person can have: not after today, not more than 130 years back.
+    The one rule for members (``code`` "member") and households' residents ("household"); the
+    refusal's code is ``{code}.birth_in_future`` or ``{code}.birth_too_early``."""
+    if birth > today:
+        raise Invalid(f"{code}.birth_in_future", "出生日期不能晚于今天", field=field)
+    if today.year - birth.year > MAX_AGE_YEARS:
+        raise Invalid(
+            f"{code}.birth_too_early", f"出生日期早于 {MAX_AGE_YEARS} 年前，请核对", field=field
+        )
+
+
 class Location(NamedTuple):
     """WGS-84 latitude/longitude of a home. Ranges are checked where data enters (the API's
     schemas, the import validator); a city's roster builds half a million of these."""

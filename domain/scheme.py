@@ -8,6 +8,8 @@ effective ``SchemeParams`` of an area, never from constants of their own.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -31,6 +33,8 @@ class AssignmentUnit(StrEnum):
     HOUSEHOLD = "household"
     BUILDING = "building"  # 楼栋 mode in communities
 
+
+_log = logging.getLogger(__name__)
 
 _MUST_ATTEND_5: Final = ("红白大事", "邻里纠纷", "生病住院", "代办事项", "思想波动")
 _FOUR_MUST_RECORD: Final = ("意见建议", "困难问题", "邻里纠纷", "家庭变故或意外")
@@ -93,9 +97,9 @@ class SchemeParams:
             )
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> SchemeParams:
-        """These parameters with ``overrides`` applied; unknown keys and wrong types are refused."""
-        changes = {key: _coerce(key, value) for key, value in overrides.items()}
-        return dataclasses.replace(self, **changes)
+        """These parameters with ``overrides`` applied; unknown keys, wrong types and values out
+        of their range (``RANGES``, ``ITEMS``) are refused."""
+        return dataclasses.replace(self, **check_overrides(overrides))
 
     def as_dict(self) -> dict[str, Any]:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
@@ -108,49 +112,206 @@ _FIELDS: Final = {f.name: f for f in dataclasses.fields(SchemeParams)}
 _TUPLE_ITEM: Final[dict[str, type]] = {"escalation_levels": OrgLevel}
 
 
+@dataclass(frozen=True)
+class Range:
+    """The values a numeric parameter may take, and how a refusal names it."""
+
+    label: str
+    low: float
+    high: float
+    unit: str = ""
+
+    def holds(self, value: float) -> bool:
+        return self.low <= value <= self.high  # NaN compares false with anything: refused
+
+    def message(self) -> str:
+        unit = f" {self.unit}" if self.unit else " "
+        return f"{self.label}须在 {self.low:g} 至 {self.high:g}{unit}之间"
+
+
+# Every number a scheme fixes stays near where the seeds put it, with room for what a county
+# could sensibly ask, and where what reads it keeps working: a cadence or a deadline becomes a
+# timedelta from today (a date past year 9999 is an OverflowError), the loads and pairing
+# counts become the solver's int64 arrays, the weights the costs of its network (metres ×
+# weight must stay far inside OR-Tools' cost range, and the bonuses below the 10⁵ of a
+# member's own request, which they must not outrank). Every preset lies inside (a test says
+# so). The console's inputs (frontend/src/admin/lib/schemeTuning.ts) use the same figures.
+RANGES: Final[Mapping[str, Range]] = MappingProxyType(
+    {
+        "households_min": Range("每人最少联系户数", 0, 500, "户"),
+        "households_max": Range("每人最多联系户数", 1, 500, "户"),
+        # 1+6+N: every two weeks; 先锋户联, 一联三会: monthly; 四联: twice a year (180).
+        "visit_cadence_days": Range("走访周期", 1, 365, "天"),
+        "elderly_pairing_min": Range("结对老党员最少人数", 0, 10, "人"),
+        "elderly_pairing_max": Range("结对老党员最多人数", 0, 10, "人"),
+        "buildings_min": Range("每人最少联系楼栋数", 0, 100, "栋"),
+        "checklist_period_months": Range("清单周期", 1, 12, "个月"),
+        "must_attend_deadline_hours": Range("必到事项时限", 1, 720, "小时"),
+        "distance_weight": Range("距离权重", 0, 100),
+        "kinship_bonus": Range("亲缘加分", 0, 10_000),
+        "interest_bonus": Range("兴趣加分", 0, 10_000),
+    }
+)
+# The values of the mapping parameters, each entry.
+ENTRY_RANGES: Final[Mapping[str, Range]] = MappingProxyType(
+    {
+        "meeting_cadence_days": Range("会议周期", 1, 365, "天"),
+        "point_rules": Range("积分", -100, 100, "分"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Items:
+    """How many entries a list or mapping parameter may hold and how long each name may be."""
+
+    label: str
+    count: int
+    length: int
+
+    def message(self) -> str:
+        return f"{self.label}最多 {self.count} 项，每项 1–{self.length} 个字，不能含控制字符"
+
+
+# Lengths follow where the names end up: a must-attend kind is stored in a column of 20
+# characters, a category code in one of 40; a visit ticks at most 10 checklist items.
+ITEMS: Final[Mapping[str, Items]] = MappingProxyType(
+    {
+        "checklist": Items("清单事项", 10, 50),
+        "must_attend_events": Items("必到事项", 10, 20),
+        "visit_log_flags": Items("必记事项", 10, 20),
+        "escalation_levels": Items("上报层级", len(OrgLevel), 20),
+        "vulnerable_categories": Items("优先联系的户类", 20, 40),
+        "meeting_cadence_days": Items("会议", 10, 40),
+        "point_rules": Items("积分规则", 20, 40),
+    }
+)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _good_name(value: Any, most: int) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= most
+        and value.strip() != ""
+        and (value.isprintable())
+    )
+
+
+class _OutOfRange(Invalid):
+    """A number of the right type outside its range: storage clamps it on reading (below)."""
+
+    def __init__(self, key: str, limits: Range, value: float) -> None:
+        super().__init__("scheme.out_of_range", limits.message(), field=f"overrides.{key}")
+        self.limits = limits
+        self.value = value
+
+
 def _coerce(key: str, value: Any) -> Any:
     if key not in _FIELDS:
         raise Invalid("scheme.unknown_parameter", f"未知的参数：{key}", field=f"overrides.{key}")
     default = getattr(PRESETS[SchemeCode.ONE_SIX_N].params, key)
     bad = Invalid("scheme.bad_parameter_type", f"参数 {key} 的类型不正确", field=f"overrides.{key}")
+    limits = RANGES.get(key)
     if key == "visit_cadence_days":
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        if value is None:
             return value
-        raise bad
-    if isinstance(default, bool):
+        if not _is_int(value):
+            raise bad
+    elif isinstance(default, bool):
         if isinstance(value, bool):
             return value
         raise bad
-    if isinstance(default, StrEnum):
+    elif isinstance(default, StrEnum):
         try:
             return type(default)(value)
         except ValueError:
             raise bad from None
-    if isinstance(default, int):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise bad
-    if isinstance(default, float):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        raise bad
-    if isinstance(default, tuple):
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+    elif isinstance(default, int):
+        if not _is_int(value):
             raise bad
-        item = _TUPLE_ITEM.get(key)
+    elif isinstance(default, float):
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise bad
+        value = float(value)
+    elif isinstance(default, tuple):
+        return _coerce_items(key, value, bad)
+    elif isinstance(default, Mapping):
+        return _coerce_entries(key, value, bad)
+    else:  # pragma: no cover - every field type is handled above
+        raise bad
+    if limits is not None and not limits.holds(value):
+        raise _OutOfRange(key, limits, value)
+    return value
+
+
+def _coerce_items(key: str, value: Any, bad: Invalid) -> tuple[Any, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise bad
+    items = ITEMS[key]
+    if len(value) > items.count or not all(_good_name(v, items.length) for v in value):
+        raise Invalid("scheme.bad_items", items.message(), field=f"overrides.{key}")
+    item = _TUPLE_ITEM.get(key)
+    try:
+        return tuple(item(v) for v in value) if item else tuple(value)
+    except ValueError:
+        raise bad from None
+
+
+def _coerce_entries(key: str, value: Any, bad: Invalid) -> dict[str, int]:
+    ok = isinstance(value, Mapping) and all(
+        isinstance(k, str) and _is_int(v) for k, v in value.items()
+    )
+    if not ok:
+        raise bad
+    items, limits = ITEMS[key], ENTRY_RANGES[key]
+    if len(value) > items.count or not all(_good_name(k, items.length) for k in value):
+        raise Invalid("scheme.bad_items", items.message(), field=f"overrides.{key}")
+    for name, number in value.items():
+        if not limits.holds(number):
+            raise Invalid(
+                "scheme.out_of_range",
+                f"{name}：{limits.message()}",
+                field=f"overrides.{key}",
+            )
+    return dict(value)
+
+
+def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Each override understood and within its range, else the refusal naming it
+    (``overrides.<parameter>``); returns them as the parameters' types."""
+    return {key: _coerce(key, value) for key, value in overrides.items()}
+
+
+def stored_overrides(org_id: int, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Overrides as read back from storage, made usable: a number written before the ranges
+    were checked (a cadence of 3,000,000 days) is clamped to the nearest end of its range, so
+    the area keeps working on the closest figure allowed; one that cannot be read at all (an
+    unknown parameter, a wrong type, a NaN that the database returns as null) is left out, so
+    the level inherits it from above. Each adjustment is logged; the figures in force are what
+    GET /org-units/{id}/scheme shows, and saving the level again replaces what is stored."""
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
         try:
-            return tuple(item(v) for v in value) if item else tuple(value)
-        except ValueError:
-            raise bad from None
-    if isinstance(default, Mapping):
-        ok = isinstance(value, Mapping) and all(
-            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
-            for k, v in value.items()
+            out[key] = _coerce(key, value)
+            continue
+        except _OutOfRange as err:
+            if not math.isnan(err.value):
+                nearest = min(max(err.value, err.limits.low), err.limits.high)
+                out[key] = float(nearest) if isinstance(err.value, float) else int(nearest)
+        except Invalid:
+            pass
+        _log.warning(
+            "scheme override %s=%r stored on org %s is not allowed: %s",
+            key,
+            value,
+            org_id,
+            f"read as {out[key]!r}" if key in out else "left out",
         )
-        if not ok:
-            raise bad
-        return dict(value)
-    raise bad  # pragma: no cover - every field type is handled above
+    return out
 
 
 @dataclass(frozen=True)
@@ -280,8 +441,19 @@ class SchemeBinding:
     overrides: Mapping[str, Any]
 
     def __post_init__(self) -> None:
-        # Validate overrides now, so a bad binding is refused when written, not when read.
-        PRESETS[self.scheme or SchemeCode.ONE_SIX_N].params.with_overrides(self.overrides)
+        # Validate each override now, so a bad one is refused when written, not when read. How
+        # they combine (a maximum below the minimum) depends on the levels above: the chain is
+        # checked as a whole when the binding is written (services.schemes.bind).
+        check_overrides(self.overrides)
+
+    @classmethod
+    def stored(
+        cls, org_id: int, scheme: SchemeCode | None, overrides: Mapping[str, Any]
+    ) -> SchemeBinding:
+        """A binding as storage holds it, written perhaps before the ranges were checked: made
+        usable by ``stored_overrides`` rather than refused, so no request of the area fails on
+        it."""
+        return cls(org_id, scheme, stored_overrides(org_id, overrides))
 
 
 @dataclass(frozen=True)

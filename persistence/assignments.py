@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
@@ -350,11 +350,22 @@ class SqlAssignmentStore:
             update(ProposalRow).where(ProposalRow.id == proposal_id).values(report=report)
         )
 
-    def mark(self, proposal_id: int, *, status: str, by: str, at: datetime) -> None:
-        self.session.execute(
+    def mark(self, proposal_id: int, *, status: str, by: str, at: datetime) -> str:
+        """Move a draft to ``status``; returns the status it was found in: "draft" when this
+        call moved it, anything else when another request got there first (nothing changed).
+        One conditional UPDATE: on PostgreSQL a concurrent one waits on the row's lock and then
+        finds it no longer a draft; SQLite has a single writer."""
+        moved = self.session.execute(
             update(ProposalRow)
-            .where(ProposalRow.id == proposal_id)
+            .where(ProposalRow.id == proposal_id, ProposalRow.status == "draft")
             .values(status=status, published_by=by, published_at=at)
+            .execution_options(synchronize_session="fetch")
+        )
+        if cast(CursorResult[Any], moved).rowcount == 1:
+            return "draft"
+        # A column read sees the committed row, not the session's copy read before.
+        return str(
+            self.session.scalar(select(ProposalRow.status).where(ProposalRow.id == proposal_id))
         )
 
     # ── publishing and history ───────────────────────────────────────────────────────────

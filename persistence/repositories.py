@@ -374,7 +374,7 @@ class SqlSchemeRepository:
         }
         return {
             path: [
-                SchemeBinding(org_id=i, scheme=_scheme_code(rows[i][0]), overrides=rows[i][1] or {})
+                SchemeBinding.stored(i, _scheme_code(rows[i][0]), rows[i][1] or {})
                 for i in ids
                 if i in rows
             ]

@@ -24,7 +24,11 @@ class SchemeOut(BaseModel):
 
 class SchemeBindingIn(StrictIn):
     scheme: SchemeCode | None = Field(default=None, description="选择的模式；下级可留空只覆盖参数")
-    overrides: dict[str, Any] = Field(default_factory=dict, description="覆盖的参数，键为参数名")
+    overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description="覆盖的参数，键为参数名；每个参数有取值范围（如走访周期 1 至 365 天、"
+        "必到事项时限 1 至 720 小时），超出时 422 并指明 overrides.参数名",
+    )
 
 
 class EffectiveSchemeOut(BaseModel):

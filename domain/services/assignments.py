@@ -276,6 +276,10 @@ def edit_proposal(
         return violations
 
 
+def _not_draft(status: str) -> Conflict:
+    return Conflict("proposal.not_draft", f"方案状态为 {status}，不能发布", field="proposal_id")
+
+
 def publish_proposal(
     uow: UnitOfWork, scope: Scope, proposal_id: int, *, accept_shortfalls: bool, at: datetime
 ) -> dict[str, int]:
@@ -285,9 +289,7 @@ def publish_proposal(
     with uow:
         meta = uow.assignments.proposal(proposal_id, scope)
         if meta.status != "draft":
-            raise Conflict(
-                "proposal.not_draft", f"方案状态为 {meta.status}，不能发布", field="proposal_id"
-            )
+            raise _not_draft(meta.status)
         if uow.assignments.roster(meta.org_path).fingerprint() != meta.fingerprint:
             raise Conflict(
                 "proposal.stale",
@@ -301,12 +303,18 @@ def publish_proposal(
                 "方案仍有未覆盖的农户或超出负担范围的党员；确认接受后再发布",
                 field="accept_shortfalls",
             )
+        # The first write claims the draft: of requests publishing it at once, the one whose
+        # conditional update moved it goes on; the others find it published already and are
+        # answered as a repeat would be, having written nothing (the checks above read it
+        # before any of them wrote).
+        found = uow.assignments.mark(proposal_id, status="published", by=scope.actor, at=at)
+        if found != "draft":
+            raise _not_draft(found)
         elderly = [(int(c), int(e)) for c, e in meta.report.get("elderly_pairs", [])]
         contacts = {c for c, _ in elderly}
         started, kept = uow.assignments.publish(
             proposal_id, on=local_date(at), elderly=elderly, contacts=contacts
         )
-        uow.assignments.mark(proposal_id, status="published", by=scope.actor, at=at)
         record(
             uow.audit,
             scope,

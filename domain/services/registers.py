@@ -17,10 +17,11 @@ from domain.household import (
     unseen_changes,
     with_hidden_categories,
 )
-from domain.member import Member
+from domain.member import Member, check_birth_date
 from domain.org import HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, OrgUnit
 from domain.ports import UnitOfWork
 from domain.services.audit_trail import record
+from domain.time import local_date
 
 
 def _household_org(uow: UnitOfWork, scope: Scope, org_id: int) -> OrgUnit:
@@ -52,8 +53,14 @@ def _with_category_codes(uow: UnitOfWork, household: Household) -> Household:
     return dataclasses.replace(household, categories=catalog.resolve_all(household.categories))
 
 
+def _check_birth_date(member: Member, at: datetime) -> None:
+    if member.birth_date is not None:
+        check_birth_date(member.birth_date, today=local_date(at), code="member", field="birth_date")
+
+
 def create_member(uow: UnitOfWork, scope: Scope, member: Member, *, at: datetime) -> Member:
     scope.require(Permission.MEMBER_WRITE)
+    _check_birth_date(member, at)
     with uow:
         org = uow.orgs.get(member.org_id, scope)
         _check_reported_community(uow, scope, member)
@@ -80,6 +87,8 @@ def update_member(
     with uow:
         before = uow.members.get(member_id, scope)
         after = dataclasses.replace(before, **changes)
+        if "birth_date" in changes:  # one stored before the rule does not block other changes
+            _check_birth_date(after, at)
         org = uow.orgs.get(after.org_id, scope)
         _check_reported_community(uow, scope, after)
         uow.members.update(after, at=at)

@@ -3,7 +3,9 @@ draft → edit → publish → re-plan with history, and the bad inputs."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -244,6 +246,76 @@ def test_publishing_a_stale_proposal_is_refused_and_nothing_changes(
     assert rows(app, "SELECT count(*) FROM assignments")[0][0] == before
     status = client.get(f"{API}/assignment-proposals/{pid}", headers=h).json()["status"]
     assert status == "draft"
+
+
+def a_draft_to_publish(client: TestClient, app: FastAPI) -> tuple[int, dict[str, int]]:
+    """A 一联三会 draft of the first demo village, and what the tables hold before it is out."""
+    bind(client, app, SchemeCode.YILIAN_SANHUI)
+    res = client.post(
+        f"{API}/assignment-proposals", json={"org_id": first_village(app)}, headers=admin(app)
+    )
+    assert res.status_code == 201, res.text
+    return res.json()["id"], written(app)
+
+
+def written(app: FastAPI) -> dict[str, int]:
+    counts = rows(
+        app,
+        "SELECT (SELECT count(*) FROM assignments), (SELECT count(*) FROM elderly_pairings), "
+        "(SELECT count(*) FROM audit_log WHERE entity = 'assignment_proposal'), "
+        "(SELECT count(*) FROM (SELECT household_id FROM assignments WHERE ended_on IS NULL "
+        "GROUP BY household_id HAVING count(*) > 1) AS twice)",
+    )[0]
+    return dict(zip(("assignments", "elderly", "audits", "doubled"), counts, strict=True))
+
+
+def publish(client: TestClient, app: FastAPI, pid: int) -> Any:
+    return client.post(
+        f"{API}/assignment-proposals/{pid}/publish",
+        json={"accept_shortfalls": True},
+        headers=admin(app),
+    )
+
+
+def test_publishing_twice_is_refused_the_second_time_and_writes_nothing(
+    client: TestClient, demo: FastAPI
+) -> None:
+    pid, before = a_draft_to_publish(client, demo)
+    first = publish(client, demo, pid)
+    assert first.status_code == 200, first.text
+    after = written(demo)
+    assert after["assignments"] == before["assignments"] + first.json()["started"]
+    again = publish(client, demo, pid)
+    assert again.status_code == 409 and again.json()["code"] == "proposal.not_draft"
+    assert written(demo) == after
+
+
+def test_concurrent_publishes_of_one_draft_publish_it_once(
+    client: TestClient, demo: FastAPI
+) -> None:
+    # Found by fuzzing: six at once all answered 200 and wrote the roster six times over. Real
+    # threads through the app, on both databases: PostgreSQL makes the later conditional
+    # updates wait on the proposal row's lock, SQLite on its single writer.
+    pid, before = a_draft_to_publish(client, demo)
+    ready = threading.Barrier(6, timeout=30)
+
+    def one(_: int) -> Any:
+        ready.wait()
+        return publish(client, demo, pid)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(one, range(6)))
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] + [409] * 5, [a.text for a in answers]
+    assert {a.json()["code"] for a in answers if a.status_code == 409} == {"proposal.not_draft"}
+    started = next(a.json()["started"] for a in answers if a.status_code == 200)
+    after = written(demo)
+    assert after == {
+        "assignments": before["assignments"] + started,
+        "elderly": before["elderly"],  # 一联三会 pairs no elderly members
+        "audits": before["audits"] + 1,
+        "doubled": 0,  # no household with two contact members at once
+    }
 
 
 def test_an_area_without_eligible_members_gets_a_clear_answer(

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from domain.errors import Invalid
 from domain.org import OrgLevel
-from domain.scheme import PRESETS, SchemeBinding, SchemeCode, effective_scheme
+from domain.scheme import PRESETS, RANGES, SchemeBinding, SchemeCode, effective_scheme
 
 
 def test_one_six_n_asks_at_least_six_households_and_a_visit_every_two_weeks() -> None:
@@ -82,3 +84,139 @@ def test_escalation_levels_override_is_parsed_into_levels() -> None:
         {"escalation_levels": ["village", "township"]}
     )
     assert params.escalation_levels == (OrgLevel.VILLAGE, OrgLevel.TOWNSHIP)
+
+
+@pytest.mark.parametrize("code", list(SchemeCode))
+def test_every_preset_lies_within_the_bounds(code: SchemeCode) -> None:
+    # The preset's own figures given back as overrides pass every range and every list bound.
+    params = PRESETS[code].params
+    assert params.with_overrides(params.as_dict()) == params
+    for key, limits in RANGES.items():
+        value = getattr(params, key)
+        assert value is None or limits.holds(value), (code, key, value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("visit_cadence_days", 3_000_000, "走访周期须在 1 至 365 天之间"),
+        ("visit_cadence_days", 0, "走访周期须在 1 至 365 天之间"),
+        ("must_attend_deadline_hours", 70_080_000, "必到事项时限须在 1 至 720 小时之间"),
+        ("must_attend_deadline_hours", 0, "必到事项时限须在 1 至 720 小时之间"),
+        ("households_max", 2**70, "每人最多联系户数须在 1 至 500 户之间"),
+        ("households_min", -1, "每人最少联系户数须在 0 至 500 户之间"),
+        ("elderly_pairing_max", 10**9, "结对老党员最多人数须在 0 至 10 人之间"),
+        ("elderly_pairing_min", 10**9, "结对老党员最少人数须在 0 至 10 人之间"),
+        ("buildings_min", 10**6, "每人最少联系楼栋数须在 0 至 100 栋之间"),
+        ("checklist_period_months", 120, "清单周期须在 1 至 12 个月之间"),
+        ("distance_weight", math.nan, "距离权重须在 0 至 100 之间"),
+        ("distance_weight", math.inf, "距离权重须在 0 至 100 之间"),
+        ("distance_weight", 1e308, "距离权重须在 0 至 100 之间"),
+        ("distance_weight", -1.0, "距离权重须在 0 至 100 之间"),
+        ("kinship_bonus", 1e300, "亲缘加分须在 0 至 10000 之间"),
+        ("interest_bonus", -math.inf, "兴趣加分须在 0 至 10000 之间"),
+    ],
+)
+def test_a_number_out_of_its_range_is_refused_naming_the_range(
+    key: str, value: float, message: str
+) -> None:
+    with pytest.raises(Invalid) as err:
+        SchemeBinding(1, SchemeCode.ONE_SIX_N, {key: value})
+    assert (err.value.code, err.value.field, err.value.message) == (
+        "scheme.out_of_range",
+        f"overrides.{key}",
+        message,
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("checklist", [f"事项{i}" for i in range(11)]),
+        ("checklist", ["  "]),
+        ("must_attend_events", ["一" * 21]),  # the event's kind column holds 20 characters
+        ("must_attend_events", ["红白\x00大事"]),
+        ("vulnerable_categories", ["x" * 41]),
+        ("escalation_levels", ["village"] * 9),
+        ("meeting_cadence_days", {f"m{i}": 30 for i in range(11)}),
+        ("meeting_cadence_days", {"monthly": 10**9}),
+        ("point_rules", {"visit": 10**6}),
+    ],
+)
+def test_lists_and_mappings_are_bounded_too(key: str, value: object) -> None:
+    with pytest.raises(Invalid) as err:
+        SchemeBinding(1, SchemeCode.ONE_SIX_N, {key: value})
+    assert err.value.field == f"overrides.{key}"
+    assert err.value.code in ("scheme.bad_items", "scheme.out_of_range")
+
+
+def test_the_ends_of_each_range_are_accepted() -> None:
+    params = PRESETS[SchemeCode.ONE_SIX_N].params.with_overrides(
+        {
+            "visit_cadence_days": 365,
+            "must_attend_deadline_hours": 720,
+            "households_min": 500,
+            "households_max": 500,
+            "elderly_pairing_min": 10,
+            "elderly_pairing_max": 10,
+            "distance_weight": 0,
+            "kinship_bonus": 10_000,
+        }
+    )
+    assert (params.visit_cadence_days, params.distance_weight) == (365, 0.0)
+    low = PRESETS[SchemeCode.ONE_SIX_N].params.with_overrides(
+        {"visit_cadence_days": 1, "must_attend_deadline_hours": 1, "households_min": 0}
+    )
+    assert low.must_attend_deadline_hours == 1
+
+
+def test_a_lower_level_may_lower_the_maximum_its_own_scheme_allows() -> None:
+    # Checked against the chain it belongs to, not against 1+6+N's minimum of 6.
+    chain = [
+        SchemeBinding(1, SchemeCode.YILIAN_SANHUI, {}),
+        SchemeBinding(2, None, {"households_max": 5}),
+    ]
+    eff = effective_scheme(chain)
+    assert eff is not None and (eff.params.households_min, eff.params.households_max) == (5, 5)
+
+
+def test_overrides_stored_before_the_bounds_are_clamped_or_left_out_on_reading(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    stored = SchemeBinding.stored(
+        7,
+        SchemeCode.ONE_SIX_N,
+        {
+            "visit_cadence_days": 3_000_000,
+            "must_attend_deadline_hours": 70_080_000,
+            "households_max": 2**70,
+            "elderly_pairing_max": 10**9,
+            "distance_weight": math.inf,
+            "kinship_bonus": math.nan,  # no nearest figure: inherited
+            "interest_bonus": None,  # how PostgreSQL gives a NaN back
+            "households_maximum": 9,  # not a parameter
+            "checklist": ["一" * 60],
+        },
+    )
+    assert stored.overrides == {
+        "visit_cadence_days": 365,
+        "must_attend_deadline_hours": 720,
+        "households_max": 500,
+        "elderly_pairing_max": 10,
+        "distance_weight": 100.0,
+    }
+    eff = effective_scheme([stored])
+    assert eff is not None
+    assert eff.params.kinship_bonus == PRESETS[SchemeCode.ONE_SIX_N].params.kinship_bonus
+    assert eff.params.checklist == PRESETS[SchemeCode.ONE_SIX_N].params.checklist
+    assert "visit_cadence_days=3000000 stored on org 7" in caplog.text
+    assert "kinship_bonus=nan stored on org 7 is not allowed: left out" in caplog.text
+
+
+def test_valid_stored_overrides_are_read_as_written() -> None:
+    overrides = {"households_max": 12, "visit_cadence_days": 20, "distance_weight": 2}
+    assert SchemeBinding.stored(1, None, overrides).overrides == {
+        "households_max": 12,
+        "visit_cadence_days": 20,
+        "distance_weight": 2.0,
+    }
