@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -228,6 +229,28 @@ def list_issue_drafts(
     allowed = {"created_at": IssueDraftRow.created_at, "id": IssueDraftRow.id}
     rows, total = _page(session, stmt, window, _order(window, allowed, IssueDraftRow.id))
     return Page([draft_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+class DraftNames(NamedTuple):
+    """Whose problem a draft is and who raised it, as a list shows it."""
+
+    head_name: str
+    member_name: str
+
+
+def draft_names(session: Session, drafts: Sequence[IssueDraft]) -> dict[int, DraftNames]:
+    """The names of a page of drafts' households and members in one query, so a list need not
+    ask for each household and member one by one."""
+    ids = [d.id for d in drafts]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(IssueDraftRow.id, HouseholdRow.head_name, MemberRow.name)
+        .join(HouseholdRow, HouseholdRow.id == IssueDraftRow.household_id)
+        .join(MemberRow, MemberRow.id == IssueDraftRow.member_id)
+        .where(IssueDraftRow.id.in_(ids))
+    )
+    return {draft_id: DraftNames(head, member) for draft_id, head, member in rows}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from domain.access import Permission
 from domain.issue_draft import DRAFT_STATUS_LABELS, DraftStatus, IssueDraft
 from domain.services import issue_drafts
 from domain.visit import FLAG_LABELS, FlagKind
-from persistence.queries import list_issue_drafts
+from persistence.queries import DraftNames, draft_names, list_issue_drafts
 
 router = APIRouter(tags=["issue-drafts"])
 
@@ -58,8 +58,23 @@ class DraftOut(BaseModel):
         )
 
 
+class DraftItemOut(DraftOut):
+    """A draft in a list, with the names a reader looks for."""
+
+    head_name: str = Field(description="户主姓名")
+    member_name: str = Field(description="走访党员")
+
+    @classmethod
+    def named(cls, d: IssueDraft, names: DraftNames) -> DraftItemOut:
+        return cls(
+            **DraftOut.from_domain(d).model_dump(),
+            head_name=names.head_name,
+            member_name=names.member_name,
+        )
+
+
 class DraftPage(BaseModel):
-    data: list[DraftOut]
+    data: list[DraftItemOut]
     total: int
     limit: int
     offset: int
@@ -109,8 +124,9 @@ def list_drafts(
         status=status.value if status else None,
         household_id=household_id,
     )
+    names = draft_names(session, page.items)
     return DraftPage(
-        data=[DraftOut.from_domain(d) for d in page.items],
+        data=[DraftItemOut.named(d, names[d.id]) for d in page.items],
         total=page.total,
         limit=page.limit,
         offset=page.offset,

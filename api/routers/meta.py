@@ -16,6 +16,7 @@ from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS
 from domain.must_attend import EVENT_STATUS_LABELS
 from domain.org import LEVEL_LABELS
 from domain.policy import DELIVERY_LABELS
+from domain.scheme import PRESETS
 from domain.visit import FLAG_LABELS, VISIT_MODE_LABELS
 
 router = APIRouter(prefix="/meta", tags=["meta"])
@@ -34,6 +35,7 @@ class EnumsOut(BaseModel):
     event_statuses: list[Label] = Field(description="五必到事项的到场情况")
     delivery_statuses: list[Label] = Field(description="政策落实到户，按先后顺序")
     assignment_reasons: list[Label] = Field(description="包户方案中联系对的理由")
+    schemes: list[Label] = Field(description="内置联户模式（参数见 /schemes）")
 
 
 def _labels(mapping: Mapping[Any, str]) -> list[Label]:
@@ -55,4 +57,5 @@ def enums() -> EnumsOut:
         event_statuses=_labels(dict(EVENT_STATUS_LABELS)),
         delivery_statuses=_labels(dict(DELIVERY_LABELS)),
         assignment_reasons=_labels(dict(REASON_LABELS)),
+        schemes=_labels({code: s.name for code, s in PRESETS.items()}),
     )

@@ -110,6 +110,9 @@ def test_import_with_a_bad_row_fixed_in_place_then_assign_and_publish(
         expect(page.locator("[data-test=publish]")).to_be_disabled()
         accept.click()
     page.click("[data-test=publish]")
+    box = page.locator(".el-message-box")  # publishing ends the current ties: asked first
+    expect(box).to_contain_text("现有的联系关系在今天结束")
+    box.get_by_role("button", name="发布").click()
     expect(page.locator("[data-test=proposal-status]")).to_have_text("已发布")
     expect(page.locator("[data-test=assign-notice]")).to_contain_text("已发布")
     page.screenshot(path=str(artifacts / "admin_assignment_published.png"), animations="disabled")

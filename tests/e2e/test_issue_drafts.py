@@ -61,6 +61,8 @@ def test_a_flag_becomes_a_draft_in_one_call_and_asking_again_returns_it(
     ).json()
     assert listed["total"] == 2
     assert {d["kind"] for d in listed["data"]} == {"difficulty", "suggestion"}
+    # a list names the household's head and the visiting member, not their ids alone
+    assert {(d["head_name"], d["member_name"]) for d in listed["data"]} == {("赵一", "张三")}
     got = client.get(f"{API}/issue-drafts/{draft['id']}", headers=world.headers(Role.MEMBER))
     assert got.status_code == 200 and got.json()["text"] == draft["text"]
 

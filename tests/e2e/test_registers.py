@@ -186,7 +186,8 @@ def test_enum_labels_are_available_in_chinese(client: TestClient) -> None:
     assert {p["code"] for p in res["permissions"]} == {p.value for p in Permission}
     assert {"code": "personal:read", "label": "查看个人信息（不脱敏）"} in res["permissions"]
     assert [d["code"] for d in res["delivery_statuses"]] == ["explained", "applied", "received"]
-    for name in ("relations", "visit_modes", "visit_flags", "event_statuses"):
+    assert {"code": "one_six_n", "label": "1+6+N 党员联系户"} in res["schemes"]
+    for name in ("relations", "visit_modes", "visit_flags", "event_statuses", "schemes"):
         assert res[name] and all(e["label"] for e in res[name]), name
 
 
@@ -257,3 +258,28 @@ def test_a_caller_who_sees_a_household_masked_cannot_overwrite_what_is_hidden(
     # who sees the data may change it
     res = client.patch(url, json={"phone": "13900000000"}, headers=world.headers(Role.ADMIN))
     assert res.status_code == 200 and res.json()["phone"] == "13900000000"
+
+
+def test_a_members_birth_date_follows_the_residents_rule(client: TestClient, world: World) -> None:
+    # Found by fuzzing: 9999-12-31 and 0001-01-01 were stored. Today is 2026-11-25 (the clock).
+    h = world.headers(ADMIN)
+    member = {"org_id": world.org["V1"], "name": "陈六"}
+    for born, code in (
+        ("9999-12-31", "member.birth_in_future"),
+        ("2026-11-26", "member.birth_in_future"),
+        ("0001-01-01", "member.birth_too_early"),
+        ("1895-06-01", "member.birth_too_early"),
+    ):
+        res = client.post("/api/v1/members", json={**member, "birth_date": born}, headers=h)
+        assert res.status_code == 422, (born, res.text)
+        assert (res.json()["code"], res.json()["field"]) == (code, "birth_date"), born
+        url = f"/api/v1/members/{world.member['m1']}"
+        res = client.patch(url, json={"birth_date": born}, headers=h)
+        assert res.status_code == 422 and res.json()["code"] == code, (born, res.text)
+    listed = client.get("/api/v1/members", params={"q": "陈六"}, headers=h).json()
+    assert listed["total"] == 0
+    assert client.get(url, headers=h).json()["birth_date"] is None
+    res = client.post("/api/v1/members", json={**member, "birth_date": "1926-11-25"}, headers=h)
+    assert res.status_code == 201, res.text
+    res = client.patch(url, json={"birth_date": "2026-11-25"}, headers=h)
+    assert res.status_code == 200 and res.json()["birth_date"] == "2026-11-25"

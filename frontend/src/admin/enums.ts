@@ -17,6 +17,7 @@ export const enums = reactive<Schemas['EnumsOut']>({
   event_statuses: [],
   delivery_statuses: [],
   assignment_reasons: [],
+  schemes: [],
 })
 
 let loading: Promise<void> | null = null

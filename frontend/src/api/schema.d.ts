@@ -1188,7 +1188,7 @@ export interface paths {
         put?: never;
         /**
          * 上传走访照片（JPEG/PNG/WebP；去除 EXIF 位置信息）
-         * @description Send the image as the raw body with its Content-Type (image/jpeg, image/png, image/webp), or as multipart/form-data in the field `file`. Within the visit's 24-hour edit window; at most 9 per visit; `LIANHU_PHOTO_MAX_MB` each. With `client_uuid` an upload sent again (its answer was lost) finds the photo stored the first time: 200 with `duplicate`, never a second copy.
+         * @description Send the image as the raw body with its Content-Type (image/jpeg, image/png, image/webp), or as multipart/form-data in the field `file` (a part without a type of its own is taken as what its bytes are). Within the visit's 24-hour edit window; at most 9 per visit; `LIANHU_PHOTO_MAX_MB` each. With `client_uuid` an upload sent again (its answer was lost) finds the photo stored the first time: 200 with `duplicate`, never a second copy.
          */
         post: operations["photos-add_photo"];
         delete?: never;
@@ -1666,6 +1666,52 @@ export interface components {
             /** @description 要上报的那一项四个必记 */
             kind: components["schemas"]["FlagKind"];
         };
+        /**
+         * DraftItemOut
+         * @description A draft in a list, with the names a reader looks for.
+         */
+        DraftItemOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Duplicate
+             * @default false
+             */
+            duplicate: boolean;
+            /**
+             * Head Name
+             * @description 户主姓名
+             */
+            head_name: string;
+            /** Household Id */
+            household_id: number;
+            /** Id */
+            id: number;
+            kind: components["schemas"]["FlagKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Member Id */
+            member_id: number;
+            /**
+             * Member Name
+             * @description 走访党员
+             */
+            member_name: string;
+            status: components["schemas"]["DraftStatus"];
+            /** Status Label */
+            status_label: string;
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
+            /** Visit Id */
+            visit_id: number;
+        };
         /** DraftOut */
         DraftOut: {
             /**
@@ -1702,7 +1748,7 @@ export interface components {
         /** DraftPage */
         DraftPage: {
             /** Data */
-            data: components["schemas"]["DraftOut"][];
+            data: components["schemas"]["DraftItemOut"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -1816,6 +1862,11 @@ export interface components {
              * @description 家庭成员与户主的关系
              */
             relations: components["schemas"]["Label"][];
+            /**
+             * Schemes
+             * @description 内置联户模式（参数见 /schemes）
+             */
+            schemes: components["schemas"]["Label"][];
             /**
              * Visit Flags
              * @description 四个必记
@@ -2783,7 +2834,7 @@ export interface components {
         SchemeBindingIn: {
             /**
              * Overrides
-             * @description 覆盖的参数，键为参数名
+             * @description 覆盖的参数，键为参数名；每个参数有取值范围（如走访周期 1 至 365 天、必到事项时限 1 至 720 小时），超出时 422 并指明 overrides.参数名
              */
             overrides?: {
                 [key: string]: unknown;
@@ -3026,7 +3077,7 @@ export interface components {
             checklist?: string[];
             /**
              * Client Uuid
-             * @description 离线客户端生成的 UUID；重复提交只记一次
+             * @description 离线客户端生成的 UUID（不分大小写，可不带连字符）；重复提交只记一次
              */
             client_uuid?: string | null;
             /** Flags */
@@ -6749,6 +6800,16 @@ export interface operations {
             };
             /** @description Request Entity Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12526,7 +12587,7 @@ export interface operations {
     "photos-add_photo": {
         parameters: {
             query?: {
-                /** @description 客户端为这次上传生成的 UUID */
+                /** @description 客户端为这次上传生成的 UUID（不分大小写） */
                 client_uuid?: string | null;
             };
             header?: never;
@@ -12617,6 +12678,16 @@ export interface operations {
             };
             /** @description Request Entity Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { OrgUnit } from '../../src/admin/api'
 import { mapLimit } from '../../src/admin/lib/async'
 import { barOption, scatterOption } from '../../src/admin/lib/charts'
-import { percent, reporter, sortParam, distance } from '../../src/admin/lib/format'
+import { actorQuery, distance, pathNames, percent, percentValue, reporter, sortParam } from '../../src/admin/lib/format'
 import { areaTree, buildTree, expandedKeys, orgPathLabel, villagesOf } from '../../src/admin/lib/orgTree'
 import { summarize } from '../../src/admin/lib/proposal'
 
@@ -65,6 +65,27 @@ describe('format', () => {
     expect(reporter('card:42')).toBe('农户（联心卡）')
     expect(reporter('key:lh_ab12')).toBe('接口 lh_ab12')
     expect(reporter('cli:seed')).toBe('cli:seed')
+  })
+
+  it('rounds a rate for a statistic card as the charts do, never cutting it', () => {
+    expect(percentValue(0.0149)).toBe(1.5)
+    expect(percentValue(0.01449)).toBe(1.4)
+    expect(percentValue(1)).toBe(100)
+  })
+
+  it('reads an account name typed in the audit filter as that user', () => {
+    expect(actorQuery(' admin ')).toBe('user:admin')
+    expect(actorQuery('user:admin')).toBe('user:admin')
+    expect(actorQuery('key:lh_ab12')).toBe('key:lh_ab12')
+    expect(actorQuery('card:42')).toBe('card:42')
+    expect(actorQuery('  ')).toBeUndefined()
+  })
+
+  it('names an org path by the units the caller knows, leaving out those above them', () => {
+    const names = new Map([[2, '城关镇'], [3, '和明村']])
+    expect(pathNames('/1/2/3/', (id) => names.get(id))).toBe('城关镇 / 和明村')
+    expect(pathNames('/9/', (id) => names.get(id))).toBe('/9/')
+    expect(pathNames(null, (id) => names.get(id))).toBe('—')
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildGrid, columnIndex, fileFormat, gridRows, hasErrors, templateHeader } from '../../src/admin/lib/importGrid'
+import { buildGrid, columnIndex, fileFormat, gridRows, hasErrors, referenceHint, templateHeader } from '../../src/admin/lib/importGrid'
 
 const rows = [
   ['户编号', '户主', '网格', '家庭人口'],
@@ -66,5 +66,19 @@ describe('templateHeader', () => {
     expect(h).toContain('户类')
     expect(templateHeader('org_units').slice(0, 3)).toEqual(['组织编码', '组织名称', '层级'])
     expect(templateHeader('members')).toHaveLength(16)
+  })
+})
+
+describe('referenceHint', () => {
+  const units = [
+    { level: 'county', code: 'C01' },
+    { level: 'village', code: 'C01-T01-V01' },
+    { level: 'grid', code: null },
+    { level: 'grid', code: 'C01-T01-V01-G1' },
+  ]
+  it('says a reference column takes a code, with one of the caller\'s own as the example', () => {
+    expect(referenceHint('households', units)).toBe('“所属网格”填写网格的组织编码（如 C01-T01-V01-G1），不是名称；编码见组织架构页。')
+    expect(referenceHint('members', units)).toContain('“所属组织”填写组织的组织编码（如 C01-T01-V01）')
+    expect(referenceHint('org_units', [])).toBe('“上级编码”填写组织的组织编码，不是名称；编码见组织架构页。')
   })
 })

@@ -85,7 +85,7 @@ export function scatterOption(
       { name: '农户', type: 'scatter', symbolSize: 5, itemStyle: { color: '#909399', opacity: 0.6 }, data: others.map(xy) },
       { name: '所选党员的联系户', type: 'scatter', symbolSize: 8, itemStyle: { color: '#409eff' }, data: mine.map(xy) },
       { name: '党员', type: 'scatter', symbol: 'pin', symbolSize: 18, itemStyle: { color: RED }, data: ms.filter((m) => m !== sel).map(xy) },
-      { name: '所选党员', type: 'scatter', symbol: 'pin', symbolSize: 26, itemStyle: { color: '#409eff' }, data: sel ? [xy(sel)] : [] },
+      { name: '所选党员', type: 'scatter', symbol: 'pin', symbolSize: 26, itemStyle: { color: '#e6a23c' }, data: sel ? [xy(sel)] : [] },
       {
         name: '联系线',
         type: 'lines',

@@ -5,6 +5,12 @@ export function percent(rate: number | null | undefined, digits = 1): string {
   return `${(rate * 100).toFixed(digits)}%`
 }
 
+/** A rate as a percentage number rounded to one decimal, for el-statistic: its `precision`
+ * cuts digits off (0.0149 showed 1.4 % where the charts, rounding, said 1.5 %). */
+export function percentValue(rate: number): number {
+  return Math.round(rate * 1000) / 10
+}
+
 /** A timestamp in China time, "2026-11-25 14:03". */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '—'
@@ -30,6 +36,26 @@ export function reporter(actor: string): string {
   if (actor.startsWith('card:')) return '农户（联心卡）'
   if (actor.startsWith('key:')) return `接口 ${actor.slice(4)}`
   return actor
+}
+
+/** The audit log's actor for a typed filter: an account name alone means that user
+ * ("admin" → "user:admin"); a full actor ("key:lh_ab12", "card:42") is kept. */
+export function actorQuery(text: string): string | undefined {
+  const t = text.trim()
+  if (!t) return undefined
+  return /^(user|key|card|cli):/.test(t) ? t : `user:${t}`
+}
+
+/** An org path ("/1/7/42/") as the names the caller knows ("示范县 / 城关镇 / 和明村"); units
+ * above the caller's area, which they may not see, are left out. */
+export function pathNames(path: string | null | undefined, nameOf: (id: number) => string | undefined): string {
+  if (!path) return '—'
+  const names = path
+    .split('/')
+    .filter(Boolean)
+    .map((id) => nameOf(Number(id)))
+    .filter((n): n is string => !!n)
+  return names.length ? names.join(' / ') : path
 }
 
 export function distance(m: number | null | undefined): string {
@@ -87,4 +113,8 @@ export const AUDIT_ENTITIES: Record<string, string> = {
   user: '账户',
   visit: '走访',
   visit_photo: '走访照片',
+  // a batch import is one entry under the register it loaded
+  households: '农户导入',
+  members: '党员导入',
+  org_units: '组织导入',
 }

@@ -62,6 +62,20 @@ export function templateHeader(kind: ImportKind): string[] {
   return ordered.map((f) => COLUMNS[kind][f][0])
 }
 
+/** The unit a file's reference column points at, by its 组织编码 (not its name: names repeat,
+ * 第1网格 is in every village), with an example from the caller's own units when one has a code. */
+export function referenceHint(kind: ImportKind, units: readonly { level: string; code?: string | null }[]): string {
+  const levels: Record<ImportKind, string[]> = {
+    households: ['grid'],
+    members: ['village', 'community', 'grid', 'party_group', 'township'],
+    org_units: ['township', 'village', 'community', 'county'],
+  }
+  const column: Record<ImportKind, string> = { households: '所属网格', members: '所属组织', org_units: '上级编码' }
+  const example = units.find((u) => u.code && levels[kind].includes(u.level))?.code
+  const unit = kind === 'households' ? '网格' : '组织'
+  return `“${column[kind]}”填写${unit}的组织编码${example ? `（如 ${example}）` : ''}，不是名称；编码见组织架构页。`
+}
+
 export const KIND_LABELS: Record<ImportKind, string> = {
   households: '农户',
   members: '党员',
