@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
@@ -39,20 +43,34 @@ class SqlIssueDraftStore:
         )
         return draft_to_domain(row) if row else None
 
-    def add(self, draft: IssueDraft) -> IssueDraft:
-        row = IssueDraftRow(
-            visit_id=draft.visit_id,
-            household_id=draft.household_id,
-            member_id=draft.member_id,
-            flag_kind=draft.flag_kind.value,
-            text=draft.text,
-            status=draft.status.value,
-            created_by=draft.created_by,
-            created_at=draft.created_at,
+    def add(self, draft: IssueDraft) -> IssueDraft | None:
+        """The draft stored, or None when its visit's flag has one already: nothing written.
+
+        Looking the flag up (``by_flag``) and inserting are two statements, and another request
+        may raise the same flag in between (a double tap, a sync batch sent again while its
+        first send is still being written), so the insert itself settles it, atomically (ON
+        CONFLICT DO NOTHING on the unique (visit, kind)); on PostgreSQL it waits for the other
+        transaction, and writes nothing if that commits."""
+        connection = self.session.connection()
+        dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        new_id = connection.scalar(
+            dialect_insert(IssueDraftRow)
+            .values(
+                visit_id=draft.visit_id,
+                household_id=draft.household_id,
+                member_id=draft.member_id,
+                flag_kind=draft.flag_kind.value,
+                text=draft.text,
+                status=draft.status.value,
+                created_by=draft.created_by,
+                created_at=draft.created_at,
+            )
+            .on_conflict_do_nothing(
+                index_elements=[IssueDraftRow.visit_id, IssueDraftRow.flag_kind]
+            )
+            .returning(IssueDraftRow.id)
         )
-        self.session.add(row)
-        self.session.flush()
-        return draft_to_domain(row)
+        return None if new_id is None else dataclasses.replace(draft, id=new_id)
 
     def get(self, draft_id: int, scope: Scope) -> IssueDraft:
         row = self.session.scalar(

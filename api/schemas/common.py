@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Collection, Mapping
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from fastapi.exceptions import RequestValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from domain.member import Location
 
 # Ids are 32-bit on PostgreSQL: a larger number cannot name anything and is refused up front.
 MAX_ID = 2_147_483_647
@@ -59,6 +71,62 @@ ExternalId = Annotated[
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9\-]{5,20}$")]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+def _half_location(
+    lat: float | None, lng: float | None, sent: Collection[str]
+) -> tuple[str, str] | None:
+    """(the coordinate missing, why) when a position would have one coordinate only; None when
+    it has both or neither. ``sent``: the coordinates the request gave."""
+    if (lat is None) == (lng is None):
+        return None
+    missing, given = ("lng", "lat") if lng is None else ("lat", "lng")
+    # A lone null against a stored coordinate (a PATCH clearing one): the answer says to clear
+    # both, not to give both.
+    verb = "清除" if missing in sent and given not in sent else "给出"
+    return missing, f"须与 {given} 同时{verb}（位置要有经纬度两项）"
+
+
+def check_whole_location(model: str, lat: float | None, lng: float | None) -> None:
+    """For a form's model validator (a visit, a household, a member): a position takes both
+    coordinates; one alone is refused, naming the other, rather than dropped without a word."""
+    half = _half_location(lat, lng, ("lat", "lng"))
+    if half is not None:
+        missing, message = half
+        # Raised as a validation error of the missing field, so the answer names it.
+        raise ValidationError.from_exception_data(
+            model,
+            [
+                InitErrorDetails(
+                    type=PydanticCustomError("location_incomplete", message),
+                    loc=(missing,),
+                    input=None,
+                )
+            ],
+        )
+
+
+def location_of(lat: float | None, lng: float | None) -> Location | None:
+    """The position of a form checked whole (``check_whole_location``): both or none."""
+    return Location(lat, lng) if lat is not None and lng is not None else None
+
+
+def merged_location(
+    sent: Mapping[str, Any], lat: float | None, lng: float | None, current: Location | None
+) -> Location | None:
+    """A PATCH's location: the coordinates sent, the stored one for a coordinate not sent (one
+    may be moved alone). A position left with one coordinate (one sent to a record without a
+    location, one cleared) is refused as a form's is, 422 naming the one missing: checked here,
+    against the record as stored, so outside the body's own validation."""
+    new_lat = lat if "lat" in sent else (current.lat if current else None)
+    new_lng = lng if "lng" in sent else (current.lng if current else None)
+    half = _half_location(new_lat, new_lng, sent.keys())
+    if half is not None:
+        missing, message = half
+        raise RequestValidationError(
+            [{"type": "location_incomplete", "loc": ("body", missing), "msg": message}]
+        )
+    return location_of(new_lat, new_lng)
 
 
 class StrictIn(BaseModel):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from api.schemas.common import (
     ExternalId,
@@ -14,8 +14,10 @@ from api.schemas.common import (
     Phone,
     StrictIn,
     Text,
+    check_whole_location,
+    location_of,
+    merged_location,
 )
-from api.schemas.members import _location, merged_location
 from domain.access import Scope
 from domain.household import SENSITIVE_CATEGORIES, Household
 from domain.masking import mask_address, mask_phone
@@ -33,6 +35,11 @@ class HouseholdIn(StrictIn):
     categories: list[Text] = Field(default_factory=list, max_length=20)
     external_id: ExternalId | None = None
 
+    @model_validator(mode="after")
+    def _whole_location(self) -> HouseholdIn:
+        check_whole_location(type(self).__name__, self.lat, self.lng)
+        return self
+
     def to_domain(self) -> Household:
         return Household(
             id=0,
@@ -42,7 +49,7 @@ class HouseholdIn(StrictIn):
             building=self.building,
             address=self.address,
             phone=self.phone,
-            location=_location(self.lat, self.lng),
+            location=location_of(self.lat, self.lng),
             categories=frozenset(self.categories),
             external_id=self.external_id,
         )

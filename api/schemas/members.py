@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from api.schemas.common import (
     ExternalId,
@@ -15,6 +14,9 @@ from api.schemas.common import (
     Phone,
     StrictIn,
     Text,
+    check_whole_location,
+    location_of,
+    merged_location,
 )
 from domain.access import Scope
 from domain.masking import mask_phone
@@ -23,7 +25,6 @@ from domain.member import (
     MEMBER_ROLE_LABELS,
     Exemption,
     ExemptionReason,
-    Location,
     Member,
     MemberRole,
 )
@@ -59,6 +60,11 @@ class MemberFields(StrictIn):
     exemption: ExemptionIn | None = None
     external_id: ExternalId | None = None
 
+    @model_validator(mode="after")
+    def _whole_location(self) -> MemberFields:
+        check_whole_location(type(self).__name__, self.lat, self.lng)
+        return self
+
 
 class MemberIn(MemberFields):
     org_id: Id
@@ -74,26 +80,13 @@ class MemberIn(MemberFields):
             gender=self.gender,
             birth_date=self.birth_date,
             phone=self.phone,
-            location=_location(self.lat, self.lng),
+            location=location_of(self.lat, self.lng),
             skills=tuple(self.skills),
             in_service=self.in_service,
             reported_community_id=self.reported_community_id,
             exemption=self.exemption.to_domain() if self.exemption else None,
             external_id=self.external_id,
         )
-
-
-def _location(lat: float | None, lng: float | None) -> Location | None:
-    return Location(lat, lng) if lat is not None and lng is not None else None
-
-
-def merged_location(
-    sent: Mapping[str, Any], lat: float | None, lng: float | None, current: Location | None
-) -> Location | None:
-    """A PATCH's location: the halves sent, the current value for the half not sent."""
-    new_lat = lat if "lat" in sent else (current.lat if current else None)
-    new_lng = lng if "lng" in sent else (current.lng if current else None)
-    return _location(new_lat, new_lng)
 
 
 class MemberUpdate(StrictIn):

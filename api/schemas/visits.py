@@ -3,11 +3,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field, ValidationError, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from api.schemas.common import ClientUuid, Id, Latitude, Longitude, StrictIn, Text
-from domain.member import Location
+from api.schemas.common import (
+    ClientUuid,
+    Id,
+    Latitude,
+    Longitude,
+    StrictIn,
+    Text,
+    check_whole_location,
+    location_of,
+)
 from domain.visit import (
     EDIT_WINDOW,
     FLAG_LABELS,
@@ -46,23 +53,7 @@ class VisitIn(StrictIn):
 
     @model_validator(mode="after")
     def _whole_location(self) -> VisitIn:
-        """A position takes both coordinates: one alone is refused, naming the other, rather
-        than dropped without a word."""
-        if (self.lat is None) != (self.lng is None):
-            missing, given = ("lng", "lat") if self.lng is None else ("lat", "lng")
-            # Raised as a validation error of the missing field, so the answer names it.
-            raise ValidationError.from_exception_data(
-                type(self).__name__,
-                [
-                    InitErrorDetails(
-                        type=PydanticCustomError(
-                            "location_incomplete", f"须与 {given} 同时给出（位置要有经纬度两项）"
-                        ),
-                        loc=(missing,),
-                        input=None,
-                    )
-                ],
-            )
+        check_whole_location(type(self).__name__, self.lat, self.lng)
         return self
 
     def to_domain(self) -> Visit:
@@ -75,9 +66,7 @@ class VisitIn(StrictIn):
             notes=self.notes,
             flags=tuple(Flag(f.kind, f.text) for f in self.flags),
             checklist=tuple(self.checklist),
-            location=Location(self.lat, self.lng)
-            if self.lat is not None and self.lng is not None
-            else None,
+            location=location_of(self.lat, self.lng),
         )
 
 

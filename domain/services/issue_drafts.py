@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
+from domain.errors import NotFound
 from domain.issue_draft import IssueDraft, draft_from_flag
 from domain.ports import UnitOfWork
 from domain.services.audit_trail import record
@@ -24,7 +25,10 @@ def raise_draft(
     uow: UnitOfWork, scope: Scope, visit_id: int, kind: FlagKind, *, at: datetime
 ) -> Raised:
     """Whoever may write the visit (its member, or the branch) raises its flag as a draft;
-    asking again returns the draft already raised."""
+    asking again returns the draft already raised.
+
+    Two asking at once both find no draft: the insert writes only the first
+    (``issue_drafts.add``), and the other is answered as a repeat a moment later would be."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
         visit = uow.visits.get(visit_id, scope)
@@ -32,6 +36,8 @@ def raise_draft(
         if (seen := uow.issue_drafts.by_flag(visit.id, kind)) is not None:
             return Raised(seen, created=False)
         draft = uow.issue_drafts.add(draft_from_flag(visit, kind, actor=scope.actor, at=at))
+        if draft is None:  # raised by another request since it was looked for
+            return Raised(_raised_meanwhile(uow, visit.id, kind), created=False)
         record(
             uow.audit,
             scope,
@@ -44,6 +50,15 @@ def raise_draft(
         )
         uow.commit()
         return Raised(draft, created=True)
+
+
+def _raised_meanwhile(uow: UnitOfWork, visit_id: int, kind: FlagKind) -> IssueDraft:
+    seen = uow.issue_drafts.by_flag(visit_id, kind)
+    if seen is None:
+        # Gone again although it blocked the insert: a draft goes only with its visit (its
+        # household deleted meanwhile), so the answer a repeat would get now.
+        raise NotFound("visit.not_found", f"走访记录 {visit_id} 不存在", field="visit_id")
+    return seen
 
 
 def get_draft(uow: UnitOfWork, scope: Scope, draft_id: int) -> IssueDraft:

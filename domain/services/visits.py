@@ -385,13 +385,18 @@ def tick_checklist(
     uow: UnitOfWork, scope: Scope, visit_id: int, items: tuple[str, ...], *, at: datetime
 ) -> tuple[Visit, bool]:
     """Add checklist ticks to a visit (within its edit window); ticks already there are kept
-    once, so a replay changes nothing. Returns the visit and whether anything was added."""
+    once, so a replay changes nothing. Returns the visit and whether anything was added.
+
+    The ticks are stored as the visit's whole list, read, extended and written back: the list
+    is read again locked (``get_locked``) once the items are found good, so ticks sent at once
+    are added one after the other — none lost, and the same item twice applied once."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
-        before = uow.visits.get(visit_id, scope)
-        own_only(scope, before.member_id, "只能勾选本人走访的清单", "visit_id")
-        path = uow.visits.household_path(before.household_id) or scope.org_path
+        seen = uow.visits.get(visit_id, scope)
+        own_only(scope, seen.member_id, "只能勾选本人走访的清单", "visit_id")
+        path = uow.visits.household_path(seen.household_id) or scope.org_path
         check_checklist(items, _params(uow, path).checklist)
+        before = uow.visits.get_locked(visit_id, scope)
         added = tuple(i for i in dict.fromkeys(items) if i not in before.checklist)
         if not added:
             return before, False

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from domain.access import Role
+from persistence.issue_drafts import SqlIssueDraftStore
 from tests.builders import World
+from tests.e2e.test_sync import _all_at_once
 
 API = "/api/v1"
 
@@ -95,3 +99,26 @@ def test_drafts_stay_inside_the_callers_reach(
     assert res.status_code == 404 and res.json()["code"] == "issue_draft.not_found"
     near = client.get(f"{API}/issue-drafts", headers=world.headers(Role.TOWNSHIP_CADRE))
     assert near.json()["total"] == 1
+
+
+def test_a_flag_raised_twice_at_once_is_one_draft_and_the_other_answer_finds_it(
+    client: TestClient, world: World, visit: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both found no draft before either wrote one (a double tap, a retry): the second insert
+    broke the unique (visit, kind) and answered 500."""
+    _all_at_once(monkeypatch, SqlIssueDraftStore, "by_flag", 2)
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(
+            pool.map(
+                lambda _: raise_flag(client, world, visit["id"], "difficulty", Role.MEMBER),
+                range(2),
+            )
+        )
+    assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
+    # the one answered 200 is what a repeat a moment later gets: the draft, marked duplicate
+    assert sorted(a.json()["duplicate"] for a in answers) == [False, True]
+    assert len({a.json()["id"] for a in answers}) == 1
+    with world.app.state.session_factory() as s:
+        drafts = s.execute(text("SELECT count(*) FROM issue_drafts")).scalar_one()
+        audited = s.execute(text("SELECT count(*) FROM audit_log WHERE entity = 'issue_draft'"))
+        assert (drafts, audited.scalar_one()) == (1, 1)

@@ -283,3 +283,42 @@ def test_a_members_birth_date_follows_the_residents_rule(client: TestClient, wor
     assert res.status_code == 201, res.text
     res = client.patch(url, json={"birth_date": "2026-11-25"}, headers=h)
     assert res.status_code == 200 and res.json()["birth_date"] == "2026-11-25"
+
+
+def test_a_position_with_one_coordinate_is_refused_naming_the_one_missing(
+    client: TestClient, world: World
+) -> None:
+    # A lone lat or lng was dropped without a word: the form said saved, and the household or
+    # member had no position (nor the one it had before, cleared by a lone null).
+    h = world.headers(ADMIN)
+    for url, body in (
+        ("/api/v1/households", {"org_id": world.org["G1"], "head_name": "孤纬"}),
+        ("/api/v1/members", {"org_id": world.org["V1"], "name": "孤经"}),
+    ):
+        for half, missing in (
+            ({"lat": 30.5}, "lng"),
+            ({"lng": 120.5}, "lat"),
+            ({"lat": 30.5, "lng": None}, "lng"),
+        ):
+            res = client.post(url, json={**body, **half}, headers=h)
+            assert res.status_code == 422, (url, half, res.text)
+            assert (res.json()["code"], res.json()["field"]) == ("request.validation", missing)
+        name = body.get("head_name") or body["name"]
+        assert client.get(url, params={"q": name}, headers=h).json()["total"] == 0
+        created = client.post(url, json=body, headers=h)
+        assert created.status_code == 201, created.text
+        one = f"{url}/{created.json()['id']}"
+        # without a position, one coordinate alone is half of one
+        res = client.patch(one, json={"lat": 30.5}, headers=h)
+        assert res.status_code == 422 and res.json()["field"] == "lng", res.text
+        assert client.get(one, headers=h).json()["lat"] is None
+        res = client.patch(one, json={"lat": 30.5, "lng": 120.5}, headers=h)
+        assert res.status_code == 200, res.text
+        # with one, a coordinate moves alone; clearing one alone would leave half
+        res = client.patch(one, json={"lng": 121.0}, headers=h)
+        assert (res.status_code, res.json()["lat"], res.json()["lng"]) == (200, 30.5, 121.0)
+        res = client.patch(one, json={"lat": None}, headers=h)
+        assert res.status_code == 422 and res.json()["field"] == "lat", res.text
+        assert "同时清除" in res.json()["detail"]
+        res = client.patch(one, json={"lat": None, "lng": None}, headers=h)
+        assert (res.status_code, res.json()["lat"], res.json()["lng"]) == (200, None, None)

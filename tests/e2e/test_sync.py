@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from domain.access import Role
+from persistence.issue_drafts import SqlIssueDraftStore
 from persistence.visits import SqlVisitStore
 from tests.builders import World
 from tests.conftest import Clock
@@ -483,3 +484,75 @@ def test_the_same_offline_attendance_sent_twice_at_once_is_one(
     assert sorted(r["status"] for r in results) == ["applied", "duplicate"], results
     assert len({(r["id"], r["visit_id"]) for r in results}) == 1
     assert visits_count(world) == 1
+
+
+def _each_at_once(
+    client: TestClient, world: World, operations: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each operation in its own batch, all sent at once: the result of each."""
+    h = world.headers(Role.MEMBER)
+    with ThreadPoolExecutor(len(operations)) as pool:
+        answers = list(
+            pool.map(
+                lambda o: client.post(f"{API}/sync/batch", json={"operations": [o]}, headers=h),
+                operations,
+            )
+        )
+    assert [a.status_code for a in answers] == [200] * len(operations), [a.text for a in answers]
+    return [a.json()["results"][0] for a in answers]
+
+
+def test_the_same_issue_draft_sent_twice_at_once_is_one(
+    client: TestClient, world: World, scheme: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both batches found no draft before either wrote one: one answered 500, and the client
+    sent its whole batch again and again."""
+    h = world.headers(Role.MEMBER)
+    visit = op(world, V[1], "h1", flags=[{"kind": "difficulty", "text": "屋顶漏雨"}])
+    client.post(f"{API}/sync/batch", json={"operations": [visit]}, headers=h)
+    _all_at_once(monkeypatch, SqlIssueDraftStore, "by_flag", 2)
+    draft = {"kind": "issue_draft", "payload": {"visit_uuid": V[1], "kind": "difficulty"}}
+    results = _each_at_once(client, world, [{**draft, "uuid": V[2]}, {**draft, "uuid": V[3]}])
+    assert sorted(r["status"] for r in results) == ["applied", "duplicate"], results
+    assert len({(r["id"], r["visit_id"]) for r in results}) == 1
+    with world.app.state.session_factory() as s:
+        assert s.execute(text("SELECT count(*) FROM issue_drafts")).scalar_one() == 1
+
+
+def test_ticks_sent_at_once_are_all_kept_and_the_same_tick_twice_is_a_duplicate(
+    client: TestClient, world: World, scheme: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tick read the visit's list, added its items and wrote the whole list back: of two
+    items ticked at once one was lost, and the same item ticked twice answered applied twice."""
+    h = world.headers(Role.MEMBER)
+    client.post(f"{API}/sync/batch", json={"operations": [op(world, V[1], "h1")]}, headers=h)
+
+    def tick(uuid: str, item: str) -> dict[str, Any]:
+        return {
+            "uuid": uuid,
+            "kind": "checklist_tick",
+            "payload": {"visit_uuid": V[1], "items": [item]},
+        }
+
+    def checklist() -> list[str]:
+        visits = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h)
+        return sorted(visits.json()[0]["checklist"])
+
+    # every tick has read the visit and checked its items before any writes
+    _all_at_once(monkeypatch, SqlVisitStore, "household_path", 2)
+    both = _each_at_once(
+        client, world, [tick(V[2], "困难帮扶解决到户"), tick(V[3], "支部决议传达到户")]
+    )
+    assert [r["status"] for r in both] == ["applied", "applied"], both
+    assert checklist() == ["困难帮扶解决到户", "支部决议传达到户"]
+    _all_at_once(monkeypatch, SqlVisitStore, "household_path", 2)
+    twice = _each_at_once(
+        client, world, [tick(V[4], "上级政策宣讲到户"), tick(V[5], "上级政策宣讲到户")]
+    )
+    assert sorted(r["status"] for r in twice) == ["applied", "duplicate"], twice
+    assert checklist() == ["上级政策宣讲到户", "困难帮扶解决到户", "支部决议传达到户"]
+    with world.app.state.session_factory() as s:
+        audited = s.execute(
+            text("SELECT count(*) FROM audit_log WHERE entity = 'visit' AND action = 'update'")
+        )
+        assert audited.scalar_one() == 3  # one entry per tick that changed the list
