@@ -57,12 +57,16 @@ alembic-check: install
 	LIANHU_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic upgrade head && \
 	LIANHU_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check; rc=$$?; rm -rf $$tmp; exit $$rc
 
+## on every core (pytest-xdist; a module's tests stay on one worker, which builds its shared
+## county once); each worker has its own database
+PYTEST_WORKERS ?= auto
 pytest: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadscope
 
 ## the database tests again, on PostgreSQL (CI runs this after `make test`)
 pytest-postgres: install
-	LIANHU_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -m db
+	LIANHU_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -m db -n $(PYTEST_WORKERS) \
+	  --dist loadscope
 
 bench-import: install
 	$(BIN)/python -m bench.bench_import

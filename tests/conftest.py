@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from api.main import create_app
 from api.settings import Settings
@@ -26,6 +26,25 @@ from persistence.tables import metadata
 from tests.builders import World, build_world
 
 PG_URL = os.environ.get("LIANHU_TEST_DATABASE_URL")
+
+
+def worker_database_url(base: str) -> str:
+    """The PostgreSQL database of this test process: ``base`` itself, or under pytest-xdist
+    (``make test`` runs the suite on every core) a database of the worker's own beside it,
+    ``test_gw0`` …, created on first use — workers empty their database before each test, so
+    they must never share one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return base
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    engine = make_engine(base, one_off=True)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -52,13 +71,14 @@ class Clock:
 def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database: a SQLite template file, or the PostgreSQL database reset once."""
     if PG_URL:
-        engine = make_engine(PG_URL, one_off=True)
+        url = worker_database_url(PG_URL)
+        engine = make_engine(url, one_off=True)
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
-        upgrade(PG_URL)
-        return PG_URL
+        upgrade(url)
+        return url
     path = tmp_path_factory.mktemp("db") / "template.db"
     url = f"sqlite:///{path}"
     upgrade(url)
@@ -66,15 +86,16 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def fresh_database(template: str, target: Path) -> str:
-    """An empty migrated database: PostgreSQL emptied, or a copy of the SQLite template."""
+    """An empty migrated database: the PostgreSQL database ``template`` emptied, or a copy of the
+    SQLite template file."""
     if PG_URL:
-        engine = make_engine(PG_URL, one_off=True)
+        engine = make_engine(template, one_off=True)
         tables = ", ".join(t.name for t in metadata.sorted_tables)
         with engine.begin() as conn:
             # TRUNCATE does not fire the audit log's row triggers (append-only for everyone else).
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         engine.dispose()
-        return PG_URL
+        return template
     shutil.copyfile(template, target)
     return f"sqlite:///{target}"
 
