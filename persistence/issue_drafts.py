@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
 from domain.errors import NotFound
 from domain.issue_draft import DraftStatus, IssueDraft
 from domain.visit import FlagKind
+from persistence.insert_or_skip import insert_or_skip
 from persistence.scoping import household_scope
 from persistence.tables import HouseholdRow, IssueDraftRow
 
@@ -52,9 +51,9 @@ class SqlIssueDraftStore:
         CONFLICT DO NOTHING on the unique (visit, kind)); on PostgreSQL it waits for the other
         transaction, and writes nothing if that commits."""
         connection = self.session.connection()
-        dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        unique = (IssueDraftRow.visit_id, IssueDraftRow.flag_kind)
         new_id = connection.scalar(
-            dialect_insert(IssueDraftRow)
+            insert_or_skip(connection, IssueDraftRow, *unique)
             .values(
                 visit_id=draft.visit_id,
                 household_id=draft.household_id,
@@ -64,9 +63,6 @@ class SqlIssueDraftStore:
                 status=draft.status.value,
                 created_by=draft.created_by,
                 created_at=draft.created_at,
-            )
-            .on_conflict_do_nothing(
-                index_elements=[IssueDraftRow.visit_id, IssueDraftRow.flag_kind]
             )
             .returning(IssueDraftRow.id)
         )

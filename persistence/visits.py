@@ -8,14 +8,13 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, exists, func, insert, select, text, true, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
 from domain.errors import Conflict, NotFound
 from domain.member import Location
 from domain.visit import Flag, FlagKind, Visit, VisitFacts, VisitMode
+from persistence.insert_or_skip import insert_or_skip
 from persistence.scoping import (
     household_scope,
     in_subtree,
@@ -180,11 +179,8 @@ class SqlVisitStore:
         # With a uuid: the skipped rows return nothing, so each new id is matched by its uuid.
         position = {uuid: i for i, (_, uuid, _) in enumerate(visits) if uuid is not None}
         if position:
-            dialect_insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-            statement = (
-                dialect_insert(VisitRow)
-                .on_conflict_do_nothing(index_elements=[VisitRow.client_uuid])
-                .returning(VisitRow.id, VisitRow.client_uuid)
+            statement = insert_or_skip(connection, VisitRow, VisitRow.client_uuid).returning(
+                VisitRow.id, VisitRow.client_uuid
             )
             for new_id, key in connection.execute(statement, [rows[i] for i in position.values()]):
                 ids[position[str(key)]] = new_id
