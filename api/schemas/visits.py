@@ -65,7 +65,7 @@ class VisitIn(StrictIn):
             mode=self.mode,
             notes=self.notes,
             flags=tuple(Flag(f.kind, f.text) for f in self.flags),
-            checklist=tuple(self.checklist),
+            checklist=tuple(dict.fromkeys(self.checklist)),  # an item ticked twice is one tick
             location=location_of(self.lat, self.lng),
         )
 
@@ -86,7 +86,7 @@ class VisitChange(StrictIn):
             if key == "flags":
                 value = tuple(Flag(f.kind, f.text) for f in value)
             elif key == "checklist":
-                value = tuple(value)
+                value = tuple(dict.fromkeys(value))
             out[key] = value
         return out
 

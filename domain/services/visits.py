@@ -238,23 +238,27 @@ def edit_visit(
     *,
     at: datetime,
 ) -> Visit:
+    """An edit within the 24-hour window. The visit is read again locked (``get_locked``)
+    before it is written back whole, so a checklist tick made at the same moment (sync) is
+    kept, not overwritten by the list this edit read before it."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
-        before = uow.visits.get(visit_id, scope)
-        own_only(scope, before.member_id, "只能修改本人的走访", "visit_id")
+        seen = uow.visits.get(visit_id, scope)
+        own_only(scope, seen.member_id, "只能修改本人的走访", "visit_id")
+        check_editable(seen, now=at)
+        path = _checked_changes(uow, scope, seen, changes)
+        before = uow.visits.get_locked(visit_id, scope)
         check_editable(before, now=at)
         after = dataclasses.replace(before, **changes)
         check_time(after.visited_at, now=at)
         uow.visits.update(after)
-        household = uow.households.get(after.household_id, scope)
-        org = uow.orgs.get(household.org_id, scope)
         record(
             uow.audit,
             scope,
             action=AuditAction.UPDATE,
             entity="visit",
             entity_id=visit_id,
-            org_path=org.path,
+            org_path=path,
             at=at,
             before=before,
             after=after,
@@ -277,24 +281,32 @@ def amend_visit(
     with uow:
         original = uow.visits.get(visit_id, scope)
         own_only(scope, original.member_id, "只能更正本人的走访", "visit_id")
+        path = _checked_changes(uow, scope, original, changes)
         amended = dataclasses.replace(original, id=0, amends_id=original.id, **changes)
         check_time(amended.visited_at, now=at)
         stored = uow.visits.add(amended, created_by=scope.actor, at=at, client_uuid=None)
-        household = uow.households.get(original.household_id, scope)
-        org = uow.orgs.get(household.org_id, scope)
         record(
             uow.audit,
             scope,
             action=AuditAction.CREATE,
             entity="visit",
             entity_id=stored.id,
-            org_path=org.path,
+            org_path=path,
             at=at,
             before=original,
             after=stored,
         )
         uow.commit()
         return stored
+
+
+def _checked_changes(uow: UnitOfWork, scope: Scope, visit: Visit, changes: dict[str, Any]) -> str:
+    """A changed checklist holds only the scheme's items, as a logged visit's does. Returns the
+    household's org path (the audit entry's)."""
+    path = uow.visits.household_path(visit.household_id) or scope.org_path
+    if "checklist" in changes:
+        check_checklist(changes["checklist"], _params(uow, path).checklist)
+    return path
 
 
 def due_for_member(

@@ -556,3 +556,42 @@ def test_ticks_sent_at_once_are_all_kept_and_the_same_tick_twice_is_a_duplicate(
             text("SELECT count(*) FROM audit_log WHERE entity = 'visit' AND action = 'update'")
         )
         assert audited.scalar_one() == 3  # one entry per tick that changed the list
+
+
+def test_a_tick_made_while_an_edit_is_under_way_is_kept(
+    client: TestClient, world: World, scheme: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edit read the visit, a tick added its item and committed, and the edit wrote back
+    the list it had read: the tick was lost although it was answered applied."""
+    h = world.headers(Role.MEMBER)
+    made = client.post(f"{API}/sync/batch", json={"operations": [op(world, V[1], "h1")]}, headers=h)
+    visit_id = made.json()["results"][0]["id"]
+    tick = {
+        "uuid": V[2],
+        "kind": "checklist_tick",
+        "payload": {"visit_uuid": V[1], "items": ["困难帮扶解决到户"]},
+    }
+    edit_has_read, tick_is_done = threading.Event(), threading.Event()
+    calls = itertools.count()
+    original = SqlVisitStore.get
+
+    def get(self: SqlVisitStore, visit_id: int, scope: Any) -> Any:
+        result = original(self, visit_id, scope)
+        if next(calls) == 0:  # the edit's read waits for the whole tick
+            edit_has_read.set()
+            assert tick_is_done.wait(20)
+        return result
+
+    monkeypatch.setattr(SqlVisitStore, "get", get)
+    with ThreadPoolExecutor(1) as pool:
+        edited = pool.submit(
+            client.patch, f"{API}/visits/{visit_id}", json={"notes": "补记：已联系村医"}, headers=h
+        )
+        assert edit_has_read.wait(20)
+        ticked = client.post(f"{API}/sync/batch", json={"operations": [tick]}, headers=h)
+        tick_is_done.set()
+        assert ticked.json()["results"][0]["status"] == "applied", ticked.text
+        assert edited.result().status_code == 200, edited.result().text
+    (stored,) = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert stored["notes"] == "补记：已联系村医"
+    assert stored["checklist"] == ["困难帮扶解决到户"]

@@ -339,3 +339,36 @@ def test_half_a_position_is_refused_naming_the_missing_coordinate(
     assert whole.status_code == 201, whole.text
     with world.app.state.session_factory() as s:
         assert s.execute(text("SELECT lat, lng FROM visits")).one() == (30.5, 120.1)
+
+
+def test_an_edit_or_amendment_with_a_checklist_item_not_in_the_template_is_refused(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    h = world.headers(Role.MEMBER)
+    made = client.post(
+        f"{API}/visits", json=visit(world, "h1", checklist=["上级政策宣讲到户"]), headers=h
+    ).json()
+    res = client.patch(f"{API}/visits/{made['id']}", json={"checklist": ["打扫卫生"]}, headers=h)
+    assert res.status_code == 422 and res.json()["code"] == "visit.unknown_checklist_item"
+    assert res.json()["field"] == "checklist"
+    res = client.post(
+        f"{API}/visits/{made['id']}/amendments", json={"checklist": ["打扫卫生"]}, headers=h
+    )
+    assert res.status_code == 422 and res.json()["code"] == "visit.unknown_checklist_item"
+    listed = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert [v["checklist"] for v in listed] == [["上级政策宣讲到户"]]  # nothing changed, none added
+
+
+def test_an_item_sent_twice_in_a_checklist_is_one_tick(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    h = world.headers(Role.MEMBER)
+    twice = ["上级政策宣讲到户", "上级政策宣讲到户"]
+    made = client.post(f"{API}/visits", json=visit(world, "h1", checklist=twice), headers=h)
+    assert made.json()["checklist"] == ["上级政策宣讲到户"]
+    edited = client.patch(
+        f"{API}/visits/{made.json()['id']}",
+        json={"checklist": ["支部决议传达到户", "上级政策宣讲到户", "支部决议传达到户"]},
+        headers=h,
+    )
+    assert edited.json()["checklist"] == ["支部决议传达到户", "上级政策宣讲到户"]
