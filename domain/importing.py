@@ -25,7 +25,13 @@ from domain.household import (
     with_hidden_categories,
 )
 from domain.masking import mask_address, mask_phone
-from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS, ExemptionReason, MemberRole
+from domain.member import (
+    EXEMPTION_LABELS,
+    MAX_AGE_YEARS,
+    MEMBER_ROLE_LABELS,
+    ExemptionReason,
+    MemberRole,
+)
 from domain.org import ALLOWED_PARENT, HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, is_within
 
 MAX_REPORTED_ERRORS: Final = 1000
@@ -354,8 +360,14 @@ class _Checks:
         except ValueError:
             self.bad(row, name, f"日期格式应为 2024-05-01：{value}", "import.bad_date")
             return None
-        if parsed > today or parsed.year < 1900:
-            self.bad(row, name, f"日期不合理：{value}", "import.bad_date")
+        # the API's bounds for a person's dates (domain.member.check_birth_date)
+        if parsed > today:
+            self.bad(row, name, f"日期不能晚于今天：{value}", "import.bad_date")
+            return None
+        if today.year - parsed.year > MAX_AGE_YEARS:
+            self.bad(
+                row, name, f"日期早于 {MAX_AGE_YEARS} 年前，请核对：{value}", "import.bad_date"
+            )
             return None
         return parsed
 

@@ -143,6 +143,29 @@ def test_members_import_with_roles_exemptions_and_in_service(
     assert [m["reported_community_id"] for m in res.json()["data"]] == [world.org["V2"]]
 
 
+@pytest.mark.parametrize(
+    ("born", "taken"),
+    [("1896-01-01", True), ("1895-12-31", False), ("2099-01-01", False), ("1899-05-06", True)],
+)
+def test_a_members_birth_date_is_taken_within_the_apis_bounds(
+    client: TestClient, world: World, born: str, taken: bool
+) -> None:
+    """Not after today, not more than 130 years back (domain.member.check_birth_date): the
+    import refused everything before 1900, which the API takes."""
+    data = f"党员编号,姓名,所属组织,角色,出生日期\nM10,周强,V1,党员,{born}\n".encode()
+    before = count(world, "members")
+    status, body = upload(client, world, "members", data)
+    if taken:
+        assert status == 200, body
+        assert count(world, "members") == before + 1
+    else:
+        assert status == 422, body
+        assert [(e["row"], e["column"], e["code"]) for e in body["errors"]] == [
+            (2, "出生日期", "import.bad_date")
+        ]
+        assert count(world, "members") == before
+
+
 def test_org_units_import_builds_the_tree_parents_before_children(
     client: TestClient, world: World
 ) -> None:
