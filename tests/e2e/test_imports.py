@@ -111,6 +111,20 @@ def test_an_import_with_one_bad_row_writes_nothing_and_reports_every_bad_cell(
     assert count(world, "households") == before
 
 
+@pytest.mark.parametrize("quoted", [False, True])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_bad_rows_number_counts_the_blank_lines_before_it(
+    client: TestClient, world: World, quoted: bool, newline: str
+) -> None:
+    """The row a user finds in Excel: blank lines count. Files without quotes were split by
+    hand, dropping blank lines, so a later error named the row above the bad one."""
+    bad = '"H13",陈明,G9,,,3,,,,' if quoted else "H13,陈明,G9,,,3,,,,"
+    data = newline.join([HEADER, ROWS[0], "", "", bad, ""]).encode()
+    status, body = upload(client, world, "households", data)
+    assert status == 422, body
+    assert [(e["row"], e["code"]) for e in body["errors"]] == [(5, "import.unknown_org")]
+
+
 def test_a_township_cadre_cannot_import_into_another_township(
     client: TestClient, world: World
 ) -> None:
