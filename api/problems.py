@@ -62,6 +62,8 @@ class FieldError(BaseModel):
     row: int | None = None
     column: str | None = Field(default=None, description="导入文件中的列名（按文件表头原样）")
     cell: str | None = Field(default=None, description="导入文件中的单元格，如 D3")
+    org_id: int | None = Field(default=None, description="所涉组织（如设置与之冲突的下级组织）")
+    org_name: str | None = None
 
 
 class Problem(BaseModel):

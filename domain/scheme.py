@@ -463,9 +463,16 @@ class EffectiveScheme:
     defined_at: tuple[int, ...]  # org ids whose bindings contributed, root first
 
 
-def effective_scheme(bindings_root_first: Iterable[SchemeBinding]) -> EffectiveScheme | None:
+def effective_scheme(
+    bindings_root_first: Iterable[SchemeBinding], *, strict: bool = False
+) -> EffectiveScheme | None:
     """Walk the bindings from the root down: a preset restarts the parameters, overrides apply in
-    order so the nearest level wins. None when no level chose a scheme."""
+    order so the nearest level wins. None when no level chose a scheme.
+
+    A level's overrides that do not fit with the levels above (its own most below the least
+    set above it, stored before such changes were refused) are left out with a warning, so the
+    level works on the figures from above instead of failing every request; ``strict`` (when a
+    binding is written) raises the refusal instead."""
     code: SchemeCode | None = None
     params: SchemeParams | None = None
     used: list[int] = []
@@ -475,7 +482,19 @@ def effective_scheme(bindings_root_first: Iterable[SchemeBinding]) -> EffectiveS
         if params is None:
             continue
         if binding.overrides:
-            params = params.with_overrides(binding.overrides)
+            try:
+                params = params.with_overrides(binding.overrides)
+            except Invalid as err:
+                if strict:
+                    raise
+                _log.warning(
+                    "scheme overrides %r on org %s do not fit the levels above (%s): left out",
+                    dict(binding.overrides),
+                    binding.org_id,
+                    err.message,
+                )
+                if binding.scheme is None:
+                    continue
         used.append(binding.org_id)
     if code is None or params is None:
         return None
@@ -483,10 +502,10 @@ def effective_scheme(bindings_root_first: Iterable[SchemeBinding]) -> EffectiveS
 
 
 def required_scheme(
-    bindings_root_first: Iterable[SchemeBinding], *, field: str = "org_id"
+    bindings_root_first: Iterable[SchemeBinding], *, field: str = "org_id", strict: bool = False
 ) -> EffectiveScheme:
     """The effective scheme, or the rule that an area needs one before anything is planned."""
-    found = effective_scheme(bindings_root_first)
+    found = effective_scheme(bindings_root_first, strict=strict)
     if found is None:
         raise RuleBroken("scheme.not_selected", "该组织及其上级尚未选择联户模式", field=field)
     return found

@@ -381,6 +381,17 @@ class SqlSchemeRepository:
             for path, ids in chains.items()
         }
 
+    def bound_below(self, path: str) -> Sequence[tuple[int, str, str]]:
+        """Id, path and name of each org unit under ``path`` (not itself) with a binding of its
+        own: the levels a change here could put at odds with their own figures."""
+        rows = self.session.execute(
+            select(OrgUnitRow.id, OrgUnitRow.path, OrgUnitRow.name)
+            .join(SchemeBindingRow, SchemeBindingRow.org_id == OrgUnitRow.id)
+            .where(in_subtree(OrgUnitRow.path, path), OrgUnitRow.path != path)
+            .order_by(OrgUnitRow.path)
+        )
+        return [(i, p, n) for i, p, n in rows]
+
     def put(self, binding: SchemeBinding, *, at: datetime) -> None:
         row = self.session.get(SchemeBindingRow, binding.org_id)
         if row is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
-from domain.errors import NotFound
+from domain.errors import Conflict, Invalid, NotFound
 from domain.ports import UnitOfWork
 from domain.scheme import (
     EffectiveScheme,
@@ -39,6 +39,7 @@ def unbind(uow: UnitOfWork, scope: Scope, org_id: int, *, at: datetime) -> None:
         if not own:
             raise NotFound("scheme.no_binding", "该组织没有自己的联户模式设置", field="org_id")
         uow.schemes.remove(org.id)
+        check_levels_below(uow, org.path)
         record(
             uow.audit,
             scope,
@@ -69,7 +70,8 @@ def bind(
         before = [b for b in uow.schemes.bindings_on_path(org.path) if b.org_id == org.id]
         uow.schemes.put(binding, at=at)
         chain = uow.schemes.bindings_on_path(org.path)
-        result = required_scheme(chain, field="scheme")
+        result = required_scheme(chain, field="scheme", strict=True)
+        check_levels_below(uow, org.path)
         record(
             uow.audit,
             scope,
@@ -83,3 +85,34 @@ def bind(
         )
         uow.commit()
         return result
+
+
+def check_levels_below(uow: UnitOfWork, path: str) -> None:
+    """A change on one level must leave every level below that has figures of its own with a
+    valid whole: a county raising the least number of households above a village's own most
+    would leave the village unreadable (each of its requests a 422). Refused, naming the levels
+    to change first, before anything is written (the caller's transaction is not committed)."""
+    below = uow.schemes.bound_below(path)
+    chains = uow.schemes.bindings_on_paths([p for _, p, _ in below])
+    broken: list[dict[str, Any]] = []
+    for org_id, child_path, name in below:
+        try:
+            effective_scheme(chains[child_path], strict=True)
+        except Invalid as err:
+            broken.append(
+                {
+                    "org_id": org_id,
+                    "org_name": name,
+                    "field": err.field,
+                    "message": err.message,
+                    "code": err.code,
+                }
+            )
+    if broken:
+        names = "、".join(b["org_name"] for b in broken[:5]) + ("等" if len(broken) > 5 else "")
+        raise Conflict(
+            "scheme.conflicts_below",
+            f"下级组织（{names}）自己的设置与此冲突：{broken[0]['message']}；请先修改下级的设置",
+            field=broken[0]["field"],
+            errors=broken,
+        )

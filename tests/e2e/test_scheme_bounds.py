@@ -148,3 +148,63 @@ def test_overrides_stored_before_the_bounds_are_read_clamped_and_break_nothing(
     assert res.status_code == 200 and res.json()["params"]["visit_cadence_days"] == 20
     res = client.delete(f"{API}/org-units/{world.org['V1']}/scheme", headers=h)
     assert res.status_code == 204
+
+
+def put_json(client: TestClient, world: World, org: str, body: dict[str, Any]) -> Any:
+    return put_scheme(client, world, org, json.dumps(body))
+
+
+def effective(client: TestClient, world: World, org: str) -> Any:
+    res = client.get(f"{API}/org-units/{world.org[org]}/scheme", headers=world.headers(Role.ADMIN))
+    assert res.status_code == 200, res.text
+    return res.json()["params"]
+
+
+def test_a_change_above_that_breaks_a_villages_own_figures_is_refused_naming_the_village(
+    client: TestClient, world: World
+) -> None:
+    """The county raised the least number of households above a village's own most: accepted,
+    and every request of the village was a 422 from then on."""
+    assert put_json(client, world, "C", {"scheme": "one_six_n"}).status_code == 200
+    assert put_json(client, world, "V1", {"overrides": {"households_max": 7}}).status_code == 200
+    res = put_json(client, world, "C", {"scheme": "one_six_n", "overrides": {"households_min": 9}})
+    assert res.status_code == 409, res.text
+    body = res.json()
+    assert body["code"] == "scheme.conflicts_below" and body["field"] == "households_max"
+    assert [(e["org_id"], e["code"]) for e in body["errors"]] == [
+        (world.org["V1"], "scheme.min_above_max")
+    ]
+    assert "请先修改下级的设置" in body["detail"]
+    assert effective(client, world, "C")["households_min"] == 6  # nothing was stored
+    assert effective(client, world, "V1")["households_max"] == 7
+    # a preset whose least the village's own most is below (先锋户联: 8 to 12) is refused alike
+    res = put_json(client, world, "C", {"scheme": "xianfeng_hulian"})
+    assert res.status_code == 409 and res.json()["code"] == "scheme.conflicts_below"
+    assert put_json(client, world, "C", {"scheme": "yilian_sanhui"}).status_code == 200
+    assert effective(client, world, "V1")["households_max"] == 7
+
+
+def test_removing_a_level_whose_figures_a_level_below_relies_on_is_refused(
+    client: TestClient, world: World
+) -> None:
+    assert put_json(client, world, "C", {"scheme": "one_six_n"}).status_code == 200
+    assert put_json(client, world, "T1", {"overrides": {"households_max": 30}}).status_code == 200
+    assert put_json(client, world, "V1", {"overrides": {"households_min": 20}}).status_code == 200
+    res = client.delete(
+        f"{API}/org-units/{world.org['T1']}/scheme", headers=world.headers(Role.ADMIN)
+    )
+    assert res.status_code == 409 and res.json()["code"] == "scheme.conflicts_below"
+    assert effective(client, world, "V1")["households_max"] == 30  # the township's stays
+
+
+def test_a_villages_stored_figures_that_no_longer_fit_above_are_left_out_not_failed_on(
+    client: TestClient, world: World
+) -> None:
+    """Figures stored before such changes were refused: the village works on the figures from
+    above (logged) instead of answering 422 to every request."""
+    assert put_json(client, world, "C", {"scheme": "one_six_n"}).status_code == 200
+    assert put_json(client, world, "V1", {"overrides": {"households_max": 8}}).status_code == 200
+    store_overrides(world, "C", {"households_min": 9})
+    params = effective(client, world, "V1")
+    assert (params["households_min"], params["households_max"]) == (9, 15)
+    the_area_works(client, world)

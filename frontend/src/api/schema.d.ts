@@ -1993,6 +1993,13 @@ export interface components {
             field?: string | null;
             /** Message */
             message: string;
+            /**
+             * Org Id
+             * @description 所涉组织（如设置与之冲突的下级组织）
+             */
+            org_id?: number | null;
+            /** Org Name */
+            org_name?: string | null;
             /** Row */
             row?: number | null;
         };
