@@ -61,13 +61,16 @@ class AreaRoster:
     active: Mapping[int, int] = field(default_factory=dict)  # household → member today
 
     def fingerprint(self) -> str:
-        """Changes when a member or household joins, leaves, moves or is (un)exempted: a
-        proposal built on another fingerprint is stale."""
+        """Changes when a member or household joins, leaves, moves or is (un)exempted, or
+        when the area's roster in force changes (another draft of it, or of an area around or
+        within it, was published): a proposal built on another fingerprint is stale."""
         digest = hashlib.sha256()
         for m in sorted(self.members, key=lambda m: m.id):
             digest.update(f"m{m.id}:{m.village_id}:{m.grid_id}:{m.exemption};".encode())
         for h in sorted(self.households, key=lambda h: h.id):
             digest.update(f"h{h.id}:{h.grid_id}:{h.building};".encode())
+        for household, member in sorted(self.active.items()):
+            digest.update(f"a{household}:{member};".encode())
         return digest.hexdigest()
 
 

@@ -33,6 +33,8 @@ from persistence.tables import (
 )
 
 _VILLAGES = (OrgLevel.VILLAGE.value, OrgLevel.COMMUNITY.value)
+# pg_advisory_xact_lock's key for publishing rosters: any bigint no other lock of ours uses
+PUBLISH_LOCK = 0x4C48_5055_424C  # "LHPUBL"
 
 
 @dataclass(frozen=True)
@@ -349,6 +351,22 @@ class SqlAssignmentStore:
         self.session.execute(
             update(ProposalRow).where(ProposalRow.id == proposal_id).values(report=report)
         )
+
+    def lock_publishing(self, proposal_id: int) -> None:
+        """Publishes one after the other, until this transaction ends: each reads the roster
+        in force after the one before it committed, so a second draft of an area finds it
+        changed (stale) instead of both passing the check and writing two rosters. PostgreSQL:
+        one transaction-scoped advisory lock for all publishes (they are rare and short).
+        SQLite: the database's write lock, taken by a write that changes nothing."""
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.execute(select(func.pg_advisory_xact_lock(PUBLISH_LOCK)))
+        else:
+            connection.execute(
+                update(ProposalRow)
+                .where(ProposalRow.id == proposal_id)
+                .values(status=ProposalRow.status)
+            )
 
     def mark(self, proposal_id: int, *, status: str, by: str, at: datetime) -> str:
         """Move a draft to ``status``; returns the status it was found in: "draft" when this

@@ -287,6 +287,7 @@ def publish_proposal(
     (stale) or, unless accepted, when it leaves households uncovered or loads out of bounds."""
     scope.require(Permission.ASSIGNMENT_WRITE)
     with uow:
+        uow.assignments.lock_publishing(proposal_id)
         meta = uow.assignments.proposal(proposal_id, scope)
         if meta.status != "draft":
             raise _not_draft(meta.status)
@@ -303,10 +304,9 @@ def publish_proposal(
                 "方案仍有未覆盖的农户或超出负担范围的党员；确认接受后再发布",
                 field="accept_shortfalls",
             )
-        # The first write claims the draft: of requests publishing it at once, the one whose
-        # conditional update moved it goes on; the others find it published already and are
-        # answered as a repeat would be, having written nothing (the checks above read it
-        # before any of them wrote).
+        # Publishes wait for one another (lock_publishing), so a repeat finds the draft
+        # published above; the conditional update still claims it, so no two writers ever
+        # publish one draft whatever the lock does.
         found = uow.assignments.mark(proposal_id, status="published", by=scope.actor, at=at)
         if found != "draft":
             raise _not_draft(found)

@@ -318,6 +318,58 @@ def test_concurrent_publishes_of_one_draft_publish_it_once(
     }
 
 
+def two_different_drafts(client: TestClient, app: FastAPI) -> tuple[int, int, dict[str, int]]:
+    """Two drafts of the first demo village, built on the same roster, the second with two of
+    its households swapped: published one over the other, those two would change hands."""
+    first, before = a_draft_to_publish(client, app)
+    second = client.post(
+        f"{API}/assignment-proposals", json={"org_id": first_village(app)}, headers=admin(app)
+    ).json()["id"]
+    pairs = all_pairs(client, app, second)
+    a = pairs[0]
+    b = next(p for p in pairs if p["member_id"] != a["member_id"])
+    res = client.post(
+        f"{API}/assignment-proposals/{second}/edits",
+        headers=admin(app),
+        json={"swaps": [[a["household_id"], b["household_id"]]]},
+    )
+    assert res.status_code == 200, res.text
+    return first, second, before
+
+
+def test_a_draft_built_before_another_of_its_area_was_published_is_stale(
+    client: TestClient, demo: FastAPI
+) -> None:
+    first, second, _ = two_different_drafts(client, demo)
+    assert publish(client, demo, first).status_code == 200
+    after = written(demo)
+    res = publish(client, demo, second)
+    assert res.status_code == 409 and res.json()["code"] == "proposal.stale", res.text
+    assert written(demo) == after
+
+
+def test_two_drafts_of_one_area_published_at_once_publish_one(
+    client: TestClient, demo: FastAPI
+) -> None:
+    """Both read the roster before either wrote, both passed the stale check, and the area had
+    two rosters at once: households with two contact members."""
+    first, second, before = two_different_drafts(client, demo)
+    ready = threading.Barrier(2, timeout=30)
+
+    def one(pid: int) -> Any:
+        ready.wait()
+        return publish(client, demo, pid)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(one, (first, second)))
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
+    assert {a.json()["code"] for a in answers if a.status_code == 409} == {"proposal.stale"}
+    started = next(a.json()["started"] for a in answers if a.status_code == 200)
+    after = written(demo)
+    assert after["assignments"] == before["assignments"] + started
+    assert after["doubled"] == 0
+
+
 def test_an_area_without_eligible_members_gets_a_clear_answer(
     client: TestClient, world: World
 ) -> None:
