@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, insert, select, text, true, update
+from sqlalchemy import Select, and_, exists, func, insert, or_, select, text, true, update
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
@@ -24,6 +24,7 @@ from persistence.tables import (
     HouseholdRow,
     MemberRow,
     OrgUnitRow,
+    ProposalRow,
     VisitRow,
     decode_categories,
 )
@@ -197,21 +198,55 @@ class SqlVisitStore:
         )
 
     def changed_since(
-        self, scope: Scope, since: datetime, *, limit: int
+        self,
+        scope: Scope,
+        since: datetime,
+        until: datetime,
+        *,
+        after_household: int = 0,
+        after_visit: int = 0,
+        limit: int,
     ) -> tuple[list[int], list[Visit]]:
-        """Households (ids) and visits of the caller's households changed after ``since``."""
+        """Households (ids) and visits of the caller's households changed in (since, until],
+        each in id order after the given ids (a pull's next page), at most ``limit`` of each.
+
+        A household given to the caller (as its contact member) by a roster published in the
+        window counts as changed, with its whole history: its own row did not change, and a
+        phone that pulled before would never hear of it."""
+        given = (
+            None
+            if scope.member_id is None
+            else select(AssignmentRow.household_id)
+            .join(ProposalRow, ProposalRow.id == AssignmentRow.proposal_id)
+            .where(
+                AssignmentRow.member_id == scope.member_id,
+                AssignmentRow.ended_on.is_(None),
+                ProposalRow.published_at > since,
+                ProposalRow.published_at <= until,
+            )
+        )
+        changed = and_(HouseholdRow.updated_at > since, HouseholdRow.updated_at <= until)
         households = list(
             self.session.scalars(
                 select(HouseholdRow.id)
-                .where(household_scope(scope), HouseholdRow.updated_at > since)
+                .where(
+                    household_scope(scope),
+                    changed if given is None else or_(changed, HouseholdRow.id.in_(given)),
+                    HouseholdRow.id > after_household,
+                )
                 .order_by(HouseholdRow.id)
                 .limit(limit)
             )
         )
+        recorded = and_(VisitRow.created_at > since, VisitRow.created_at <= until)
         rows = self.session.scalars(
             select(VisitRow)
             .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-            .where(household_scope(scope), VisitRow.created_at > since)
+            .where(
+                household_scope(scope),
+                recorded if given is None else or_(recorded, VisitRow.household_id.in_(given)),
+                VisitRow.id > after_visit,
+            )
             .order_by(VisitRow.id)
             .limit(limit)
         )

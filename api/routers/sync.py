@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -246,11 +246,32 @@ def _apply(
     )
 
 
+# How far back each cursor reaches into the pull it ends: a write made before the pull but
+# committed after it (a sync batch, an import of some seconds) carries a time the next pull
+# would otherwise start after. What comes twice is the same record, stored again by its id.
+PULL_OVERLAP = timedelta(minutes=5)
+
+
+class PullNext(BaseModel):
+    """The parameters of the same pull's next page (with the same ``since``)."""
+
+    until: datetime
+    after_household: int
+    after_visit: int
+
+
 class PullOut(BaseModel):
-    cursor: datetime = Field(description="下次拉取时作为 since 传回")
+    cursor: datetime = Field(
+        description="下次拉取时作为 since 传回（比本次截止时间早 5 分钟，以免漏掉其间提交的写入；"
+        "重复收到的记录按 id 覆盖即可）"
+    )
     households: list[HouseholdOut]
     visits: list[VisitOut]
-    due: DueListOut | None
+    due: DueListOut | None = Field(description="本人的待走访清单（仅第一页）")
+    more: bool = Field(
+        False, description="还有未取完的变化：带上 next 的参数（与同一 since）再拉一页"
+    )
+    next: PullNext | None = None
 
 
 @router.get(
@@ -265,20 +286,42 @@ def pull(
     uow: UowDep,
     clock: ClockDep,
     since: Annotated[AwareDatetime | None, Query(description="上次返回的 cursor")] = None,
+    until: Annotated[
+        AwareDatetime | None, Query(description="续页：上一页 next.until（第一页不填）")
+    ] = None,
+    after_household: Annotated[int, Query(ge=0, le=2**63 - 1, description="续页：next 中的值")] = 0,
+    after_visit: Annotated[int, Query(ge=0, le=2**63 - 1, description="续页：next 中的值")] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 2000,
 ) -> PullOut:
+    """Everything of the caller's households that changed in (since, until], a page of at most
+    ``limit`` households and ``limit`` visits at a time: ``more`` says another page follows,
+    fetched with ``next``. The window's end is fixed on the first page, so the pages add up to
+    one consistent pull; the cursor, for the next pull, is that end less ``PULL_OVERLAP``."""
     now = clock()
     start = since or datetime(1970, 1, 1, tzinfo=now.tzinfo)
-    household_ids, changed = SqlVisitStore(session).changed_since(scope, start, limit=limit)
+    end = min(until, now) if until is not None else now
+    household_ids, changed = SqlVisitStore(session).changed_since(
+        scope, start, end, after_household=after_household, after_visit=after_visit, limit=limit
+    )
     repo = SqlHouseholdRepository(session)
     households = [HouseholdOut.from_domain(repo.get(h, scope), scope) for h in household_ids]
     due = None
-    if scope.member_id is not None:
+    first_page = until is None and after_household == 0 and after_visit == 0
+    if scope.member_id is not None and first_page:
         cadence, items = visits.due_for_member(uow, scope, scope.member_id, at=now)
         due = DueListOut(cadence_days=cadence, data=[DueOut.from_domain(i, now) for i in items])
+    more = len(household_ids) == limit or len(changed) == limit
     return PullOut(
-        cursor=now,
+        cursor=end - PULL_OVERLAP,
         households=households,
         visits=[VisitOut.from_domain(v) for v in changed],
         due=due,
+        more=more,
+        next=PullNext(
+            until=end,
+            after_household=household_ids[-1] if household_ids else after_household,
+            after_visit=changed[-1].id if changed else after_visit,
+        )
+        if more
+        else None,
     )

@@ -128,6 +128,114 @@ def test_the_pull_returns_what_changed_since_the_cursor(
     assert [v["household_id"] for v in second.json()["visits"]] == [world.household["h2"]]
 
 
+def pull_all(client: TestClient, world: World, since: str | None = None, **params: Any) -> Any:
+    """One pull, every page of it: the pages as the server sent them."""
+    h = world.headers(Role.MEMBER)
+    base = {**params, **({"since": since} if since else {})}
+    pages = [client.get(f"{API}/sync/pull", params=base, headers=h).json()]
+    while pages[-1]["more"]:
+        pages.append(
+            client.get(f"{API}/sync/pull", params={**base, **pages[-1]["next"]}, headers=h).json()
+        )
+        assert len(pages) < 20, pages
+    return pages
+
+
+def test_a_pull_larger_than_its_limit_comes_in_pages_that_add_up(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """Past the limit the rest was dropped, and the cursor moved on past it: a branch
+    secretary's first pull of a village's year of visits kept only the oldest 2,000."""
+    h = world.headers(Role.MEMBER)
+    ops = [op(world, U[i], "h1" if i % 2 else "h2") for i in range(5)]
+    client.post(f"{API}/sync/batch", json={"operations": ops}, headers=h)
+    whole = pull_all(client, world)
+    assert len(whole) == 1 and whole[0]["next"] is None
+    pages = pull_all(client, world, limit=2)
+    assert len(pages) == 3
+    assert [len(p["visits"]) for p in pages] == [2, 2, 1]
+    assert sorted(v["id"] for p in pages for v in p["visits"]) == sorted(
+        v["id"] for v in whole[0]["visits"]
+    )
+    assert [x["id"] for p in pages for x in p["households"]] == [
+        x["id"] for x in whole[0]["households"]
+    ]
+    assert pages[0]["due"] is not None and all(p["due"] is None for p in pages[1:])
+    # a visit logged between two pages waits for the next pull: the pages are one moment's
+    clock.advance(minutes=1)
+    sent = client.post(
+        f"{API}/sync/batch", json={"operations": [op(world, U[8], "h1")]}, headers=h
+    ).json()
+    late_id = sent["results"][0]["id"]
+    page = client.get(f"{API}/sync/pull", params={"limit": 2, **pages[0]["next"]}, headers=h)
+    assert late_id not in {v["id"] for v in page.json()["visits"]}
+    assert late_id in {
+        v["id"] for p in pull_all(client, world, pages[-1]["cursor"]) for v in p["visits"]
+    }
+
+
+def test_a_write_committed_just_after_a_pull_with_an_earlier_time_comes_in_the_next(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """A visit written with the time its batch began, committed after a pull that ran in
+    between, carries a time before that pull's cursor: the next pull started after it."""
+    h = world.headers(Role.MEMBER)
+    clock.advance(minutes=10)
+    first = pull_all(client, world)[-1]
+    clock.advance(minutes=-1)  # the batch began a minute before the pull …
+    client.post(f"{API}/sync/batch", json={"operations": [op(world, U[1], "h1")]}, headers=h)
+    clock.advance(minutes=2)  # … and committed after it
+    later = pull_all(client, world, first["cursor"])
+    assert [v["household_id"] for p in later for v in p["visits"]] == [world.household["h1"]]
+
+
+def test_a_household_given_to_the_member_reaches_their_phone_with_its_history(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """Its own row did not change when a roster gave it to the member: a phone that had pulled
+    before never heard of it (the due list named it, the phone had nothing to show)."""
+    admin, h2 = world.headers(Role.ADMIN), world.household["h2"]
+
+    def publish(member: str) -> None:
+        draft = client.post(
+            f"{API}/assignment-proposals", json={"org_id": world.org["V1"]}, headers=admin
+        ).json()
+        move = {"household_id": h2, "member_id": world.member[member]}
+        res = client.post(
+            f"{API}/assignment-proposals/{draft['id']}/edits", json={"moves": [move]}, headers=admin
+        )
+        assert res.status_code == 200, res.text
+        res = client.post(
+            f"{API}/assignment-proposals/{draft['id']}/publish",
+            json={"accept_shortfalls": True},
+            headers=admin,
+        )
+        assert res.status_code == 200, res.text
+
+    publish("m2")  # h2 goes to the branch secretary, who visits it
+    earlier = client.post(
+        f"{API}/visits",
+        json={
+            "member_id": world.member["m2"],
+            "household_id": h2,
+            "visited_at": "2026-11-20T08:00:00+08:00",
+            "mode": "home",
+        },
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    )
+    assert earlier.status_code == 201, earlier.text
+    clock.advance(minutes=10)
+    before = pull_all(client, world)[-1]
+    assert h2 not in {x["id"] for x in before["households"]}
+    clock.advance(minutes=10)
+    publish("m1")  # and comes back to the member
+    clock.advance(minutes=10)
+    after = pull_all(client, world, before["cursor"])
+    assert h2 in {x["id"] for p in after for x in p["households"]}
+    assert earlier.json()["id"] in {v["id"] for p in after for v in p["visits"]}
+    assert h2 in {d["household_id"] for d in after[0]["due"]["data"]}
+
+
 def test_an_oversized_batch_is_refused_whole(
     client: TestClient, world: World, scheme: None
 ) -> None:

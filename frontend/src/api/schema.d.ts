@@ -1060,7 +1060,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 拉取自上次以来的变化（本人的联系户） */
+        /**
+         * 拉取自上次以来的变化（本人的联系户）
+         * @description Everything of the caller's households that changed in (since, until], a page of at most
+         *     ``limit`` households and ``limit`` visits at a time: ``more`` says another page follows,
+         *     fetched with ``next``. The window's end is fixed on the first page, so the pages add up to
+         *     one consistent pull; the cursor, for the next pull, is that end less ``PULL_OVERLAP``.
+         */
         get: operations["sync-pull"];
         put?: never;
         post?: never;
@@ -2758,17 +2764,40 @@ export interface components {
              */
             started: number;
         };
+        /**
+         * PullNext
+         * @description The parameters of the same pull's next page (with the same ``since``).
+         */
+        PullNext: {
+            /** After Household */
+            after_household: number;
+            /** After Visit */
+            after_visit: number;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+        };
         /** PullOut */
         PullOut: {
             /**
              * Cursor
              * Format: date-time
-             * @description 下次拉取时作为 since 传回
+             * @description 下次拉取时作为 since 传回（比本次截止时间早 5 分钟，以免漏掉其间提交的写入；重复收到的记录按 id 覆盖即可）
              */
             cursor: string;
+            /** @description 本人的待走访清单（仅第一页） */
             due: components["schemas"]["DueListOut"] | null;
             /** Households */
             households: components["schemas"]["HouseholdOut"][];
+            /**
+             * More
+             * @description 还有未取完的变化：带上 next 的参数（与同一 since）再拉一页
+             * @default false
+             */
+            more: boolean;
+            next?: components["schemas"]["PullNext"] | null;
             /** Visits */
             visits: components["schemas"]["VisitOut"][];
         };
@@ -11635,6 +11664,12 @@ export interface operations {
             query?: {
                 /** @description 上次返回的 cursor */
                 since?: string | null;
+                /** @description 续页：上一页 next.until（第一页不填） */
+                until?: string | null;
+                /** @description 续页：next 中的值 */
+                after_household?: number;
+                /** @description 续页：next 中的值 */
+                after_visit?: number;
                 limit?: number;
             };
             header?: never;

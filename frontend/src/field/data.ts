@@ -2,7 +2,7 @@ import { ApiError, unwrap, type Schemas } from '../api'
 import { api, tokens } from '../shared/session'
 import type { OutboxItem, VisitOut } from './db'
 import { getKv, setKv } from './kv'
-import { getDb, state } from './store'
+import { forgetHousehold, getDb } from './store'
 
 export type Checklist = Schemas['HouseholdChecklistOut']
 export type EventOut = Schemas['EventOut']
@@ -50,20 +50,6 @@ export async function visitsOf(householdId: number): Promise<VisitOut[]> {
   }
   const rows = await (await getDb()).visits.where('household_id').equals(householdId).toArray()
   return rows.sort((a, b) => b.visited_at.localeCompare(a.visited_at))
-}
-
-/** The server no longer shows the caller this household (given to another member, or moved out
- * of their area): the phone forgets it and what it kept of it, since personal data stays only
- * with those who look after it. What waits in the outbox stays and is still sent: the server
- * keeps a visit made before the change, credited to its member and flagged (README, sync rules). */
-export async function forgetHousehold(householdId: number): Promise<void> {
-  const db = await getDb()
-  await db.transaction('rw', [db.households, db.visits, db.kv], async () => {
-    await db.households.delete(householdId)
-    await db.visits.where('household_id').equals(householdId).delete()
-    await db.kv.bulkDelete([`checklist:${householdId}`, `policies:${householdId}`])
-  })
-  state.households = state.households.filter((h) => h.id !== householdId)
 }
 
 /** My must-attend tasks (五必到), newest copy kept for offline reading. */

@@ -123,22 +123,41 @@ async function earlyPull(): Promise<Schemas['PullOut'] | null> {
   }
 }
 
+type PullOut = Schemas['PullOut']
+
+function pullPage(since: string | undefined, next?: PullOut['next']): Promise<PullOut> {
+  return unwrap(api.GET('/api/v1/sync/pull', { params: { query: { ...(since ? { since } : {}), ...(next ?? {}) } } }))
+}
+
 export async function pull({ full = false } = {}): Promise<void> {
-  const since = full ? undefined : await getKv<string>(await getDb(), 'cursor')
-  const out =
-    (full ? await earlyPull() : null) ??
-    (await unwrap(api.GET('/api/v1/sync/pull', { params: { query: since ? { since } : {} } })))
-  if (!since && out.due) {
-    // A first pull holds every household: show it before storing it.
-    show(out.due, new Map(out.households.map((h) => [h.id, h])), state.categories)
-  }
   const db = await getDb()
-  await db.transaction('rw', db.households, db.visits, db.kv, async () => {
-    await db.households.bulkPut(out.households)
-    await db.visits.bulkPut(out.visits)
-    if (out.due) await setKv(db, 'due', out.due)
-    await setKv(db, 'cursor', out.cursor)
-  })
+  const since = full ? undefined : await getKv<string>(db, 'cursor')
+  let out = (full ? await earlyPull() : null) ?? (await pullPage(since))
+  const due = out.due
+  if (!since && due) {
+    // A first pull holds every household: show it before storing it.
+    show(due, new Map(out.households.map((h) => [h.id, h])), state.categories)
+  }
+  // Page after page of one pull (a village's year of visits is several); the cursor is stored
+  // only once all are, so a pull cut off halfway starts again from the same point.
+  for (;;) {
+    const page = out
+    await db.transaction('rw', db.households, db.visits, db.kv, async () => {
+      await db.households.bulkPut(page.households)
+      await db.visits.bulkPut(page.visits)
+      if (page.due) await setKv(db, 'due', page.due)
+    })
+    if (!page.more || !page.next) break
+    out = await pullPage(since, page.next)
+  }
+  await setKv(db, 'cursor', out.cursor)
+  if (due && tokens.get()?.role === 'member') {
+    // A member sees only their own households: one on the phone that the due list no longer
+    // names was given to another member, and leaves the phone.
+    const mine = new Set(due.data.map((d) => d.household_id))
+    const gone = (await db.households.toCollection().primaryKeys()).filter((id) => !mine.has(id))
+    for (const id of gone) await forgetHousehold(id)
+  }
   if (!Object.keys(state.categories).length) {
     const cats = await api.GET('/api/v1/categories').catch(() => null)
     if (cats?.data) {
@@ -146,10 +165,24 @@ export async function pull({ full = false } = {}): Promise<void> {
     }
   }
   void refreshEnums()
-  if (since || !out.due) await loadHouseholds()
+  if (since || !due) await loadHouseholds()
   else if (!Object.keys(state.categories).length) await loadHouseholds()
   await learnChecklistItems()
   void learnEventKinds()
+}
+
+/** The server no longer shows the caller this household (given to another member, or moved out
+ * of their area): the phone forgets it and what it kept of it, since personal data stays only
+ * with those who look after it. What waits in the outbox stays and is still sent: the server
+ * keeps a visit made before the change, credited to its member and flagged (README, sync rules). */
+export async function forgetHousehold(householdId: number): Promise<void> {
+  const db = await getDb()
+  await db.transaction('rw', [db.households, db.visits, db.kv], async () => {
+    await db.households.delete(householdId)
+    await db.visits.where('household_id').equals(householdId).delete()
+    await db.kv.bulkDelete([`checklist:${householdId}`, `policies:${householdId}`])
+  })
+  state.households = state.households.filter((h) => h.id !== householdId)
 }
 
 let kindsAsked = false
