@@ -110,6 +110,17 @@ def check_checklist(items: Iterable[str], template: Sequence[str]) -> None:
         )
 
 
+def check_recorded_at(recorded_at: datetime, visit: Visit, *, now: datetime) -> None:
+    """When a change to a visit was made on the phone (offline, synced later): not in the
+    future, not before the visit itself. The edit window is judged at that time."""
+    if recorded_at > now + CLOCK_SKEW:
+        raise Invalid("visit.recorded_in_future", "记录时间不能晚于现在", field="recorded_at")
+    if recorded_at < visit.visited_at - CLOCK_SKEW:
+        raise Invalid(
+            "visit.recorded_before_visit", "记录时间不能早于走访时间", field="recorded_at"
+        )
+
+
 def check_editable(visit: Visit, *, now: datetime) -> None:
     """Edits within 24 hours of logging; later, an amendment keeps the original."""
     if visit.created_at is not None and now - visit.created_at > EDIT_WINDOW:

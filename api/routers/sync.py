@@ -45,6 +45,11 @@ class VisitRef(StrictIn):
 
 class ChecklistTickOp(VisitRef):
     items: list[Text] = Field(min_length=1, max_length=10)
+    recorded_at: AwareDatetime | None = Field(
+        default=None,
+        description="在手机上勾选的时间（离线时）：24 小时修改期按此时间判断；"
+        "不得晚于现在、早于走访时间",
+    )
 
 
 class IssueDraftOp(VisitRef):
@@ -52,7 +57,9 @@ class IssueDraftOp(VisitRef):
 
 
 class SyncBatchIn(StrictIn):
-    operations: list[dict[str, Any]] = Field(
+    # Any, not dict: an item that is not even an object is refused alone (``_parse``), the good
+    # operations around it kept, where a list of objects refused the whole batch.
+    operations: list[Any] = Field(
         max_length=500,
         description="每项 {uuid, kind, payload}。kind：visit（走访，含清单勾选）、"
         "attendance（必到事项到场：走访字段加 event_id）、checklist_tick（给已记录的走访补勾"
@@ -128,10 +135,23 @@ def sync_batch(body: SyncBatchIn, scope: ScopeDep, uow: UowDep, clock: ClockDep)
     return SyncBatchOut(**counts, results=done)
 
 
-def _parse(index: int, op: dict[str, Any]) -> SyncResult | tuple[str, str, BaseModel]:
+OPERATION_KEYS = frozenset({"uuid", "kind", "payload"})
+
+
+def _parse(index: int, op: Any) -> SyncResult | tuple[str, str, BaseModel]:
     """An operation's (kind, uuid as sent, payload), or its refusal when it is malformed. The
     payload carries the uuid in its canonical spelling (``canonical_uuid``), the one that is
     stored and compared; the answer names the operation by the uuid as the client sent it."""
+    if not isinstance(op, dict):
+        return _rejected(
+            index, None, "sync.bad_operation", "每项操作须为对象 {uuid, kind, payload}", "operation"
+        )
+    unknown = sorted(str(k) for k in op if k not in OPERATION_KEYS)
+    if unknown:  # a typo (or a field put beside the payload) is not silently ignored
+        uuid_sent = op.get("uuid") if isinstance(op.get("uuid"), str) else None
+        return _rejected(
+            index, uuid_sent, "sync.unknown_key", f"不认识的字段：{unknown[0]}", unknown[0]
+        )
     uuid = op.get("uuid") if isinstance(op.get("uuid"), str) else None
     canonical = canonical_uuid(uuid) if uuid is not None else None
     if uuid is None or canonical is None:
@@ -203,7 +223,9 @@ def _attendance(
 
 def _tick(payload: ChecklistTickOp, uuid: str, scope: Scope, uow: UowDep, now: datetime) -> Outcome:
     found = visits.find_visit(uow, scope, visit_id=payload.visit_id, visit_uuid=payload.visit_uuid)
-    visit, changed = visits.tick_checklist(uow, scope, found.id, tuple(payload.items), at=now)
+    visit, changed = visits.tick_checklist(
+        uow, scope, found.id, tuple(payload.items), at=now, recorded_at=payload.recorded_at
+    )
     return not changed, visit.id, visit.id, None
 
 

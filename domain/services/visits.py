@@ -22,6 +22,7 @@ from domain.visit import (
     VisitFacts,
     check_checklist,
     check_editable,
+    check_recorded_at,
     check_time,
     due_list,
     month_start,
@@ -394,7 +395,13 @@ def find_visit(
 
 
 def tick_checklist(
-    uow: UnitOfWork, scope: Scope, visit_id: int, items: tuple[str, ...], *, at: datetime
+    uow: UnitOfWork,
+    scope: Scope,
+    visit_id: int,
+    items: tuple[str, ...],
+    *,
+    at: datetime,
+    recorded_at: datetime | None = None,
 ) -> tuple[Visit, bool]:
     """Add checklist ticks to a visit (within its edit window); ticks already there are kept
     once, so a replay changes nothing. Returns the visit and whether anything was added.
@@ -409,10 +416,13 @@ def tick_checklist(
         path = uow.visits.household_path(seen.household_id) or scope.org_path
         check_checklist(items, _params(uow, path).checklist)
         before = uow.visits.get_locked(visit_id, scope)
+        if recorded_at is not None:
+            check_recorded_at(recorded_at, before, now=at)
         added = tuple(i for i in dict.fromkeys(items) if i not in before.checklist)
         if not added:
             return before, False
-        check_editable(before, now=at)
+        # A tick made offline within the window counts, however late the phone found a signal.
+        check_editable(before, now=recorded_at or at)
         after = dataclasses.replace(before, checklist=before.checklist + added)
         uow.visits.update(after)
         record(

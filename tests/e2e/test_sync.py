@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -111,6 +111,65 @@ def test_a_visit_to_a_household_reassigned_meanwhile_is_kept_credited_and_flagge
     with world.app.state.session_factory() as s:
         member = s.execute(text("SELECT member_id FROM visits")).scalar_one()
     assert member == world.member["m1"]
+
+
+def test_an_item_that_is_not_an_operation_is_refused_alone(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """A list of objects was the batch's type: one item that was not an object (or carried a
+    key beside uuid, kind and payload, silently ignored) refused the whole batch, or not at
+    all."""
+    batch = [
+        op(world, U[1], "h1"),
+        "garbage",
+        None,
+        {**op(world, U[2], "h2"), "recorded_at": "2026-11-20T08:00:00+08:00"},
+        op(world, U[3], "h2"),
+    ]
+    res = client.post(
+        f"{API}/sync/batch", json={"operations": batch}, headers=world.headers(Role.MEMBER)
+    )
+    assert res.status_code == 200, res.text
+    rejected = {r["index"]: (r["code"], r["field"]) for r in res.json()["results"]}
+    assert {i: rejected[i] for i in (1, 2, 3)} == {
+        1: ("sync.bad_operation", "operation"),
+        2: ("sync.bad_operation", "operation"),
+        3: ("sync.unknown_key", "recorded_at"),
+    }
+    assert res.json()["applied"] == 2 and visits_count(world) == 2
+
+
+def test_a_tick_made_offline_within_the_window_counts_when_synced_later(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """The edit window was judged at the sync: a tick made an hour after the visit, on a phone
+    that found a signal two days later, was refused as too late."""
+    h = world.headers(Role.MEMBER)
+    client.post(f"{API}/sync/batch", json={"operations": [op(world, V[1], "h1")]}, headers=h)
+    made = clock()
+
+    def tick(uuid: str, item: str, recorded_at: datetime | None) -> dict[str, Any]:
+        payload: dict[str, Any] = {"visit_uuid": V[1], "items": [item]}
+        if recorded_at is not None:
+            payload["recorded_at"] = recorded_at.isoformat()
+        return {"uuid": uuid, "kind": "checklist_tick", "payload": payload}
+
+    clock.advance(days=2)
+    ops = [
+        tick(V[2], "困难帮扶解决到户", made + timedelta(hours=1)),
+        tick(V[3], "支部决议传达到户", None),  # no phone time: judged now, too late
+        tick(V[4], "上级政策宣讲到户", clock() + timedelta(hours=1)),  # in the future
+        tick(V[5], "上级政策宣讲到户", datetime(2026, 11, 1, tzinfo=UTC)),  # before the visit
+    ]
+    res = client.post(f"{API}/sync/batch", json={"operations": ops}, headers=h).json()
+    assert [(r["status"], r.get("code")) for r in res["results"]] == [
+        ("applied", None),
+        ("rejected", "visit.edit_window_closed"),
+        ("rejected", "visit.recorded_in_future"),
+        ("rejected", "visit.recorded_before_visit"),
+    ]
+    visits = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert visits[0]["checklist"] == ["困难帮扶解决到户"]
 
 
 def test_the_pull_returns_what_changed_since_the_cursor(

@@ -2935,9 +2935,7 @@ export interface components {
              * Operations
              * @description 每项 {uuid, kind, payload}。kind：visit（走访，含清单勾选）、attendance（必到事项到场：走访字段加 event_id）、checklist_tick（给已记录的走访补勾清单：visit_id 或 visit_uuid，加 items）、issue_draft（把走访中记录的一项问题上报：visit_id 或 visit_uuid，加 kind）。按顺序逐项处理，同一批中后面的操作可引用前面走访的 uuid。
              */
-            operations: {
-                [key: string]: unknown;
-            }[];
+            operations: unknown[];
         };
         /** SyncBatchOut */
         SyncBatchOut: {
