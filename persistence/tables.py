@@ -368,6 +368,8 @@ class VisitRow(Base):
     lng: Mapped[float | None] = mapped_column(Float)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(Timestamp())
+    # Last changed (an edit, a tick); null until then. The delta pull reads it beside created_at.
+    updated_at: Mapped[datetime | None] = mapped_column(Timestamp())
     # The offline client's own id for the visit: a replayed sync never logs it twice.
     client_uuid: Mapped[str | None] = mapped_column(CodeType, unique=True)
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))

@@ -238,7 +238,10 @@ class SqlVisitStore:
                 .limit(limit)
             )
         )
-        recorded = and_(VisitRow.created_at > since, VisitRow.created_at <= until)
+        recorded = or_(
+            and_(VisitRow.created_at > since, VisitRow.created_at <= until),
+            and_(VisitRow.updated_at > since, VisitRow.updated_at <= until),
+        )
         rows = self.session.scalars(
             select(VisitRow)
             .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
@@ -285,8 +288,9 @@ class SqlVisitStore:
             visit_id,
         )
 
-    def update(self, visit: Visit) -> None:
+    def update(self, visit: Visit, *, at: datetime) -> None:
         row = self.session.get_one(VisitRow, visit.id)
+        row.updated_at = at
         row.visited_at, row.mode, row.notes = visit.visited_at, visit.mode.value, visit.notes
         row.flags = [{"kind": f.kind.value, "text": f.text} for f in visit.flags]
         row.checklist = list(visit.checklist)

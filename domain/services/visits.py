@@ -252,7 +252,7 @@ def edit_visit(
         check_editable(before, now=at)
         after = dataclasses.replace(before, **changes)
         check_time(after.visited_at, now=at)
-        uow.visits.update(after)
+        uow.visits.update(after, at=at)
         record(
             uow.audit,
             scope,
@@ -424,7 +424,7 @@ def tick_checklist(
         # A tick made offline within the window counts, however late the phone found a signal.
         check_editable(before, now=recorded_at or at)
         after = dataclasses.replace(before, checklist=before.checklist + added)
-        uow.visits.update(after)
+        uow.visits.update(after, at=at)
         record(
             uow.audit,
             scope,

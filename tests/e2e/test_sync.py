@@ -248,6 +248,32 @@ def test_a_write_committed_just_after_a_pull_with_an_earlier_time_comes_in_the_n
     assert [v["household_id"] for p in later for v in p["visits"]] == [world.household["h1"]]
 
 
+def test_a_visit_edited_since_the_cursor_comes_in_the_pull(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """The pull read visits by the time they were logged: an edit (the branch correcting a
+    note, a tick) never reached the member's phone."""
+    h = world.headers(Role.MEMBER)
+    sent = client.post(
+        f"{API}/sync/batch", json={"operations": [op(world, U[1], "h1")]}, headers=h
+    ).json()
+    visit_id = sent["results"][0]["id"]
+    clock.advance(minutes=10)
+    before = pull_all(client, world)[-1]
+    clock.advance(minutes=10)
+    res = client.patch(
+        f"{API}/visits/{visit_id}",
+        json={"notes": "支部补记：已联系村医"},
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    )
+    assert res.status_code == 200, res.text
+    clock.advance(minutes=10)
+    after = pull_all(client, world, before["cursor"])
+    assert [(v["id"], v["notes"]) for p in after for v in p["visits"]] == [
+        (visit_id, "支部补记：已联系村医")
+    ]
+
+
 def test_a_household_given_to_the_member_reaches_their_phone_with_its_history(
     client: TestClient, world: World, scheme: None, clock: Clock
 ) -> None:
