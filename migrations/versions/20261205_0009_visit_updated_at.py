@@ -20,11 +20,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Nullable, no backfill: adding it is instant on a table of millions of visits.
-    with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
+    # Nullable, no backfill: adding it is instant on a table of millions of visits. A plain
+    # ALTER TABLE, never a batch rebuild: rebuilding visits on SQLite would drop its
+    # last-visit triggers (migration 0007).
+    op.add_column("visits", sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.drop_column("updated_at")
+    op.drop_column("visits", "updated_at")
