@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -55,9 +56,16 @@ class Timestamp(TypeDecorator[datetime]):
         value: datetime | None,
         dialect: Dialect,  # noqa: ARG002
     ) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # a filter typed without an offset means UTC
-        return value
+        # In UTC before it is stored: SQLite keeps a datetime's fields and drops its offset, so
+        # 08:00+08:00 (how a client in China writes the time) was stored, and read, as 08:00 UTC.
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # within hours of year 1 or 9999: the end of time either way
+            return (datetime.max if value.year > 1 else datetime.min).replace(tzinfo=UTC)
 
     def process_result_value(
         self,
@@ -353,6 +361,13 @@ class VisitRow(Base):
             "ix_visits_visited_at",
             "visited_at",
             postgresql_include=["household_id", "member_id"],
+        ),
+        # "is it superseded?" (an amendment points at it): the few visits that are amended
+        Index(
+            "ix_visits_amends_id",
+            "amends_id",
+            postgresql_where=text("amends_id IS NOT NULL"),
+            sqlite_where=text("amends_id IS NOT NULL"),
         ),
     )
 

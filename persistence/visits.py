@@ -7,8 +7,20 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, insert, or_, select, text, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 
 from domain.access import Scope
 from domain.errors import Conflict, NotFound
@@ -288,6 +300,18 @@ class SqlVisitStore:
             visit_id,
         )
 
+    def latest_version(self, visit_id: int) -> int:
+        """The visit's newest amendment, following amendments of amendments; itself when it
+        has none."""
+        current = visit_id
+        while (
+            later := self.session.scalar(
+                select(func.max(VisitRow.id)).where(VisitRow.amends_id == current)
+            )
+        ) is not None:
+            current = later
+        return current
+
     def update(self, visit: Visit, *, at: datetime) -> None:
         row = self.session.get_one(VisitRow, visit.id)
         row.updated_at = at
@@ -379,6 +403,13 @@ class SqlVisitStore:
         return row[0] or 0, row[1] or 0, row[2] or 0, row[3] or 0
 
 
+def not_superseded() -> ColumnElement[bool]:
+    """A visit no amendment (补充更正) points at: the amendment's figures count in what is
+    derived from visits (the checklist, the last visit), the original stays on record."""
+    amendment = aliased(VisitRow)
+    return ~exists().where(amendment.amends_id == VisitRow.id)
+
+
 def checklist_ticks(
     session: Session, household_ids: Iterable[int], start: datetime, end: datetime
 ) -> dict[int, list[tuple[str, int]]]:
@@ -391,6 +422,7 @@ def checklist_ticks(
                 VisitRow.household_id.in_(ids[chunk : chunk + 5000]),
                 VisitRow.visited_at >= start,
                 VisitRow.visited_at < end,
+                not_superseded(),
             )
         ):
             out[household_id] += [(item, visit_id) for item in items]
@@ -422,6 +454,7 @@ def checklist_rollup(
             VisitRow.visited_at >= start,
             VisitRow.visited_at < end,
             element.c.value.in_(items),
+            not_superseded(),
         )
         .distinct()
         .subquery()

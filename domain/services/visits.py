@@ -277,10 +277,13 @@ def amend_visit(
     at: datetime,
 ) -> Visit:
     """A correction after the edit window: a new record pointing at the original, which
-    stays as it was."""
+    stays as it was. The amendment supersedes it in what is derived from visits (checklist,
+    last visit); a visit amended before is amended in its newest version, so the corrections
+    form one line and the newest counts."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
-        original = uow.visits.get(visit_id, scope)
+        uow.visits.get(visit_id, scope)  # in the caller's scope, else 404
+        original = uow.visits.get(uow.visits.latest_version(visit_id), scope)
         own_only(scope, original.member_id, "只能更正本人的走访", "visit_id")
         path = _checked_changes(uow, scope, original, changes)
         amended = dataclasses.replace(original, id=0, amends_id=original.id, **changes)

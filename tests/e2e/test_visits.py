@@ -372,3 +372,67 @@ def test_an_item_sent_twice_in_a_checklist_is_one_tick(
         headers=h,
     )
     assert edited.json()["checklist"] == ["支部决议传达到户", "上级政策宣讲到户"]
+
+
+def test_an_amendment_supersedes_the_visit_it_corrects_in_what_is_derived_from_visits(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """The original stayed on record and went on counting: an amendment moving the visit a
+    month back, or taking a checklist item back, changed neither the last visit (due list,
+    compliance) nor the checklist."""
+    h = world.headers(Role.MEMBER)
+    made = client.post(
+        f"{API}/visits", json=visit(world, "h1", checklist=["上级政策宣讲到户"]), headers=h
+    ).json()
+    clock.advance(hours=25)  # past the edit window: only an amendment
+    first = client.post(
+        f"{API}/visits/{made['id']}/amendments",
+        json={"visited_at": "2026-11-10T09:00:00+08:00", "checklist": []},
+        headers=h,
+    )
+    assert first.status_code == 201, first.text
+
+    def last_visit() -> str | None:
+        due = client.get(f"{API}/members/{world.member['m1']}/due", headers=h).json()
+        found: str | None = next(
+            d["last_visit"] for d in due["data"] if d["household_id"] == made["household_id"]
+        )
+        return found
+
+    def ticked() -> list[str]:
+        res = client.get(
+            f"{API}/households/{world.household['h1']}/checklist",
+            params={"at": "2026-11-25T10:00:00+08:00"},
+            headers=h,
+        )
+        return [i["item"] for i in res.json()["items"] if i["done"]]
+
+    assert last_visit() == "2026-11-10T01:00:00Z" and ticked() == []
+    # amending the original again amends its newest version: one line of corrections
+    second = client.post(
+        f"{API}/visits/{made['id']}/amendments",
+        json={"checklist": ["支部决议传达到户"]},
+        headers=h,
+    ).json()
+    assert second["amends_id"] == first.json()["id"]
+    assert second["visited_at"] == "2026-11-10T01:00:00Z"  # the newest version's, kept
+    assert ticked() == ["支部决议传达到户"] and last_visit() == "2026-11-10T01:00:00Z"
+    history = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert len(history) == 3  # every version stays on record
+
+
+def test_a_time_with_an_offset_is_stored_as_the_same_instant(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """SQLite keeps a datetime's fields and drops its offset: 08:00+08:00, as a client in
+    China writes the time, was stored and read back as 08:00 UTC, eight hours late."""
+    h = world.headers(Role.MEMBER)
+    client.post(
+        f"{API}/visits", json=visit(world, "h1", visited_at="2026-11-20T08:00:00+08:00"), headers=h
+    )
+    (stored,) = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert datetime.fromisoformat(stored["visited_at"]) == datetime.fromisoformat(
+        "2026-11-20T00:00:00+00:00"
+    )
+    due = client.get(f"{API}/members/{world.member['m1']}/due", headers=h).json()
+    assert "2026-11-20T00:00:00Z" in [d["last_visit"] for d in due["data"]]
