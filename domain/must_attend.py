@@ -10,6 +10,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
+from domain.errors import Invalid
+from domain.time import CHINA
+from domain.visit import CLOCK_SKEW
+
 
 class EventStatus(StrEnum):
     OPEN = "open"  # not attended, deadline ahead
@@ -30,7 +34,10 @@ EVENT_STATUS_LABELS: Final = {
 class MustAttendEvent:
     id: int
     household_id: int
-    member_id: int | None  # the contact member when reported
+    # Whose task it is: while not attended, the household's contact member now — the roster
+    # may have changed since the report — or None when nobody looks after it (the branch must
+    # arrange one); once attended, the member the attendance visit is credited to.
+    member_id: int | None
     kind: str
     note: str
     reported_by: str
@@ -43,3 +50,17 @@ class MustAttendEvent:
         if self.attended_at is None:
             return EventStatus.OPEN if now <= self.deadline else EventStatus.MISSED
         return EventStatus.ATTENDED if self.attended_at <= self.deadline else EventStatus.LATE
+
+
+def check_attendance_time(event: MustAttendEvent, visited_at: datetime) -> None:
+    """An attendance is at or after the report: a late one dated back before it would count as
+    on time. The time comes from the phone, to the minute (the form's field) and by a clock
+    that may be a little behind the server's: the same allowance as for a visit "in the
+    future" (``CLOCK_SKEW``), far too little to move an attendance across a deadline."""
+    if visited_at < event.reported_at - CLOCK_SKEW:
+        reported = event.reported_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        raise Invalid(
+            "event.attended_before_report",
+            f"到场时间不能早于事件报告时间（{reported}），请填写实际到场时间",
+            field="visited_at",
+        )

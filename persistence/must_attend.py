@@ -1,4 +1,8 @@
-"""Storage of must-attend events (五必到)."""
+"""Storage of must-attend events (五必到).
+
+The stored ``member_id`` is the household's contact member when the event was reported, and
+stays so: the history of whom it was given to (the report's audit entry holds the same). Whose
+task an event is now is read with it (``_member_now``): the roster may have changed since."""
 
 from __future__ import annotations
 
@@ -6,22 +10,55 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from domain.access import Scope
 from domain.errors import NotFound
 from domain.must_attend import EventStatus, MustAttendEvent
 from persistence.scoping import household_scope
-from persistence.tables import HouseholdRow, MemberRow, MustAttendEventRow, OrgUnitRow
+from persistence.tables import (
+    AssignmentRow,
+    HouseholdRow,
+    MemberRow,
+    MustAttendEventRow,
+    OrgUnitRow,
+    VisitRow,
+)
 
 
-def _to_domain(r: MustAttendEventRow) -> MustAttendEvent:
+def _member_now() -> ColumnElement[int | None]:
+    """Whose task an event is (``MustAttendEvent.member_id``): while it is not attended, the
+    household's contact member today (its active assignment), not the one it was reported to —
+    after a roster the former member must not keep it, nor an event reported while nobody
+    looked after the household reach nobody; once attended, the member the attendance visit
+    is credited to."""
+    e = MustAttendEventRow
+    contact = (
+        select(AssignmentRow.member_id)
+        .where(AssignmentRow.household_id == e.household_id, AssignmentRow.ended_on.is_(None))
+        .order_by(AssignmentRow.id.desc())  # one a household; the newest, were there two
+        .limit(1)
+        .correlate(e)
+        .scalar_subquery()
+    )
+    attended_by = (
+        select(VisitRow.member_id).where(VisitRow.id == e.visit_id).correlate(e).scalar_subquery()
+    )
+    return case((e.visit_id.is_(None), contact), else_=attended_by)
+
+
+def _events() -> Select[MustAttendEventRow, int | None]:
+    """Events, each with whose task it is now."""
+    return select(MustAttendEventRow, _member_now())
+
+
+def _to_domain(r: MustAttendEventRow, member_id: int | None) -> MustAttendEvent:
     return MustAttendEvent(
         r.id,
         r.household_id,
-        r.member_id,
+        member_id,
         r.kind,
         r.note,
         r.reported_by,
@@ -48,20 +85,22 @@ class SqlEventStore:
         )
         self.session.add(row)
         self.session.flush()
-        return _to_domain(row)
+        return _to_domain(row, event.member_id)
 
     def get(self, event_id: int, scope: Scope) -> MustAttendEvent:
         # As stored now, even when read before in this session: an attendance checks again
         # whether another one was recorded meanwhile (domain.services.must_attend).
-        row = self.session.scalar(
-            select(MustAttendEventRow)
+        # A member reaches only the events of the households they look after today
+        # (``household_scope``): the open task of a household given to another is not theirs.
+        found = self.session.execute(
+            _events()
             .join(HouseholdRow, HouseholdRow.id == MustAttendEventRow.household_id)
             .where(MustAttendEventRow.id == event_id, household_scope(scope))
             .execution_options(populate_existing=True)
-        )
-        if row is None:
+        ).first()
+        if found is None:
             raise NotFound("event.not_found", f"事件 {event_id} 不存在", field="event_id")
-        return _to_domain(row)
+        return _to_domain(*found)
 
     def attend(self, event_id: int, *, visit_id: int, at: datetime) -> bool:
         """Link the attendance's visit to the event, unless another attendance was linked
@@ -78,13 +117,26 @@ class SqlEventStore:
         )
         return cast(CursorResult[Any], result).rowcount == 1
 
-    def of_member(self, member_id: int) -> list[MustAttendEvent]:
+    def of_member(self, member_id: int, scope: Scope) -> list[MustAttendEvent]:
+        """The member's tasks: the unattended events of the households they look after today,
+        whoever they were reported to; soonest deadline first."""
+        e = MustAttendEventRow
+        # An alias: ``household_scope`` of a member looks for their assignment in a subquery of
+        # its own, which would otherwise take this one's table as its outer one.
+        a = aliased(AssignmentRow)
         rows = self.session.scalars(
-            select(MustAttendEventRow)
-            .where(MustAttendEventRow.member_id == member_id, MustAttendEventRow.visit_id.is_(None))
-            .order_by(MustAttendEventRow.deadline)
+            select(e)
+            .join(HouseholdRow, HouseholdRow.id == e.household_id)
+            .join(
+                a,
+                and_(
+                    a.household_id == e.household_id, a.member_id == member_id, a.ended_on.is_(None)
+                ),
+            )
+            .where(e.visit_id.is_(None), household_scope(scope))
+            .order_by(e.deadline, e.id)
         )
-        return [_to_domain(r) for r in rows]
+        return [_to_domain(r, member_id) for r in rows]
 
     def in_area(
         self,
@@ -99,25 +151,25 @@ class SqlEventStore:
         filtered in the query, so the limit counts matching events (the branch looking for
         missed ones must not get only the missed among the newest hundred)."""
         query = (
-            select(MustAttendEventRow)
+            _events()
             .join(HouseholdRow, HouseholdRow.id == MustAttendEventRow.household_id)
             .where(household_scope(scope, path))
         )
         if status is not None:
             query = query.where(_in_status(status, now or datetime.now(UTC)))
-        rows = self.session.scalars(
+        rows = self.session.execute(
             query.order_by(MustAttendEventRow.reported_at.desc()).limit(limit)
         )
-        return [_to_domain(r) for r in rows]
+        return [_to_domain(r, member) for r, member in rows]
 
     def of_household(self, household_id: int) -> list[MustAttendEvent]:
         """Every event of a household, newest first (its history, attended or not)."""
-        rows = self.session.scalars(
-            select(MustAttendEventRow)
+        rows = self.session.execute(
+            _events()
             .where(MustAttendEventRow.household_id == household_id)
             .order_by(MustAttendEventRow.reported_at.desc())
         )
-        return [_to_domain(r) for r in rows]
+        return [_to_domain(r, member) for r, member in rows]
 
 
 class EventNames(NamedTuple):
@@ -125,23 +177,33 @@ class EventNames(NamedTuple):
 
     head_name: str
     area_name: str  # the household's grid (or village)
-    member_name: str | None
+    member_name: str | None  # of the event's ``member_id``: whose task it is now
 
 
 def event_names(session: Session, events: Sequence[MustAttendEvent]) -> dict[int, EventNames]:
-    """The names of many events' households, areas and members in one query (a list page asked
-    for each household and member one by one)."""
-    ids = [e.id for e in events]
-    if not ids:
+    """The names of many events' households, areas and members in two queries (a list page
+    asked for each household and member one by one). The member named is the event's
+    ``member_id`` as read (whose task it is now), not the one it was reported to."""
+    if not events:
         return {}
-    rows = session.execute(
-        select(MustAttendEventRow.id, HouseholdRow.head_name, OrgUnitRow.name, MemberRow.name)
+    places = session.execute(
+        select(MustAttendEventRow.id, HouseholdRow.head_name, OrgUnitRow.name)
         .join(HouseholdRow, HouseholdRow.id == MustAttendEventRow.household_id)
         .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
-        .outerjoin(MemberRow, MemberRow.id == MustAttendEventRow.member_id)
-        .where(MustAttendEventRow.id.in_(ids))
-    )
-    return {event_id: EventNames(head, area, member) for event_id, head, area, member in rows}
+        .where(MustAttendEventRow.id.in_([e.id for e in events]))
+    ).all()
+    members = _member_names(session, {e.member_id for e in events if e.member_id is not None})
+    member_name = {e.id: members.get(e.member_id) if e.member_id else None for e in events}
+    return {
+        event_id: EventNames(head, area, member_name[event_id]) for event_id, head, area in places
+    }
+
+
+def _member_names(session: Session, member_ids: set[int]) -> dict[int, str]:
+    if not member_ids:
+        return {}
+    rows = session.execute(select(MemberRow.id, MemberRow.name).where(MemberRow.id.in_(member_ids)))
+    return dict(rows.all())
 
 
 def _in_status(status: EventStatus, now: datetime) -> ColumnElement[bool]:

@@ -125,7 +125,7 @@ def member_tasks(
 ) -> list[EventOut]:
     SqlMemberRepository(session).get(member_id, scope)
     now = clock()
-    return _out(session, SqlEventStore(session).of_member(member_id), now)
+    return _out(session, SqlEventStore(session).of_member(member_id, scope), now)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from domain.access import Permission, Scope
 from domain.audit import AuditAction
 from domain.disclosure import looks_like_token
 from domain.errors import Conflict, Invalid, Locked, NotFound
-from domain.must_attend import MustAttendEvent
+from domain.must_attend import MustAttendEvent, check_attendance_time
 from domain.ports import UnitOfWork
 from domain.scheme import effective_scheme, required_scheme
 from domain.services.audit_trail import record
@@ -24,7 +24,8 @@ def report_event(
     uow: UnitOfWork, scope: Scope, household_id: int, *, kind: str, note: str, at: datetime
 ) -> MustAttendEvent:
     """Anyone who may log visits to the household reports an event of the scheme's kinds; the
-    household's contact member gets a task with the scheme's deadline."""
+    household's contact member gets a task with the scheme's deadline — whoever looks after
+    the household until it is attended, should a roster change (``events``)."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
         return _report(uow, scope, household_id, kind=kind, note=note, at=at)
@@ -97,6 +98,8 @@ def _report(
         MustAttendEvent(
             id=0,
             household_id=household.id,
+            # its contact member now: kept as whom it was given to; whose task it is follows
+            # the household's roster until attended (persistence/must_attend.py)
             member_id=uow.visits.contact_of(household.id),
             kind=kind,
             note=note,
@@ -129,7 +132,11 @@ def attend_event(
     at: datetime,
 ) -> MustAttendEvent:
     """The attendance is a visit to the event's household (the same rules as any visit),
-    linked to the event; after the deadline it counts as late.
+    linked to the event; after the deadline it counts as late, and it cannot be dated before
+    the report (``check_attendance_time``). The task is the household's contact member's
+    today (``events.get`` reaches only a member's own households); once attended, the event is
+    the member's the visit is credited to. Offline attendance (``attend_offline``, sync kind
+    ``attendance``) comes through here too, under the same rules.
 
     Two attendances sent at once both find the event open: the link is made only if the event
     is still unattended when it is written (``events.attend``), so the second is refused as a
@@ -148,7 +155,9 @@ def attend_event(
         if not uow.events.attend(event.id, visit_id=stored.id, at=stored.visited_at):
             raise _already_attended()
         uow.commit()
-        return dataclasses.replace(event, visit_id=stored.id, attended_at=stored.visited_at)
+        return dataclasses.replace(
+            event, member_id=stored.member_id, visit_id=stored.id, attended_at=stored.visited_at
+        )
 
 
 def _already_attended() -> Conflict:
@@ -160,6 +169,7 @@ def _attendable(event: MustAttendEvent, visit: Visit) -> None:
         raise _already_attended()
     if visit.household_id != event.household_id:
         raise Invalid("event.wrong_household", "到场走访须是该事件的农户", field="household_id")
+    check_attendance_time(event, visit.visited_at)
 
 
 def attend_offline(

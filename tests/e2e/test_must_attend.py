@@ -6,10 +6,12 @@ from __future__ import annotations
 import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from domain.access import Role, Scope
 from domain.must_attend import MustAttendEvent
@@ -20,9 +22,9 @@ from tests.conftest import Clock
 API = "/api/v1"
 
 
-def attendance(world: World, household: str, when: str) -> dict[str, Any]:
+def attendance(world: World, household: str, when: str, member: str = "m1") -> dict[str, Any]:
     return {
-        "member_id": world.member["m1"],
+        "member_id": world.member[member],
         "household_id": world.household[household],
         "visited_at": when,
         "mode": "home",
@@ -120,7 +122,7 @@ def test_attendance_must_be_at_the_events_household(
     event = report(client, world, "h1").json()
     res = client.post(
         f"{API}/events/{event['id']}/attendance",
-        json=attendance(world, "h2", "2026-11-25T09:00:00+08:00"),
+        json=attendance(world, "h2", "2026-11-25T10:00:00+08:00"),
         headers=world.headers(Role.MEMBER),
     )
     assert res.status_code == 422 and res.json()["code"] == "event.wrong_household"
@@ -169,6 +171,177 @@ def test_each_status_filter_finds_exactly_the_events_in_it_past_the_newest(
     assert res.status_code == 404  # not the member's household
 
 
+def reassign(world: World, household: str, member: str) -> None:
+    """The roster gives the household to another member, as publishing one does: its
+    assignment ends today and a new one starts."""
+    today = date(2026, 11, 25)
+    with world.app.state.session_factory() as session:
+        session.execute(
+            text(
+                "UPDATE assignments SET ended_on = :d WHERE household_id = :h AND ended_on IS NULL"
+            ),
+            {"d": today, "h": world.household[household]},
+        )
+        session.execute(
+            text(
+                "INSERT INTO assignments (member_id, household_id, started_on) VALUES (:m, :h, :d)"
+            ),
+            {"m": world.member[member], "h": world.household[household], "d": today},
+        )
+        session.commit()
+
+
+def tasks_of(client: TestClient, world: World, member: str) -> list[dict[str, Any]]:
+    """A member's tasks, as the member reads them."""
+    res = client.get(
+        f"{API}/members/{world.member[member]}/tasks",
+        headers=world.headers(Role.MEMBER, member=member),
+    )
+    assert res.status_code == 200, res.text
+    return list(res.json())
+
+
+def area_events(client: TestClient, world: World, status: str | None = None) -> Any:
+    params = {"status": status} if status else {}
+    return client.get(
+        f"{API}/org-units/{world.org['V1']}/events",
+        params=params,
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    ).json()
+
+
+def test_an_open_task_follows_the_household_to_its_new_contact_member(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """The task stayed with the member the event was reported to: after a roster gave h1 to
+    m2, m1 still had it (the illness, the head's name) and could not attend, m2 never saw it."""
+    event = report(client, world, "h1").json()
+    reassign(world, "h1", "m2")
+    m1, m2 = world.headers(Role.MEMBER), world.headers(Role.MEMBER, member="m2")
+    assert tasks_of(client, world, "m1") == []
+    [task] = tasks_of(client, world, "m2")
+    assert task["id"] == event["id"] and task["note"] == "户主住院"
+    assert (task["member_id"], task["member_name"]) == (world.member["m2"], "李四")
+    # the former member neither reads the new one's tasks nor attends: the household is not
+    # theirs any more
+    assert client.get(f"{API}/members/{world.member['m2']}/tasks", headers=m1).status_code == 404
+    url = f"{API}/events/{event['id']}/attendance"
+    res = client.post(url, json=attendance(world, "h1", "2026-11-25T10:30:00+08:00"), headers=m1)
+    assert res.status_code == 404 and res.json()["code"] == "event.not_found", res.text
+    assert res.headers["content-type"].startswith("application/problem+json")
+    # the branch sees it missed, with the member who has it now ...
+    clock.advance(hours=49)
+    [missed] = area_events(client, world, "missed")
+    assert (missed["id"], missed["member_name"]) == (event["id"], "李四")
+    # ... who attends, late
+    res = client.post(
+        url, json=attendance(world, "h1", "2026-11-27T10:30:00+08:00", member="m2"), headers=m2
+    )
+    assert res.status_code == 201, res.text
+    assert (res.json()["status"], res.json()["member_id"]) == ("late", world.member["m2"])
+    [late] = area_events(client, world, "late")
+    assert (late["id"], late["member_name"]) == (event["id"], "李四")
+    assert tasks_of(client, world, "m2") == []
+
+
+def test_an_attended_event_stays_with_the_member_who_attended(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    event = report(client, world, "h1").json()
+    res = client.post(
+        f"{API}/events/{event['id']}/attendance",
+        json=attendance(world, "h1", "2026-11-25T10:00:00+08:00"),
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 201, res.text
+    reassign(world, "h1", "m2")
+    [attended] = area_events(client, world)
+    assert (attended["member_id"], attended["member_name"]) == (world.member["m1"], "张三")
+    assert attended["status"] == "attended"
+    assert tasks_of(client, world, "m2") == []
+
+
+def test_an_event_on_a_household_nobody_looked_after_reaches_the_member_a_roster_gives_it(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    event = report(client, world, "h3").json()
+    assert event["member_id"] is None
+    reassign(world, "h3", "m1")
+    [task] = tasks_of(client, world, "m1")
+    assert (task["id"], task["member_name"]) == (event["id"], "张三")
+    res = client.post(
+        f"{API}/events/{event['id']}/attendance",
+        json=attendance(world, "h3", "2026-11-25T10:00:00+08:00"),
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 201 and res.json()["status"] == "attended", res.text
+
+
+def test_an_attendance_dated_before_the_report_is_refused(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """Reported 11-25, deadline 11-27, sent on 11-30 dated 11-01: it was taken as on time."""
+    event = report(client, world, "h1").json()
+    clock.advance(days=5)
+    h = world.headers(Role.MEMBER)
+    url = f"{API}/events/{event['id']}/attendance"
+    res = client.post(url, json=attendance(world, "h1", "2026-11-01T09:00:00+08:00"), headers=h)
+    assert res.status_code == 422, res.text
+    refusal = res.json()
+    assert (refusal["code"], refusal["field"]) == ("event.attended_before_report", "visited_at")
+    assert "报告时间" in refusal["detail"]
+    visits = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert visits == []  # nothing was recorded
+    assert tasks_of(client, world, "m1")[0]["status"] == "missed"
+    res = client.post(url, json=attendance(world, "h1", "2026-11-29T09:00:00+08:00"), headers=h)
+    assert res.status_code == 201 and res.json()["status"] == "late", res.text
+
+
+def test_an_attendance_in_the_minute_of_the_report_counts(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """The form gives the time to the minute: reported at 10:00:40, attended "at 10:00"."""
+    clock.advance(seconds=40)
+    event = report(client, world, "h1").json()
+    res = client.post(
+        f"{API}/events/{event['id']}/attendance",
+        json=attendance(world, "h1", "2026-11-25T10:00:00+08:00"),
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 201 and res.json()["status"] == "attended", res.text
+
+
+def test_an_offline_attendance_dated_before_the_report_is_refused_alone(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """Offline attendance goes through the same rule: it carries the time it was made
+    offline, after the event was reported (the phone had pulled it)."""
+    early, fine = report(client, world, "h1").json(), report(client, world, "h2").json()
+    clock.advance(days=5)
+
+    def offline(uuid: str, household: str, event: dict[str, Any], when: str) -> dict[str, Any]:
+        payload = {**attendance(world, household, when), "event_id": event["id"]}
+        return {"uuid": uuid, "kind": "attendance", "payload": payload}
+
+    batch = [
+        offline("44444444-4444-4444-8444-000000000001", "h1", early, "2026-11-01T09:00:00+08:00"),
+        offline("44444444-4444-4444-8444-000000000002", "h2", fine, "2026-11-26T09:00:00+08:00"),
+    ]
+    res = client.post(
+        f"{API}/sync/batch", json={"operations": batch}, headers=world.headers(Role.MEMBER)
+    )
+    assert res.status_code == 200, res.text
+    refused, applied = res.json()["results"]
+    assert (refused["status"], refused["code"], refused["field"]) == (
+        "rejected",
+        "event.attended_before_report",
+        "visited_at",
+    )
+    assert applied["status"] == "applied", applied
+    statuses = {e["id"]: e["status"] for e in area_events(client, world)}
+    assert statuses == {early["id"]: "missed", fine["id"]: "attended"}
+
+
 def test_attendances_sent_at_once_record_one_and_refuse_the_others_as_later_ones(
     client: TestClient, world: World, scheme: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -180,7 +353,7 @@ def test_attendances_sent_at_once_record_one_and_refuse_the_others_as_later_ones
     h = world.headers(Role.MEMBER)
 
     def send(i: int) -> Any:
-        body = {**attendance(world, "h1", "2026-11-25T09:00:00+08:00"), "notes": f"到场{i}"}
+        body = {**attendance(world, "h1", "2026-11-25T10:00:00+08:00"), "notes": f"到场{i}"}
         return client.post(f"{API}/events/{event['id']}/attendance", json=body, headers=h)
 
     with ThreadPoolExecutor(sends) as pool:
@@ -202,7 +375,7 @@ def test_one_attendance_sent_twice_at_once_is_refused_as_a_later_one(
     _all_at_once(monkeypatch, 2)
     h = world.headers(Role.MEMBER)
     body = {
-        **attendance(world, "h1", "2026-11-25T09:00:00+08:00"),
+        **attendance(world, "h1", "2026-11-25T10:00:00+08:00"),
         "client_uuid": "33333333-3333-4333-8333-333333333333",
     }
     with ThreadPoolExecutor(2) as pool:

@@ -371,7 +371,7 @@ def field_day(world: World, event_id: int) -> list[dict[str, Any]]:
             "uuid": V[4],
             "kind": "attendance",
             "payload": {
-                **op(world, V[4], "h2", when="2026-11-25T09:30:00+08:00")["payload"],
+                **op(world, V[4], "h2", when="2026-11-25T10:00:00+08:00")["payload"],
                 "event_id": event_id,
             },
         },
@@ -656,7 +656,7 @@ def test_the_same_offline_attendance_sent_twice_at_once_is_one(
     client: TestClient, world: World, scheme: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     event_id = report_event(client, world, "h2")
-    attendance = op(world, V[4], "h2", when="2026-11-25T09:30:00+08:00")
+    attendance = op(world, V[4], "h2", when="2026-11-25T10:00:00+08:00")
     batch = {
         "operations": [
             {
