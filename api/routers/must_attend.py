@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.schemas.common import PathId, StrictIn, Text
 from api.schemas.visits import VisitIn
-from domain.access import Permission
+from domain.access import Permission, Scope
 from domain.must_attend import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
 from domain.services import must_attend
 from persistence.must_attend import EventNames, SqlEventStore, event_names
@@ -124,7 +124,11 @@ def member_tasks(
     member_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
 ) -> list[EventOut]:
     SqlMemberRepository(session).get(member_id, scope)
-    now = clock()
+    return tasks_of(session, scope, member_id, clock())
+
+
+def tasks_of(session: Session, scope: Scope, member_id: int, now: datetime) -> list[EventOut]:
+    """A member's open tasks, soonest deadline first (also carried by the sync pull)."""
     return _out(session, SqlEventStore(session).of_member(member_id, scope), now)
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError, model_validator
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.routers.must_attend import EventOut, tasks_of
 from api.schemas.common import ClientUuid, Id, StrictIn, Text, canonical_uuid
 from api.schemas.households import HouseholdOut
 from api.schemas.visits import DueListOut, DueOut, VisitIn, VisitOut
@@ -290,6 +291,9 @@ class PullOut(BaseModel):
     households: list[HouseholdOut]
     visits: list[VisitOut]
     due: DueListOut | None = Field(description="本人的待走访清单（仅第一页）")
+    tasks: list[EventOut] | None = Field(
+        default=None, description="本人待到场的必到事项，全部（仅第一页；非党员账号为空）"
+    )
     more: bool = Field(
         False, description="还有未取完的变化：带上 next 的参数（与同一 since）再拉一页"
     )
@@ -327,17 +331,20 @@ def pull(
     )
     repo = SqlHouseholdRepository(session)
     households = [HouseholdOut.from_domain(repo.get(h, scope), scope) for h in household_ids]
-    due = None
+    due, tasks = None, None
     first_page = until is None and after_household == 0 and after_visit == 0
     if scope.member_id is not None and first_page:
         cadence, items = visits.due_for_member(uow, scope, scope.member_id, at=now)
         due = DueListOut(cadence_days=cadence, data=[DueOut.from_domain(i, now) for i in items])
+        # Whole, as the due list: a handful, and what the phone must show with no signal.
+        tasks = tasks_of(session, scope, scope.member_id, now)
     more = len(household_ids) == limit or len(changed) == limit
     return PullOut(
         cursor=end - PULL_OVERLAP,
         households=households,
         visits=[VisitOut.from_domain(v) for v in changed],
         due=due,
+        tasks=tasks,
         more=more,
         next=PullNext(
             until=end,

@@ -44,7 +44,7 @@ describe('the pull', () => {
   it('takes every page of a large pull before it moves its cursor', async () => {
     const next = { until: '2026-11-25T02:00:00Z', after_household: 2, after_visit: 11 }
     pages = [
-      { cursor: '2026-11-25T01:55:00Z', households: [household(1), household(2)], visits: [visit(10, 1), visit(11, 2)], due: due(1, 2), more: true, next },
+      { cursor: '2026-11-25T01:55:00Z', households: [household(1), household(2)], visits: [visit(10, 1), visit(11, 2)], due: due(1, 2), tasks: [{ id: 5, household_id: 1 }], more: true, next },
       { cursor: '2026-11-25T01:55:00Z', households: [], visits: [visit(12, 1)], due: null, more: false, next: null },
     ]
     await pull()
@@ -53,6 +53,7 @@ describe('the pull', () => {
     const db = await getDb()
     expect((await db.visits.toArray()).map((v) => v.id).sort()).toEqual([10, 11, 12])
     expect(await getKv(db, 'cursor')).toBe('2026-11-25T01:55:00Z')
+    expect(await getKv(db, 'tasks')).toEqual([{ id: 5, household_id: 1 }]) // read offline by the task list
   })
 
   it('cut off halfway keeps the old cursor, so the next pull starts from the same point', async () => {

@@ -274,6 +274,20 @@ def test_a_visit_edited_since_the_cursor_comes_in_the_pull(
     ]
 
 
+def test_the_pull_carries_the_members_open_tasks(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """A must-attend event reported while the phone was online reached it only if the member
+    opened the task list then: offline later, it was not there."""
+    event_id = report_event(client, world, "h2")
+    pages = pull_all(client, world, limit=1)
+    assert [t["id"] for t in pages[0]["tasks"]] == [event_id]
+    assert pages[0]["tasks"][0]["household_id"] == world.household["h2"]
+    assert all(p["tasks"] is None for p in pages[1:])
+    secretary = client.get(f"{API}/sync/pull", headers=world.headers(Role.BRANCH_SECRETARY))
+    assert secretary.json()["tasks"] is None  # an account that is no member has no tasks
+
+
 def test_a_household_given_to_the_member_reaches_their_phone_with_its_history(
     client: TestClient, world: World, scheme: None, clock: Clock
 ) -> None:

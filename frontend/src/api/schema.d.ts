@@ -2798,6 +2798,11 @@ export interface components {
              */
             more: boolean;
             next?: components["schemas"]["PullNext"] | null;
+            /**
+             * Tasks
+             * @description 本人待到场的必到事项，全部（仅第一页；非党员账号为空）
+             */
+            tasks?: components["schemas"]["EventOut"][] | null;
             /** Visits */
             visits: components["schemas"]["VisitOut"][];
         };

@@ -146,6 +146,8 @@ export async function pull({ full = false } = {}): Promise<void> {
       await db.households.bulkPut(page.households)
       await db.visits.bulkPut(page.visits)
       if (page.due) await setKv(db, 'due', page.due)
+      // My open must-attend tasks, whole: the task list reads them offline (data.myTasks).
+      if (page.tasks) await setKv(db, 'tasks', page.tasks)
     })
     if (!page.more || !page.next) break
     out = await pullPage(since, page.next)
