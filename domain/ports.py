@@ -23,7 +23,7 @@ from domain.org import OrgLevel, OrgUnit
 from domain.photo import CleanPhoto, Photo
 from domain.policy import Delivery, Policy
 from domain.scheme import SchemeBinding
-from domain.visit import FlagKind, Visit, VisitFacts
+from domain.visit import CadenceInForce, Compliance, FlagKind, Visit, VisitFacts
 
 
 class OrgRepository(Protocol):
@@ -157,9 +157,10 @@ class VisitStore(Protocol):
     def update(self, visit: Visit, *, at: datetime) -> None: ...
     def households_of(self, member_id: int) -> list[tuple[int, frozenset[str]]]: ...
     def last_visits(self, household_ids: Iterable[int]) -> dict[int, datetime]: ...
+    # ``cadences``: the area's own first, then those set below it (nearest wins).
     def area_counts(
-        self, path: str, *, since_cadence: datetime, since_month: datetime
-    ) -> tuple[int, int, int, int]: ...
+        self, path: str, *, cadences: Sequence[CadenceInForce], since_month: datetime
+    ) -> Compliance: ...
 
 
 class EventStore(Protocol):

@@ -168,11 +168,33 @@ def due_list(
 
 
 @dataclass(frozen=True)
+class CadenceInForce:
+    """The visit cadence in force from an org unit down, until a level below sets its own (or
+    chooses another scheme): each household is judged by the nearest one above it."""
+
+    path: str
+    days: int
+    since: datetime  # visits from this instant on are within the cadence, at the time asked
+
+
+@dataclass(frozen=True)
+class CadenceCoverage:
+    """An area's households judged against one cadence, and those visited within it."""
+
+    cadence_days: int
+    households: int
+    visited_within_cadence: int
+
+
+@dataclass(frozen=True)
 class Compliance:
     households: int
     visited_within_cadence: int
     members: int
     members_visiting_this_month: int
+    # Each cadence applied to some of the households, shortest first: one unless levels below
+    # the area set cadences of their own.
+    by_cadence: tuple[CadenceCoverage, ...] = ()
 
     @property
     def coverage_rate(self) -> float:
@@ -182,6 +204,19 @@ class Compliance:
     def participation_rate(self) -> float:
         """The seeds' 86 %: members who visited at least once this month."""
         return self.members_visiting_this_month / self.members if self.members else 0.0
+
+
+@dataclass(frozen=True)
+class IdleMember:
+    """A contact member of an area with no visit this month (China time): the members the
+    participation rate leaves out, to be reminded."""
+
+    member_id: int
+    name: str
+    org_id: int
+    org_name: str
+    households: int  # looked after today
+    last_visit: datetime | None  # None: never visited
 
 
 def month_start(now: datetime) -> datetime:

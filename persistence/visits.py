@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    case,
     exists,
     func,
     insert,
+    literal,
+    literal_column,
     or_,
     select,
     text,
@@ -23,13 +26,25 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from domain.access import Scope
-from domain.errors import Conflict, NotFound
+from domain.errors import Conflict, Invalid, NotFound
 from domain.member import Location
-from domain.visit import Flag, FlagKind, Visit, VisitFacts, VisitMode
+from domain.visit import (
+    CadenceCoverage,
+    CadenceInForce,
+    Compliance,
+    Flag,
+    FlagKind,
+    IdleMember,
+    Visit,
+    VisitFacts,
+    VisitMode,
+)
 from persistence.insert_or_skip import insert_or_skip
+from persistence.queries import Page, Window
 from persistence.scoping import (
     household_scope,
     in_subtree,
+    member_scope,
 )
 from persistence.tables import (
     AssignmentRow,
@@ -356,10 +371,11 @@ class SqlVisitStore:
         }
 
     def area_counts(
-        self, path: str, *, since_cadence: datetime, since_month: datetime
-    ) -> tuple[int, int, int, int]:
-        """(households, visited within the cadence, contact members, of them those with a
-        visit this month) of the area, in one statement.
+        self, path: str, *, cadences: Sequence[CadenceInForce], since_month: datetime
+    ) -> Compliance:
+        """Households (in all, visited within the cadence in force for each, and both per
+        cadence), contact members, and of them those with a visit this month, of the area, in
+        one statement. ``cadences``: the area's own first, then those set below it.
 
         Households are the area's by their org; "visited" reads the latest visit kept on each
         household (``last_visited_at``), so a county is one pass over its households, not over
@@ -373,34 +389,170 @@ class SqlVisitStore:
         # county's 60,000 (bench-field: 140 ms against 30 ms by the (org_id, id) index).
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text("SET LOCAL random_page_cost = 1.1"))
+        orgs = self.session.execute(
+            select(OrgUnitRow.id, OrgUnitRow.path).where(in_subtree(OrgUnitRow.path, path))
+        ).all()
+        groups = _org_ids_by_cadence(orgs, cadences)
+        households = _households_by_cadence(groups, {c.days: c.since for c in cadences})
+        members = (
+            select(
+                func.count().label("total"),
+                func.count().filter(_visited_since(since_month)).label("active"),
+            )
+            .where(MemberRow.org_id.in_([i for ids in groups.values() for i in ids]), _contact())
+            .subquery()
+        )
+        # Members first, households joined on: an area without households still has its
+        # members counted (no cadence row, days null).
+        rows = self.session.execute(
+            select(
+                members.c.total,
+                members.c.active,
+                households.c.days,
+                households.c.total,
+                households.c.seen,
+            )
+            .select_from(members)
+            .outerjoin(households, true())
+        ).all()
+        by_cadence = tuple(
+            CadenceCoverage(int(days), total, seen)
+            for _, _, days, total, seen in sorted(rows, key=lambda r: r[2] or 0)
+            if days is not None and total
+        )
+        return Compliance(
+            households=sum(c.households for c in by_cadence),
+            visited_within_cadence=sum(c.visited_within_cadence for c in by_cadence),
+            members=rows[0][0] or 0,
+            members_visiting_this_month=rows[0][1] or 0,
+            by_cadence=by_cadence,
+        )
+
+    def idle_members(
+        self, scope: Scope, path: str, *, since_month: datetime, window: Window
+    ) -> Page[IdleMember]:
+        """The area's contact members with no visit since ``since_month``: those
+        ``area_counts`` counts as members and not as visiting this month (the same predicate,
+        so the whole list is as long as the difference), within the caller's scope (an
+        ordinary member finds only themselves). Never visited first, then the longest since a
+        visit; ``q`` searches the name, ``sort`` takes last_visit or name (- for descending)."""
+        looked_after = (
+            select(func.count())
+            .where(AssignmentRow.member_id == MemberRow.id, AssignmentRow.ended_on.is_(None))
+            .scalar_subquery()
+            .label("households")
+        )
+        # By the (member_id, visited_at) index: one probe per member listed.
+        last = (
+            select(func.max(VisitRow.visited_at))
+            .where(VisitRow.member_id == MemberRow.id)
+            .scalar_subquery()
+            .label("last_visit")
+        )
+        order = _idle_order(window.sort, last)  # an unknown sort refused before any reading
         area = list(
             self.session.scalars(select(OrgUnitRow.id).where(in_subtree(OrgUnitRow.path, path)))
         )
-        households = (
+        idle = [
+            MemberRow.org_id.in_(area),
+            member_scope(scope, path),
+            _contact(),
+            ~_visited_since(since_month),
+        ]
+        if window.q and window.q.strip():
+            idle.append(MemberRow.name.contains(window.q.strip(), autoescape=True))
+        total = self.session.scalar(select(func.count()).select_from(MemberRow).where(*idle))
+        rows = self.session.execute(
             select(
-                func.count().label("total"),
-                func.count().filter(HouseholdRow.last_visited_at >= since_cadence).label("seen"),
+                MemberRow.id, MemberRow.name, MemberRow.org_id, OrgUnitRow.name, looked_after, last
             )
-            .where(HouseholdRow.org_id.in_(area))
-            .subquery()
+            .join(OrgUnitRow, OrgUnitRow.id == MemberRow.org_id)
+            .where(*idle)
+            .order_by(*order, MemberRow.id)
+            .limit(window.limit)
+            .offset(window.offset)
         )
-        looks_after = exists().where(
-            AssignmentRow.member_id == MemberRow.id, AssignmentRow.ended_on.is_(None)
+        return Page([IdleMember(*row) for row in rows], total or 0, window.limit, window.offset)
+
+
+def _utc(at: datetime) -> datetime:
+    """An instant bound in UTC: SQLite stores a datetime's fields without its offset, so the
+    first instant of a China month (00:00+08:00) would be read there as 00:00 UTC."""
+    return at.astimezone(UTC)
+
+
+def _contact() -> ColumnElement[bool]:
+    """The member looks after households today: counted in the participation rate."""
+    return exists().where(AssignmentRow.member_id == MemberRow.id, AssignmentRow.ended_on.is_(None))
+
+
+def _visited_since(since: datetime) -> ColumnElement[bool]:
+    """The member has a visit since then (by the (member_id, visited_at) index)."""
+    return exists().where(VisitRow.member_id == MemberRow.id, VisitRow.visited_at >= _utc(since))
+
+
+def _org_ids_by_cadence(
+    orgs: Iterable[tuple[int, str]], cadences: Sequence[CadenceInForce]
+) -> dict[int, list[int]]:
+    """The area's org ids by the cadence (days) in force for each: that of its nearest level
+    with one, walking up its path (at most a few steps; the area's own path ends the walk)."""
+    days = {c.path: c.days for c in cadences}
+    out: dict[int, list[int]] = {}
+    for org_id, path in orgs:
+        nearest = path
+        while nearest not in days:
+            nearest = nearest[: nearest.rindex("/", 0, len(nearest) - 1) + 1]
+        out.setdefault(days[nearest], []).append(org_id)
+    return out
+
+
+def _households_by_cadence(groups: dict[int, list[int]], since: dict[int, datetime]) -> Any:
+    """Households and those visited within their cadence, a row per cadence (days).
+
+    The cadence of most org units is the CASE's ELSE, so only the few levels below that set
+    their own are named, one IN list each: a county with a weekly village is one pass over
+    its households still, with no join to the org units."""
+    stamp = HouseholdRow.last_visited_at
+    main = max(groups, key=lambda d: len(groups[d]))
+    others = [(d, ids) for d, ids in groups.items() if d != main]
+    # Inline integers (not parameters): PostgreSQL groups by them without guessing a type.
+    days: ColumnElement[Any] = literal_column(str(int(main)))
+    if others:
+        days = case(
+            *((HouseholdRow.org_id.in_(ids), literal_column(str(int(d)))) for d, ids in others),
+            else_=days,
         )
-        visited = exists().where(
-            VisitRow.member_id == MemberRow.id, VisitRow.visited_at >= since_month
+    inner = (
+        select(days.label("days"), stamp.label("at"))
+        .where(HouseholdRow.org_id.in_([i for ids in groups.values() for i in ids]))
+        .subquery()
+    )
+    cutoff: ColumnElement[Any] = literal(_utc(since[main]), stamp.type)
+    if others:
+        cutoff = case(
+            *((inner.c.days == int(d), literal(_utc(since[d]), stamp.type)) for d, _ in others),
+            else_=cutoff,
         )
-        members = (
-            select(func.count().label("total"), func.count().filter(visited).label("active"))
-            .where(MemberRow.org_id.in_(area), looks_after)
-            .subquery()
+    return (
+        select(
+            inner.c.days,
+            func.count().label("total"),
+            func.count().filter(inner.c.at >= cutoff).label("seen"),
         )
-        row = self.session.execute(
-            select(households.c.total, households.c.seen, members.c.total, members.c.active)
-            .select_from(households)
-            .join(members, true())
-        ).one()
-        return row[0] or 0, row[1] or 0, row[2] or 0, row[3] or 0
+        .group_by(inner.c.days)
+        .subquery()
+    )
+
+
+def _idle_order(sort: str | None, last: Any) -> list[Any]:
+    """Never visited first, then the longest since a visit; or by name."""
+    key = (sort or "last_visit").lstrip("-")
+    descending = bool(sort and sort.startswith("-"))
+    if key == "last_visit":
+        return [last.desc().nulls_last() if descending else last.asc().nulls_first()]
+    if key == "name":
+        return [MemberRow.name.desc() if descending else MemberRow.name.asc()]
+    raise Invalid("list.unknown_sort", f"不能按 {key} 排序；可选：last_visit, name", field="sort")
 
 
 def not_superseded() -> ColumnElement[bool]:

@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.group_commit import GroupCommit
+from api.paging import WindowDep
 from api.schemas.common import PathId
 from api.schemas.visits import (
     ComplianceOut,
     DueListOut,
     DueOut,
+    IdleMemberOut,
+    IdleMemberPage,
     VisitChange,
     VisitIn,
     VisitOut,
@@ -23,7 +26,8 @@ from api.schemas.visits import (
 from domain.access import Permission
 from domain.errors import DomainError
 from domain.services import visits
-from persistence.repositories import SqlHouseholdRepository
+from domain.visit import month_start
+from persistence.repositories import SqlHouseholdRepository, SqlOrgRepository
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 from persistence.visits import SqlVisitStore
 
@@ -141,3 +145,26 @@ def due(member_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> Due
 def compliance(org_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep) -> ComplianceOut:
     cadence, result = visits.compliance(uow, scope, org_id, at=clock())
     return ComplianceOut.from_domain(cadence, result)
+
+
+@router.get(
+    "/org-units/{org_id}/compliance/idle-members",
+    response_model=IdleMemberPage,
+    summary="本月未走访的联户党员（从未走访的在前）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def idle_members(
+    org_id: PathId, scope: ScopeDep, session: SessionDep, window: WindowDep, clock: ClockDep
+) -> IdleMemberPage:
+    """与走访达标率中的党员参与率同一口径（有联系户、本月（北京时间）没有走访），列出的总数即
+    members − members_visiting_this_month，供提醒；只列调用者范围内的党员。"""
+    org = SqlOrgRepository(session).get(org_id, scope)
+    page = SqlVisitStore(session).idle_members(
+        scope, org.path, since_month=month_start(clock()), window=window
+    )
+    return IdleMemberPage(
+        data=[IdleMemberOut.from_domain(m) for m in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )

@@ -23,6 +23,7 @@ from domain.visit import (
     DueItem,
     Flag,
     FlagKind,
+    IdleMember,
     Visit,
     VisitMode,
 )
@@ -158,14 +159,30 @@ class DueListOut(BaseModel):
     data: list[DueOut]
 
 
+class CadenceOut(BaseModel):
+    cadence_days: int = Field(description="走访周期（天）")
+    households: int = Field(description="按此周期考核的农户数")
+    visited_within_cadence: int = Field(description="其中周期内走访过的农户数")
+
+
 class ComplianceOut(BaseModel):
-    cadence_days: int = Field(description="方案规定的走访周期（天）")
+    cadence_days: int = Field(
+        description="本区域自身的走访周期（天）；下级另设周期的，"
+        "其农户按所在组织的周期考核，见 cadences"
+    )
     households: int = Field(description="区域内农户数")
-    visited_within_cadence: int = Field(description="周期内走访过的农户数")
+    visited_within_cadence: int = Field(
+        description="周期内走访过的农户数（各户按所在组织适用的走访周期）"
+    )
     coverage_rate: float = Field(description="周期内走访率")
     members: int = Field(description="区域内（按党员所属组织）目前有联系户的党员数")
     members_visiting_this_month: int = Field(description="其中本月有走访记录的党员数")
     participation_rate: float = Field(description="党员参与率：本月有走访的联户党员占比")
+    cadences: list[CadenceOut] = Field(
+        default_factory=list,
+        description="各走访周期下的农户数与周期内走访数，周期短的在前；下级未另设周期时只有一项，"
+        "区域内没有农户时为空",
+    )
 
     @classmethod
     def from_domain(cls, cadence: int, c: Compliance) -> ComplianceOut:
@@ -177,4 +194,41 @@ class ComplianceOut(BaseModel):
             members=c.members,
             members_visiting_this_month=c.members_visiting_this_month,
             participation_rate=round(c.participation_rate, 4),
+            cadences=[
+                CadenceOut(
+                    cadence_days=g.cadence_days,
+                    households=g.households,
+                    visited_within_cadence=g.visited_within_cadence,
+                )
+                for g in c.by_cadence
+            ],
         )
+
+
+class IdleMemberOut(BaseModel):
+    member_id: int
+    name: str
+    org_id: int
+    org_name: str
+    households: int = Field(description="目前联系的农户数")
+    last_visit: datetime | None = Field(description="最近一次走访时间；从未走访为 null")
+
+    @classmethod
+    def from_domain(cls, m: IdleMember) -> IdleMemberOut:
+        return cls(
+            member_id=m.member_id,
+            name=m.name,
+            org_id=m.org_id,
+            org_name=m.org_name,
+            households=m.households,
+            last_visit=m.last_visit,
+        )
+
+
+class IdleMemberPage(BaseModel):
+    data: list[IdleMemberOut]
+    total: int = Field(
+        description="本月未走访的联户党员数（不带 q 时等于 members − members_visiting_this_month）"
+    )
+    limit: int
+    offset: int

@@ -12,10 +12,11 @@ from domain.access import Permission, Scope
 from domain.audit import AuditAction
 from domain.errors import Conflict, DomainError, Forbidden, NotFound
 from domain.ports import UnitOfWork
-from domain.scheme import SchemeParams, required_scheme
+from domain.scheme import SchemeParams, effective_scheme, required_scheme
 from domain.services.audit_trail import entry, record
 from domain.time import local_date
 from domain.visit import (
+    CadenceInForce,
     Compliance,
     DueItem,
     Visit,
@@ -332,14 +333,34 @@ def due_for_member(
 def compliance(
     uow: UnitOfWork, scope: Scope, org_id: int, *, at: datetime
 ) -> tuple[int, Compliance]:
+    """(the area's own cadence in days, its counts). Each household is judged against the
+    cadence in force for its own org unit: a village that visits weekly under a county's
+    fortnight is judged weekly at the county too, as it is on its own."""
     scope.require(Permission.HOUSEHOLD_READ)
     with uow:
         org = uow.orgs.get(org_id, scope)
-        cadence = _params(uow, org.path).visit_cadence_days or 30
-        counts = uow.visits.area_counts(
-            org.path, since_cadence=at - timedelta(days=cadence), since_month=month_start(at)
-        )
-        return cadence, Compliance(*counts)
+        cadences = _cadences_in(uow, org.path, at=at)
+        counts = uow.visits.area_counts(org.path, cadences=cadences, since_month=month_start(at))
+        return cadences[0].days, counts
+
+
+def _cadences_in(uow: UnitOfWork, path: str, *, at: datetime) -> list[CadenceInForce]:
+    """The area's own cadence first, then that of each level below with a binding of its own
+    (its overrides or its scheme may change the cadence, or not): two statements, however
+    many levels — the few that set figures of their own, not every village."""
+    own = _cadence_days(_params(uow, path))  # the area needs a scheme (scheme.not_selected)
+    below = [p for _, p, _ in uow.schemes.bound_below(path)]
+    chains = uow.schemes.bindings_on_paths(below)
+    days = {path: own}
+    for child in below:
+        found = effective_scheme(chains[child])
+        if found is not None:  # always, under an area with a scheme
+            days[child] = _cadence_days(found.params)
+    return [CadenceInForce(p, d, at - timedelta(days=d)) for p, d in days.items()]
+
+
+def _cadence_days(params: SchemeParams) -> int:
+    return params.visit_cadence_days or 30  # a scheme without one (none of the presets): monthly
 
 
 def sync_visits(

@@ -782,6 +782,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/org-units/{org_id}/compliance/idle-members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 本月未走访的联户党员（从未走访的在前）
+         * @description 与走访达标率中的党员参与率同一口径（有联系户、本月（北京时间）没有走访），列出的总数即
+         *     members − members_visiting_this_month，供提醒；只列调用者范围内的党员。
+         */
+        get: operations["visits-idle_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org-units/{org_id}/coverage": {
         parameters: {
             query?: never;
@@ -1432,6 +1453,24 @@ export interface components {
             /** Low */
             low: number;
         };
+        /** CadenceOut */
+        CadenceOut: {
+            /**
+             * Cadence Days
+             * @description 走访周期（天）
+             */
+            cadence_days: number;
+            /**
+             * Households
+             * @description 按此周期考核的农户数
+             */
+            households: number;
+            /**
+             * Visited Within Cadence
+             * @description 其中周期内走访过的农户数
+             */
+            visited_within_cadence: number;
+        };
         /** CardEventKindsOut */
         CardEventKindsOut: {
             /**
@@ -1556,9 +1595,14 @@ export interface components {
         ComplianceOut: {
             /**
              * Cadence Days
-             * @description 方案规定的走访周期（天）
+             * @description 本区域自身的走访周期（天）；下级另设周期的，其农户按所在组织的周期考核，见 cadences
              */
             cadence_days: number;
+            /**
+             * Cadences
+             * @description 各走访周期下的农户数与周期内走访数，周期短的在前；下级未另设周期时只有一项，区域内没有农户时为空
+             */
+            cadences?: components["schemas"]["CadenceOut"][];
             /**
              * Coverage Rate
              * @description 周期内走访率
@@ -1586,7 +1630,7 @@ export interface components {
             participation_rate: number;
             /**
              * Visited Within Cadence
-             * @description 周期内走访过的农户数
+             * @description 周期内走访过的农户数（各户按所在组织适用的走访周期）
              */
             visited_within_cadence: number;
         };
@@ -2141,6 +2185,41 @@ export interface components {
             phone?: string | null;
             /** Size */
             size?: number | null;
+        };
+        /** IdleMemberOut */
+        IdleMemberOut: {
+            /**
+             * Households
+             * @description 目前联系的农户数
+             */
+            households: number;
+            /**
+             * Last Visit
+             * @description 最近一次走访时间；从未走访为 null
+             */
+            last_visit: string | null;
+            /** Member Id */
+            member_id: number;
+            /** Name */
+            name: string;
+            /** Org Id */
+            org_id: number;
+            /** Org Name */
+            org_name: string;
+        };
+        /** IdleMemberPage */
+        IdleMemberPage: {
+            /** Data */
+            data: components["schemas"]["IdleMemberOut"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * Total
+             * @description 本月未走访的联户党员数（不带 q 时等于 members − members_visiting_this_month）
+             */
+            total: number;
         };
         /**
          * ImportKind
@@ -9500,6 +9579,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ComplianceOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    "visits-idle_members": {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 跳过条数 */
+                offset?: number;
+                /** @description 排序字段，前加 - 为降序，如 -name */
+                sort?: string | null;
+                /** @description 按名称模糊搜索（支持中文） */
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdleMemberPage"];
                 };
             };
             /** @description Bad Request */
