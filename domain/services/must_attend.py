@@ -130,6 +130,7 @@ def attend_event(
     *,
     client_uuid: str | None,
     at: datetime,
+    offline: bool = False,
 ) -> MustAttendEvent:
     """The attendance is a visit to the event's household (the same rules as any visit),
     linked to the event; after the deadline it counts as late, and it cannot be dated before
@@ -143,10 +144,17 @@ def attend_event(
     second one sent later would be, and its visit is rolled back with the unit of work."""
     scope.require(Permission.VISIT_WRITE)
     with uow:
-        event = uow.events.get(event_id, scope)
+        # Offline, the household may have been given to another member since the attendance:
+        # like any offline visit it is kept if the member looked after the household on its
+        # day (sync rule 3), so the event is looked for in the member's whole area and the
+        # visit's own checks decide.
+        reach = dataclasses.replace(scope, own_households_only=False) if offline else scope
+        event = uow.events.get(event_id, reach)
         _attendable(event, visit)
         try:
-            stored = record_visit(uow, scope, visit, client_uuid=client_uuid, at=at)
+            stored = record_visit(
+                uow, scope, visit, client_uuid=client_uuid, at=at, offline=offline
+            )
         except Conflict:
             # Its uuid was written meanwhile: by the same attendance sent twice at once, when
             # the event is attended now — then the answer a later second one gets.
@@ -189,7 +197,10 @@ def attend_offline(
     if replayed is not None:
         return replayed, True
     try:
-        return attend_event(uow, scope, event_id, visit, client_uuid=client_uuid, at=at), False
+        attended = attend_event(
+            uow, scope, event_id, visit, client_uuid=client_uuid, at=at, offline=True
+        )
+        return attended, False
     except Conflict:
         replayed = _replayed(uow, scope, event_id, client_uuid)
         if replayed is not None:
@@ -205,7 +216,8 @@ def _replayed(
         seen = uow.visits.by_client_uuid(client_uuid)
         if seen is None:
             return None
-        event = uow.events.get(event_id, scope)
+        # the member's own visit: found even if the household is another's since (rule 3)
+        event = uow.events.get(event_id, dataclasses.replace(scope, own_households_only=False))
         if event.visit_id != seen.id:
             raise Conflict("sync.uuid_reused", "该 UUID 已用于另一条记录", field="uuid")
         return event

@@ -66,10 +66,18 @@ def log_visits(
 
 
 def record_visit(
-    uow: UnitOfWork, scope: Scope, visit: Visit, *, client_uuid: str | None, at: datetime
+    uow: UnitOfWork,
+    scope: Scope,
+    visit: Visit,
+    *,
+    client_uuid: str | None,
+    at: datetime,
+    offline: bool = False,
 ) -> Visit:
-    """The checks and the write of a visit, inside the caller's unit of work (an attendance)."""
-    (outcome,) = _write_new(uow, [VisitLogging(scope, visit, client_uuid)], _online_checks, at=at)
+    """The checks and the write of a visit, inside the caller's unit of work (an attendance):
+    a visit made offline is judged by the roster of its day (``_offline_checks``)."""
+    checks = _offline_checks if offline else _online_checks
+    (outcome,) = _write_new(uow, [VisitLogging(scope, visit, client_uuid)], checks, at=at)
     if isinstance(outcome, DomainError):
         raise outcome
     if outcome.duplicate:

@@ -802,3 +802,63 @@ def test_a_tick_made_while_an_edit_is_under_way_is_kept(
     (stored,) = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
     assert stored["notes"] == "补记：已联系村医"
     assert stored["checklist"] == ["困难帮扶解决到户"]
+
+
+def test_an_offline_attendance_to_a_household_given_away_since_is_kept_and_flagged(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """Sync rule 3 held for visits but not for attendance: the member attended while the
+    household was theirs, the roster gave it to another before the phone found a signal, and
+    the attendance was refused as not found — the work lost, the event counted as missed."""
+    event_id = report_event(client, world, "h1")  # 2026-11-25 10:00 China time, m1's task
+    with world.app.state.session_factory() as s:  # from the 26th h1 is m2's
+        s.execute(
+            text("UPDATE assignments SET ended_on = :d WHERE household_id = :h"),
+            {"d": date(2026, 11, 26), "h": world.household["h1"]},
+        )
+        s.execute(
+            text(
+                "INSERT INTO assignments (member_id, household_id, started_on) VALUES (:m, :h, :d)"
+            ),
+            {"m": world.member["m2"], "h": world.household["h1"], "d": date(2026, 11, 26)},
+        )
+        s.commit()
+    clock.advance(days=2)
+    attended = op(world, V[6], "h1", when="2026-11-25T12:00:00+08:00")
+    attendance = {
+        **attended,
+        "kind": "attendance",
+        "payload": {**attended["payload"], "event_id": event_id},
+    }
+    h = world.headers(Role.MEMBER)
+    res = client.post(f"{API}/sync/batch", json={"operations": [attendance]}, headers=h).json()
+    assert res["results"][0]["status"] == "applied", res
+    again = client.post(f"{API}/sync/batch", json={"operations": [attendance]}, headers=h).json()
+    assert again["results"][0]["status"] == "duplicate", again
+    events = client.get(
+        f"{API}/org-units/{world.org['V1']}/events", headers=world.headers(Role.BRANCH_SECRETARY)
+    ).json()
+    (event,) = [e for e in events if e["id"] == event_id]
+    assert (event["status"], event["member_id"]) == ("attended", world.member["m1"])
+    visits = client.get(
+        f"{API}/households/{world.household['h1']}/visits",
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    ).json()
+    assert "已改由党员" in (visits[0]["sync_note"] or "")  # flagged for the branch
+    # one who never looked after the household is refused, as for a visit
+    h3_event = report_event(client, world, "h3")
+    stranger = op(world, V[7], "h3", when="2026-11-27T10:05:00+08:00")
+    res = client.post(
+        f"{API}/sync/batch",
+        json={
+            "operations": [
+                {
+                    **stranger,
+                    "kind": "attendance",
+                    "payload": {**stranger["payload"], "event_id": h3_event},
+                }
+            ]
+        },
+        headers=h,
+    ).json()
+    assert res["results"][0]["code"] == "visit.not_contact_member", res
