@@ -148,15 +148,20 @@ def due_list(
     last_visits: Mapping[int, datetime],
     *,
     cadence_days: int,
+    cadences: Mapping[int, int] | None = None,
     now: datetime,
 ) -> list[DueItem]:
     """A member's households by urgency: never visited and overdue first (most overdue first),
-    vulnerable before others at each step, then those due soonest."""
-    cadence = timedelta(days=cadence_days)
-    items = [
-        DueItem(h, weak, last_visits.get(h), last_visits[h] + cadence if h in last_visits else None)
-        for h, weak in households
-    ]
+    vulnerable before others at each step, then those due soonest. ``cadences`` gives a
+    household's own cadence (days) where its level sets one other than ``cadence_days``."""
+    days = cadences or {}
+
+    def due_at(h: int) -> datetime | None:
+        if h not in last_visits:
+            return None
+        return last_visits[h] + timedelta(days=days.get(h, cadence_days))
+
+    items = [DueItem(h, weak, last_visits.get(h), due_at(h)) for h, weak in households]
 
     def urgency(item: DueItem) -> tuple[int, bool, float, int]:
         if item.due_at is None:

@@ -344,12 +344,13 @@ class SqlVisitStore:
         )
         return [_to_domain(r) for r in rows]
 
-    def households_of(self, member_id: int) -> list[tuple[int, frozenset[str]]]:
-        """The households a member looks after today, with their categories."""
+    def households_of(self, member_id: int) -> list[tuple[int, frozenset[str], str]]:
+        """The households a member looks after today, with their categories and org path."""
         return [
-            (h, decode_categories(c))
-            for h, c in self.session.execute(
-                select(HouseholdRow.id, HouseholdRow.categories)
+            (h, decode_categories(c), path)
+            for h, c, path in self.session.execute(
+                select(HouseholdRow.id, HouseholdRow.categories, OrgUnitRow.path)
+                .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
                 .join(AssignmentRow, AssignmentRow.household_id == HouseholdRow.id)
                 .where(AssignmentRow.member_id == member_id, AssignmentRow.ended_on.is_(None))
                 .order_by(HouseholdRow.id)

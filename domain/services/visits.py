@@ -325,17 +325,27 @@ def _checked_changes(uow: UnitOfWork, scope: Scope, visit: Visit, changes: dict[
 def due_for_member(
     uow: UnitOfWork, scope: Scope, member_id: int, *, at: datetime
 ) -> tuple[int, list[DueItem]]:
-    """(cadence in days, the member's households by urgency)."""
+    """(the member's level's cadence in days, the member's households by urgency). Each
+    household is due by the cadence, and counts as vulnerable by the categories, in force for
+    its own level, as compliance judges it: a grid or village below the member's level may
+    set its own."""
     scope.require(Permission.HOUSEHOLD_READ)
     with uow:
         member = uow.members.get(member_id, scope)
         org = uow.orgs.get(member.org_id, scope)
-        params = _params(uow, org.path)
-        cadence = params.visit_cadence_days or 30
-        weak = frozenset(params.vulnerable_categories)
-        households = [(h, bool(c & weak)) for h, c in uow.visits.households_of(member.id)]
+        own = _params(uow, org.path)
+        rows = uow.visits.households_of(member.id)
+        chains = uow.schemes.bindings_on_paths({path for _, _, path in rows})
+        found = {path: effective_scheme(chain) for path, chain in chains.items()}
+        params = {path: s.params if s is not None else own for path, s in found.items()}
+        households = [
+            (h, bool(c & frozenset(params[path].vulnerable_categories))) for h, c, path in rows
+        ]
+        cadences = {h: _cadence_days(params[path]) for h, _, path in rows}
         last = uow.visits.last_visits(h for h, _ in households)
-        return cadence, due_list(households, last, cadence_days=cadence, now=at)
+        return _cadence_days(own), due_list(
+            households, last, cadence_days=_cadence_days(own), cadences=cadences, now=at
+        )
 
 
 def compliance(

@@ -436,3 +436,26 @@ def test_a_time_with_an_offset_is_stored_as_the_same_instant(
     )
     due = client.get(f"{API}/members/{world.member['m1']}/due", headers=h).json()
     assert "2026-11-20T00:00:00Z" in [d["last_visit"] for d in due["data"]]
+
+
+def test_a_household_is_due_by_the_cadence_of_its_own_level(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """The due list used the member's level's cadence for every household, while compliance
+    judges each by its own: a grid visiting weekly under the village's fortnight showed its
+    households as not yet due for another four days."""
+    res = client.put(
+        f"{API}/org-units/{world.org['G1']}/scheme",
+        json={"overrides": {"visit_cadence_days": 7, "vulnerable_categories": ["dibao"]}},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 200, res.text
+    h = world.headers(Role.MEMBER)
+    client.post(f"{API}/visits", json=visit(world, "h1"), headers=h)
+    client.post(f"{API}/visits", json=visit(world, "h2"), headers=h)
+    clock.advance(days=10)
+    due = client.get(f"{API}/members/{world.member['m1']}/due", headers=h).json()
+    assert due["cadence_days"] == 14  # the member's own level's
+    by_household = {d["household_id"]: d for d in due["data"]}
+    h1 = by_household[world.household["h1"]]
+    assert h1["overdue_days"] == 3 and h1["vulnerable"] is True  # 7 days, 低保 at G1
