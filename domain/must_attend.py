@@ -45,6 +45,9 @@ class MustAttendEvent:
     deadline: datetime
     visit_id: int | None = None
     attended_at: datetime | None = None
+    # The contact member when it was reported: who was answerable for the deadline then, kept
+    # when the household is given to another before it is attended.
+    reported_to: int | None = None
 
     def status(self, now: datetime) -> EventStatus:
         if self.attended_at is None:

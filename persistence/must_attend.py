@@ -66,6 +66,7 @@ def _to_domain(r: MustAttendEventRow, member_id: int | None) -> MustAttendEvent:
         r.deadline,
         r.visit_id,
         r.attended_at,
+        r.member_id,
     )
 
 
@@ -178,6 +179,7 @@ class EventNames(NamedTuple):
     head_name: str
     area_name: str  # the household's grid (or village)
     member_name: str | None  # of the event's ``member_id``: whose task it is now
+    reported_to_name: str | None = None  # of ``reported_to``: the contact member at the report
 
 
 def event_names(session: Session, events: Sequence[MustAttendEvent]) -> dict[int, EventNames]:
@@ -192,10 +194,17 @@ def event_names(session: Session, events: Sequence[MustAttendEvent]) -> dict[int
         .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
         .where(MustAttendEventRow.id.in_([e.id for e in events]))
     ).all()
-    members = _member_names(session, {e.member_id for e in events if e.member_id is not None})
-    member_name = {e.id: members.get(e.member_id) if e.member_id else None for e in events}
+    ids = {m for e in events for m in (e.member_id, e.reported_to) if m is not None}
+    members = _member_names(session, ids)
+    by_id = {e.id: e for e in events}
     return {
-        event_id: EventNames(head, area, member_name[event_id]) for event_id, head, area in places
+        event_id: EventNames(
+            head,
+            area,
+            members.get(by_id[event_id].member_id or 0),
+            members.get(by_id[event_id].reported_to or 0),
+        )
+        for event_id, head, area in places
     }
 
 

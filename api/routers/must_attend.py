@@ -47,6 +47,10 @@ class EventOut(BaseModel):
     head_name: str = Field(description="户主姓名")
     area_name: str = Field(description="农户所在网格（或村）")
     member_name: str | None = Field(description="联系党员；尚未联户时为空，须支部安排")
+    reported_to_member_id: int | None = Field(
+        description="报告时的联系党员：此后该户改由他人联系时，仍可查当时由谁负责到场"
+    )
+    reported_to_name: str | None
 
     @classmethod
     def from_domain(cls, e: MustAttendEvent, now: datetime, names: EventNames) -> EventOut:
@@ -58,6 +62,8 @@ class EventOut(BaseModel):
             head_name=names.head_name,
             area_name=names.area_name,
             member_name=names.member_name,
+            reported_to_member_id=e.reported_to,
+            reported_to_name=names.reported_to_name,
             kind=e.kind,
             note=e.note,
             reported_by=e.reported_by,

@@ -233,6 +233,11 @@ def test_an_open_task_follows_the_household_to_its_new_contact_member(
     clock.advance(hours=49)
     [missed] = area_events(client, world, "missed")
     assert (missed["id"], missed["member_name"]) == (event["id"], "李四")
+    # ... and the one it was reported to, answerable for the deadline until the roster changed
+    assert (missed["reported_to_member_id"], missed["reported_to_name"]) == (
+        world.member["m1"],
+        "张三",
+    )
     # ... who attends, late
     res = client.post(
         url, json=attendance(world, "h1", "2026-11-27T10:30:00+08:00", member="m2"), headers=m2

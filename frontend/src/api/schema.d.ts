@@ -1979,6 +1979,13 @@ export interface components {
             reported_at: string;
             /** Reported By */
             reported_by: string;
+            /**
+             * Reported To Member Id
+             * @description 报告时的联系党员：此后该户改由他人联系时，仍可查当时由谁负责到场
+             */
+            reported_to_member_id: number | null;
+            /** Reported To Name */
+            reported_to_name: string | null;
             status: components["schemas"]["EventStatus"];
             /** Status Label */
             status_label: string;
