@@ -8,6 +8,7 @@ was a plain prefix test on ``/1/1``).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Final
@@ -57,6 +58,17 @@ def is_within(path: str, ancestor_path: str) -> bool:
     if not (path.endswith("/") and ancestor_path.endswith("/")):
         raise ValueError("org paths end with '/'")
     return path.startswith(ancestor_path)
+
+
+def nearest_of(path: str, levels: Collection[str]) -> str:
+    """The nearest of ``levels`` at or above ``path`` (the level whose settings it follows,
+    such as a scheme's figures); one of them must be an ancestor of it."""
+    nearest = path
+    while nearest not in levels:
+        if nearest == "/":
+            raise ValueError(f"no level of {sorted(levels)} above {path}")
+        nearest = nearest[: nearest.rindex("/", 0, len(nearest) - 1) + 1]
+    return nearest
 
 
 def ancestor_ids(path: str) -> list[int]:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, aliased
 from domain.access import Scope
 from domain.errors import Conflict, Invalid, NotFound
 from domain.member import Location
+from domain.org import nearest_of
 from domain.visit import (
     CadenceCoverage,
     CadenceInForce,
@@ -500,10 +501,7 @@ def _org_ids_by_cadence(
     days = {c.path: c.days for c in cadences}
     out: dict[int, list[int]] = {}
     for org_id, path in orgs:
-        nearest = path
-        while nearest not in days:
-            nearest = nearest[: nearest.rindex("/", 0, len(nearest) - 1) + 1]
-        out.setdefault(days[nearest], []).append(org_id)
+        out.setdefault(days[nearest_of(path, days)], []).append(org_id)
     return out
 
 

@@ -459,3 +459,28 @@ def test_a_household_is_due_by_the_cadence_of_its_own_level(
     by_household = {d["household_id"]: d for d in due["data"]}
     h1 = by_household[world.household["h1"]]
     assert h1["overdue_days"] == 3 and h1["vulnerable"] is True  # 7 days, 低保 at G1
+
+
+def test_an_area_rolls_up_each_levels_checklist_apart(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """A township on another scheme (五个到户) has another template: its households were
+    counted against the county's 五到户 items, none of which they could ever tick."""
+    admin = world.headers(Role.ADMIN)
+    res = client.put(
+        f"{API}/org-units/{world.org['T2']}/scheme", json={"scheme": "wuge_daohu"}, headers=admin
+    )
+    assert res.status_code == 200, res.text
+    wuge = client.get(f"{API}/org-units/{world.org['T2']}/scheme", headers=admin).json()
+    h = world.headers(Role.MEMBER)
+    client.post(f"{API}/visits", json=visit(world, "h1", checklist=["上级政策宣讲到户"]), headers=h)
+    county = client.get(f"{API}/org-units/{world.org['C']}/checklist", headers=admin).json()
+    own, other = county["groups"]
+    assert (own["households"], other["households"]) == (3, 1)  # h1-h3 in T1; h4 in T2
+    assert other["checklist"] == wuge["params"]["checklist"] != own["checklist"]
+    assert county["households"] == 3 and county["items"] == own["items"]
+    done = {i["item"]: i["households_done"] for i in own["items"]}
+    assert done["上级政策宣讲到户"] == 1
+    township = client.get(f"{API}/org-units/{world.org['T2']}/checklist", headers=admin).json()
+    assert [g["households"] for g in township["groups"]] == [1]
+    assert township["items"] == other["items"]

@@ -755,7 +755,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 区域本期到户清单完成情况（逐项） */
+        /**
+         * 区域本期到户清单完成情况（逐项）
+         * @description Each household is judged by the checklist in force for its own level: a township that
+         *     chose another scheme below a county has its own template (or period), rolled up apart in
+         *     ``groups``; the answer's own figures are those of the area's template.
+         */
         get: operations["checklists-area_checklist"];
         put?: never;
         post?: never;
@@ -1325,7 +1330,15 @@ export interface components {
         };
         /** AreaChecklistOut */
         AreaChecklistOut: {
-            /** Households */
+            /**
+             * Groups
+             * @description 区域内所用的每种清单（模板或周期不同的下级各成一组），第一组为本级的
+             */
+            groups?: components["schemas"]["ChecklistGroupOut"][];
+            /**
+             * Households
+             * @description 按本级清单统计的农户（下级另用清单者见 groups）
+             */
             households: number;
             /** Households Complete */
             households_complete: number;
@@ -1590,6 +1603,32 @@ export interface components {
             label: string;
             /** Sensitive */
             sensitive: boolean;
+        };
+        /**
+         * ChecklistGroupOut
+         * @description The households of the levels that use one checklist (template and period).
+         */
+        ChecklistGroupOut: {
+            /** Checklist */
+            checklist: string[];
+            /** Checklist Period Months */
+            checklist_period_months: number;
+            /** Households */
+            households: number;
+            /** Households Complete */
+            households_complete: number;
+            /** Items */
+            items: components["schemas"]["ItemRollupOut"][];
+            /**
+             * Period End
+             * Format: date-time
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date-time
+             */
+            period_start: string;
         };
         /** ComplianceOut */
         ComplianceOut: {
