@@ -23,6 +23,8 @@ function event(extra: Partial<EventOut> = {}): EventOut {
     head_name: '赵一',
     area_name: '第1网格',
     member_name: '张三',
+    reported_to_member_id: 7,
+    reported_to_name: '张三',
     ...extra,
   }
 }

@@ -28,6 +28,8 @@ function event(over: Partial<MustAttendEvent>): MustAttendEvent {
     head_name: '赵一',
     area_name: '第1网格',
     member_name: '张三',
+    reported_to_member_id: 7,
+    reported_to_name: '张三',
     ...over,
   }
 }
