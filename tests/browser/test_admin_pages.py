@@ -46,6 +46,8 @@ def test_every_admin_page_opens_for_the_admin(
         expect(page.locator(".el-alert--error")).to_have_count(0)
         if title == "统计看板":
             expect(page.locator("[data-test=chart-coverage] canvas").first).to_be_visible()
+            # the demo county's members who did not visit this month, named in the card
+            expect(page.locator("[data-test=idle-members]")).to_contain_text("本月未走访的联户党员")
             page.wait_for_timeout(600)  # the bars' entry animation
             page.screenshot(path=str(artifacts / "admin_dashboard.png"), full_page=True)
     # Filters reach the API: one household by name, members by role.
