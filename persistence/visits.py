@@ -447,7 +447,7 @@ class SqlVisitStore:
         # By the (member_id, visited_at) index: one probe per member listed.
         last = (
             select(func.max(VisitRow.visited_at))
-            .where(VisitRow.member_id == MemberRow.id)
+            .where(VisitRow.member_id == MemberRow.id, not_superseded())
             .scalar_subquery()
             .label("last_visit")
         )
@@ -489,8 +489,11 @@ def _contact() -> ColumnElement[bool]:
 
 
 def _visited_since(since: datetime) -> ColumnElement[bool]:
-    """The member has a visit since then (by the (member_id, visited_at) index)."""
-    return exists().where(VisitRow.member_id == MemberRow.id, VisitRow.visited_at >= _utc(since))
+    """The member has a visit since then (by the (member_id, visited_at) index) that no
+    amendment moved away (``not_superseded``)."""
+    return exists().where(
+        VisitRow.member_id == MemberRow.id, VisitRow.visited_at >= _utc(since), not_superseded()
+    )
 
 
 def _org_ids_by_cadence(

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from domain.access import Role
 from tests.builders import World, assign
+from tests.conftest import Clock
 
 API = "/api/v1"
 # The tests' clock: 2026-11-25 02:00 UTC (10:00 in China).
@@ -182,3 +183,33 @@ def test_the_idle_list_stays_within_the_callers_scope(
     assert [m["member_id"] for m in page["data"]] == [world.member["m1"]]
     page = client.get(idle_url(world, "V1"), headers=world.headers(Role.MEMBER, member="m2")).json()
     assert page == {"data": [], "total": 0, "limit": 50, "offset": 0}
+
+
+def test_a_visit_amended_into_last_month_no_longer_counts_this_month(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    """The amendment supersedes the visit it corrects: a visit of this month amended to have
+    been in October left the member counted as visiting this month."""
+    h = world.headers(Role.MEMBER)
+    body = {
+        "member_id": world.member["m1"],
+        "household_id": world.household["h1"],
+        "visited_at": "2026-11-24T02:00:00Z",
+        "mode": "home",
+    }
+    made = client.post(f"{API}/visits", json=body, headers=h).json()
+    assert compliance(client, world, "V1")["members_visiting_this_month"] == 1
+    clock.advance(hours=25)
+    res = client.post(
+        f"{API}/visits/{made['id']}/amendments",
+        json={"visited_at": "2026-10-20T02:00:00Z"},
+        headers=h,
+    )
+    assert res.status_code == 201, res.text
+    assert compliance(client, world, "V1")["members_visiting_this_month"] == 0
+    idle = client.get(
+        f"{API}/org-units/{world.org['V1']}/compliance/idle-members",
+        headers=world.headers(Role.ADMIN),
+    ).json()
+    m1 = next(m for m in idle["data"] if m["member_id"] == world.member["m1"])
+    assert m1["last_visit"] == "2026-10-20T02:00:00Z"
