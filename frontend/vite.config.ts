@@ -80,5 +80,8 @@ export default defineConfig({
     environment: 'happy-dom',
     setupFiles: ['fake-indexeddb/auto'],
     include: ['tests/**/*.test.ts'],
+    // Vant's per-component style modules import CSS, which node cannot: run them through Vite
+    // (where CSS is an empty module in tests) rather than mock each one in every test file.
+    server: { deps: { inline: [/vant/] } },
   },
 })

@@ -5,15 +5,6 @@ import { readDraft } from '../src/field/event-draft'
 import { getDb, state } from '../src/field/store'
 import EventReportView from '../src/field/views/EventReportView.vue'
 
-// Vant's per-component CSS is for the browser; node cannot import it.
-vi.mock('vant/es/button/style/index', () => ({}))
-vi.mock('vant/es/cell-group/style/index', () => ({}))
-vi.mock('vant/es/field/style/index', () => ({}))
-vi.mock('vant/es/form/style/index', () => ({}))
-vi.mock('vant/es/radio/style/index', () => ({}))
-vi.mock('vant/es/radio-group/style/index', () => ({}))
-vi.mock('vant/es/toast/style/index', () => ({}))
-
 async function open() {
   const router = createRouter({
     history: createMemoryHistory(),

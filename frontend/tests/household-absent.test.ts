@@ -8,21 +8,6 @@ import EventReportView from '../src/field/views/EventReportView.vue'
 import HouseholdView from '../src/field/views/HouseholdView.vue'
 import VisitFormView from '../src/field/views/VisitFormView.vue'
 
-// Vant's per-component CSS is for the browser; node cannot import it.
-vi.mock('vant/es/button/style/index', () => ({}))
-vi.mock('vant/es/cell-group/style/index', () => ({}))
-vi.mock('vant/es/checkbox/style/index', () => ({}))
-vi.mock('vant/es/checkbox-group/style/index', () => ({}))
-vi.mock('vant/es/dialog/style/index', () => ({}))
-vi.mock('vant/es/field/style/index', () => ({}))
-vi.mock('vant/es/form/style/index', () => ({}))
-vi.mock('vant/es/icon/style/index', () => ({}))
-vi.mock('vant/es/image-preview/style/index', () => ({}))
-vi.mock('vant/es/radio/style/index', () => ({}))
-vi.mock('vant/es/radio-group/style/index', () => ({}))
-vi.mock('vant/es/switch/style/index', () => ({}))
-vi.mock('vant/es/toast/style/index', () => ({}))
-
 const MINE: Household = {
   id: 3,
   org_id: 5,

@@ -5,13 +5,6 @@ import { enqueueVisit } from '../src/field/outbox'
 import { getDb, OFFLINE_SYNC, refreshCounts, state, syncOnRequest } from '../src/field/store'
 import OutboxView from '../src/field/views/OutboxView.vue'
 
-// Vant's per-component CSS is for the browser; node cannot import it.
-vi.mock('vant/es/button/style/index', () => ({}))
-vi.mock('vant/es/cell-group/style/index', () => ({}))
-vi.mock('vant/es/dialog/style/index', () => ({}))
-vi.mock('vant/es/toast/style/index', () => ({}))
-vi.mock('vant/es/image-preview/style/index', () => ({}))
-
 function offline() {
   const fetch = vi.fn(async (_req: Request): Promise<Response> => {
     throw new TypeError('Failed to fetch')
