@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -273,6 +273,9 @@ def _apply(
 # committed after it (a sync batch, an import of some seconds) carries a time the next pull
 # would otherwise start after. What comes twice is the same record, stored again by its id.
 PULL_OVERLAP = timedelta(minutes=5)
+# The start of a first pull, and the earliest cursor given back (a window ending before it,
+# asked for with an absurd ``until``, answers from the beginning next time).
+PULL_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class PullNext(BaseModel):
@@ -324,7 +327,7 @@ def pull(
     fetched with ``next``. The window's end is fixed on the first page, so the pages add up to
     one consistent pull; the cursor, for the next pull, is that end less ``PULL_OVERLAP``."""
     now = clock()
-    start = since or datetime(1970, 1, 1, tzinfo=now.tzinfo)
+    start = since or PULL_EPOCH
     end = min(until, now) if until is not None else now
     household_ids, changed = SqlVisitStore(session).changed_since(
         scope, start, end, after_household=after_household, after_visit=after_visit, limit=limit
@@ -340,7 +343,7 @@ def pull(
         tasks = tasks_of(session, scope, scope.member_id, now)
     more = len(household_ids) == limit or len(changed) == limit
     return PullOut(
-        cursor=end - PULL_OVERLAP,
+        cursor=max(end, PULL_EPOCH + PULL_OVERLAP) - PULL_OVERLAP,
         households=households,
         visits=[VisitOut.from_domain(v) for v in changed],
         due=due,

@@ -558,13 +558,14 @@ def test_an_operation_at_the_ends_of_the_calendar_is_refused_alone(
 @pytest.mark.parametrize(
     "since", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2026-11-25T10:00:00Z"]
 )
+@pytest.mark.parametrize("until", [None, "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
 def test_the_pull_takes_any_cursor(
-    client: TestClient, world: World, scheme: None, since: str
+    client: TestClient, world: World, scheme: None, since: str, until: str | None
 ) -> None:
-    res = client.get(
-        f"{API}/sync/pull", params={"since": since}, headers=world.headers(Role.MEMBER)
-    )
+    params = {"since": since} | ({"until": until} if until else {})
+    res = client.get(f"{API}/sync/pull", params=params, headers=world.headers(Role.MEMBER))
     assert res.status_code == 200, res.text
+    datetime.fromisoformat(res.json()["cursor"])  # a time a client can send back
 
 
 def test_a_replay_in_another_spelling_of_its_uuids_is_a_duplicate(
