@@ -98,6 +98,8 @@ def test_import_with_a_bad_row_fixed_in_place_then_assign_and_publish(
     expect(dialog).to_be_visible()
     dialog.locator("[data-test=move-member]").click()
     page.locator(".el-select-dropdown:visible .el-select-dropdown__item").first.click()
+    # the list closes with a transition: on a loaded machine it still covered the button
+    expect(page.locator(".el-select-dropdown:visible")).to_have_count(0)
     dialog.locator("[data-test=apply-edit]").click()
     expect(page.locator("[data-test=violations]")).to_contain_text("本次调整")
     after = live.get(pairs_url, "admin").json()["data"]
