@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -477,12 +477,6 @@ class SqlVisitStore:
         return Page([IdleMember(*row) for row in rows], total or 0, window.limit, window.offset)
 
 
-def _utc(at: datetime) -> datetime:
-    """An instant bound in UTC: SQLite stores a datetime's fields without its offset, so the
-    first instant of a China month (00:00+08:00) would be read there as 00:00 UTC."""
-    return at.astimezone(UTC)
-
-
 def _contact() -> ColumnElement[bool]:
     """The member looks after households today: counted in the participation rate."""
     return exists().where(AssignmentRow.member_id == MemberRow.id, AssignmentRow.ended_on.is_(None))
@@ -492,7 +486,7 @@ def _visited_since(since: datetime) -> ColumnElement[bool]:
     """The member has a visit since then (by the (member_id, visited_at) index) that no
     amendment moved away (``not_superseded``)."""
     return exists().where(
-        VisitRow.member_id == MemberRow.id, VisitRow.visited_at >= _utc(since), not_superseded()
+        VisitRow.member_id == MemberRow.id, VisitRow.visited_at >= since, not_superseded()
     )
 
 
@@ -529,10 +523,10 @@ def _households_by_cadence(groups: dict[int, list[int]], since: dict[int, dateti
         .where(HouseholdRow.org_id.in_([i for ids in groups.values() for i in ids]))
         .subquery()
     )
-    cutoff: ColumnElement[Any] = literal(_utc(since[main]), stamp.type)
+    cutoff: ColumnElement[Any] = literal(since[main], stamp.type)
     if others:
         cutoff = case(
-            *((inner.c.days == int(d), literal(_utc(since[d]), stamp.type)) for d, _ in others),
+            *((inner.c.days == int(d), literal(since[d], stamp.type)) for d, _ in others),
             else_=cutoff,
         )
     return (

@@ -14,7 +14,8 @@ from api.schemas.common import PathId
 from domain.access import Permission
 from domain.errors import RuleBroken
 from domain.org import nearest_of
-from domain.scheme import SchemeParams, effective_scheme, required_scheme
+from domain.scheme import SchemeParams, required_scheme
+from domain.services.schemes import params_by_level
 from domain.visit import Period, checklist_status, period_of
 from persistence.repositories import SqlHouseholdRepository, SqlOrgRepository, SqlSchemeRepository
 from persistence.scoping import household_scope, in_subtree
@@ -155,15 +156,11 @@ def _org_ids_by_checklist(
     session: SessionDep, path: str, params: SchemeParams
 ) -> dict[ChecklistKey, list[int]]:
     """The area's org ids by the checklist in force for each (that of its nearest level with a
-    binding of its own), the area's own first: two statements for the levels below however
-    many, and one for the area's org units."""
-    schemes = SqlSchemeRepository(session)
-    below = [p for _, p, _ in schemes.bound_below(path)]
-    keys: dict[str, ChecklistKey] = {path: (params.checklist, params.checklist_period_months)}
-    for child, chain in schemes.bindings_on_paths(below).items():
-        found = effective_scheme(chain)
-        if found is not None:
-            keys[child] = (found.params.checklist, found.params.checklist_period_months)
+    binding of its own), the area's own first."""
+    keys: dict[str, ChecklistKey] = {
+        p: (level.checklist, level.checklist_period_months)
+        for p, level in params_by_level(SqlSchemeRepository(session), path, params).items()
+    }
     groups: dict[ChecklistKey, list[int]] = {keys[path]: []}
     for org_id, org_path in session.execute(
         select(OrgUnitRow.id, OrgUnitRow.path).where(in_subtree(OrgUnitRow.path, path))

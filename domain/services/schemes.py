@@ -9,11 +9,12 @@ from typing import Any
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
 from domain.errors import Conflict, Invalid, NotFound
-from domain.ports import UnitOfWork
+from domain.ports import SchemeRepository, UnitOfWork
 from domain.scheme import (
     EffectiveScheme,
     SchemeBinding,
     SchemeCode,
+    SchemeParams,
     effective_scheme,
     required_scheme,
 )
@@ -85,6 +86,19 @@ def bind(
         )
         uow.commit()
         return result
+
+
+def params_by_level(
+    schemes: SchemeRepository, path: str, own: SchemeParams
+) -> dict[str, SchemeParams]:
+    """The parameters in force for an area (``own``, first) and for each level below it with a
+    binding of its own — each org unit follows its nearest (``domain.org.nearest_of``): two
+    statements, however many levels, the few that set figures of their own, not every village.
+    What an area's figures are judged by, level by level (compliance, the checklist)."""
+    below = [p for _, p, _ in schemes.bound_below(path)]
+    found = {p: effective_scheme(chain) for p, chain in schemes.bindings_on_paths(below).items()}
+    # always found under an area with a scheme: its chain reaches the area's binding
+    return {path: own} | {p: s.params for p, s in found.items() if s is not None}
 
 
 def check_levels_below(uow: UnitOfWork, path: str) -> None:

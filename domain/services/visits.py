@@ -14,6 +14,7 @@ from domain.errors import Conflict, DomainError, Forbidden, NotFound
 from domain.ports import UnitOfWork
 from domain.scheme import SchemeParams, effective_scheme, required_scheme
 from domain.services.audit_trail import entry, record
+from domain.services.schemes import params_by_level
 from domain.time import local_date
 from domain.visit import (
     CadenceInForce,
@@ -364,16 +365,10 @@ def compliance(
 
 def _cadences_in(uow: UnitOfWork, path: str, *, at: datetime) -> list[CadenceInForce]:
     """The area's own cadence first, then that of each level below with a binding of its own
-    (its overrides or its scheme may change the cadence, or not): two statements, however
-    many levels — the few that set figures of their own, not every village."""
-    own = _cadence_days(_params(uow, path))  # the area needs a scheme (scheme.not_selected)
-    below = [p for _, p, _ in uow.schemes.bound_below(path)]
-    chains = uow.schemes.bindings_on_paths(below)
-    days = {path: own}
-    for child in below:
-        found = effective_scheme(chains[child])
-        if found is not None:  # always, under an area with a scheme
-            days[child] = _cadence_days(found.params)
+    (its overrides or its scheme may change the cadence, or not)."""
+    # the area needs a scheme (scheme.not_selected)
+    levels = params_by_level(uow.schemes, path, _params(uow, path))
+    days = {p: _cadence_days(params) for p, params in levels.items()}
     return [CadenceInForce(p, d, at - timedelta(days=d)) for p, d in days.items()]
 
 
