@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { readDraft } from '../src/field/event-draft'
 import { getDb, state } from '../src/field/store'
+import { aHousehold } from './fixtures'
 import EventReportView from '../src/field/views/EventReportView.vue'
 
 async function open() {
@@ -23,20 +24,7 @@ async function open() {
 beforeEach(async () => {
   sessionStorage.clear()
   // One of mine: the form is offered only for a household on the phone.
-  await (await getDb()).households.put({
-    id: 3,
-    org_id: 5,
-    head_name: '赵一',
-    address: null,
-    building: null,
-    categories: [],
-    external_id: null,
-    lat: null,
-    lng: null,
-    masked: false,
-    phone: null,
-    size: 3,
-  })
+  await (await getDb()).households.put(aHousehold(3))
 })
 afterEach(() => {
   vi.unstubAllGlobals()

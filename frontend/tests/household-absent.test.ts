@@ -4,24 +4,12 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Household } from '../src/field/db'
 import { enqueueVisit } from '../src/field/outbox'
 import { getDb, state } from '../src/field/store'
+import { aHousehold } from './fixtures'
 import EventReportView from '../src/field/views/EventReportView.vue'
 import HouseholdView from '../src/field/views/HouseholdView.vue'
 import VisitFormView from '../src/field/views/VisitFormView.vue'
 
-const MINE: Household = {
-  id: 3,
-  org_id: 5,
-  head_name: '赵一',
-  address: '一组 3 号',
-  building: null,
-  categories: [],
-  external_id: null,
-  lat: null,
-  lng: null,
-  masked: false,
-  phone: null,
-  size: 3,
-}
+const MINE: Household = aHousehold(3, { address: '一组 3 号' })
 
 /** Every request the pages make, answered 404 like the server for a household not mine. */
 let requests: string[] = []

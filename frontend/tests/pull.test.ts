@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Household } from '../src/field/db'
+import { aHousehold } from './fixtures'
 import { getKv } from '../src/field/kv'
 import { enqueueVisit } from '../src/field/outbox'
 import { getDb, pull, state } from '../src/field/store'
 
-function household(id: number): Household {
-  return { id, org_id: 5, head_name: `户${id}`, address: null, building: null, categories: [], external_id: null, lat: null, lng: null, masked: false, phone: null, size: 2 }
-}
+const household = (id: number) => aHousehold(id, { size: 2 })
 
 function visit(id: number, householdId: number) {
   return { id, member_id: 7, household_id: householdId, visited_at: '2026-11-20T00:00:00Z', mode: 'home', mode_label: '入户走访', notes: '', flags: [], checklist: [], created_at: '2026-11-20T00:00:00Z', editable_until: '2026-11-21T00:00:00Z', amends_id: null, lat: null, lng: null, event_id: null }

@@ -3,9 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Household } from '../src/field/db'
 import { getDb, state } from '../src/field/store'
+import { aHousehold } from './fixtures'
 import VisitFormView from '../src/field/views/VisitFormView.vue'
 
-const MINE: Household = { id: 3, org_id: 5, head_name: '赵一', address: '一组 3 号', building: null, categories: [], external_id: null, lat: null, lng: null, masked: false, phone: null, size: 3 }
+const MINE: Household = aHousehold(3, { address: '一组 3 号' })
 
 async function openForm() {
   const router = createRouter({
