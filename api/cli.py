@@ -58,6 +58,15 @@ def create_admin(
     typer.echo(f"created admin {account.username} over {account.org_path}")
 
 
+@app.command("unlock")
+def unlock(username: str) -> None:
+    """Lift the login lock of an account (解除登录锁定), e.g. the only administrator's."""
+    from api.operations import unlock_account
+
+    cleared = unlock_account(get_settings().database_url, username)
+    typer.echo(f"unlocked {username} ({cleared} counters cleared)")
+
+
 class Kind(StrEnum):
     org_units = "org_units"
     members = "members"

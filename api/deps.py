@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -14,7 +15,7 @@ from api.security import AccessClaims, read_access_token, same_secret, split_api
 from api.settings import Settings
 from domain.access import Permission, Scope
 from domain.errors import Forbidden, Unauthenticated
-from persistence.accounts import find_api_key
+from persistence.accounts import AccountState, account_state, find_api_key
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 Clock = Callable[[], datetime]
@@ -84,8 +85,53 @@ async def get_scope(
             "auth.required", "请先登录（Authorization: Bearer …）或提供 X-API-Key"
         )
     claims = read_access_token(authorization[7:].strip(), secret=settings.secret_key, at=now)
+    await _still_valid(request, claims)
     request.state.actor = f"user:{claims.username}"
     return scope_of(claims)
+
+
+class AccountStates:
+    """Whether signed-in users' accounts still stand (active, tokens not revoked by a password
+    change), read at most every ``ttl`` seconds per account and process: an access token lives
+    15 minutes, a deactivation or password reset takes effect within seconds instead. The
+    process that makes the change forgets its copy at once."""
+
+    def __init__(self, factory: sessionmaker[Session], ttl: float = 5.0) -> None:
+        self._factory = factory
+        self._ttl = ttl
+        self._seen: dict[int, tuple[float, AccountState | None]] = {}
+
+    def cached(self, user_id: int) -> tuple[bool, AccountState | None]:
+        hit = self._seen.get(user_id)
+        if hit is None or time.monotonic() - hit[0] > self._ttl:
+            return False, None
+        return True, hit[1]
+
+    def load(self, user_id: int) -> AccountState | None:
+        with self._factory() as session:
+            state = account_state(session, user_id)
+        self._seen[user_id] = (time.monotonic(), state)
+        return state
+
+    def forget(self, user_id: int) -> None:
+        self._seen.pop(user_id, None)
+
+
+def account_states(request: Request) -> AccountStates:
+    states: AccountStates = request.app.state.account_states
+    return states
+
+
+async def _still_valid(request: Request, claims: AccessClaims) -> None:
+    states = account_states(request)
+    known, state = states.cached(claims.user_id)
+    if not known:
+        state = await run_in_threadpool(states.load, claims.user_id)  # a database read
+    if state is None or not state.active:
+        raise Unauthenticated("auth.account_disabled", "账户已停用或不存在，请联系管理员")
+    valid_after = state.tokens_valid_after
+    if valid_after is not None and claims.issued_at < int(valid_after.timestamp()):
+        raise Unauthenticated("auth.token_revoked", "密码已修改，请重新登录")
 
 
 def scope_of(claims: AccessClaims) -> Scope:
@@ -104,10 +150,14 @@ async def get_claims(
 ) -> AccessClaims:
     """The signed-in user's claims, for what only a user (not an API key) may be given."""
     if not authorization or not authorization.lower().startswith("bearer "):
-        raise Forbidden("auth.user_required", "只有登录用户可以这样做（API 密钥不行）")
-    return read_access_token(
+        if request.headers.get("x-api-key"):
+            raise Forbidden("auth.user_required", "只有登录用户可以这样做（API 密钥不行）")
+        raise Unauthenticated("auth.required", "请先登录（Authorization: Bearer …）")
+    claims = read_access_token(
         authorization[7:].strip(), secret=_settings(request).secret_key, at=_clock(request)()
     )
+    await _still_valid(request, claims)
+    return claims
 
 
 def _scope_of_key(request: Request, presented: str) -> Scope:
@@ -119,6 +169,8 @@ def _scope_of_key(request: Request, presented: str) -> Scope:
     key = found[0]
     if key.revoked_at is not None:
         raise Unauthenticated("auth.api_key_revoked", "API 密钥已被吊销")
+    if not found[2]:
+        raise Unauthenticated("auth.api_key_revoked", "创建该密钥的账户已停用，密钥随之失效")
     request.state.actor = f"key:{key.prefix}"
     return Scope(org_path=key.org_path, permissions=key.permissions, actor=f"key:{key.prefix}")
 

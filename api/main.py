@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from api import frontend, problems
-from api.deps import utc_now
+from api.deps import AccountStates, utc_now
 from api.lifespan import with_worker_threads
 from api.limits import UploadLimitMiddleware
 from api.observability import RequestLogMiddleware, configure_logging
@@ -66,6 +66,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.account_states = AccountStates(app.state.session_factory)
     app.state.clock = clock
     app.state.visit_log = visits.visit_log(app.state.session_factory, clock)
     problems.install(app)

@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 from api.security import hash_password
 from api.tabular import read_rows, write_csv, write_xlsx
 from domain.access import Role, Scope
+from domain.accounts import password_problem
+from domain.audit import AuditAction, AuditEntry
 from domain.errors import Invalid, NotFound
 from domain.importing import ImportKind
 from domain.services.imports import import_rows
-from persistence.accounts import Account, create_user
+from persistence.accounts import Account, account_of, create_user, unlock
 from persistence.engine import make_engine, make_session_factory
+from persistence.repositories import SqlAuditRepository
 from persistence.tables import MemberRow, OrgUnitRow, UserRow
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -54,6 +57,9 @@ def create_admin_account(
     url: str, *, username: str, password: str, org_code: str | None
 ) -> Account:
     """A system administrator over one subtree (``org_code``) or the whole installation."""
+    problem = password_problem(password, username)
+    if problem is not None:
+        raise Invalid("user.weak_password", problem, field="password")
     db = Database(url)
     with db.sessions() as session:
         org_id = None
@@ -72,6 +78,31 @@ def create_admin_account(
         )
         session.commit()
         return account
+
+
+def unlock_account(url: str, username: str) -> int:
+    """Lift the login locks of ``username`` (lianhu unlock): how many counters were cleared.
+    For the one who can no longer reach the console: the only administrator locked out."""
+    db = Database(url)
+    with db.sessions() as session:
+        row = session.scalar(select(UserRow).where(UserRow.username == username))
+        if row is None:
+            raise NotFound("user.not_found", f"没有用户名为 {username} 的账户", field="username")
+        cleared = unlock(session, username)
+        SqlAuditRepository(session).add(
+            AuditEntry(
+                _now(),
+                "cli",
+                AuditAction.UNLOCK,
+                "user",
+                str(row.id),
+                account_of(session, row).org_path,
+                None,
+                {"cleared": cleared},
+            )
+        )
+        session.commit()
+        return cleared
 
 
 def run_import(url: str, *, kind: str, path: Path, username: str) -> dict[str, Any]:

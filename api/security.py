@@ -50,6 +50,8 @@ class AccessClaims:
     role: Role
     org_path: str
     member_id: int | None
+    # when the token was issued (its iat), as read from a token; not used when issuing one
+    issued_at: int = 0
 
 
 def issue_access_token(claims: AccessClaims, *, secret: str, at: datetime, ttl: timedelta) -> str:
@@ -128,8 +130,9 @@ def _claims(payload: dict[str, Any]) -> AccessClaims:
             role=Role(payload["role"]),
             org_path=str(payload["org"]),
             member_id=payload.get("mid"),
+            issued_at=int(payload.get("iat") or 0),
         )
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, TypeError):
         raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改") from None
 
 

@@ -70,13 +70,17 @@ def server(database_url: str, *, workers: int = 1) -> Iterator[tuple[str, subpro
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        # A loaded machine (a full test run on every core) may take a while to start it; a
+        # server that never answers is an error here, not a "connection refused" in the test.
+        deadline = time.monotonic() + 90
+        while True:
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
             if proc.poll() is not None:
                 raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"lianhu serve did not answer on {base} within 90 s")
             time.sleep(0.2)
         yield base, proc
     finally:

@@ -17,6 +17,9 @@ class AuditAction(StrEnum):
     IMPORT = "import"
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
+    UNLOCK = "unlock"
+    PASSWORD_CHANGE = "password_change"
+    REFRESH_REUSE = "refresh_reuse"
     KEY_CREATE = "key_create"
     KEY_REVOKE = "key_revoke"
 

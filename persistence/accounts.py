@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.access import Permission, Role, Scope
-from domain.accounts import LoginState
+from domain.accounts import ANY_CLIENT, LockoutPolicy, lock_message
 from domain.audit import AuditAction, AuditEntry
 from domain.errors import Conflict, Locked, NotFound, Unauthenticated
+from persistence.insert_or_skip import insert_or_skip
 from persistence.repositories import SqlAuditRepository
-from persistence.tables import ApiKeyRow, OrgUnitRow, RefreshTokenRow, UserRow
+from persistence.tables import ApiKeyRow, LoginThrottleRow, OrgUnitRow, RefreshTokenRow, UserRow
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,6 @@ def create_user(
         org_id=org_id,
         member_id=member_id,
         active=True,
-        failed_logins=0,
         created_at=at,
     )
     session.add(row)
@@ -66,86 +66,256 @@ def create_user(
     return _account(session, row)
 
 
-def check_login(
+def claim_login_attempt(
+    session: Session, *, username: str, client: str, at: datetime, policy: LockoutPolicy
+) -> None:
+    """Claim one password check for ``username`` from ``client`` before checking it, or raise
+    Locked. Each counter (this address, every address) is claimed by one conditional UPDATE:
+    on PostgreSQL a concurrent claim waits on the row's lock and then reads the new count, on
+    SQLite writers take turns; so however many guesses arrive at once, at most the policy's
+    number are ever checked before the lock holds. Committed at once: the claim stands whatever
+    the check finds, a success gives it back (``login_succeeded``)."""
+    for key, allowed in policy.limits(client):
+        session.execute(
+            insert_or_skip(
+                session.connection(),
+                LoginThrottleRow,
+                LoginThrottleRow.username,
+                LoginThrottleRow.client,
+            ).values(username=username, client=key, failures=0, updated_at=at)
+        )
+        expired = and_(
+            LoginThrottleRow.locked_until.is_not(None), LoginThrottleRow.locked_until <= at
+        )
+        claimed = session.execute(
+            update(LoginThrottleRow)
+            .where(
+                LoginThrottleRow.username == username,
+                LoginThrottleRow.client == key,
+                or_(
+                    and_(
+                        LoginThrottleRow.locked_until.is_(None),
+                        LoginThrottleRow.failures < allowed,
+                    ),
+                    expired,
+                ),
+            )
+            .values(
+                failures=case((expired, 1), else_=LoginThrottleRow.failures + 1),
+                locked_until=case((expired, None), else_=LoginThrottleRow.locked_until),
+                updated_at=at,
+            )
+            .returning(LoginThrottleRow.id)
+        ).first()
+        if claimed is None:
+            until = session.scalar(
+                select(LoginThrottleRow.locked_until).where(
+                    LoginThrottleRow.username == username, LoginThrottleRow.client == key
+                )
+            )
+            session.rollback()
+            # No lock yet: the last attempts allowed are being checked right now.
+            wait = (until - at) if until is not None else policy.lock_for
+            raise _locked(max(1, math.ceil(wait.total_seconds())))
+    session.commit()
+
+
+def _locked(retry_after_seconds: int) -> Locked:
+    return Locked(
+        "auth.account_locked",
+        lock_message(retry_after_seconds),
+        retry_after_seconds=retry_after_seconds,
+    )
+
+
+def login_failed(
     session: Session,
     *,
     username: str,
-    verify: Callable[[str | None], bool],
+    client: str,
     at: datetime,
+    policy: LockoutPolicy,
     request_id: str | None,
-) -> Account:
-    """Verify a password; the fifth failure in a row locks the account (domain.accounts)."""
+) -> None:
+    """A checked password was wrong (or the username unknown): the claim stays a failure, and
+    a counter that has used up its attempts locks; audited for a known account. Raises the
+    answer: 429 when this failure locked the login from ``client``, else 401."""
+    locked = False
+    for key, allowed in policy.limits(client):
+        hit = session.execute(
+            update(LoginThrottleRow)
+            .where(
+                LoginThrottleRow.username == username,
+                LoginThrottleRow.client == key,
+                LoginThrottleRow.failures >= allowed,
+                LoginThrottleRow.locked_until.is_(None),
+            )
+            .values(locked_until=at + policy.lock_for, updated_at=at)
+            .returning(LoginThrottleRow.id)
+        ).first()
+        locked = locked or hit is not None
     row = session.scalar(select(UserRow).where(UserRow.username == username))
-    if row is None or not row.active:
-        verify(None)  # same work as a real check, so timing does not reveal usernames
-        raise Unauthenticated("auth.bad_credentials", "用户名或密码错误")
-    state = LoginState(row.failed_logins, row.locked_until)
-    if state.locked_at(at):
-        assert state.locked_until is not None
-        seconds = int((state.locked_until - at).total_seconds()) + 1
-        raise Locked(
-            "auth.account_locked", "登录失败次数过多，账户已临时锁定", retry_after_seconds=seconds
-        )
-    audit = SqlAuditRepository(session)
-    org_path = _org_path(session, row.org_id)
-    if not verify(row.password_hash):
-        state = state.after_failure(at)
-        row.failed_logins, row.locked_until = state.failed_logins, state.locked_until
-        audit.add(
+    if row is not None:
+        SqlAuditRepository(session).add(
             AuditEntry(
                 at,
                 f"user:{username}",  # the actor as every other entry of this user names it
                 AuditAction.LOGIN_FAILED,
                 "user",
                 str(row.id),
-                org_path,
+                _org_path(session, row.org_id),
                 None,
-                None,
+                {"client": client, "locked": locked} if locked else {"client": client},
                 request_id,
             )
         )
-        session.commit()
-        if state.locked_until is not None:
-            raise Locked(
-                "auth.account_locked",
-                "登录失败次数过多，账户已临时锁定",
-                retry_after_seconds=int((state.locked_until - at).total_seconds()),
-            )
-        raise Unauthenticated("auth.bad_credentials", "用户名或密码错误")
-    row.failed_logins, row.locked_until = 0, None
-    audit.add(
+    session.commit()
+    if locked:
+        raise _locked(int(policy.lock_for.total_seconds()))
+    raise Unauthenticated("auth.bad_credentials", "用户名或密码错误")
+
+
+def login_succeeded(
+    session: Session,
+    *,
+    username: str,
+    client: str,
+    at: datetime,
+    request_id: str | None,
+    audited_as: AuditAction | None = AuditAction.LOGIN,
+) -> Account:
+    """The password was right: the failures from this address and the count from everywhere
+    start again; audited as ``audited_as``. Not committed (the tokens are stored with it)."""
+    session.execute(
+        update(LoginThrottleRow)
+        .where(
+            LoginThrottleRow.username == username,
+            LoginThrottleRow.client.in_((client, ANY_CLIENT)),
+        )
+        .values(failures=0, locked_until=None, updated_at=at)
+    )
+    row = session.scalars(select(UserRow).where(UserRow.username == username)).one()
+    account = _account(session, row)
+    if audited_as is None:
+        return account
+    SqlAuditRepository(session).add(
         AuditEntry(
             at,
             f"user:{username}",
-            AuditAction.LOGIN,
+            audited_as,
             "user",
             str(row.id),
-            org_path,
+            account.org_path,
             None,
-            None,
+            {"client": client},
             request_id,
         )
     )
-    return _account(session, row)
+    return account
+
+
+def password_hash_of(session: Session, username: str) -> str | None:
+    """The hash to check a login against: None for an unknown or deactivated account."""
+    row = session.scalar(select(UserRow).where(UserRow.username == username))
+    return row.password_hash if row is not None and row.active else None
+
+
+def unlock(session: Session, username: str) -> int:
+    """Lift every lock and failure count of ``username``; how many counters were cleared."""
+    result = session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.username == username))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def locks_in_force(session: Session, usernames: list[str], at: datetime) -> dict[str, datetime]:
+    """The latest lock in force (from any address) of each of ``usernames`` that has one."""
+    rows = session.execute(
+        select(LoginThrottleRow.username, func.max(LoginThrottleRow.locked_until))
+        .where(LoginThrottleRow.username.in_(usernames), LoginThrottleRow.locked_until > at)
+        .group_by(LoginThrottleRow.username)
+    )
+    return {name: until for name, until in rows.tuples() if until is not None}
 
 
 def store_refresh_token(
-    session: Session, *, user_id: int, token_hash: str, at: datetime, ttl: timedelta
+    session: Session,
+    *,
+    user_id: int,
+    token_hash: str,
+    at: datetime,
+    ttl: timedelta,
+    family: str,
 ) -> None:
-    session.add(RefreshTokenRow(user_id=user_id, token_hash=token_hash, expires_at=at + ttl))
+    session.add(
+        RefreshTokenRow(user_id=user_id, token_hash=token_hash, expires_at=at + ttl, family=family)
+    )
     session.flush()
 
 
-def use_refresh_token(session: Session, *, token_hash: str, at: datetime) -> Account:
-    """Consume a refresh token (rotation: each is valid once)."""
-    row = session.scalar(select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash))
-    if row is None or row.revoked_at is not None or row.expires_at <= at:
+@dataclass(frozen=True)
+class Rotation:
+    account: Account
+    family: str
+
+
+def use_refresh_token(
+    session: Session, *, token_hash: str, at: datetime, request_id: str | None
+) -> Rotation:
+    """Spend a refresh token (rotation: each is valid once). One conditional UPDATE: of
+    several requests presenting it at once exactly one spends it (PostgreSQL: the others wait
+    on the row's lock, then find it spent). A spent token presented again is a reuse (RFC 9700,
+    OAuth 2.0 Security BCP 4.14.2): the whole family it belongs to is revoked, the login that
+    started it must be made again, and the reuse is audited."""
+    spent = session.execute(
+        update(RefreshTokenRow)
+        .where(
+            RefreshTokenRow.token_hash == token_hash,
+            RefreshTokenRow.revoked_at.is_(None),
+            RefreshTokenRow.expires_at > at,
+        )
+        .values(revoked_at=at, rotated_at=at)
+        .returning(RefreshTokenRow.user_id, RefreshTokenRow.family, RefreshTokenRow.id)
+    ).first()
+    if spent is None:
+        _revoke_family_on_reuse(session, token_hash=token_hash, at=at, request_id=request_id)
         raise Unauthenticated("auth.refresh_invalid", "刷新令牌无效或已过期，请重新登录")
-    row.revoked_at = at
-    user = session.get_one(UserRow, row.user_id)
+    user = session.get_one(UserRow, spent.user_id)
     if not user.active:
+        session.rollback()
         raise Unauthenticated("auth.refresh_invalid", "刷新令牌无效或已过期，请重新登录")
-    return _account(session, user)
+    return Rotation(_account(session, user), spent.family or f"t{spent.id}")
+
+
+def _revoke_family_on_reuse(
+    session: Session, *, token_hash: str, at: datetime, request_id: str | None
+) -> None:
+    row = session.scalar(select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash))
+    if row is None or row.rotated_at is None:
+        session.rollback()  # unknown, expired or logged out: nothing more to do
+        return
+    family = row.family or f"t{row.id}"
+    revoked = session.execute(
+        update(RefreshTokenRow)
+        .where(
+            or_(RefreshTokenRow.family == family, RefreshTokenRow.id == row.id),
+            RefreshTokenRow.revoked_at.is_(None),
+        )
+        .values(revoked_at=at)
+    )
+    user = session.get_one(UserRow, row.user_id)
+    SqlAuditRepository(session).add(
+        AuditEntry(
+            at,
+            f"user:{user.username}",
+            AuditAction.REFRESH_REUSE,
+            "user",
+            str(user.id),
+            _org_path(session, user.org_id),
+            None,
+            {"family": family, "revoked": int(revoked.rowcount or 0)},  # type: ignore[attr-defined]
+            request_id,
+        )
+    )
+    session.commit()
 
 
 def revoke_refresh_tokens(session: Session, *, user_id: int, at: datetime) -> None:
@@ -154,6 +324,37 @@ def revoke_refresh_tokens(session: Session, *, user_id: int, at: datetime) -> No
         .where(RefreshTokenRow.user_id == user_id, RefreshTokenRow.revoked_at.is_(None))
         .values(revoked_at=at)
     )
+
+
+def end_sessions(session: Session, row: UserRow, *, at: datetime) -> None:
+    """Every session of the account ends: its refresh tokens are revoked and the access tokens
+    issued before this second are refused (api.deps.AccountStates)."""
+    revoke_refresh_tokens(session, user_id=row.id, at=at)
+    row.tokens_valid_after = at.replace(microsecond=0)
+
+
+def set_password(session: Session, user_id: int, password_hash: str, *, at: datetime) -> UserRow:
+    """A new password: every session of the account ends, its lockout counters are cleared."""
+    row = session.get_one(UserRow, user_id)
+    row.password_hash = password_hash
+    unlock(session, row.username)
+    end_sessions(session, row, at=at)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class AccountState:
+    active: bool
+    tokens_valid_after: datetime | None
+
+
+def account_state(session: Session, user_id: int) -> AccountState | None:
+    """Whether a signed-in user's tokens still hold: None for an account that is gone."""
+    row = session.execute(
+        select(UserRow.active, UserRow.tokens_valid_after).where(UserRow.id == user_id)
+    ).first()
+    return None if row is None else AccountState(bool(row.active), row.tokens_valid_after)
 
 
 @dataclass(frozen=True)
@@ -193,6 +394,7 @@ def add_api_key(
     org_id: int,
     permissions: frozenset[Permission],
     created_by: str,
+    created_by_user_id: int,
     at: datetime,
 ) -> ApiKey:
     row = ApiKeyRow(
@@ -202,6 +404,7 @@ def add_api_key(
         org_id=org_id,
         permissions=sorted(p.value for p in permissions),
         created_by=created_by,
+        created_by_user_id=created_by_user_id,
         created_at=at,
     )
     session.add(row)
@@ -209,11 +412,18 @@ def add_api_key(
     return _key(session, row)
 
 
-def find_api_key(session: Session, prefix: str) -> tuple[ApiKey, str] | None:
-    row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
-    if row is None:
+def find_api_key(session: Session, prefix: str) -> tuple[ApiKey, str, bool] | None:
+    """(the key, its secret's hash, whether the account that made it is still active)."""
+    found = session.execute(
+        select(ApiKeyRow, UserRow.active)
+        .outerjoin(UserRow, UserRow.id == ApiKeyRow.created_by_user_id)
+        .where(ApiKeyRow.prefix == prefix)
+    ).first()
+    if found is None:
         return None
-    return _key(session, row), row.secret_hash
+    row, maker_active = found
+    made_by_active = row.created_by_user_id is None or bool(maker_active)
+    return _key(session, row), row.secret_hash, made_by_active
 
 
 def list_api_keys(session: Session, scope: Scope) -> list[ApiKey]:

@@ -18,6 +18,7 @@ from domain.errors import NotFound
 from domain.member import ExemptionReason, Location, MemberRole
 from domain.org import OrgLevel, ancestor_ids
 from persistence.bulk import insert_rows
+from persistence.locks import Lock, serialize
 from persistence.scoping import household_scope, in_subtree
 from persistence.tables import (
     AssignmentRow,
@@ -33,8 +34,6 @@ from persistence.tables import (
 )
 
 _VILLAGES = (OrgLevel.VILLAGE.value, OrgLevel.COMMUNITY.value)
-# pg_advisory_xact_lock's key for publishing rosters: any bigint no other lock of ours uses
-PUBLISH_LOCK = 0x4C48_5055_424C  # "LHPUBL"
 
 
 @dataclass(frozen=True)
@@ -352,21 +351,12 @@ class SqlAssignmentStore:
             update(ProposalRow).where(ProposalRow.id == proposal_id).values(report=report)
         )
 
-    def lock_publishing(self, proposal_id: int) -> None:
+    def lock_publishing(self) -> None:
         """Publishes one after the other, until this transaction ends: each reads the roster
         in force after the one before it committed, so a second draft of an area finds it
-        changed (stale) instead of both passing the check and writing two rosters. PostgreSQL:
-        one transaction-scoped advisory lock for all publishes (they are rare and short).
-        SQLite: the database's write lock, taken by a write that changes nothing."""
-        connection = self.session.connection()
-        if connection.dialect.name == "postgresql":
-            connection.execute(select(func.pg_advisory_xact_lock(PUBLISH_LOCK)))
-        else:
-            connection.execute(
-                update(ProposalRow)
-                .where(ProposalRow.id == proposal_id)
-                .values(status=ProposalRow.status)
-            )
+        changed (stale) instead of both passing the check and writing two rosters. They are
+        rare and short: one lock for all (persistence.locks)."""
+        serialize(self.session, Lock.PUBLISHING)
 
     def mark(self, proposal_id: int, *, status: str, by: str, at: datetime) -> str:
         """Move a draft to ``status``; returns the status it was found in: "draft" when this

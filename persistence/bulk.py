@@ -343,6 +343,7 @@ def _write_org_units(session: Session, records: list[tuple[Any, ...]], at: datet
     paths, which hold their own ids); changed units are updated in place, and a unit given a
     new parent moves with its subtree through the same rewrite as the API."""
     repo = SqlOrgRepository(session)
+    repo.lock_tree()  # paths are read below and written from them: no move in between
     by_code = {row.code: row for row in session.scalars(select(OrgUnitRow))}
     changed = [r for r in records if r[0] is not None]
     for _id, code, name, level, parent_code, external_id in changed:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from domain.access import Scope
 from domain.errors import NotFound
 from domain.must_attend import EventStatus, MustAttendEvent
+from persistence.locks import Lock, serialize
 from persistence.scoping import household_scope
 from persistence.tables import (
     AssignmentRow,
@@ -73,6 +74,9 @@ def _to_domain(r: MustAttendEventRow, member_id: int | None) -> MustAttendEvent:
 class SqlEventStore:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def lock_card_reports(self, household_id: int) -> None:
+        serialize(self.session, Lock.CARD_REPORTS, household_id)
 
     def add(self, event: MustAttendEvent) -> MustAttendEvent:
         row = MustAttendEventRow(

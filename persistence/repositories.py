@@ -16,6 +16,7 @@ from domain.household import Household, Relation, Resident
 from domain.member import Exemption, ExemptionReason, Location, Member, MemberRole
 from domain.org import OrgLevel, OrgUnit, ancestor_ids, path_of
 from domain.scheme import SchemeBinding, SchemeCode
+from persistence.locks import Lock, serialize
 from persistence.scoping import household_scope, in_subtree, member_scope
 from persistence.tables import (
     ApiKeyRow,
@@ -99,6 +100,9 @@ class SqlOrgRepository:
             at,
         )
         self.session.flush()
+
+    def lock_tree(self) -> None:
+        serialize(self.session, Lock.ORG_TREE)
 
     def move_subtree(self, unit: OrgUnit, moved: OrgUnit, *, at: datetime) -> None:
         """Re-parent and rewrite every descendant's path in one statement."""

@@ -300,9 +300,25 @@ class UserRow(Base):
     org_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(Timestamp())
     created_at: Mapped[datetime] = mapped_column(Timestamp())
+    # Access tokens issued before this (a password changed or reset) are refused.
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(Timestamp())
+
+
+class LoginThrottleRow(Base):
+    """Failed logins of a username from one client address, or from all (client ``*``): the
+    counters of the lockout rule (domain.accounts.LockoutPolicy). Kept by username, not by
+    account, so that an unknown username is refused exactly as a known one is."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("username", "client"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(Timestamp())
+    updated_at: Mapped[datetime] = mapped_column(Timestamp())
 
 
 class RefreshTokenRow(Base):
@@ -313,6 +329,10 @@ class RefreshTokenRow(Base):
     token_hash: Mapped[str] = mapped_column(CodeType, unique=True)
     expires_at: Mapped[datetime] = mapped_column(Timestamp())
     revoked_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    # The login it descends from by rotation: a spent token presented again revokes them all.
+    family: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Set when the token was exchanged for the next one (as opposed to revoked by a logout).
+    rotated_at: Mapped[datetime | None] = mapped_column(Timestamp())
 
 
 class ApiKeyRow(Base):
@@ -328,6 +348,8 @@ class ApiKeyRow(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     permissions: Mapped[list[str]] = mapped_column(JsonType)
     created_by: Mapped[str] = mapped_column(String(100))
+    # The account that made it: the key stops working when that account is deactivated.
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(Timestamp())
     revoked_at: Mapped[datetime | None] = mapped_column(Timestamp())
 

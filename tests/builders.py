@@ -98,7 +98,7 @@ class World:
     ) -> str:
         home = org or ROLE_HOME[role]
         claims = AccessClaims(
-            user_id=1,
+            user_id=self.users.get(role, 1),  # an account that exists: tokens are checked
             username=f"{role.value}@{home}",
             role=role,
             org_path=self.path(home),
@@ -112,6 +112,30 @@ class World:
         if role is Role.MEMBER and member is None:
             member = "m1"
         return {"Authorization": f"Bearer {self.token(role, org=org, member=member)}"}
+
+
+def root_headers(app: FastAPI, *, at: datetime = AT) -> dict[str, str]:
+    """An administrator over the whole installation (org path ``/``), to build what no user
+    of a world may reach: the account ``root``, made on first use (a token is honoured only
+    while its account stands)."""
+    with app.state.session_factory() as session:
+        user_id = session.scalar(text("SELECT id FROM users WHERE username = 'root'"))
+        if user_id is None:
+            user_id = create_user(
+                session,
+                username="root",
+                password_hash=password_hash(),
+                role=Role.ADMIN,
+                org_id=None,
+                member_id=None,
+                at=at,
+            ).id
+            session.commit()
+    claims = AccessClaims(user_id, "root", Role.ADMIN, "/", None)
+    token = issue_access_token(
+        claims, secret=app.state.settings.secret_key, at=at, ttl=timedelta(days=365)
+    )
+    return {"Authorization": f"Bearer {token}"}
 
 
 ROLE_HOME: dict[Role, str] = {

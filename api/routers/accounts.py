@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.audit import audit_write
-from api.deps import ClockDep, ScopeDep, SessionDep, require
+from api.deps import ClaimsDep, ClockDep, ScopeDep, SessionDep, account_states, require
 from api.schemas.auth import (
     ApiKeyCreatedOut,
     ApiKeyIn,
@@ -20,8 +21,9 @@ from api.schemas.auth import (
 from api.schemas.common import NO_CONTROL, Offset, PathId
 from api.security import hash_password, new_api_key
 from domain.access import ROLE_PERMISSIONS, Permission, Role, Scope
+from domain.accounts import password_problem
 from domain.audit import AuditAction
-from domain.errors import Forbidden
+from domain.errors import Forbidden, Invalid
 from persistence import accounts
 from persistence.repositories import SqlMemberRepository, SqlOrgRepository
 
@@ -41,7 +43,13 @@ def _may_grant(scope: Scope, role: Role) -> None:
         raise Forbidden("user.role_escalation", "不能授予比自己权限更大的角色", field="role")
 
 
-def _user_out(account: accounts.Account) -> UserOut:
+def _acceptable_password(password: str, username: str) -> None:
+    problem = password_problem(password, username)
+    if problem is not None:
+        raise Invalid("user.weak_password", problem, field="password")
+
+
+def _user_out(account: accounts.Account, locked_until: datetime | None = None) -> UserOut:
     return UserOut(
         id=account.id,
         username=account.username,
@@ -49,6 +57,7 @@ def _user_out(account: accounts.Account) -> UserOut:
         org_id=account.org_id,
         member_id=account.member_id,
         active=account.active,
+        locked_until=locked_until,
     )
 
 
@@ -60,6 +69,7 @@ def _user_out(account: accounts.Account) -> UserOut:
     dependencies=[require(Permission.USER_ADMIN)],
 )
 def create_user(body: UserIn, scope: ScopeDep, session: SessionDep, clock: ClockDep) -> UserOut:
+    _acceptable_password(body.password, body.username)
     path = _org_in_scope(session, scope, body.org_id)
     if body.member_id is not None:
         SqlMemberRepository(session).get(body.member_id, scope)
@@ -97,12 +107,19 @@ def create_user(body: UserIn, scope: ScopeDep, session: SessionDep, clock: Clock
 def list_users(
     scope: ScopeDep,
     session: SessionDep,
+    clock: ClockDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Offset = 0,
     q: Annotated[str | None, Query(max_length=64, pattern=NO_CONTROL)] = None,
 ) -> UserPage:
     found, total = accounts.list_users(session, scope, limit=limit, offset=offset, q=q)
-    return UserPage(data=[_user_out(a) for a in found], total=total, limit=limit, offset=offset)
+    locks = accounts.locks_in_force(session, [a.username for a in found], clock())
+    return UserPage(
+        data=[_user_out(a, locks.get(a.username)) for a in found],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.patch(
@@ -112,9 +129,16 @@ def list_users(
     dependencies=[require(Permission.USER_ADMIN)],
 )
 def update_user(
-    user_id: PathId, body: UserUpdate, scope: ScopeDep, session: SessionDep, clock: ClockDep
+    user_id: PathId,
+    body: UserUpdate,
+    request: Request,
+    scope: ScopeDep,
+    session: SessionDep,
+    clock: ClockDep,
 ) -> UserOut:
     row = accounts.get_user(session, scope, user_id)
+    if body.password is not None:
+        _acceptable_password(body.password, row.username)
     before = _user_out(accounts.account_of(session, row))
     _may_grant(scope, Role(row.role))  # no one edits an account mightier than their own
     sent = body.model_fields_set
@@ -131,11 +155,9 @@ def update_user(
     if body.active is not None:
         row.active = body.active
     if body.password is not None:
-        row.password_hash = hash_password(body.password)
-        row.failed_logins, row.locked_until = 0, None
-    if body.password is not None or body.active is False:
-        # A new password or a disabled account ends every session at its next refresh.
-        accounts.revoke_refresh_tokens(session, user_id=row.id, at=clock())
+        accounts.set_password(session, row.id, hash_password(body.password), at=clock())
+    elif body.active is False:
+        accounts.end_sessions(session, row, at=clock())
     session.flush()
     after = _user_out(accounts.account_of(session, row))
     path = accounts.account_of(session, row).org_path
@@ -151,7 +173,34 @@ def update_user(
         after={**after.model_dump(mode="json"), "password_reset": body.password is not None},
     )
     session.commit()
+    account_states(request).forget(row.id)  # this process refuses old tokens at once
     return after
+
+
+@router.post(
+    "/users/{user_id}/unlock",
+    response_model=UserOut,
+    summary="解除账户的登录锁定",
+    description="清除该账户在所有地址上的登录失败次数与锁定。",
+    dependencies=[require(Permission.USER_ADMIN)],
+)
+def unlock_user(user_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep) -> UserOut:
+    row = accounts.get_user(session, scope, user_id)
+    _may_grant(scope, Role(row.role))  # no one acts on an account mightier than their own
+    account = accounts.account_of(session, row)
+    cleared = accounts.unlock(session, row.username)
+    audit_write(
+        session,
+        scope,
+        action=AuditAction.UNLOCK,
+        entity="user",
+        entity_id=row.id,
+        org_path=account.org_path,
+        at=clock(),
+        after={"cleared": cleared},
+    )
+    session.commit()
+    return _user_out(account)
 
 
 def _key_out(key: accounts.ApiKey) -> ApiKeyOut:
@@ -175,8 +224,10 @@ def _key_out(key: accounts.ApiKey) -> ApiKeyOut:
     dependencies=[require(Permission.USER_ADMIN)],
 )
 def create_api_key(
-    body: ApiKeyIn, scope: ScopeDep, session: SessionDep, clock: ClockDep
+    body: ApiKeyIn, claims: ClaimsDep, scope: ScopeDep, session: SessionDep, clock: ClockDep
 ) -> ApiKeyCreatedOut:
+    """Only a signed-in user makes keys (a key cannot make keys that outlive it), and a key
+    dies with its maker's account (api.deps)."""
     path = _org_in_scope(session, scope, body.org_id)
     wanted = frozenset(body.permissions)
     if not wanted <= scope.permissions:
@@ -195,6 +246,7 @@ def create_api_key(
         org_id=body.org_id,
         permissions=wanted,
         created_by=scope.actor,
+        created_by_user_id=claims.user_id,
         at=clock(),
     )
     audit_write(

@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import Id, StrictIn, Text
 from domain.access import Permission, Role
+from domain.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginIn(StrictIn):
@@ -15,6 +16,15 @@ class LoginIn(StrictIn):
 
 class RefreshIn(StrictIn):
     refresh_token: Text = Field(min_length=10, max_length=200)
+
+
+class PasswordChangeIn(StrictIn):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=256,
+        description="至少 10 个字符，含字母、数字、符号中的至少两类，不含用户名，不是常见密码",
+    )
 
 
 class TokenOut(BaseModel):
@@ -36,7 +46,7 @@ class MeOut(BaseModel):
 
 class UserIn(StrictIn):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
-    password: str = Field(min_length=8, max_length=256)
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)
     role: Role
     org_id: Id
     member_id: Id | None = None
@@ -49,7 +59,7 @@ class UserUpdate(StrictIn):
     org_id: Id | None = None
     member_id: Id | None = None
     active: bool | None = None
-    password: str | None = Field(default=None, min_length=8, max_length=256)
+    password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=256)
 
 
 class UserOut(BaseModel):
@@ -59,6 +69,9 @@ class UserOut(BaseModel):
     org_id: int | None
     member_id: int | None
     active: bool
+    locked_until: datetime | None = Field(
+        default=None, description="登录锁定到何时（在某个地址或所有地址上）；未锁定为 null"
+    )
 
 
 class UserPage(BaseModel):

@@ -287,7 +287,7 @@ def publish_proposal(
     (stale) or, unless accepted, when it leaves households uncovered or loads out of bounds."""
     scope.require(Permission.ASSIGNMENT_WRITE)
     with uow:
-        uow.assignments.lock_publishing(proposal_id)
+        uow.assignments.lock_publishing()
         meta = uow.assignments.proposal(proposal_id, scope)
         if meta.status != "draft":
             raise _not_draft(meta.status)

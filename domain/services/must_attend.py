@@ -49,6 +49,7 @@ def report_by_card(
     member with tasks."""
     scope, household_id, _ = _card_holder(uow, token)
     with uow:
+        uow.events.lock_card_reports(household_id)  # parallel reports are counted in turn
         today = local_date(at)
         sent = sum(
             1

@@ -34,6 +34,7 @@ def create(
 ) -> OrgUnit:
     scope.require(Permission.ORG_WRITE)
     with uow:
+        uow.orgs.lock_tree()  # the parent's path must not move before the child is written
         parent = _writable_parent(uow, scope, parent_id)
         OrgUnit(0, name, level, parent_id, "/0/").check_parent(parent)
         unit = uow.orgs.add(
@@ -92,6 +93,9 @@ def move(uow: UnitOfWork, scope: Scope, org_id: int, *, parent_id: int, at: date
     """Move (移动) a node and its subtree under another parent; a cycle is refused."""
     scope.require(Permission.ORG_WRITE)
     with uow:
+        # Moves one at a time, each reading the paths the one before it wrote: two units
+        # moved under each other at once would both pass the cycle check on the old paths.
+        uow.orgs.lock_tree()
         unit = uow.orgs.get(org_id, scope)
         if unit.path == scope.org_path:
             raise Forbidden("org.cannot_move_own_root", "不能移动自己所在的组织")

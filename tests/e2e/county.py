@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,11 @@ from httpx import Response
 from sqlalchemy import select, text
 
 from api.main import create_app
-from api.security import AccessClaims, issue_access_token
 from api.settings import Settings
 from domain.access import Role
 from domain.org import OrgLevel
 from persistence.tables import metadata
-from tests.builders import AT, World, build_world
+from tests.builders import World, build_world, root_headers
 from tests.conftest import Clock, fresh_database
 
 API = "/api/v1"
@@ -49,7 +47,7 @@ KEY_ORGS = ("T1", "G1", "T2", "C2")  # one API key per org, each named after it
 
 # Every table a refused request must leave alone, read from the schema itself so that the check
 # follows it as it grows. The audit log is counted apart; refresh tokens are not registers.
-UNWATCHED_TABLES = frozenset({"audit_log", "refresh_tokens"})
+UNWATCHED_TABLES = frozenset({"audit_log", "refresh_tokens", "login_throttle"})
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 
@@ -69,16 +67,6 @@ def registers(app: FastAPI) -> Snapshot:
 def audit_rows(app: FastAPI) -> int:
     with app.state.session_factory() as session:
         return int(session.execute(text("SELECT count(*) FROM audit_log")).scalar_one())
-
-
-def root_headers(app: FastAPI) -> dict[str, str]:
-    """An administrator over the whole installation (org path ``/``), to build what no user
-    of the world may reach."""
-    claims = AccessClaims(user_id=0, username="root", role=Role.ADMIN, org_path="/", member_id=None)
-    token = issue_access_token(
-        claims, secret=app.state.settings.secret_key, at=AT, ttl=timedelta(days=365)
-    )
-    return {"Authorization": f"Bearer {token}"}
 
 
 @dataclass

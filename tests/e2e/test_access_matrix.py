@@ -31,7 +31,7 @@ from sqlalchemy import text
 
 from domain.access import Role
 from domain.org import OrgLevel
-from tests.builders import ROLE_HOME, World, a_household, a_member, an_org
+from tests.builders import ROLE_HOME, World, a_household, a_member, an_org, root_headers
 from tests.e2e.county import (
     API,
     KEY_ORGS,
@@ -42,7 +42,6 @@ from tests.e2e.county import (
     ok,
     problem,
     registers,
-    root_headers,
 )
 
 # ── The expectation table ─────────────────────────────────────────────────────────────────────

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,10 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.operations import load_demo
-from api.security import AccessClaims, issue_access_token
 from domain.access import Role
 from domain.scheme import PRESETS, SchemeCode
-from tests.builders import World
+from tests.builders import World, root_headers
 from tests.conftest import Clock
 
 API = "/api/v1"
@@ -26,14 +24,7 @@ CADRES = ("branch_secretary", "village_cadre")
 
 
 def admin(app: FastAPI) -> dict[str, str]:
-    claims = AccessClaims(user_id=0, username="root", role=Role.ADMIN, org_path="/", member_id=None)
-    token = issue_access_token(
-        claims,
-        secret=app.state.settings.secret_key,
-        at=datetime(2026, 11, 25, 1, tzinfo=UTC),
-        ttl=timedelta(days=1),
-    )
-    return {"Authorization": f"Bearer {token}"}
+    return root_headers(app)
 
 
 @pytest.fixture

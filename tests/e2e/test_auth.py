@@ -170,7 +170,9 @@ def test_accounts_are_listed_within_scope_and_can_be_disabled(
     res = client.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert res.status_code == 401  # the session ends too
     audit = client.get(
-        "/api/v1/audit", params={"entity": "user", "entity_id": str(member_id)}, headers=h
+        "/api/v1/audit",
+        params={"entity": "user", "entity_id": str(member_id), "action": "update"},
+        headers=h,
     ).json()["data"]
     assert audit[0]["before"]["active"] is True and audit[0]["after"]["active"] is False
 

@@ -41,6 +41,7 @@ export const router = createRouter({
         amend: r.query.amend === '1',
       }),
     },
+    { path: '/me/password', name: 'password', component: () => import('./views/PasswordView.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })

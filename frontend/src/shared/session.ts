@@ -27,3 +27,14 @@ export async function logout(): Promise<void> {
     await api.POST('/api/v1/auth/logout', { body: { refresh_token: t.refresh_token } }).catch(() => {})
   }
 }
+
+/** Change one's own password: the server ends every other session and answers new tokens. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<Tokens> {
+  const t = await unwrap(
+    api.POST('/api/v1/auth/password', {
+      body: { current_password: currentPassword, new_password: newPassword },
+    }),
+  )
+  tokens.set(t)
+  return t
+}

@@ -79,6 +79,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   login_failed: '登录失败',
   key_create: '创建密钥',
   key_revoke: '吊销密钥',
+  unlock: '解除锁定',
+  password_change: '修改密码',
+  refresh_reuse: '刷新令牌被重复使用',
 }
 
 export const ELIGIBILITY: Record<string, string> = {

@@ -6,6 +6,9 @@ import type { FieldError } from '../../api/errors'
 /** Form helpers shared by the console's dialogs: Chinese client-side rules, the server's 422
  * problem+json mapped onto the named field, and PATCH bodies holding only what changed. */
 
+/** The server's password rule (domain/accounts.py), said where a password is chosen. */
+export const PASSWORD_HINT = '至少 10 个字符，含字母、数字、符号中的两类，不含账号'
+
 // --- server answers ------------------------------------------------------------------------
 
 /** A field pointer in one spelling: the domain writes ``residents[0].birth_date``, pydantic
