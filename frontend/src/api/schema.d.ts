@@ -1368,7 +1368,10 @@ export interface components {
             action: string;
             /** Actor */
             actor: string;
-            /** After */
+            /**
+             * After
+             * @description 修改后；脱敏规则同 before
+             */
             after: {
                 [key: string]: unknown;
             } | null;
@@ -1377,7 +1380,10 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            /** Before */
+            /**
+             * Before
+             * @description 修改前；无个人信息权限时电话、住址脱敏，位置、出生日期与敏感户类不返回
+             */
             before: {
                 [key: string]: unknown;
             } | null;
