@@ -8,14 +8,28 @@ from typing import Any, Final
 
 from domain.household import SENSITIVE_CATEGORIES
 
+# A masked number shows at most its last four digits and never more than half of them (an
+# 11-digit mobile ``*******5678``, a 7-digit landline ``****234``), whatever its length.
+SHOWN_PHONE_DIGITS: Final = 4
+
 
 def mask_phone(phone: str | None) -> str | None:
-    """``13812345678`` → ``138****5678``; short numbers keep only their last two digits."""
+    """``13812345678`` → ``*******5678``, ``0571-87654321`` → ``****-****4321``: every digit
+    hidden but the last ones — at most four, at most half of the digits — and the separators
+    (``+``, ``-``, spaces) left where they are."""
     if not phone:
         return phone
-    if len(phone) >= 7:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return "*" * (len(phone) - 2) + phone[-2:]
+    digits = sum(1 for c in phone if c.isdigit())
+    shown = min(SHOWN_PHONE_DIGITS, digits // 2)
+    out: list[str] = []
+    seen = 0
+    for c in phone:
+        if c.isdigit():
+            seen += 1
+            out.append(c if seen > digits - shown else "*")
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def mask_address(address: str | None) -> str | None:

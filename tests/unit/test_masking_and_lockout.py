@@ -9,7 +9,7 @@ T0 = datetime(2026, 11, 25, tzinfo=UTC)
 
 
 def test_a_masked_phone_keeps_only_prefix_and_last_four() -> None:
-    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("13812345678") == "*******5678"
     assert mask_phone(None) is None
 
 
