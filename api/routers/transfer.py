@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.problems import PROBLEM_JSON, Problem
 from api.schemas.common import NO_CONTROL
-from api.tabular import read_rows, write_xlsx
+from api.tabular import csv_row, read_rows, write_xlsx
 from domain.access import Permission
 from domain.errors import Invalid, UnsupportedMedia
 from domain.importing import ImportKind
@@ -167,10 +167,10 @@ def _csv_chunks(header: list[Any], rows: Iterator[list[Any]], encoding: str) -> 
     codec = encoding.removesuffix("-sig")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow(csv_row(header))
     prefix = "\ufeff".encode() if encoding.endswith("-sig") else b""
     for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
         if count % 2000 == 0:
             yield prefix + buffer.getvalue().encode(codec)
             prefix = b""
