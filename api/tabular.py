@@ -243,7 +243,7 @@ def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]
 
 
 def write_xlsx(
-    out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "data"
+    out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str
 ) -> int:
     """The rows as a workbook of one sheet: every text a string cell, never a formula (openpyxl
     would write ``=…`` as one), so the value reads as it is and nothing is evaluated."""

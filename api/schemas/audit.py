@@ -6,7 +6,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from domain.access import Scope
+from domain.audit import AUDIT_ACTION_LABELS
 from domain.masking import mask_snapshot
+
+_LABELS: dict[str, str] = {a.value: label for a, label in AUDIT_ACTION_LABELS.items()}
 
 
 class AuditOut(BaseModel):
@@ -14,6 +17,7 @@ class AuditOut(BaseModel):
     at: datetime
     actor: str
     action: str
+    action_label: str = Field(description="操作的中文名称（新增、修改、发布 …）")
     entity: str
     entity_id: str | None
     org_path: str | None
@@ -25,11 +29,20 @@ class AuditOut(BaseModel):
 
     @classmethod
     def from_row(cls, row: Any, scope: Scope) -> AuditOut:
-        out = cls.model_validate(row, from_attributes=True)
-        if scope.sees_personal_data:
-            return out
-        return out.model_copy(
-            update={"before": mask_snapshot(out.before), "after": mask_snapshot(out.after)}
+        """An audit row as ``scope`` may read it: snapshots masked without personal:read."""
+        personal = scope.sees_personal_data
+        return cls(
+            id=row.id,
+            at=row.at,
+            actor=row.actor,
+            action=row.action,
+            action_label=_LABELS.get(row.action, row.action),
+            entity=row.entity,
+            entity_id=row.entity_id,
+            org_path=row.org_path,
+            before=row.before if personal else mask_snapshot(row.before),
+            after=row.after if personal else mask_snapshot(row.after),
+            request_id=row.request_id,
         )
 
 

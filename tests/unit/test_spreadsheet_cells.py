@@ -51,7 +51,9 @@ def test_a_quote_we_did_not_add_is_kept() -> None:
 
 def test_an_xlsx_cell_with_a_formula_is_written_as_a_string_never_a_formula() -> None:
     out = io.BytesIO()
-    write_xlsx(out, ["户主姓名", "手机号", "备注"], [[PAYLOAD, "+8613812345678", "@SUM(A1)"]])
+    write_xlsx(
+        out, ["户主姓名", "手机号", "备注"], [[PAYLOAD, "+8613812345678", "@SUM(A1)"]], sheet="农户"
+    )
     sheet = load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
     [cells] = list(sheet.iter_rows(min_row=2))
     assert [c.data_type for c in cells] == ["s", "s", "s"]
@@ -64,6 +66,6 @@ def test_a_formula_cell_exported_reimports_as_the_original_value() -> None:
     rows = list(read_rows(text.getvalue().encode(), "x.csv"))
     assert rows[1:] == [[PAYLOAD], ["-5"], ["'=already quoted"]]
     binary = io.BytesIO()
-    write_xlsx(binary, ["户主姓名"], [[PAYLOAD], ["-5"]])
+    write_xlsx(binary, ["户主姓名"], [[PAYLOAD], ["-5"]], sheet="农户")
     rows = list(read_rows(binary.getvalue(), "x.xlsx"))
     assert rows[1:] == [[PAYLOAD], ["-5"]]
