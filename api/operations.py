@@ -126,7 +126,7 @@ def _import(
 
 
 def run_export(url: str, *, kind: str, path: Path, username: str) -> int:
-    from persistence.exports import export_rows
+    from persistence.exports import SHEET_NAMES, export_rows
 
     db = Database(url)
     with db.sessions() as session:
@@ -135,7 +135,7 @@ def run_export(url: str, *, kind: str, path: Path, username: str) -> int:
         header = next(rows)
         if path.suffix.lower() == ".xlsx":
             with path.open("wb") as out:
-                return write_xlsx(out, header, rows)
+                return write_xlsx(out, header, rows, sheet=SHEET_NAMES[ImportKind(kind)])
         with path.open("w", encoding="utf-8-sig", newline="") as text_out:
             return write_csv(text_out, header, rows)
 

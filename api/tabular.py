@@ -14,6 +14,34 @@ from domain.importing import excel_column
 
 XLSX_MAGIC = b"PK\x03\x04"
 
+# What a spreadsheet evaluates at the start of a cell (OWASP CSV injection): a formula, DDE or
+# a macro call behind =, +, -, @, a tab or a carriage return; the full-width forms too, which
+# Chinese input methods type and some spreadsheets read as the ASCII ones.
+FORMULA_LEADS = frozenset("=+-@\t\r＝＋－＠")
+
+
+def _evaluated(text: str) -> bool:
+    """Whether ``text``, once any leading quotes are taken off, starts as a formula would."""
+    bare = text.lstrip("'")
+    return bool(bare) and bare[0] in FORMULA_LEADS
+
+
+def inert_cell(value: Any) -> Any:
+    """A cell as written to a CSV file: text a spreadsheet would evaluate goes behind a single
+    quote (``'=1+1``), and so does text that already looks like one of ours (``''=1+1``), so
+    that ``restored_cell`` gives back exactly what was written. Numbers stay numbers."""
+    if isinstance(value, str) and _evaluated(value):
+        return "'" + value
+    return value
+
+
+def restored_cell(text: str) -> str:
+    """A cell as read on import: the quote ``inert_cell`` put before a formula-like text is
+    taken off again; any other quote is the file's own and stays."""
+    if text.startswith("'") and _evaluated(text):
+        return text[1:]
+    return text
+
 
 def decode_text(data: bytes) -> str:
     """Decode a CSV file. A file that is none of the accepted encodings is refused, not guessed."""
@@ -45,10 +73,17 @@ def _strict(data: bytes, encoding: str) -> str:
 
 
 def read_rows(data: bytes, filename: str | None) -> Iterator[list[str]]:
-    """Rows of cells as strings, header first, from CSV or XLSX bytes."""
+    """Rows of cells as strings, header first, from CSV or XLSX bytes; a cell our export
+    neutralised (``'=…``) is read as it was before (``restored_cell``)."""
     if data.startswith(XLSX_MAGIC) or (filename or "").lower().endswith(".xlsx"):
-        return _xlsx_rows(data)
-    return _csv_rows(decode_text(data))
+        return _restored(_xlsx_rows(data))
+    text = decode_text(data)
+    # a file without a single quote has nothing to restore: a city's file is read at full speed
+    return _restored(_csv_rows(text)) if "'" in text else _csv_rows(text)
+
+
+def _restored(rows: Iterator[list[str]]) -> Iterator[list[str]]:
+    return ([restored_cell(c) if c[:1] == "'" else c for c in row] for row in rows)
 
 
 def _csv_rows(text: str) -> Iterator[list[str]]:
@@ -192,25 +227,47 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
         workbook.close()
 
 
+def csv_row(row: Sequence[Any]) -> list[Any]:
+    """One row as every CSV we write has it: empty for None, each cell inert."""
+    return ["" if v is None else inert_cell(v) for v in row]
+
+
 def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow(csv_row(header))
     count = 0
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(csv_row(row))
         count += 1
     return count
 
 
-def write_xlsx(out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+def write_xlsx(
+    out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str
+) -> int:
+    """The rows as a workbook of one sheet: every text a string cell, never a formula (openpyxl
+    would write ``=…`` as one), so the value reads as it is and nothing is evaluated."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
-    sheet.append(list(header))
+    ws = workbook.create_sheet(sheet)
+
+    def cells(values: Sequence[Any]) -> list[Any]:
+        out: list[Any] = []
+        for v in values:
+            if isinstance(v, str):
+                cell = WriteOnlyCell(ws, value=v)
+                cell.data_type = "s"
+                out.append(cell)
+            else:
+                out.append("" if v is None else v)
+        return out
+
+    ws.append(cells(header))
     count = 0
     for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        ws.append(cells(row))
         count += 1
     workbook.save(out)
     return count

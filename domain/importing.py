@@ -107,7 +107,7 @@ class OrgRef(NamedTuple):
 class Existing(NamedTuple):
     id: int
     org_path: str
-    # A caller without personal:read exports these masked (138****5678, 李家村****, no location,
+    # A caller without personal:read exports these masked (*******5678, 李家村****, no location,
     # no 低保): loaded, as stored, for such callers only, so that their export sent back keeps
     # them and any other value is refused (``_kept_unseen``).
     unseen: PersonalFields | None = None

@@ -15,10 +15,40 @@ from domain.importing import COLUMNS, ImportKind
 from domain.masking import mask_address, mask_phone
 from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS, ExemptionReason, MemberRole
 from domain.org import LEVEL_LABELS, OrgLevel
+from domain.time import local_date
 from persistence.scoping import household_scope, in_subtree, member_scope
-from persistence.tables import CategoryRow, HouseholdRow, MemberRow, OrgUnitRow, decode_categories
+from persistence.tables import (
+    AssignmentRow,
+    CategoryRow,
+    HouseholdRow,
+    MemberRow,
+    OrgUnitRow,
+    decode_categories,
+)
 
 BATCH = 2000
+
+# An exported workbook's sheet, named after its register.
+SHEET_NAMES: dict[ImportKind, str] = {
+    ImportKind.ORG_UNITS: "组织",
+    ImportKind.MEMBERS: "党员",
+    ImportKind.HOUSEHOLDS: "农户",
+}
+LEDGER_SHEET = "农户台账"
+LEDGER_HEADER = [
+    "户编号",
+    "户主姓名",
+    "所属村（社区）",
+    "所属网格",
+    "楼栋",
+    "地址",
+    "家庭人口",
+    "手机号",
+    "户类",
+    "联系党员",
+    "最近走访",
+]
+NEVER_VISITED = "从未走访"
 
 
 def header(kind: ImportKind) -> list[str]:
@@ -87,11 +117,24 @@ def _member_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
         ]
 
 
-def _household_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
-    labels = {
+def _category_labels(session: Session) -> dict[str, str]:
+    return {
         **BUILTIN_CATEGORY_LABELS,
         **{r.code: r.label for r in session.scalars(select(CategoryRow))},
     }
+
+
+def _shown_categories(h: HouseholdRow, labels: dict[str, str], personal: bool) -> str:
+    shown = [
+        c
+        for c in sorted(decode_categories(h.categories))
+        if personal or c not in SENSITIVE_CATEGORIES
+    ]
+    return "、".join(labels.get(c, c) for c in shown)
+
+
+def _household_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
+    labels = _category_labels(session)
     personal = scope.sees_personal_data
     stmt = (
         select(HouseholdRow, OrgUnitRow.code)
@@ -101,11 +144,6 @@ def _household_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
         .execution_options(yield_per=BATCH)
     )
     for h, grid_code in session.execute(stmt):
-        shown = [
-            c
-            for c in sorted(decode_categories(h.categories))
-            if personal or c not in SENSITIVE_CATEGORIES
-        ]
         yield [
             h.external_id or "",
             h.head_name,
@@ -116,5 +154,41 @@ def _household_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
             (h.phone if personal else mask_phone(h.phone)) or "",
             h.lat if personal and h.lat is not None else "",
             h.lng if personal and h.lng is not None else "",
-            "、".join(labels.get(c, c) for c in shown),
+            _shown_categories(h, labels, personal),
+        ]
+
+
+def ledger_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
+    """The household register (农户台账), header first: each household in the caller's reach
+    with its village and grid by name, its contact member today and its last visit (the day in
+    China), masked as the caller's rights say."""
+    yield list(LEDGER_HEADER)
+    labels = _category_labels(session)
+    personal = scope.sees_personal_data
+    parent = aliased(OrgUnitRow)
+    active = aliased(AssignmentRow)
+    contact = aliased(MemberRow)
+    stmt = (
+        select(HouseholdRow, OrgUnitRow.name, parent.name, contact.name)
+        .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
+        .outerjoin(parent, parent.id == OrgUnitRow.parent_id)
+        .outerjoin(active, (active.household_id == HouseholdRow.id) & active.ended_on.is_(None))
+        .outerjoin(contact, contact.id == active.member_id)
+        .where(household_scope(scope))
+        .order_by(OrgUnitRow.path, HouseholdRow.id)
+        .execution_options(yield_per=BATCH)
+    )
+    for h, grid_name, parent_name, contact_name in session.execute(stmt):
+        yield [
+            h.external_id or "",
+            h.head_name,
+            parent_name or "",
+            grid_name,
+            h.building or "",
+            (h.address if personal else mask_address(h.address)) or "",
+            h.size,
+            (h.phone if personal else mask_phone(h.phone)) or "",
+            _shown_categories(h, labels, personal),
+            contact_name or "",
+            local_date(h.last_visited_at).isoformat() if h.last_visited_at else NEVER_VISITED,
         ]

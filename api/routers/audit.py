@@ -46,7 +46,7 @@ def list_audit_log(
     )
     page = list_audit(session, scope, window, flt, under=org_id)
     return AuditPage(
-        data=[AuditOut.model_validate(r, from_attributes=True) for r in page.items],
+        data=[AuditOut.from_row(r, scope) for r in page.items],
         total=page.total,
         limit=page.limit,
         offset=page.offset,

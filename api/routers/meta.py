@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from api.schemas.common import Label
 from domain.access import PERMISSION_LABELS, ROLE_LABELS
 from domain.assignment import REASON_LABELS
+from domain.audit import AUDIT_ACTION_LABELS
 from domain.household import BUILTIN_CATEGORY_LABELS, RELATION_LABELS
 from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS
 from domain.must_attend import EVENT_STATUS_LABELS
@@ -36,6 +37,7 @@ class EnumsOut(BaseModel):
     delivery_statuses: list[Label] = Field(description="政策落实到户，按先后顺序")
     assignment_reasons: list[Label] = Field(description="包户方案中联系对的理由")
     schemes: list[Label] = Field(description="内置联户模式（参数见 /schemes）")
+    audit_actions: list[Label] = Field(description="操作日志中的操作")
 
 
 def _labels(mapping: Mapping[Any, str]) -> list[Label]:
@@ -58,4 +60,5 @@ def enums() -> EnumsOut:
         delivery_statuses=_labels(dict(DELIVERY_LABELS)),
         assignment_reasons=_labels(dict(REASON_LABELS)),
         schemes=_labels({code: s.name for code, s in PRESETS.items()}),
+        audit_actions=_labels(dict(AUDIT_ACTION_LABELS)),
     )

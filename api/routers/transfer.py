@@ -18,12 +18,12 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.problems import PROBLEM_JSON, Problem
 from api.schemas.common import NO_CONTROL
-from api.tabular import read_rows, write_xlsx
+from api.tabular import csv_row, read_rows, write_xlsx
 from domain.access import Permission
 from domain.errors import Invalid, UnsupportedMedia
 from domain.importing import ImportKind
 from domain.services.imports import import_rows
-from persistence.exports import export_rows
+from persistence.exports import LEDGER_SHEET, SHEET_NAMES, export_rows, ledger_rows
 
 router = APIRouter(tags=["transfer"])
 
@@ -115,41 +115,77 @@ EXPORT_NAMES: dict[ImportKind, str] = {
 }
 
 
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "text/csv": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+        }
+    }
+}
+FormatQuery = Annotated[Literal["csv", "xlsx"], Query(description="文件格式")]
+EncodingQuery = Annotated[
+    Literal["utf-8-sig", "utf-8", "gb18030"],
+    Query(description="CSV 编码；Excel 用 utf-8-sig 或 gb18030"),
+]
+
+
+# Declared before /exports/{kind}, which would take its name for a register's.
+@router.get(
+    "/exports/household-ledger",
+    summary="导出农户台账（含联系党员、最近走访；仅限管辖范围，按权限脱敏）",
+    dependencies=[require(Permission.EXPORT)],
+    response_class=Response,
+    responses=EXPORT_RESPONSES,
+)
+def export_household_ledger(
+    scope: ScopeDep,
+    session: SessionDep,
+    format: FormatQuery = "csv",
+    encoding: EncodingQuery = "utf-8-sig",
+) -> Response:
+    rows = ledger_rows(session, scope)
+    return _file(rows, "household-ledger", LEDGER_SHEET, format, encoding)
+
+
 @router.get(
     "/exports/{kind}",
     summary="导出（仅限管辖范围，按权限脱敏）",
     dependencies=[require(Permission.EXPORT)],
     response_class=Response,
-    responses={
-        200: {
-            "content": {
-                "text/csv": {},
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-            }
-        }
-    },
+    responses=EXPORT_RESPONSES,
 )
 def export_register(
     kind: ImportKind,
     scope: ScopeDep,
     session: SessionDep,
-    format: Annotated[Literal["csv", "xlsx"], Query(description="文件格式")] = "csv",
-    encoding: Annotated[
-        Literal["utf-8-sig", "utf-8", "gb18030"],
-        Query(description="CSV 编码；Excel 用 utf-8-sig 或 gb18030"),
-    ] = "utf-8-sig",
+    format: FormatQuery = "csv",
+    encoding: EncodingQuery = "utf-8-sig",
 ) -> Response:
     rows = export_rows(session, scope, kind)
+    return _file(rows, kind.value, EXPORT_NAMES[kind], format, encoding, sheet=SHEET_NAMES[kind])
+
+
+def _file(
+    rows: Iterator[list[Any]],
+    name: str,
+    title: str,
+    format: str,
+    encoding: str,
+    *,
+    sheet: str | None = None,
+) -> Response:
+    """The rows (header first) as a CSV or XLSX download, saved as ``title`` (RFC 6266
+    filename*) by browsers and as the ASCII ``name`` by older clients."""
     header = next(rows)
-    # An ASCII name for old clients, the Chinese one (RFC 6266 filename*) for everyone else.
-    filename = f"{kind.value}.{format}"
-    chinese = quote(f"{EXPORT_NAMES[kind]}.{format}")
+    chinese = quote(f"{title}.{format}")
     disposition = {
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{chinese}"
+        "Content-Disposition": f'attachment; filename="{name}.{format}"; '
+        f"filename*=UTF-8''{chinese}"
     }
     if format == "xlsx":
         buffer = io.BytesIO()
-        write_xlsx(buffer, header, rows)
+        write_xlsx(buffer, header, rows, sheet=sheet or title)
         return Response(
             buffer.getvalue(),
             headers=disposition,
@@ -167,10 +203,10 @@ def _csv_chunks(header: list[Any], rows: Iterator[list[Any]], encoding: str) -> 
     codec = encoding.removesuffix("-sig")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow(csv_row(header))
     prefix = "\ufeff".encode() if encoding.endswith("-sig") else b""
     for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
         if count % 2000 == 0:
             yield prefix + buffer.getvalue().encode(codec)
             prefix = b""

@@ -318,7 +318,7 @@ def publish_proposal(
         record(
             uow.audit,
             scope,
-            action=AuditAction.UPDATE,
+            action=AuditAction.PUBLISH,
             entity="assignment_proposal",
             entity_id=proposal_id,
             org_path=meta.org_path,

@@ -302,7 +302,7 @@ def amend_visit(
         record(
             uow.audit,
             scope,
-            action=AuditAction.CREATE,
+            action=AuditAction.AMEND,
             entity="visit",
             entity_id=stored.id,
             org_path=path,

@@ -131,7 +131,7 @@ def test_the_households_export_downloads_the_register(
     page.locator("[data-test=export-button]").click()
     shot(page, artifacts / "admin_export_menu.png")
     with page.expect_download() as info:
-        page.locator(".el-dropdown-menu__item:visible", has_text="CSV（UTF-8").click()
+        page.locator("[data-test=export-csv]:visible").click()
     download = info.value
     assert download.suggested_filename == "农户名册.csv"  # the server's Chinese name (filename*)
     raw = Path(download.path()).read_bytes()
@@ -143,7 +143,7 @@ def test_the_households_export_downloads_the_register(
 
     with page.expect_download() as info:
         page.locator("[data-test=export-button]").click()
-        page.locator(".el-dropdown-menu__item:visible", has_text="XLSX").click()
+        page.locator("[data-test=export-xlsx]:visible").click()
     assert info.value.suggested_filename == "农户名册.xlsx"
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"  # a zip, as XLSX is
 

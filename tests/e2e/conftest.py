@@ -22,8 +22,17 @@ def shared_county(
 
 
 @pytest.fixture
-def county(shared_county: SharedCounty) -> County:
-    return shared_county.get()
+def county(shared_county: SharedCounty) -> Iterator[County]:
+    """The module's shared county, which a case must leave as it found it: a case that changed
+    a register fails here (a refused write that wrote something goes unnoticed otherwise)."""
+    yield shared_county.get()
+    changed = shared_county.changes()
+    if changed:
+        pytest.fail(
+            "the case changed the shared county's registers "
+            f"({', '.join(changed)}): a refused write wrote something, or a case that writes "
+            "must use data of its own (the client and world fixtures)"
+        )
 
 
 @pytest.fixture

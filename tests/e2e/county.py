@@ -1,6 +1,8 @@
 """A county shared by the cases of a module: the builders' world, extended with a second
-county, more members and API keys, rebuilt on a fresh database whenever a case changed it;
-with the response helpers the access and bad-input suites share."""
+county, more members and API keys; with the response helpers the access and bad-input suites
+share. A case that leaves its registers changed fails (the ``county`` fixture): the cases on it
+only read or are refused, so a change is a refused write that wrote something. A case that
+writes on purpose uses data of its own (the ``client``/``world`` fixtures)."""
 
 from __future__ import annotations
 
@@ -152,7 +154,8 @@ def _extend(client: TestClient, world: World) -> County:
 
 
 class SharedCounty:
-    """One county per module, rebuilt on a fresh database whenever a case left it changed."""
+    """One county per module, built once; rebuilt on a fresh database only after a case
+    changed it (that case fails: see ``changes``)."""
 
     def __init__(self, template: str, directory: Path) -> None:
         self.template, self.directory = template, directory
@@ -163,14 +166,24 @@ class SharedCounty:
     def get(self) -> County:
         if self.failure is not None:  # fail fast rather than rebuild for every case
             raise RuntimeError("the shared county could not be built") from self.failure
-        if self.current is None or registers(self.current.app) != self.current.baseline:
-            self.close()
+        if self.current is None:
             try:
                 self.current = self._build()
             except Exception as exc:
                 self.failure = exc
                 raise
         return self.current
+
+    def changes(self) -> list[str]:
+        """The register tables that differ from the county as built (none: untouched). A
+        changed county is dropped, so that the next case starts from a fresh one."""
+        if self.current is None:
+            return []
+        now, baseline = registers(self.current.app), self.current.baseline
+        changed = sorted(t for t in baseline if now.get(t) != baseline[t])
+        if changed:
+            self.close()
+        return changed
 
     def _build(self) -> County:
         self.builds += 1

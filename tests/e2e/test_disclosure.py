@@ -104,7 +104,7 @@ def test_public_card_page_opened_from_the_qr_shows_the_member_and_nothing_privat
     assert page.headers["referrer-policy"] == "no-referrer"
     html = page.text
     assert "党群联心卡" in html and "张三" in html and "李家村" in html and "第1网格" in html
-    assert "赵*" in html and "139****1111" in html
+    assert "赵*" in html and "*******1111" in html
     assert '<html lang="zh-CN">' in html and '<meta charset="utf-8">' in html
     assert '<meta name="viewport"' in html and '"Noto Sans CJK SC"' in html
     assert_nothing_private(html)
@@ -124,7 +124,7 @@ def test_public_card_json_carries_the_public_fields_only(client: TestClient, wor
         "village": "李家村",
         "grid": "第1网格",
         "head_name": "赵*",
-        "member": {"name": "张三", "phone": "139****1111", "services": ["水电维修", "政策咨询"]},
+        "member": {"name": "张三", "phone": "*******1111", "services": ["水电维修", "政策咨询"]},
     }
     assert res.headers["cache-control"] == "no-store"
     assert_nothing_private(res.text)
@@ -203,7 +203,7 @@ def test_card_shows_the_members_full_phone_only_to_callers_with_personal_data(
     masked = client.get(
         f"{API}/households/{hid}/card", headers=world.headers(Role.TOWNSHIP_CADRE)
     ).json()
-    assert (masked["member"]["phone"], masked["phone_masked"]) == ("139****1111", True)
+    assert (masked["member"]["phone"], masked["phone_masked"]) == ("*******1111", True)
     assert masked["head_name"] == full["head_name"] == "赵*"
     assert_nothing_private(str({k: v for k, v in masked.items() if k != "member"}))
 
@@ -283,7 +283,7 @@ def test_village_board_lists_each_member_with_masked_households_and_counts(
     (member,) = board["members"]
     assert (member["name"], member["phone"], member["household_count"]) == (
         "张三",
-        "139****1111",
+        "*******1111",
         2,
     )
     assert member["households"] == [
@@ -299,7 +299,7 @@ def test_village_board_is_masked_even_for_callers_with_personal_data(
 ) -> None:
     res = client.get(f"{API}/org-units/{world.org['G1']}/board", headers=world.headers(SECRETARY))
     assert res.status_code == 200, res.text
-    assert res.json()["members"][0]["phone"] == "139****1111"
+    assert res.json()["members"][0]["phone"] == "*******1111"
     assert_nothing_private(res.text)
 
 

@@ -4,7 +4,7 @@ from domain.masking import mask_address, mask_name, mask_phone
 
 
 def test_a_masked_phone_keeps_only_prefix_and_last_four() -> None:
-    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("13812345678") == "*******5678"
     assert mask_phone(None) is None
 
 

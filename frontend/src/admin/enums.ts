@@ -18,6 +18,7 @@ export const enums = reactive<Schemas['EnumsOut']>({
   delivery_statuses: [],
   assignment_reasons: [],
   schemes: [],
+  audit_actions: [],
 })
 
 let loading: Promise<void> | null = null

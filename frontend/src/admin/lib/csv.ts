@@ -23,7 +23,26 @@ export function decodeCsv(bytes: Uint8Array): string {
   }
 }
 
+/** What a spreadsheet evaluates at the start of a cell (OWASP CSV injection), as api/tabular.py
+ * lists it: =, +, -, @, tab, carriage return and their full-width forms. */
+const FORMULA_LEAD = /^'*[=+\-@\t\r＝＋－＠]/
+
+/** A cell as written to CSV: formula-like text behind a single quote (api/tabular.py inert_cell). */
+export function inertCell(cell: string): string {
+  return FORMULA_LEAD.test(cell) ? `'${cell}` : cell
+}
+
+/** A cell as the server reads it: the quote inertCell added comes off (api/tabular.py restored_cell). */
+export function restoredCell(cell: string): string {
+  return cell.startsWith("'") && FORMULA_LEAD.test(cell) ? cell.slice(1) : cell
+}
+
+/** The rows of a CSV text, each cell as the server reads it (restoredCell). */
 export function parseCsv(text: string): string[][] {
+  return splitCsv(text).map((row) => row.map(restoredCell))
+}
+
+function splitCsv(text: string): string[][] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   if (!text.includes('"')) {
     return text
@@ -75,11 +94,13 @@ export function parseCsv(text: string): string[][] {
   return rows
 }
 
-function quote(cell: string): string {
+function quote(value: string): string {
+  const cell = inertCell(value)
   return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell
 }
 
-/** The rows as CSV text (CRLF, quoted where needed); blank rows are kept so row numbers hold. */
+/** The rows as CSV text (CRLF, quoted where needed, formulas inert); blank rows are kept so row
+ * numbers hold. */
 export function toCsv(rows: string[][]): string {
   return rows.map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n'
 }

@@ -6,6 +6,9 @@ import { todayIso } from './forms'
  * link cannot do) as a blob and saved under the server's file name. */
 
 export type ExportKind = Schemas['ImportKind']
+/** What can be exported: a register in the import layout, or the household register (农户台账)
+ * with each household's contact member and last visit. */
+export type ExportTarget = ExportKind | 'household_ledger'
 export type ExportFormat = 'csv' | 'xlsx'
 export type ExportEncoding = 'utf-8-sig' | 'utf-8' | 'gb18030'
 
@@ -14,6 +17,8 @@ export const EXPORT_TITLES: Record<ExportKind, string> = {
   members: '党员',
   households: '农户',
 }
+
+export const LEDGER_TITLE = '农户台账'
 
 /** The choices offered: the CSV with a BOM opens right in current Excel and WPS, GB18030 in
  * older Excel, XLSX everywhere. */
@@ -24,8 +29,9 @@ export const EXPORT_CHOICES: { key: string; label: string; format: ExportFormat;
 ]
 
 /** The name a sensible person would save it as when the server gives none: 农户名册-2026-11-25.csv. */
-export function defaultExportName(kind: ExportKind, format: ExportFormat, today: string = todayIso()): string {
-  return `${EXPORT_TITLES[kind]}名册-${today}.${format}`
+export function defaultExportName(target: ExportTarget, format: ExportFormat, today: string = todayIso()): string {
+  const title = target === 'household_ledger' ? LEDGER_TITLE : `${EXPORT_TITLES[target]}名册`
+  return `${title}-${today}.${format}`
 }
 
 /** The file name of a Content-Disposition header: RFC 6266's filename* (UTF-8, percent-encoded)
@@ -75,25 +81,27 @@ export interface ExportFile {
   name: string
 }
 
-/** GET /exports/{kind} as a blob with its file name; a refusal as the typed ApiError. */
+/** GET /exports/{kind} (or /exports/household-ledger) as a blob with its file name; a refusal
+ * as the typed ApiError. */
 export async function fetchExport(
-  kind: ExportKind,
+  target: ExportTarget,
   format: ExportFormat,
   encoding: ExportEncoding = 'utf-8-sig',
 ): Promise<ExportFile> {
-  const { data, error, response } = await api.GET('/api/v1/exports/{kind}', {
-    params: { path: { kind }, query: format === 'csv' ? { format, encoding } : { format } },
-    parseAs: 'blob',
-  })
+  const query = format === 'csv' ? { format, encoding } : { format }
+  const { data, error, response } =
+    target === 'household_ledger'
+      ? await api.GET('/api/v1/exports/household-ledger', { params: { query }, parseAs: 'blob' })
+      : await api.GET('/api/v1/exports/{kind}', { params: { path: { kind: target }, query }, parseAs: 'blob' })
   if (error !== undefined || !response.ok || !data) {
     throw new ApiError(toProblem(response.status, error))
   }
-  const name = filenameFromDisposition(response.headers.get('Content-Disposition')) ?? defaultExportName(kind, format)
+  const name = filenameFromDisposition(response.headers.get('Content-Disposition')) ?? defaultExportName(target, format)
   return { blob: data, name }
 }
 
-export async function downloadExport(kind: ExportKind, format: ExportFormat, encoding?: ExportEncoding): Promise<string> {
-  const file = await fetchExport(kind, format, encoding)
+export async function downloadExport(target: ExportTarget, format: ExportFormat, encoding?: ExportEncoding): Promise<string> {
+  const file = await fetchExport(target, format, encoding)
   saveBlob(file.blob, file.name)
   return file.name
 }

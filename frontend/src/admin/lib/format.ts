@@ -1,5 +1,7 @@
 /** Small display helpers for the console (zh-CN). */
 
+import type { Schemas } from '../../api'
+
 export function percent(rate: number | null | undefined, digits = 1): string {
   if (rate == null || Number.isNaN(rate)) return '—'
   return `${(rate * 100).toFixed(digits)}%`
@@ -69,7 +71,9 @@ export function sortParam(prop: string | null | undefined, order: string | null 
   return order === 'descending' ? `-${prop}` : prop
 }
 
-export const AUDIT_ACTIONS: Record<string, string> = {
+/** Every audit action the API records, in Chinese (domain/audit.py AUDIT_ACTION_LABELS; the
+ * answer's action_label says the same): the type makes a new action without a label fail. */
+export const AUDIT_ACTIONS: Record<Schemas['AuditAction'], string> = {
   create: '新增',
   update: '修改',
   delete: '删除',
@@ -82,6 +86,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   unlock: '解除锁定',
   password_change: '修改密码',
   refresh_reuse: '刷新令牌被重复使用',
+  publish: '发布',
+  amend: '补充更正',
 }
 
 export const ELIGIBILITY: Record<string, string> = {
