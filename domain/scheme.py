@@ -357,7 +357,7 @@ PRESETS: Final[dict[SchemeCode, Scheme]] = {
     SchemeCode.XIANFENG_HULIAN: Scheme(
         SchemeCode.XIANFENG_HULIAN,
         "先锋户联",
-        "浙江慈溪小林镇",
+        "浙江慈溪逍林镇",
         "seeds/xiaolin-xianfeng-hulian.txt",
         SchemeParams(
             households_min=8,

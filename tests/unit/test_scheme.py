@@ -220,3 +220,11 @@ def test_valid_stored_overrides_are_read_as_written() -> None:
         "visit_cadence_days": 20,
         "distance_weight": 2.0,
     }
+
+
+def test_xianfeng_hulian_is_placed_in_xiaolin_town_as_its_seed_says() -> None:
+    # seeds/xiaolin-xianfeng-hulian.txt: “逍林镇党委以“两学一做”学习教育活动为契机…” — 逍林镇
+    # (Xiaolin, Cixi), not 小林镇.
+    region = PRESETS[SchemeCode.XIANFENG_HULIAN].region
+    assert region == "浙江慈溪逍林镇"
+    assert "小林" not in region
