@@ -19,6 +19,7 @@ from typing import Any, Final
 from domain.errors import Invalid, RuleBroken
 from domain.household import Category
 from domain.org import OrgLevel
+from domain.visit import FLAG_LABELS
 
 
 class SchemeCode(StrEnum):
@@ -37,7 +38,8 @@ class AssignmentUnit(StrEnum):
 _log = logging.getLogger(__name__)
 
 _MUST_ATTEND_5: Final = ("红白大事", "邻里纠纷", "生病住院", "代办事项", "思想波动")
-_FOUR_MUST_RECORD: Final = ("意见建议", "困难问题", "邻里纠纷", "家庭变故或意外")
+# 四个必记 (seeds/jiaxing-yilian-sanhui.txt), in the words visits label them with.
+_FOUR_MUST_RECORD: Final = tuple(FLAG_LABELS.values())
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ FLAG_LABELS: Final = {
     FlagKind.SUGGESTION: "意见建议",
     FlagKind.DIFFICULTY: "困难问题",
     FlagKind.DISPUTE: "邻里纠纷",
-    FlagKind.DISASTER: "家庭变故或意外",
+    FlagKind.DISASTER: "家庭灾害事故",
 }
 
 

@@ -32,7 +32,7 @@ from domain.visit import (
 class FlagIn(StrictIn):
     kind: FlagKind = Field(
         description="四个必记：suggestion 意见建议、difficulty 困难问题、"
-        "dispute 邻里纠纷、disaster 家庭变故或意外"
+        "dispute 邻里纠纷、disaster 家庭灾害事故"
     )
     text: Text = Field(min_length=1, max_length=1000)
 

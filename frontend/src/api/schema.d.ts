@@ -2101,7 +2101,7 @@ export interface components {
         };
         /** FlagIn */
         FlagIn: {
-            /** @description 四个必记：suggestion 意见建议、difficulty 困难问题、dispute 邻里纠纷、disaster 家庭变故或意外 */
+            /** @description 四个必记：suggestion 意见建议、difficulty 困难问题、dispute 邻里纠纷、disaster 家庭灾害事故 */
             kind: components["schemas"]["FlagKind"];
             /** Text */
             text: string;

@@ -62,7 +62,7 @@ export const FLAGS: { value: FlagKind; label: string }[] = [
   { value: 'suggestion', label: '意见建议' },
   { value: 'difficulty', label: '困难问题' },
   { value: 'dispute', label: '邻里纠纷' },
-  { value: 'disaster', label: '家庭变故或意外' },
+  { value: 'disaster', label: '家庭灾害事故' },
 ]
 
 /** 五必到 attendance (domain/must_attend.py). */
