@@ -1,7 +1,8 @@
 """Issue drafts (问题草稿): a flagged item of a visit (四个必记) raised for the issue flow.
 
-A member who hears of a difficulty on a visit turns it into a draft with one call; the issue
-flow (收集 → 研判 → 交办 → 办理 → 反馈) takes drafts from here. One draft per flag of a visit:
+A member who hears of a difficulty on a visit turns it into a draft with one call: the first of
+the five steps of the issue flow, 收集 → 分类 → 流转 → 督办 → 反馈 (seeds/xiaolin-xianfeng-hulian.txt,
+“五步走”的流程清单), which takes the drafts from here on. One draft per flag of a visit:
 asking twice gives the same draft, so a retried request or a replayed offline sync is safe.
 """
 
@@ -16,11 +17,15 @@ from domain.errors import Invalid
 from domain.visit import FLAG_LABELS, FlagKind, Visit
 
 
+# seeds/xiaolin-xianfeng-hulian.txt: 细化了收集、分类、流转、督办、反馈“五步走”的流程清单.
+ISSUE_FLOW_STEPS: Final = ("收集", "分类", "流转", "督办", "反馈")
+
+
 class DraftStatus(StrEnum):
-    DRAFT = "draft"  # waiting for the issue flow to take it up
+    DRAFT = "draft"  # collected (收集), waiting for the issue flow to classify it (分类)
 
 
-DRAFT_STATUS_LABELS: Final = {DraftStatus.DRAFT: "待研判"}
+DRAFT_STATUS_LABELS: Final = {DraftStatus.DRAFT: "待分类"}
 
 
 @dataclass(frozen=True)
