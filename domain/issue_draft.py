@@ -1,9 +1,10 @@
 """Issue drafts (问题草稿): a flagged item of a visit (四个必记) raised for the issue flow.
 
-A member who hears of a difficulty on a visit turns it into a draft with one call: the first of
-the five steps of the issue flow, 收集 → 分类 → 流转 → 督办 → 反馈 (seeds/xiaolin-xianfeng-hulian.txt,
-“五步走”的流程清单), which takes the drafts from here on. One draft per flag of a visit:
-asking twice gives the same draft, so a retried request or a replayed offline sync is safe.
+A member who hears of a difficulty on a visit turns it into a draft with one call: the first
+of the five steps of the issue flow, 收集 → 分类 → 流转 → 督办 → 反馈
+(seeds/xiaolin-xianfeng-hulian.txt, “五步走”的流程清单), which takes the drafts from here on.
+One draft per flag of a visit: asking twice gives the same draft, so a retried request or a
+replayed offline sync is safe.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Final
 
 from domain.errors import Invalid
 from domain.visit import FLAG_LABELS, FlagKind, Visit
-
 
 # seeds/xiaolin-xianfeng-hulian.txt: 细化了收集、分类、流转、督办、反馈“五步走”的流程清单.
 ISSUE_FLOW_STEPS: Final = ("收集", "分类", "流转", "督办", "反馈")
