@@ -316,6 +316,18 @@ def stored_overrides(org_id: int, overrides: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
+def check_level_overrides(level: OrgLevel, overrides: Mapping[str, Any]) -> None:
+    """What one level may set. 楼栋 mode (``community_unit``) is a community's own: the seed
+    (seeds/huiji-1plus6plusN.txt) gives it to communities with few members and many residents,
+    not to every community of a county or township, nor to a grid of one."""
+    if "community_unit" in overrides and level is not OrgLevel.COMMUNITY:
+        raise Invalid(
+            "scheme.community_only",
+            "按楼栋联系只能由社区自己设置（党员较少、群众较多的社区），不能在其他层级设置",
+            field="overrides.community_unit",
+        )
+
+
 @dataclass(frozen=True)
 class Scheme:
     code: SchemeCode
@@ -326,8 +338,11 @@ class Scheme:
 
 
 PRESETS: Final[dict[SchemeCode, Scheme]] = {
-    # seeds/huiji-1plus6plusN.txt: at least 6 households plus 2–3 elderly/infirm members; in
-    # communities at least 6 buildings; a visit or call at least every two weeks; 五到户 + 五必到.
+    # seeds/huiji-1plus6plusN.txt: at least 6 households plus 2–3 elderly/infirm members; at
+    # least 6 buildings where a community has few members and many residents (社区党员较少,
+    # 群众较多的) — so buildings_min is the preset's, but 楼栋 mode is each such community's own
+    # setting (community_unit on the community, check_level_overrides), never the county's;
+    # a visit or call at least every two weeks; 五到户 + 五必到.
     SchemeCode.ONE_SIX_N: Scheme(
         SchemeCode.ONE_SIX_N,
         "1+6+N 党员联系户",
@@ -339,7 +354,6 @@ PRESETS: Final[dict[SchemeCode, Scheme]] = {
             visit_cadence_days=14,
             elderly_pairing_min=2,
             elderly_pairing_max=3,
-            community_unit=AssignmentUnit.BUILDING,
             buildings_min=6,
             checklist=(
                 "上级政策宣讲到户",

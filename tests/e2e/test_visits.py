@@ -68,7 +68,12 @@ def test_the_fourth_must_record_is_family_disaster_or_accident_as_jiaxing_seed_s
     assert {"code": "disaster", "label": "家庭灾害事故"} in enums["visit_flags"]
     schemes = client.get(f"{API}/schemes", headers=world.headers(Role.ADMIN)).json()
     jiaxing = next(s for s in schemes if s["code"] == "yilian_sanhui")
-    assert jiaxing["params"]["visit_log_flags"] == ["意见建议", "困难问题", "邻里纠纷", "家庭灾害事故"]
+    assert jiaxing["params"]["visit_log_flags"] == [
+        "意见建议",
+        "困难问题",
+        "邻里纠纷",
+        "家庭灾害事故",
+    ]
 
 
 def test_a_member_cannot_log_a_visit_to_a_household_they_do_not_look_after(

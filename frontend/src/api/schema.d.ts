@@ -1695,6 +1695,10 @@ export interface components {
          */
         CoverageOut: {
             bounds: components["schemas"]["BoundsOut"];
+            /** @description 按楼栋联系的社区，其党员按楼栋数计负担（单位：栋）；区域内没有则为空 */
+            building_bounds: components["schemas"]["BoundsOut"] | null;
+            /** @description 按楼栋联系（楼栋模式）的社区 */
+            building_communities: components["schemas"]["ListedOut"];
             /** Covered */
             covered: number;
             exempt_members: components["schemas"]["ListedOut"];
