@@ -37,6 +37,10 @@ class AssignmentUnit(StrEnum):
 
 _log = logging.getLogger(__name__)
 
+# A scheme that gives no visit cadence (四联) is judged monthly in due lists and compliance:
+# ours, not a seed's; a county sets visit_cadence_days to its own.
+DEFAULT_CADENCE_DAYS: Final = 30
+
 _MUST_ATTEND_5: Final = ("红白大事", "邻里纠纷", "生病住院", "代办事项", "思想波动")
 # 四个必记 (seeds/jiaxing-yilian-sanhui.txt), in the words visits label them with.
 _FOUR_MUST_RECORD: Final = tuple(FLAG_LABELS.values())
@@ -142,7 +146,7 @@ RANGES: Final[Mapping[str, Range]] = MappingProxyType(
     {
         "households_min": Range("每人最少联系户数", 0, 500, "户"),
         "households_max": Range("每人最多联系户数", 1, 500, "户"),
-        # 1+6+N: every two weeks; 先锋户联, 一联三会: monthly; 四联: twice a year (180).
+        # 1+6+N: every two weeks; the others monthly (ours, see BASIS); 四联: none given.
         "visit_cadence_days": Range("走访周期", 1, 365, "天"),
         "elderly_pairing_min": Range("结对老党员最少人数", 0, 10, "人"),
         "elderly_pairing_max": Range("结对老党员最多人数", 0, 10, "人"),
@@ -430,18 +434,20 @@ PRESETS: Final[dict[SchemeCode, Scheme]] = {
             ),
         ),
     ),
-    # seeds/mohe-silian.txt: pairs of four kinds; organs visit their partner villages at least
-    # twice a year; remote, offline for months in winter; leaders solve problems on site.
+    # seeds/mohe-silian.txt: pairs of four kinds (leaders ↔ work points, 科级 cadres ↔ poor and
+    # disabled households, in-service members ↔ posts, organs ↔ villages) — its own feature (the
+    # evaluation issue). The seed gives no member → household figure: no least or most number
+    # of households (0 and the range's top: nobody judged by a made-up load) and no visit
+    # cadence (its “每年至少两次” is organs visiting villages); a county sets its own.
     SchemeCode.SILIAN: Scheme(
         SchemeCode.SILIAN,
         "四联",
         "黑龙江漠河",
         "seeds/mohe-silian.txt",
         SchemeParams(
-            households_min=1,
-            households_max=5,
-            visit_cadence_days=180,
-            escalation_levels=(OrgLevel.TOWNSHIP, OrgLevel.COUNTY),
+            households_min=0,
+            households_max=int(RANGES["households_max"].high),
+            visit_cadence_days=None,
             vulnerable_categories=(Category.HARDSHIP, Category.SERIOUS_ILLNESS_DISABILITY),
         ),
     ),

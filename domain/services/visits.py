@@ -12,7 +12,7 @@ from domain.access import Permission, Scope
 from domain.audit import AuditAction
 from domain.errors import Conflict, DomainError, Forbidden, NotFound
 from domain.ports import UnitOfWork
-from domain.scheme import SchemeParams, effective_scheme, required_scheme
+from domain.scheme import DEFAULT_CADENCE_DAYS, SchemeParams, effective_scheme, required_scheme
 from domain.services.audit_trail import entry, record
 from domain.services.schemes import params_by_level
 from domain.time import local_date
@@ -373,7 +373,7 @@ def _cadences_in(uow: UnitOfWork, path: str, *, at: datetime) -> list[CadenceInF
 
 
 def _cadence_days(params: SchemeParams) -> int:
-    return params.visit_cadence_days or 30  # a scheme without one (none of the presets): monthly
+    return params.visit_cadence_days or DEFAULT_CADENCE_DAYS  # a scheme without one (四联)
 
 
 def sync_visits(

@@ -228,3 +228,14 @@ def test_xianfeng_hulian_is_placed_in_xiaolin_town_as_its_seed_says() -> None:
     region = PRESETS[SchemeCode.XIANFENG_HULIAN].region
     assert region == "浙江慈溪逍林镇"
     assert "小林" not in region
+
+
+def test_silian_preset_invents_no_member_to_household_rule_mohe_seed() -> None:
+    # seeds/mohe-silian.txt pairs four kinds (處級領導↔工作點, 科級干部↔貧困戶, 在職黨員↔責任區,
+    # 機關↔共建村); “每年至少兩次深入共建村” is organs visiting villages, not a member's cadence
+    # for households, and the seed gives no number of households per member.
+    p = PRESETS[SchemeCode.SILIAN].params
+    assert p.visit_cadence_days is None
+    assert p.households_min == 0  # no least number: nobody is under-loaded by a made-up figure
+    assert p.households_max == RANGES["households_max"].high  # nor over-loaded
+    assert 180 not in p.as_dict().values()
