@@ -1403,6 +1403,12 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * Basis
+         * @description Where a figure of a scheme comes from.
+         * @enum {string}
+         */
+        Basis: "seed" | "default" | "local";
         /** BoardHouseholdOut */
         BoardHouseholdOut: {
             /** Grid */
@@ -1894,6 +1900,13 @@ export interface components {
             code: components["schemas"]["SchemeCode"];
             /** Defined At */
             defined_at: number[];
+            /**
+             * Figures
+             * @description 每个参数的依据，键为参数名；会议周期、积分规则按项给出（如 meeting_cadence_days.analysis）
+             */
+            figures: {
+                [key: string]: components["schemas"]["FigureOut"];
+            };
             /** Name */
             name: string;
             /** Org Id */
@@ -2102,6 +2115,34 @@ export interface components {
             org_name?: string | null;
             /** Row */
             row?: number | null;
+        };
+        /**
+         * FigureOut
+         * @description Where one figure of a scheme comes from.
+         */
+        FigureOut: {
+            /** @description seed：种子材料原文给出（quote 为原文）；default：我们的默认值，种子未给出，由各县调整；local：本级或上级组织的设置 */
+            basis: components["schemas"]["Basis"];
+            /**
+             * Basis Label
+             * @description 依据、默认或本地设置
+             */
+            basis_label: string;
+            /**
+             * Label
+             * @description 参数名称
+             */
+            label: string;
+            /**
+             * Note
+             * @description 默认值的说明（如何从种子的表述取值）
+             */
+            note?: string | null;
+            /**
+             * Quote
+             * @description 种子材料原文（basis 为 seed 时）
+             */
+            quote?: string | null;
         };
         /** FlagIn */
         FlagIn: {
@@ -3020,6 +3061,13 @@ export interface components {
         /** SchemeOut */
         SchemeOut: {
             code: components["schemas"]["SchemeCode"];
+            /**
+             * Figures
+             * @description 每个参数的依据，键为参数名；会议周期、积分规则按项给出（如 meeting_cadence_days.analysis）
+             */
+            figures: {
+                [key: string]: components["schemas"]["FigureOut"];
+            };
             /** Name */
             name: string;
             /** Params */
