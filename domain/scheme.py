@@ -44,6 +44,7 @@ DEFAULT_CADENCE_DAYS: Final = 30
 _MUST_ATTEND_5: Final = ("红白大事", "邻里纠纷", "生病住院", "代办事项", "思想波动")
 # 四个必记 (seeds/jiaxing-yilian-sanhui.txt), in the words visits label them with.
 _FOUR_MUST_RECORD: Final = tuple(FLAG_LABELS.values())
+DEFAULT_VISIT_LOG_FLAGS: Final = _FOUR_MUST_RECORD
 
 
 @dataclass(frozen=True)
@@ -320,10 +321,30 @@ def stored_overrides(org_id: int, overrides: Mapping[str, Any]) -> dict[str, Any
     return out
 
 
+# Parameters no feature reads yet (the issue flow's levels, the meetings, the points): a county
+# setting them would believe they work. Refused until the issue that reads them lands.
+NOT_YET_SUPPORTED: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "escalation_levels": "问题逐级上报（问题流转）",
+        "meeting_cadence_days": "会议",
+        "point_rules": "积分",
+    }
+)
+
+
 def check_level_overrides(level: OrgLevel, overrides: Mapping[str, Any]) -> None:
     """What one level may set. 楼栋 mode (``community_unit``) is a community's own: the seed
     (seeds/huiji-1plus6plusN.txt) gives it to communities with few members and many residents,
-    not to every community of a county or township, nor to a grid of one."""
+    not to every community of a county or township, nor to a grid of one. The settings nothing
+    reads yet (``NOT_YET_SUPPORTED``) are refused rather than stored silently."""
+    for key, feature in NOT_YET_SUPPORTED.items():
+        if key in overrides:
+            raise Invalid(
+                "scheme.not_yet_supported",
+                f"参数 {key}（{PARAM_LABELS[key]}）暂不能设置：{feature}功能尚未上线，"
+                "设置了也不会生效",
+                field=f"overrides.{key}",
+            )
     if "community_unit" in overrides and level is not OrgLevel.COMMUNITY:
         raise Invalid(
             "scheme.community_only",

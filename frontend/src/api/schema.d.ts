@@ -421,6 +421,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/households/{household_id}/visit-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 走访该户时可记的必记事项（该户所在层级的联户模式）
+         * @description The visit form's 必记: the scheme's visit_log_flags in force for the household's level
+         *     (the four of seeds/jiaxing-yilian-sanhui.txt unless a level set its own), each with the
+         *     code a visit's ``flags[].kind`` takes.
+         */
+        get: operations["visits-household_visit_flags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/households/{household_id}/visits": {
         parameters: {
             query?: never;
@@ -1762,8 +1784,11 @@ export interface components {
         DeliveryStatus: "explained" | "applied" | "received";
         /** DraftIn */
         DraftIn: {
-            /** @description 要上报的那一项四个必记 */
-            kind: components["schemas"]["FlagKind"];
+            /**
+             * Kind
+             * @description 要上报的那一项必记（走访记录中的 kind）
+             */
+            kind: string;
         };
         /**
          * DraftItemOut
@@ -1791,7 +1816,8 @@ export interface components {
             household_id: number;
             /** Id */
             id: number;
-            kind: components["schemas"]["FlagKind"];
+            /** Kind */
+            kind: string;
             /** Kind Label */
             kind_label: string;
             /** Member Id */
@@ -1829,7 +1855,8 @@ export interface components {
             household_id: number;
             /** Id */
             id: number;
-            kind: components["schemas"]["FlagKind"];
+            /** Kind */
+            kind: string;
             /** Kind Label */
             kind_label: string;
             /** Member Id */
@@ -2146,20 +2173,18 @@ export interface components {
         };
         /** FlagIn */
         FlagIn: {
-            /** @description 四个必记：suggestion 意见建议、difficulty 困难问题、dispute 邻里纠纷、disaster 家庭灾害事故 */
-            kind: components["schemas"]["FlagKind"];
+            /**
+             * Kind
+             * @description 必记事项：四个必记为 suggestion 意见建议、difficulty 困难问题、dispute 邻里纠纷、disaster 家庭灾害事故；本地联户模式另设的必记以其名称为代码。可记的事项见 GET /households/{id}/visit-flags（该户所在层级的联户模式 visit_log_flags）
+             */
+            kind: string;
             /** Text */
             text: string;
         };
-        /**
-         * FlagKind
-         * @description 四个必记.
-         * @enum {string}
-         */
-        FlagKind: "suggestion" | "difficulty" | "dispute" | "disaster";
         /** FlagOut */
         FlagOut: {
-            kind: components["schemas"]["FlagKind"];
+            /** Kind */
+            kind: string;
             /** Label */
             label: string;
             /** Text */
@@ -6743,6 +6768,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResidentOut"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    "visits-household_visit_flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Label"][];
                 };
             };
             /** @description Bad Request */
