@@ -5,7 +5,9 @@
 * A member registered on a grid (or a party group of a grid) belongs to that grid; one registered
   on the village belongs to the nearest grid of the village (by the centre of its households),
   or, without a location, to the grid that is shortest of members.
-* In a community under a 楼栋-mode scheme the unit is a building; elsewhere a household.
+* In a community that plans by buildings (楼栋 mode, its own ``community_unit``) the unit is a
+  building; elsewhere a household. Each village or community is bounded by the figures in force
+  for it (``by_village``), which may be its own.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from typing import NamedTuple
 import numpy as np
 
 from domain.assignment import Candidate, Unit
-from domain.assignment_solver import GridInstance, Village, bounded_assignment, distance_matrix
+from domain.assignment_solver import (
+    GridInstance,
+    Village,
+    bounded_assignment,
+    bounds_for,
+    distance_matrix,
+)
 from domain.member import ExemptionReason, Location, MemberRole
 from domain.scheme import AssignmentUnit, SchemeParams
 
@@ -31,6 +39,7 @@ class GridRecord(NamedTuple):
     id: int
     village_id: int
     community: bool
+    village_path: str = ""  # where the village's or community's own scheme figures are read
 
 
 class MemberRecord(NamedTuple):
@@ -75,7 +84,11 @@ class AreaRoster:
 
 
 def build_villages(
-    roster: AreaRoster, params: SchemeParams, *, keep: Mapping[int, int] | None = None
+    roster: AreaRoster,
+    params: SchemeParams,
+    *,
+    keep: Mapping[int, int] | None = None,
+    by_village: Mapping[int, SchemeParams] | None = None,
 ) -> list[Village]:
     """The solver's villages. With ``keep`` (household → member, a re-plan), households whose
     member is still eligible in the same village stay with them and count in their load; only
@@ -98,7 +111,8 @@ def build_villages(
     vulnerable = frozenset(params.vulnerable_categories)
     villages: list[Village] = []
     for village_id, grids in sorted(grids_of.items()):
-        buildings = grids[0].community and params.community_unit is AssignmentUnit.BUILDING
+        own = (by_village or {}).get(village_id, params)
+        buildings = by_buildings(grids[0], own)
         instances = []
         for grid in grids:
             members = tuple(
@@ -126,8 +140,14 @@ def build_villages(
             Candidate(m.id, home.get(m.id, grids[0].id), m.location, name=m.name)
             for m in elderly_of.get(village_id, [])
         )
-        villages.append(Village(village_id, tuple(instances), buildings, elderly))
+        bounds = bounds_for(own, buildings=buildings)
+        villages.append(Village(village_id, tuple(instances), buildings, elderly, bounds))
     return villages
+
+
+def by_buildings(grid: GridRecord, params: SchemeParams) -> bool:
+    """Whether the grid's community plans by buildings (楼栋 mode, set on the community)."""
+    return grid.community and params.community_unit is AssignmentUnit.BUILDING
 
 
 def _units(

@@ -244,6 +244,13 @@ class Village:
     grids: tuple[GridInstance, ...]
     buildings: bool = False  # a community in 楼栋 mode
     elderly: tuple[Candidate, ...] = ()  # exempt as elderly or infirm (1+6+N pairing)
+    bounds: Bounds | None = None  # its own figures' bounds; None: the area's
+
+    def bounds_in(self, params: SchemeParams) -> Bounds:
+        """The load bounds of this village's members, in its units."""
+        return (
+            self.bounds if self.bounds is not None else bounds_for(params, buildings=self.buildings)
+        )
 
 
 def propose(villages: Iterable[Village], params: SchemeParams, prefs: Preferences) -> Plan:
@@ -251,7 +258,7 @@ def propose(villages: Iterable[Village], params: SchemeParams, prefs: Preference
     one grid falls short and the scheme lets members help a neighbouring grid."""
     plan = Plan()
     for village in sorted(villages, key=lambda v: v.id):
-        bounds = bounds_for(params, buildings=village.buildings)
+        bounds = village.bounds_in(params)
         results = {g.grid_id: solve_grid(g, bounds, params, prefs) for g in village.grids}
         short = [g for g in village.grids if results[g.grid_id].uncovered]
         if short and params.borrow_across_grids and len(village.grids) > 1:

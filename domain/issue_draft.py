@@ -1,8 +1,10 @@
 """Issue drafts (问题草稿): a flagged item of a visit (四个必记) raised for the issue flow.
 
-A member who hears of a difficulty on a visit turns it into a draft with one call; the issue
-flow (收集 → 研判 → 交办 → 办理 → 反馈) takes drafts from here. One draft per flag of a visit:
-asking twice gives the same draft, so a retried request or a replayed offline sync is safe.
+A member who hears of a difficulty on a visit turns it into a draft with one call: the first
+of the five steps of the issue flow, 收集 → 分类 → 流转 → 督办 → 反馈
+(seeds/xiaolin-xianfeng-hulian.txt, “五步走”的流程清单), which takes the drafts from here on.
+One draft per flag of a visit: asking twice gives the same draft, so a retried request or a
+replayed offline sync is safe.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ from enum import StrEnum
 from typing import Final
 
 from domain.errors import Invalid
-from domain.visit import FLAG_LABELS, FlagKind, Visit
+from domain.visit import Visit, flag_label
+
+# seeds/xiaolin-xianfeng-hulian.txt: 细化了收集、分类、流转、督办、反馈“五步走”的流程清单.
+ISSUE_FLOW_STEPS: Final = ("收集", "分类", "流转", "督办", "反馈")
 
 
 class DraftStatus(StrEnum):
-    DRAFT = "draft"  # waiting for the issue flow to take it up
+    DRAFT = "draft"  # collected (收集), waiting for the issue flow to classify it (分类)
 
 
-DRAFT_STATUS_LABELS: Final = {DraftStatus.DRAFT: "待研判"}
+DRAFT_STATUS_LABELS: Final = {DraftStatus.DRAFT: "待分类"}
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class IssueDraft:
     visit_id: int
     household_id: int
     member_id: int
-    flag_kind: FlagKind
+    flag_kind: str  # a FlagKind, or a county's own 必记
     text: str
     status: DraftStatus
     created_by: str
@@ -37,16 +42,16 @@ class IssueDraft:
 
     @property
     def title(self) -> str:
-        return f"{FLAG_LABELS[self.flag_kind]}：{self.text[:30]}"
+        return f"{flag_label(self.flag_kind)}：{self.text[:30]}"
 
 
-def draft_from_flag(visit: Visit, kind: FlagKind, *, actor: str, at: datetime) -> IssueDraft:
+def draft_from_flag(visit: Visit, kind: str, *, actor: str, at: datetime) -> IssueDraft:
     """The draft for the visit's flag of this kind; the visit must carry such a flag."""
-    flag = next((f for f in visit.flags if f.kind is kind), None)
+    flag = next((f for f in visit.flags if f.kind == kind), None)
     if flag is None:
         raise Invalid(
             "issue_draft.no_such_flag",
-            f"该次走访没有记录“{FLAG_LABELS[kind]}”",
+            f"该次走访没有记录“{flag_label(kind)}”",
             field="kind",
         )
     return IssueDraft(

@@ -23,7 +23,7 @@ from domain.org import OrgLevel, OrgUnit
 from domain.photo import CleanPhoto, Photo
 from domain.policy import Delivery, Policy
 from domain.scheme import SchemeBinding
-from domain.visit import CadenceInForce, Compliance, FlagKind, Visit, VisitFacts
+from domain.visit import CadenceInForce, Compliance, Visit, VisitFacts
 
 
 class OrgRepository(Protocol):
@@ -204,7 +204,7 @@ class PhotoCleaner(Protocol):
 
 
 class IssueDraftStore(Protocol):
-    def by_flag(self, visit_id: int, kind: FlagKind) -> IssueDraft | None: ...
+    def by_flag(self, visit_id: int, kind: str) -> IssueDraft | None: ...
     # None: the visit's flag has a draft already (raised meanwhile), and nothing was written.
     def add(self, draft: IssueDraft) -> IssueDraft | None: ...
     def get(self, draft_id: int, scope: Scope) -> IssueDraft: ...

@@ -57,14 +57,48 @@ FLAG_LABELS: Final = {
     FlagKind.SUGGESTION: "意见建议",
     FlagKind.DIFFICULTY: "困难问题",
     FlagKind.DISPUTE: "邻里纠纷",
-    FlagKind.DISASTER: "家庭变故或意外",
+    FlagKind.DISASTER: "家庭灾害事故",
 }
+# A scheme's visit_log_flags name the 必记 by their labels; the four keep their codes, and a
+# label a county adds (安全隐患) is its own code. The label this product once gave the fourth
+# still means it, in lists stored then.
+_KIND_OF_LABEL: Final[dict[str, str]] = {label: kind.value for kind, label in FLAG_LABELS.items()}
+_KIND_OF_LABEL["家庭变故或意外"] = FlagKind.DISASTER.value
+
+
+def flag_label(kind: str) -> str:
+    """One of the four's label, or a county's own 必记, named by itself."""
+    try:
+        return FLAG_LABELS[FlagKind(kind)]
+    except ValueError:
+        return kind
+
+
+def flags_in_force(labels: Iterable[str]) -> list[tuple[str, str]]:
+    """(code, label) of each 必记 a scheme's ``visit_log_flags`` lists, in its order."""
+    out: dict[str, str] = {}
+    for label in labels:
+        kind = _KIND_OF_LABEL.get(label, label)
+        out.setdefault(kind, flag_label(kind))
+    return list(out.items())
 
 
 @dataclass(frozen=True)
 class Flag:
-    kind: FlagKind
+    kind: str  # a FlagKind, or a county's own 必记 (its label)
     text: str
+
+
+def check_flags(flags: Iterable[Flag], labels: Iterable[str]) -> None:
+    """A visit records only the 必记 in force for its household's level."""
+    known = {kind for kind, _ in flags_in_force(labels)}
+    unknown = [f.kind for f in flags if f.kind not in known]
+    if unknown:
+        raise Invalid(
+            "visit.unknown_flag",
+            f"本地民情日志的必记事项中没有“{flag_label(unknown[0])}”",
+            field="flags",
+        )
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,10 @@ class SqlAssignmentStore:
         for i, (level, _, _) in orgs.items():
             village = village_of(i) if level == OrgLevel.GRID.value else None
             if village is not None:
-                grids.append(GridRecord(i, village, orgs[village][0] == OrgLevel.COMMUNITY.value))
+                level, _, village_path = orgs[village]
+                grids.append(
+                    GridRecord(i, village, level == OrgLevel.COMMUNITY.value, village_path)
+                )
         members = []
         for id_, org_id, role, lat, lng, reason, name in self.session.execute(
             select(

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from domain.access import Scope
 from domain.errors import NotFound
 from domain.issue_draft import DraftStatus, IssueDraft
-from domain.visit import FlagKind
 from persistence.insert_or_skip import insert_or_skip
 from persistence.scoping import household_scope
 from persistence.tables import HouseholdRow, IssueDraftRow
@@ -22,7 +21,7 @@ def draft_to_domain(r: IssueDraftRow) -> IssueDraft:
         visit_id=r.visit_id,
         household_id=r.household_id,
         member_id=r.member_id,
-        flag_kind=FlagKind(r.flag_kind),
+        flag_kind=r.flag_kind,
         text=r.text,
         status=DraftStatus(r.status),
         created_by=r.created_by,
@@ -34,10 +33,10 @@ class SqlIssueDraftStore:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def by_flag(self, visit_id: int, kind: FlagKind) -> IssueDraft | None:
+    def by_flag(self, visit_id: int, kind: str) -> IssueDraft | None:
         row = self.session.scalar(
             select(IssueDraftRow).where(
-                IssueDraftRow.visit_id == visit_id, IssueDraftRow.flag_kind == kind.value
+                IssueDraftRow.visit_id == visit_id, IssueDraftRow.flag_kind == kind
             )
         )
         return draft_to_domain(row) if row else None
@@ -58,7 +57,7 @@ class SqlIssueDraftStore:
                 visit_id=draft.visit_id,
                 household_id=draft.household_id,
                 member_id=draft.member_id,
-                flag_kind=draft.flag_kind.value,
+                flag_kind=draft.flag_kind,
                 text=draft.text,
                 status=draft.status.value,
                 created_by=draft.created_by,

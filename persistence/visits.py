@@ -34,7 +34,6 @@ from domain.visit import (
     CadenceInForce,
     Compliance,
     Flag,
-    FlagKind,
     IdleMember,
     Visit,
     VisitFacts,
@@ -66,7 +65,7 @@ def _to_domain(row: VisitRow) -> Visit:
         visited_at=row.visited_at,
         mode=VisitMode(row.mode),
         notes=row.notes,
-        flags=tuple(Flag(FlagKind(f["kind"]), f["text"]) for f in row.flags),
+        flags=tuple(Flag(f["kind"], f["text"]) for f in row.flags),
         checklist=tuple(row.checklist),
         location=Location(row.lat, row.lng)
         if row.lat is not None and row.lng is not None
@@ -182,7 +181,7 @@ class SqlVisitStore:
                 "visited_at": v.visited_at,
                 "mode": v.mode.value,
                 "notes": v.notes,
-                "flags": [{"kind": f.kind.value, "text": f.text} for f in v.flags],
+                "flags": [{"kind": f.kind, "text": f.text} for f in v.flags],
                 "checklist": list(v.checklist),
                 "lat": v.location.lat if v.location else None,
                 "lng": v.location.lng if v.location else None,
@@ -332,7 +331,7 @@ class SqlVisitStore:
         row = self.session.get_one(VisitRow, visit.id)
         row.updated_at = at
         row.visited_at, row.mode, row.notes = visit.visited_at, visit.mode.value, visit.notes
-        row.flags = [{"kind": f.kind.value, "text": f.text} for f in visit.flags]
+        row.flags = [{"kind": f.kind, "text": f.text} for f in visit.flags]
         row.checklist = list(visit.checklist)
         self.session.flush()
 

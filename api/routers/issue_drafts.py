@@ -10,18 +10,20 @@ from pydantic import BaseModel, Field
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.paging import WindowDep
-from api.schemas.common import PathId, StrictIn, query_id
+from api.schemas.common import PathId, StrictIn, Text, query_id
 from domain.access import Permission
 from domain.issue_draft import DRAFT_STATUS_LABELS, DraftStatus, IssueDraft
 from domain.services import issue_drafts
-from domain.visit import FLAG_LABELS, FlagKind
+from domain.visit import flag_label
 from persistence.queries import DraftNames, draft_names, list_issue_drafts
 
 router = APIRouter(tags=["issue-drafts"])
 
 
 class DraftIn(StrictIn):
-    kind: FlagKind = Field(description="要上报的那一项四个必记")
+    kind: Text = Field(
+        min_length=1, max_length=20, description="要上报的那一项必记（走访记录中的 kind）"
+    )
 
 
 class DraftOut(BaseModel):
@@ -29,7 +31,7 @@ class DraftOut(BaseModel):
     visit_id: int
     household_id: int
     member_id: int
-    kind: FlagKind
+    kind: str
     kind_label: str
     title: str
     text: str
@@ -47,7 +49,7 @@ class DraftOut(BaseModel):
             household_id=d.household_id,
             member_id=d.member_id,
             kind=d.flag_kind,
-            kind_label=FLAG_LABELS[d.flag_kind],
+            kind_label=flag_label(d.flag_kind),
             title=d.title,
             text=d.text,
             status=d.status,

@@ -18,7 +18,6 @@ from api.validation_messages import zh_message
 from domain.access import Permission, Scope
 from domain.errors import DomainError
 from domain.services import issue_drafts, must_attend, visits
-from domain.visit import FlagKind
 from persistence.repositories import SqlHouseholdRepository
 from persistence.visits import SqlVisitStore
 
@@ -54,7 +53,7 @@ class ChecklistTickOp(VisitRef):
 
 
 class IssueDraftOp(VisitRef):
-    kind: FlagKind
+    kind: Text = Field(min_length=1, max_length=20, description="要上报的那一项必记")
 
 
 class SyncBatchIn(StrictIn):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.group_commit import GroupCommit
 from api.paging import WindowDep
-from api.schemas.common import PathId
+from api.schemas.common import Label, PathId
 from api.schemas.visits import (
     ComplianceOut,
     DueListOut,
@@ -121,6 +121,22 @@ def household_visits(
     return [
         VisitOut.from_domain(v)
         for v in SqlVisitStore(session).of_household(household_id, limit=limit)
+    ]
+
+
+@router.get(
+    "/households/{household_id}/visit-flags",
+    response_model=list[Label],
+    summary="走访该户时可记的必记事项（该户所在层级的联户模式）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def household_visit_flags(household_id: PathId, scope: ScopeDep, uow: UowDep) -> list[Label]:
+    """The visit form's 必记: the scheme's visit_log_flags in force for the household's level
+    (the four of seeds/jiaxing-yilian-sanhui.txt unless a level set its own), each with the
+    code a visit's ``flags[].kind`` takes."""
+    return [
+        Label(code=code, label=label)
+        for code, label in visits.visit_flags_for(uow, scope, household_id)
     ]
 
 

@@ -190,6 +190,10 @@ class CoverageOut(BaseModel):
     over_loaded: ListedOut
     vulnerable_without_cadre: ListedOut = Field(description="困难户无两委干部联系")
     exempt_members: ListedOut
+    building_bounds: BoundsOut | None = Field(
+        description="按楼栋联系的社区，其党员按楼栋数计负担（单位：栋）；区域内没有则为空"
+    )
+    building_communities: ListedOut = Field(description="按楼栋联系（楼栋模式）的社区")
 
     @classmethod
     def from_domain(cls, c: Coverage) -> CoverageOut:

@@ -5,7 +5,47 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.schemas.common import StrictIn
-from domain.scheme import PRESETS, EffectiveScheme, Scheme, SchemeCode
+from domain.scheme import (
+    BASIS_LABELS,
+    PRESETS,
+    Basis,
+    EffectiveScheme,
+    FigureBasis,
+    Scheme,
+    SchemeCode,
+    figure_label,
+)
+
+
+class FigureOut(BaseModel):
+    """Where one figure of a scheme comes from."""
+
+    basis: Basis = Field(
+        description="seed：种子材料原文给出（quote 为原文）；default：我们的默认值，种子未给出，"
+        "由各县调整；local：本级或上级组织的设置"
+    )
+    basis_label: str = Field(description="依据、默认或本地设置")
+    label: str = Field(description="参数名称")
+    quote: str | None = Field(default=None, description="种子材料原文（basis 为 seed 时）")
+    note: str | None = Field(default=None, description="默认值的说明（如何从种子的表述取值）")
+
+
+def _figures(found: dict[str, FigureBasis]) -> dict[str, FigureOut]:
+    return {
+        key: FigureOut(
+            basis=b.basis,
+            basis_label=BASIS_LABELS[b.basis],
+            label=figure_label(key),
+            quote=b.quote,
+            note=b.note,
+        )
+        for key, b in found.items()
+    }
+
+
+FIGURES = (
+    "每个参数的依据，键为参数名；会议周期、积分规则按项给出（如 meeting_cadence_days.analysis）"
+)
 
 
 class SchemeOut(BaseModel):
@@ -14,11 +54,17 @@ class SchemeOut(BaseModel):
     region: str
     source: str
     params: dict[str, Any]
+    figures: dict[str, FigureOut] = Field(description=FIGURES)
 
     @classmethod
     def from_domain(cls, s: Scheme) -> SchemeOut:
         return cls(
-            code=s.code, name=s.name, region=s.region, source=s.source, params=s.params.as_dict()
+            code=s.code,
+            name=s.name,
+            region=s.region,
+            source=s.source,
+            params=s.params.as_dict(),
+            figures=_figures(s.basis()),
         )
 
 
@@ -37,6 +83,7 @@ class EffectiveSchemeOut(BaseModel):
     name: str
     params: dict[str, Any]
     defined_at: list[int]
+    figures: dict[str, FigureOut] = Field(description=FIGURES)
 
     @classmethod
     def from_domain(cls, org_id: int, e: EffectiveScheme) -> EffectiveSchemeOut:
@@ -46,4 +93,5 @@ class EffectiveSchemeOut(BaseModel):
             name=PRESETS[e.code].name,
             params=e.params.as_dict(),
             defined_at=list(e.defined_at),
+            figures=_figures(e.basis()),
         )

@@ -17,23 +17,25 @@ from api.schemas.common import (
 )
 from domain.visit import (
     EDIT_WINDOW,
-    FLAG_LABELS,
     VISIT_MODE_LABELS,
     Compliance,
     DueItem,
     Flag,
-    FlagKind,
     IdleMember,
     Visit,
     VisitMode,
+    flag_label,
+)
+
+FLAG_KIND = (
+    "必记事项：四个必记为 suggestion 意见建议、difficulty 困难问题、dispute 邻里纠纷、"
+    "disaster 家庭灾害事故；本地联户模式另设的必记以其名称为代码。可记的事项见 "
+    "GET /households/{id}/visit-flags（该户所在层级的联户模式 visit_log_flags）"
 )
 
 
 class FlagIn(StrictIn):
-    kind: FlagKind = Field(
-        description="四个必记：suggestion 意见建议、difficulty 困难问题、"
-        "dispute 邻里纠纷、disaster 家庭变故或意外"
-    )
+    kind: Text = Field(min_length=1, max_length=20, description=FLAG_KIND)
     text: Text = Field(min_length=1, max_length=1000)
 
 
@@ -43,7 +45,7 @@ class VisitIn(StrictIn):
     visited_at: AwareDatetime
     mode: VisitMode
     notes: Text = Field(default="", max_length=4000)
-    flags: list[FlagIn] = Field(default_factory=list, max_length=4)
+    flags: list[FlagIn] = Field(default_factory=list, max_length=10)
     checklist: list[Text] = Field(default_factory=list, max_length=10)
     lat: Latitude | None = None
     lng: Longitude | None = None
@@ -75,7 +77,7 @@ class VisitChange(StrictIn):
     visited_at: AwareDatetime | None = None
     mode: VisitMode | None = None
     notes: Text | None = Field(default=None, max_length=4000)
-    flags: list[FlagIn] | None = Field(default=None, max_length=4)
+    flags: list[FlagIn] | None = Field(default=None, max_length=10)
     checklist: list[Text] | None = Field(default=None, max_length=10)
 
     def changes(self) -> dict[str, Any]:
@@ -93,7 +95,7 @@ class VisitChange(StrictIn):
 
 
 class FlagOut(BaseModel):
-    kind: FlagKind
+    kind: str
     label: str
     text: str
 
@@ -126,7 +128,7 @@ class VisitOut(BaseModel):
             mode=v.mode,
             mode_label=VISIT_MODE_LABELS[v.mode],
             notes=v.notes,
-            flags=[FlagOut(kind=f.kind, label=FLAG_LABELS[f.kind], text=f.text) for f in v.flags],
+            flags=[FlagOut(kind=f.kind, label=flag_label(f.kind), text=f.text) for f in v.flags],
             checklist=list(v.checklist),
             amends_id=v.amends_id,
             sync_note=v.sync_note,

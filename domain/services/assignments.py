@@ -7,6 +7,7 @@ unless the reviewer accepts them, a draft with shortfalls: nothing is ever silen
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,13 +24,21 @@ from domain.assignment import (
     distance_m,
     load_violations,
 )
-from domain.assignment_area import CADRE_ROLES, AreaRoster, build_villages
+from domain.assignment_area import (
+    CADRE_ROLES,
+    AreaRoster,
+    MemberRecord,
+    build_villages,
+    by_buildings,
+)
 from domain.assignment_solver import Village, bounds_for, propose
 from domain.audit import AuditAction
 from domain.errors import Conflict, Invalid, RuleBroken
+from domain.org import nearest_of
 from domain.ports import UnitOfWork
-from domain.scheme import EffectiveScheme, required_scheme
+from domain.scheme import EffectiveScheme, SchemeParams, required_scheme
 from domain.services.audit_trail import record
+from domain.services.schemes import params_by_level
 from domain.time import local_date
 
 LISTED: Final = 100  # ids listed in a report before only the count is given
@@ -66,6 +75,10 @@ class Coverage:
     over_loaded: Listed
     vulnerable_without_cadre: Listed
     exempt_members: Listed
+    # Communities that plan by buildings (楼栋 mode): their members' loads are counted in
+    # buildings and judged against the bounds in buildings; None when none of the area does.
+    building_bounds: Bounds | None = None
+    building_communities: Listed = Listed(0, [])
 
 
 @dataclass(frozen=True)
@@ -78,13 +91,29 @@ def _scheme(uow: UnitOfWork, path: str) -> EffectiveScheme:
     return required_scheme(uow.schemes.bindings_on_path(path))
 
 
+def _village_params(
+    uow: UnitOfWork, path: str, own: SchemeParams, roster: AreaRoster
+) -> dict[int, SchemeParams]:
+    """The figures in force for each village or community of the area's roster, which may be
+    its own (a community planning by buildings sets that on itself, seeds/huiji-1plus6plusN.txt);
+    a village around the area (an area inside one) follows the area's, which inherit from it."""
+    levels = params_by_level(uow.schemes, path, own)
+    out: dict[int, SchemeParams] = {}
+    for grid in roster.grids:
+        if grid.village_id not in out:
+            around = path.startswith(grid.village_path)
+            nearest = path if around else nearest_of(grid.village_path, levels)
+            out[grid.village_id] = levels[nearest]
+    return out
+
+
 def _in_area(villages: list[Village], grid_ids: set[int]) -> list[Village]:
     """Only the grids inside the area (a proposal for one grid leaves its neighbours alone)."""
     out = []
     for v in villages:
         grids = tuple(g for g in v.grids if g.grid_id in grid_ids)
         if grids:
-            out.append(Village(v.id, grids, v.buildings, v.elderly))
+            out.append(dataclasses.replace(v, grids=grids))
     return out
 
 
@@ -98,8 +127,10 @@ def create_proposal(
         scheme = _scheme(uow, org.path)
         roster = uow.assignments.roster(org.path)
         keep = dict(roster.active) if mode is ProposalMode.REPLAN else None
+        by_village = _village_params(uow, org.path, scheme.params, roster)
         villages = _in_area(
-            build_villages(roster, scheme.params, keep=keep), uow.assignments.grid_ids(org.path)
+            build_villages(roster, scheme.params, keep=keep, by_village=by_village),
+            uow.assignments.grid_ids(org.path),
         )
         if not villages:
             raise RuleBroken("assignment.no_households", "该区域没有网格或农户", field="org_id")
@@ -343,10 +374,26 @@ def coverage(uow: UnitOfWork, scope: Scope, org_id: int) -> Coverage:
         vulnerable = frozenset(params.vulnerable_categories)
         active = roster.active
         by_id = {m.id: m for m in roster.members}
-        loads: dict[int, int] = {}
+        # A member of a community in 楼栋 mode holds buildings (seeds/huiji-1plus6plusN.txt:
+        # 分包联系至少6个楼栋群众): counted and judged in buildings, each member by the figures
+        # in force for their own village or community.
+        by_village = _village_params(uow, org.path, params, roster)
+        in_buildings = {
+            g.village_id for g in roster.grids if by_buildings(g, by_village[g.village_id])
+        }
+        village_of = {g.id: g.village_id for g in roster.grids}
+        held: dict[int, set[object]] = {}
         for h in households:
             if h.id in active:
-                loads[active[h.id]] = loads.get(active[h.id], 0) + 1
+                by_building = village_of[h.grid_id] in in_buildings and h.building
+                unit = ("building", h.grid_id, h.building) if by_building else h.id
+                held.setdefault(active[h.id], set()).add(unit)
+        loads = {m: len(units) for m, units in held.items()}
+
+        def bounds_of(m: MemberRecord) -> Bounds:
+            own = by_village.get(m.village_id, params)
+            return bounds_for(own, buildings=m.village_id in in_buildings)
+
         eligible = [
             m
             for m in roster.members
@@ -363,8 +410,9 @@ def coverage(uow: UnitOfWork, scope: Scope, org_id: int) -> Coverage:
                 or by_id[active[h.id]].role not in CADRE_ROLES
             )
         ]
-        under = [m.id for m in eligible if loads.get(m.id, 0) < bounds.low]
-        over = [m.id for m in eligible if loads.get(m.id, 0) > bounds.high]
+        under = [m.id for m in eligible if loads.get(m.id, 0) < bounds_of(m).low]
+        over = [m.id for m in eligible if loads.get(m.id, 0) > bounds_of(m).high]
+        communities = sorted(in_buildings & {village_of[g] for g in grids if g in village_of})
         exempt = [m.id for m in roster.members if m.exemption is not None]
         return Coverage(
             org_id=org.id,
@@ -377,6 +425,8 @@ def coverage(uow: UnitOfWork, scope: Scope, org_id: int) -> Coverage:
             over_loaded=Listed.of(over),
             vulnerable_without_cadre=Listed.of(weak),
             exempt_members=Listed.of(exempt),
+            building_bounds=bounds_for(params, buildings=True) if communities else None,
+            building_communities=Listed.of(communities),
         )
 
 
@@ -385,7 +435,7 @@ def greedy_distance(villages: Sequence[Village], params: Any) -> int:
     household in id order to the nearest member with room left."""
     total = 0
     for village in villages:
-        bounds: Bounds = bounds_for(params, buildings=village.buildings)
+        bounds = village.bounds_in(params)
         for grid in village.grids:
             room = {m.id: bounds.high - grid.fixed_load.get(m.id, 0) for m in grid.members}
             for unit in grid.units:

@@ -12,7 +12,6 @@ from domain.issue_draft import IssueDraft, draft_from_flag
 from domain.ports import UnitOfWork
 from domain.services.audit_trail import record
 from domain.services.visits import own_only
-from domain.visit import FlagKind
 
 
 @dataclass(frozen=True)
@@ -21,9 +20,7 @@ class Raised:
     created: bool  # False: the flag had been raised before, this is that draft
 
 
-def raise_draft(
-    uow: UnitOfWork, scope: Scope, visit_id: int, kind: FlagKind, *, at: datetime
-) -> Raised:
+def raise_draft(uow: UnitOfWork, scope: Scope, visit_id: int, kind: str, *, at: datetime) -> Raised:
     """Whoever may write the visit (its member, or the branch) raises its flag as a draft;
     asking again returns the draft already raised.
 
@@ -52,7 +49,7 @@ def raise_draft(
         return Raised(draft, created=True)
 
 
-def _raised_meanwhile(uow: UnitOfWork, visit_id: int, kind: FlagKind) -> IssueDraft:
+def _raised_meanwhile(uow: UnitOfWork, visit_id: int, kind: str) -> IssueDraft:
     seen = uow.issue_drafts.by_flag(visit_id, kind)
     if seen is None:
         # Gone again although it blocked the insert: a draft goes only with its visit (its

@@ -15,6 +15,7 @@ from domain.scheme import (
     SchemeBinding,
     SchemeCode,
     SchemeParams,
+    check_level_overrides,
     effective_scheme,
     required_scheme,
 )
@@ -67,6 +68,7 @@ def bind(
     scope.require(Permission.SCHEME_WRITE)
     with uow:
         org = uow.orgs.get(org_id, scope)
+        check_level_overrides(org.level, overrides)
         binding = SchemeBinding(org_id=org.id, scheme=scheme, overrides=dict(overrides))
         before = [b for b in uow.schemes.bindings_on_path(org.path) if b.org_id == org.id]
         uow.schemes.put(binding, at=at)

@@ -12,7 +12,14 @@ from domain.access import Permission, Scope
 from domain.audit import AuditAction
 from domain.errors import Conflict, DomainError, Forbidden, NotFound
 from domain.ports import UnitOfWork
-from domain.scheme import SchemeParams, effective_scheme, required_scheme
+from domain.scheme import (
+    DEFAULT_CADENCE_DAYS,
+    DEFAULT_VISIT_LOG_FLAGS,
+    EffectiveScheme,
+    SchemeParams,
+    effective_scheme,
+    required_scheme,
+)
 from domain.services.audit_trail import entry, record
 from domain.services.schemes import params_by_level
 from domain.time import local_date
@@ -24,9 +31,11 @@ from domain.visit import (
     VisitFacts,
     check_checklist,
     check_editable,
+    check_flags,
     check_recorded_at,
     check_time,
     due_list,
+    flags_in_force,
     month_start,
 )
 
@@ -151,11 +160,15 @@ def _write_new(
             outcomes[index] = err
             continue
         ready_ones.append((index, item, visit, path))
-    # The schemes are read only for visits with ticks to check against them, all in one go.
-    chains = uow.schemes.bindings_on_paths({p for _, _, v, p in ready_ones if v.checklist})
+    # The schemes are read only for visits with ticks or 必记 to check against them, in one go.
+    chains = uow.schemes.bindings_on_paths(
+        {p for _, _, v, p in ready_ones if v.checklist or v.flags}
+    )
     fresh: list[tuple[int, VisitLogging, Visit, str]] = []
     for index, item, visit, path in ready_ones:
         try:
+            if visit.flags:
+                check_flags(visit.flags, flag_labels(effective_scheme(chains[path])))
             if visit.checklist:
                 check_checklist(visit.checklist, required_scheme(chains[path]).params.checklist)
         except DomainError as err:
@@ -318,9 +331,27 @@ def _checked_changes(uow: UnitOfWork, scope: Scope, visit: Visit, changes: dict[
     """A changed checklist holds only the scheme's items, as a logged visit's does. Returns the
     household's org path (the audit entry's)."""
     path = uow.visits.household_path(visit.household_id) or scope.org_path
+    if changes.get("flags"):
+        found = effective_scheme(uow.schemes.bindings_on_path(path))
+        check_flags(changes["flags"], flag_labels(found))
     if "checklist" in changes:
         check_checklist(changes["checklist"], _params(uow, path).checklist)
     return path
+
+
+def flag_labels(found: EffectiveScheme | None) -> tuple[str, ...]:
+    """The 必记 in force: the scheme's visit_log_flags, or the four of the 民情日志
+    (seeds/jiaxing-yilian-sanhui.txt) where no scheme is chosen yet."""
+    return found.params.visit_log_flags if found is not None else DEFAULT_VISIT_LOG_FLAGS
+
+
+def visit_flags_for(uow: UnitOfWork, scope: Scope, household_id: int) -> list[tuple[str, str]]:
+    """(code, label) of the 必记 a visit to this household records: the visit form's."""
+    scope.require(Permission.HOUSEHOLD_READ)
+    with uow:
+        uow.households.get(household_id, scope)  # in the caller's reach, else 404
+        path = uow.visits.household_path(household_id) or scope.org_path
+        return flags_in_force(flag_labels(effective_scheme(uow.schemes.bindings_on_path(path))))
 
 
 def due_for_member(
@@ -373,7 +404,7 @@ def _cadences_in(uow: UnitOfWork, path: str, *, at: datetime) -> list[CadenceInF
 
 
 def _cadence_days(params: SchemeParams) -> int:
-    return params.visit_cadence_days or 30  # a scheme without one (none of the presets): monthly
+    return params.visit_cadence_days or DEFAULT_CADENCE_DAYS  # a scheme without one (四联)
 
 
 def sync_visits(

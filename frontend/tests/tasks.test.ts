@@ -71,17 +71,19 @@ describe('a must-attend task in the list', () => {
 describe("the server's labels (/meta/enums)", () => {
   it('replace the built-in words, are kept for offline use, and an older server keeps ours', () => {
     expect(modeLabel('phone')).toBe('电话联系')
+    // seeds/jiaxing-yilian-sanhui.txt: “联系农户的家庭灾害事故必记” — the fourth 必记's own word.
+    expect(flagLabel('disaster')).toBe('家庭灾害事故')
     learnEnums({
       visit_modes: [{ code: 'phone', label: '电话' }],
-      visit_flags: [{ code: 'disaster', label: '家庭变故' }],
+      visit_flags: [{ code: 'disaster', label: '灾害事故' }],
       relations: [{ code: 'spouse', label: '配偶' }],
       categories: [{ code: 'x', label: 'y' }], // not ours to keep
     })
     expect(modeLabel('phone')).toBe('电话')
     expect(modeLabel('home')).toBe('入户走访') // a code the server did not label
     expect(modes().map((m) => m.value)).toEqual(['home', 'phone', 'wechat', 'meeting']) // the contract's codes
-    expect(flags().find((f) => f.value === 'disaster')?.label).toBe('家庭变故')
-    expect(flagLabel('disaster')).toBe('家庭变故')
+    expect(flags().find((f) => f.value === 'disaster')?.label).toBe('灾害事故')
+    expect(flagLabel('disaster')).toBe('灾害事故')
     expect(JSON.parse(localStorage.getItem('lianhu.enums')!)).toMatchObject({ visit_modes: { phone: '电话' }, relations: { spouse: '配偶' } })
     expect(JSON.parse(localStorage.getItem('lianhu.enums')!).categories).toBeUndefined()
 

@@ -51,3 +51,32 @@ def test_a_units_scheme_parameters_are_tuned_and_a_bad_pair_refused_at_its_field
     kept = api(live, "GET", f"/org-units/{county['id']}/scheme").json()
     assert kept["params"] == after["params"]  # nothing written
     assert errors == []
+
+
+def test_the_scheme_card_marks_each_figure_seed_or_default(
+    desktop: BrowserContext, live: Live, artifacts: Path
+) -> None:
+    """GET /schemes once claimed a seed for every figure; the card now says which the seed
+    gives (依据, with its words: seeds/huiji-1plus6plusN.txt “每两周至少1次”) and which are
+    ours (默认)."""
+    page = desktop.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    admin_login(page, live)
+    page.get_by_role("menuitem", name="组织架构").click()
+    card = page.locator("[data-test=scheme-card]")
+    expect(card.locator("[data-test=scheme-name]")).to_be_visible()
+    county = api(live, "GET", "/org-units?level=county&limit=1").json()["data"][0]
+    figures = api(live, "GET", f"/org-units/{county['id']}/scheme").json()["figures"]
+    expect(card.locator("[data-test=basis-households_max]")).to_contain_text(
+        figures["households_max"]["basis_label"]
+    )
+    card.locator("[data-test=scheme-figures] summary").click()
+    table = card.locator("[data-test=scheme-figures]")
+    for key, figure in figures.items():
+        expect(table.locator(f"[data-test='figure-{key}']")).to_have_text(figure["basis_label"])
+    seeds = [f for f in figures.values() if f["basis"] == "seed"]
+    assert seeds and any(f["basis"] == "default" for f in figures.values())
+    expect(table).to_contain_text(seeds[0]["quote"])
+    shot(page, artifacts / "admin_scheme_figures.png")
+    assert errors == []

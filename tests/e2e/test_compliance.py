@@ -85,16 +85,29 @@ def test_the_nearest_level_with_a_cadence_wins(
 def test_a_level_choosing_another_scheme_brings_its_cadence(
     client: TestClient, world: World, scheme: None
 ) -> None:
-    """四联 (Mohe): visits twice a year; a level with overrides of other figures only keeps
-    the cadence from above."""
-    override(client, world, "T2", {"scheme": "silian"})
+    """A township on 五个到户 under a county on 1+6+N (fortnightly) judges its households by
+    its own month; a level with overrides of other figures only keeps the cadence from above."""
+    override(client, world, "T2", {"scheme": "wuge_daohu"})
     override(client, world, "V1", {"overrides": {"households_max": 12}})
     assign(world.app, world.member["m3"], world.household["h4"])
-    log(client, world, "m3", "h4", "2026-08-01T02:00:00Z")  # 116 days ago
+    log(client, world, "m3", "h4", "2026-11-05T02:00:00Z")  # 20 days ago
     log(client, world, "m1", "h1", TEN_DAYS_AGO)
     county = compliance(client, world, "C")
     assert (county["households"], county["visited_within_cadence"]) == (4, 2)
-    assert cadences(county["cadences"]) == [(14, 3, 1), (180, 1, 1)]
+    assert cadences(county["cadences"]) == [(14, 3, 1), (30, 1, 1)]
+
+
+def test_silian_gives_no_cadence_so_its_households_are_judged_by_the_default_month_mohe_seed(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """seeds/mohe-silian.txt: “每年至少兩次深入共建村” is organs visiting villages, not a
+    member's cadence for households: 四联 sets none, and its area is judged by the default
+    month (DEFAULT_CADENCE_DAYS, ours), not twice a year."""
+    override(client, world, "T2", {"scheme": "silian"})
+    assign(world.app, world.member["m3"], world.household["h4"])
+    log(client, world, "m3", "h4", "2026-08-01T02:00:00Z")  # 116 days ago
+    township = compliance(client, world, "T2")
+    assert (township["cadence_days"], township["visited_within_cadence"]) == (30, 0)
 
 
 def test_an_area_with_no_households_still_counts_its_members(

@@ -52,6 +52,8 @@ def test_a_flag_becomes_a_draft_in_one_call_and_asking_again_returns_it(
     draft = first.json()
     assert draft["text"] == "屋顶漏雨，需要维修" and draft["kind_label"] == "困难问题"
     assert draft["household_id"] == world.household["h1"] and draft["status"] == "draft"
+    # seeds/xiaolin-xianfeng-hulian.txt: 收集、分类、流转、督办、反馈 — collected, waiting for 分类.
+    assert draft["status_label"] == "待分类"
     assert draft["title"].startswith("困难问题：屋顶漏雨")
     again = raise_flag(client, world, visit["id"], "difficulty", Role.MEMBER)
     assert again.status_code == 200 and again.json()["id"] == draft["id"]

@@ -55,6 +55,27 @@ def test_the_contact_member_logs_a_visit_with_the_four_must_records(
     assert [v["id"] for v in listed] == [out["id"]]
 
 
+def test_the_fourth_must_record_is_family_disaster_or_accident_as_jiaxing_seed_says(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    # seeds/jiaxing-yilian-sanhui.txt: “联系农户的家庭灾害事故必记” — the fourth 必记 is
+    # 家庭灾害事故, in the visit's answer and in the labels clients build their forms from.
+    body = visit(world, "h1", flags=[{"kind": "disaster", "text": "房屋漏雨受损"}])
+    res = client.post(f"{API}/visits", json=body, headers=world.headers(Role.MEMBER))
+    assert res.status_code == 201, res.text
+    assert res.json()["flags"][0]["label"] == "家庭灾害事故"
+    enums = client.get(f"{API}/meta/enums", headers=world.headers(Role.MEMBER)).json()
+    assert {"code": "disaster", "label": "家庭灾害事故"} in enums["visit_flags"]
+    schemes = client.get(f"{API}/schemes", headers=world.headers(Role.ADMIN)).json()
+    jiaxing = next(s for s in schemes if s["code"] == "yilian_sanhui")
+    assert jiaxing["params"]["visit_log_flags"] == [
+        "意见建议",
+        "困难问题",
+        "邻里纠纷",
+        "家庭灾害事故",
+    ]
+
+
 def test_a_member_cannot_log_a_visit_to_a_household_they_do_not_look_after(
     client: TestClient, world: World, scheme: None
 ) -> None:

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 
 import pytest
 
 from domain.errors import Invalid
 from domain.org import OrgLevel
-from domain.scheme import PRESETS, RANGES, SchemeBinding, SchemeCode, effective_scheme
+from domain.scheme import (
+    PRESETS,
+    RANGES,
+    Basis,
+    SchemeBinding,
+    SchemeCode,
+    effective_scheme,
+    figure_keys,
+)
 
 
 def test_one_six_n_asks_at_least_six_households_and_a_visit_every_two_weeks() -> None:
@@ -220,3 +230,92 @@ def test_valid_stored_overrides_are_read_as_written() -> None:
         "visit_cadence_days": 20,
         "distance_weight": 2.0,
     }
+
+
+def test_xianfeng_hulian_is_placed_in_xiaolin_town_as_its_seed_says() -> None:
+    # seeds/xiaolin-xianfeng-hulian.txt: “逍林镇党委以“两学一做”学习教育活动为契机…” — 逍林镇
+    # (Xiaolin, Cixi), not 小林镇.
+    region = PRESETS[SchemeCode.XIANFENG_HULIAN].region
+    assert region == "浙江慈溪逍林镇"
+    assert "小林" not in region
+
+
+def test_silian_preset_invents_no_member_to_household_rule_mohe_seed() -> None:
+    # seeds/mohe-silian.txt pairs four kinds (處級領導↔工作點, 科級干部↔貧困戶, 在職黨員↔責任區,
+    # 機關↔共建村); “每年至少兩次深入共建村” is organs visiting villages, not a member's cadence
+    # for households, and the seed gives no number of households per member.
+    p = PRESETS[SchemeCode.SILIAN].params
+    assert p.visit_cadence_days is None
+    assert p.households_min == 0  # no least number: nobody is under-loaded by a made-up figure
+    assert p.households_max == RANGES["households_max"].high  # nor over-loaded
+    assert 180 not in p.as_dict().values()
+
+
+# The seed documents (Chinese news and case reports) are kept beside the project, not in it.
+SEEDS = Path(os.environ.get("LIANHU_SEEDS_DIR", "/work/shared/seeds"))
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not on this machine")
+@pytest.mark.parametrize("code", list(SchemeCode))
+def test_every_figure_marked_seed_quotes_its_seed_file_word_for_word(code: SchemeCode) -> None:
+    scheme = PRESETS[code]
+    text = (SEEDS / Path(scheme.source).name).read_text(encoding="utf-8")
+    for key, figure in scheme.basis().items():
+        if figure.basis is Basis.SEED:
+            assert figure.quote and figure.quote in text, (code, key, figure.quote)
+
+
+@pytest.mark.parametrize("code", list(SchemeCode))
+def test_every_figure_of_every_preset_is_marked_seed_or_default(code: SchemeCode) -> None:
+    scheme = PRESETS[code]
+    marked = scheme.basis()
+    assert list(marked) == figure_keys(scheme.params)
+    assert {f.basis for f in marked.values()} <= {Basis.SEED, Basis.DEFAULT}
+    assert all(f.quote for f in marked.values() if f.basis is Basis.SEED)
+    assert set(scheme.seed_quotes) | set(scheme.notes) <= set(marked)
+
+
+@pytest.mark.parametrize(
+    ("code", "key"),
+    [
+        # seeds/huiji-1plus6plusN.txt: “至少6户” — no most
+        (SchemeCode.ONE_SIX_N, "households_max"),
+        # seeds/jiaxing-yilian-sanhui.txt: “经常”, “适时召开” — no 30, 60 or 180 days
+        (SchemeCode.YILIAN_SANHUI, "visit_cadence_days"),
+        (SchemeCode.YILIAN_SANHUI, "meeting_cadence_days.assignment"),
+        (SchemeCode.YILIAN_SANHUI, "meeting_cadence_days.evaluation"),
+        # seeds/xiangtan-wuge-daohu.txt: “一联多” — no most, no 30 days
+        (SchemeCode.WUGE_DAOHU, "households_max"),
+        (SchemeCode.WUGE_DAOHU, "visit_cadence_days"),
+        # no seed gives the 五必到's hours, the checklist's period or points
+        *((c, "must_attend_deadline_hours") for c in SchemeCode),
+        *((c, "checklist_period_months") for c in SchemeCode),
+        (SchemeCode.ONE_SIX_N, "point_rules.visit"),
+        (SchemeCode.ONE_SIX_N, "point_rules.must_attend"),
+        (SchemeCode.XIANFENG_HULIAN, "point_rules.issue_solved"),
+    ],
+)
+def test_the_figures_no_seed_gives_are_marked_ours_to_tune(code: SchemeCode, key: str) -> None:
+    assert PRESETS[code].basis()[key].basis is Basis.DEFAULT
+
+
+def test_the_figures_the_seeds_give_are_marked_seed() -> None:
+    # seeds/huiji-1plus6plusN.txt “每两周至少1次”; seeds/jiaxing-yilian-sanhui.txt “每两个月召开
+    # 一次“民情分析会””, “5—10户”.
+    assert PRESETS[SchemeCode.ONE_SIX_N].basis()["visit_cadence_days"].basis is Basis.SEED
+    jiaxing = PRESETS[SchemeCode.YILIAN_SANHUI].basis()
+    assert jiaxing["meeting_cadence_days.analysis"].basis is Basis.SEED
+    assert jiaxing["households_min"].basis is jiaxing["households_max"].basis is Basis.SEED
+
+
+def test_a_figure_a_level_sets_is_local_in_the_scheme_in_force() -> None:
+    found = effective_scheme(
+        [
+            SchemeBinding(1, SchemeCode.ONE_SIX_N, {}),
+            SchemeBinding(2, None, {"households_max": 12}),
+        ]
+    )
+    assert found is not None
+    marked = found.basis()
+    assert marked["households_max"].basis is Basis.LOCAL
+    assert marked["visit_cadence_days"].basis is Basis.SEED

@@ -13,6 +13,7 @@ from domain.visit import (
     check_time,
     checklist_status,
     due_list,
+    flags_in_force,
     period_of,
 )
 
@@ -103,3 +104,14 @@ def test_the_last_period_in_range_ends_in_2100() -> None:
     assert period_of(datetime(1999, 12, 31, 16, tzinfo=UTC), 1).start == datetime(
         2000, 1, 1, tzinfo=CHINA
     )
+
+
+def test_a_schemes_must_records_keep_the_four_codes_and_name_a_countys_own_by_its_label() -> None:
+    # seeds/jiaxing-yilian-sanhui.txt “四个必记”; a list stored with the fourth's former label
+    # (家庭变故或意外) still means 家庭灾害事故.
+    found = flags_in_force(["意见建议", "家庭变故或意外", "安全隐患", "家庭灾害事故"])
+    assert found == [
+        ("suggestion", "意见建议"),
+        ("disaster", "家庭灾害事故"),
+        ("安全隐患", "安全隐患"),
+    ]

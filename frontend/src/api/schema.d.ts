@@ -465,6 +465,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/households/{household_id}/visit-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 走访该户时可记的必记事项（该户所在层级的联户模式）
+         * @description The visit form's 必记: the scheme's visit_log_flags in force for the household's level
+         *     (the four of seeds/jiaxing-yilian-sanhui.txt unless a level set its own), each with the
+         *     code a visit's ``flags[].kind`` takes.
+         */
+        get: operations["visits-household_visit_flags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/households/{household_id}/visits": {
         parameters: {
             query?: never;
@@ -1478,6 +1500,12 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * Basis
+         * @description Where a figure of a scheme comes from.
+         * @enum {string}
+         */
+        Basis: "seed" | "default" | "local";
         /** BoardHouseholdOut */
         BoardHouseholdOut: {
             /** Grid */
@@ -1770,6 +1798,10 @@ export interface components {
          */
         CoverageOut: {
             bounds: components["schemas"]["BoundsOut"];
+            /** @description 按楼栋联系的社区，其党员按楼栋数计负担（单位：栋）；区域内没有则为空 */
+            building_bounds: components["schemas"]["BoundsOut"] | null;
+            /** @description 按楼栋联系（楼栋模式）的社区 */
+            building_communities: components["schemas"]["ListedOut"];
             /** Covered */
             covered: number;
             exempt_members: components["schemas"]["ListedOut"];
@@ -1827,8 +1859,11 @@ export interface components {
         DeliveryStatus: "explained" | "applied" | "received";
         /** DraftIn */
         DraftIn: {
-            /** @description 要上报的那一项四个必记 */
-            kind: components["schemas"]["FlagKind"];
+            /**
+             * Kind
+             * @description 要上报的那一项必记（走访记录中的 kind）
+             */
+            kind: string;
         };
         /**
          * DraftItemOut
@@ -1856,7 +1891,8 @@ export interface components {
             household_id: number;
             /** Id */
             id: number;
-            kind: components["schemas"]["FlagKind"];
+            /** Kind */
+            kind: string;
             /** Kind Label */
             kind_label: string;
             /** Member Id */
@@ -1894,7 +1930,8 @@ export interface components {
             household_id: number;
             /** Id */
             id: number;
-            kind: components["schemas"]["FlagKind"];
+            /** Kind */
+            kind: string;
             /** Kind Label */
             kind_label: string;
             /** Member Id */
@@ -1965,6 +2002,13 @@ export interface components {
             code: components["schemas"]["SchemeCode"];
             /** Defined At */
             defined_at: number[];
+            /**
+             * Figures
+             * @description 每个参数的依据，键为参数名；会议周期、积分规则按项给出（如 meeting_cadence_days.analysis）
+             */
+            figures: {
+                [key: string]: components["schemas"]["FigureOut"];
+            };
             /** Name */
             name: string;
             /** Org Id */
@@ -2179,22 +2223,48 @@ export interface components {
             /** Row */
             row?: number | null;
         };
+        /**
+         * FigureOut
+         * @description Where one figure of a scheme comes from.
+         */
+        FigureOut: {
+            /** @description seed：种子材料原文给出（quote 为原文）；default：我们的默认值，种子未给出，由各县调整；local：本级或上级组织的设置 */
+            basis: components["schemas"]["Basis"];
+            /**
+             * Basis Label
+             * @description 依据、默认或本地设置
+             */
+            basis_label: string;
+            /**
+             * Label
+             * @description 参数名称
+             */
+            label: string;
+            /**
+             * Note
+             * @description 默认值的说明（如何从种子的表述取值）
+             */
+            note?: string | null;
+            /**
+             * Quote
+             * @description 种子材料原文（basis 为 seed 时）
+             */
+            quote?: string | null;
+        };
         /** FlagIn */
         FlagIn: {
-            /** @description 四个必记：suggestion 意见建议、difficulty 困难问题、dispute 邻里纠纷、disaster 家庭变故或意外 */
-            kind: components["schemas"]["FlagKind"];
+            /**
+             * Kind
+             * @description 必记事项：四个必记为 suggestion 意见建议、difficulty 困难问题、dispute 邻里纠纷、disaster 家庭灾害事故；本地联户模式另设的必记以其名称为代码。可记的事项见 GET /households/{id}/visit-flags（该户所在层级的联户模式 visit_log_flags）
+             */
+            kind: string;
             /** Text */
             text: string;
         };
-        /**
-         * FlagKind
-         * @description 四个必记.
-         * @enum {string}
-         */
-        FlagKind: "suggestion" | "difficulty" | "dispute" | "disaster";
         /** FlagOut */
         FlagOut: {
-            kind: components["schemas"]["FlagKind"];
+            /** Kind */
+            kind: string;
             /** Label */
             label: string;
             /** Text */
@@ -3106,6 +3176,13 @@ export interface components {
         /** SchemeOut */
         SchemeOut: {
             code: components["schemas"]["SchemeCode"];
+            /**
+             * Figures
+             * @description 每个参数的依据，键为参数名；会议周期、积分规则按项给出（如 meeting_cadence_days.analysis）
+             */
+            figures: {
+                [key: string]: components["schemas"]["FigureOut"];
+            };
             /** Name */
             name: string;
             /** Params */
@@ -6996,6 +7073,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResidentOut"][];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    "visits-household_visit_flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Label"][];
                 };
             };
             /** @description Bad Request */

@@ -2,6 +2,7 @@ import { ApiError, unwrap, type Schemas } from '../api'
 import { api, tokens } from '../shared/session'
 import type { OutboxItem, VisitOut } from './db'
 import { getKv, setKv } from './kv'
+import { flags, type FlagKind } from './labels'
 import { forgetHousehold, getDb } from './store'
 
 export type Checklist = Schemas['HouseholdChecklistOut']
@@ -33,6 +34,17 @@ export async function checklistOf(householdId: number): Promise<Checklist | unde
     complete: false,
     items: items.map((item) => ({ item, done: false, visit_ids: [] })),
   }
+}
+
+export type FlagOption = { value: FlagKind; label: string }
+
+/** The 必记 a visit to this household records: the scheme's in force for its level (a county may
+ * add its own, 安全隐患 …), as last read online; never read: the four of the 民情日志. */
+export async function visitFlagsOf(householdId: number): Promise<FlagOption[]> {
+  const found = await cached(`visit-flags:${householdId}`, () =>
+    unwrap(api.GET('/api/v1/households/{household_id}/visit-flags', { params: { path: { household_id: householdId } } })),
+  )
+  return found?.length ? found.map((f) => ({ value: f.code, label: f.label })) : flags()
 }
 
 export async function visitsOf(householdId: number): Promise<VisitOut[]> {

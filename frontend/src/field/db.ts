@@ -15,7 +15,7 @@ export type AttendancePayload = VisitPayload & { event_id: number }
 /** A flagged item of a visit raised for the issue flow; names the visit by the uuid it was given. */
 export interface IssueDraftPayload {
   visit_uuid: string
-  kind: Schemas['FlagKind']
+  kind: string // one of the four's codes, or a county's own 必记 (its label)
 }
 
 /** The operation kinds of POST /sync/batch this app makes (its payloads are untyped there). */

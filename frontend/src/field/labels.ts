@@ -2,7 +2,8 @@ import { reactive } from 'vue'
 import type { Schemas } from '../api'
 
 export type VisitMode = Schemas['VisitMode']
-export type FlagKind = Schemas['FlagKind']
+/** A 必记's code: one of the four's (suggestion …), or a county's own 必记, named by its label. */
+export type FlagKind = string
 export type EventStatus = Schemas['EventOut']['status']
 export type Role = Schemas['Role']
 
@@ -57,12 +58,14 @@ export const MODES: { value: VisitMode; label: string }[] = [
   { value: 'meeting', label: '会议见面' },
 ]
 
-/** 四个必记: what a member must write down when they meet it on a visit. */
+/** 四个必记 (seeds/jiaxing-yilian-sanhui.txt): what a member must write down when they meet it on a
+ * visit, where the scheme sets no list of its own; the visit form offers the household's list in
+ * force (`visitFlagsOf`). */
 export const FLAGS: { value: FlagKind; label: string }[] = [
   { value: 'suggestion', label: '意见建议' },
   { value: 'difficulty', label: '困难问题' },
   { value: 'dispute', label: '邻里纠纷' },
-  { value: 'disaster', label: '家庭变故或意外' },
+  { value: 'disaster', label: '家庭灾害事故' },
 ]
 
 /** 五必到 attendance (domain/must_attend.py). */
@@ -113,7 +116,7 @@ export const FIELD_LABELS: Record<string, string> = {
   notes: '走访情况',
   visited_at: '走访时间',
   mode: '走访方式',
-  flags: '四个必记',
+  flags: '必记事项',
   checklist: '到户清单',
   household_id: '农户',
   member_id: '党员',

@@ -1,8 +1,6 @@
 import { unwrap, type Api } from '../api'
-import type { Schemas } from '../api'
 import type { AttendancePayload, FieldDb, Operation, OutboxItem, VisitPayload } from './db'
-
-type FlagKind = Schemas['FlagKind']
+import type { FlagKind } from './labels'
 
 /** At most this many operations a request (the server takes 500). */
 export const BATCH = 200

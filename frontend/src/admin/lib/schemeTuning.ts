@@ -38,3 +38,29 @@ export function tuningField(pointer: string | null | undefined): TunableKey | nu
   const key = (pointer ?? '').replace(/^body\./, '').replace(/^overrides\./, '')
   return TUNABLE.some((t) => t.key === key) ? (key as TunableKey) : null
 }
+
+/** Where a figure of a scheme comes from (`figures` of GET /schemes and …/scheme). */
+export type Figure = { basis: 'seed' | 'default' | 'local'; basis_label: string; label: string; quote?: string | null; note?: string | null }
+
+export type FigureRow = Figure & { key: string; value: string; tag: 'success' | 'info' | 'warning' }
+
+const TAGS = { seed: 'success', default: 'info', local: 'warning' } as const
+
+function shown(v: unknown): string {
+  if (v === null || v === undefined) return '—'
+  if (typeof v === 'boolean') return v ? '是' : '否'
+  if (Array.isArray(v)) return v.length ? v.join('、') : '—'
+  return String(v)
+}
+
+/** Each figure with its value as shown and its basis: 依据 (the seed's words, quoted), 默认 (ours,
+ * for the county to tune) or 本地设置; a mapping's entries (`meeting_cadence_days.analysis`) one
+ * by one. */
+export function figureRows(params: Record<string, unknown>, figures: Record<string, Figure>): FigureRow[] {
+  return Object.entries(figures).map(([key, f]) => {
+    const [name, entry] = key.split('.', 2)
+    const raw = params[name]
+    const value = entry !== undefined && raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[entry] : raw
+    return { ...f, key, value: shown(value), tag: TAGS[f.basis] ?? 'info' }
+  })
+}
