@@ -11,7 +11,7 @@ from fastapi.routing import APIRoute
 from api import frontend, problems
 from api.deps import utc_now
 from api.lifespan import with_worker_threads
-from api.limits import UploadLimitMiddleware
+from api.limits import BodyLimit, BodyLimitMiddleware
 from api.observability import RequestLogMiddleware, configure_logging
 from api.routers import (
     accounts,
@@ -44,6 +44,29 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
+IMPORT_PATHS = r"^/api/v1/imports"
+PHOTO_PATHS = r"^/api/v1/visits/[0-9]+/photos$"
+SYNC_PATHS = r"^/api/v1/sync/batch$"
+
+
+def body_limits(settings: Settings) -> list[BodyLimit]:
+    """Every request body's limit, by route: the first whose paths match applies."""
+    return [
+        BodyLimit(
+            IMPORT_PATHS, settings.max_upload_bytes, "import.too_large", "上传文件", field="file"
+        ),
+        BodyLimit(  # a multipart form adds a little around the photo itself
+            PHOTO_PATHS,
+            settings.photo_max_bytes + 64 * 1024,
+            "photo.too_large",
+            "照片",
+            field="file",
+        ),
+        BodyLimit(SYNC_PATHS, settings.max_sync_bytes),
+        BodyLimit(r"", settings.max_json_bytes),
+    ]
+
+
 def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
@@ -70,14 +93,7 @@ def create_app(
     app.state.visit_log = visits.visit_log(app.state.session_factory, clock)
     problems.install(app)
     app.state.photo_storage = LocalDiskStorage(settings.media_dir)
-    app.add_middleware(UploadLimitMiddleware, max_bytes=settings.max_upload_bytes)
-    app.add_middleware(  # a multipart form adds a little around the photo itself
-        UploadLimitMiddleware,
-        max_bytes=settings.photo_max_bytes + 64 * 1024,
-        paths=r"^/api/v1/visits/[0-9]+/photos$",
-        code="photo.too_large",
-        what="照片",
-    )
+    app.add_middleware(BodyLimitMiddleware, limits=body_limits(settings))
     app.add_middleware(RequestLogMiddleware)  # outermost: every response gets a request id
 
     # FastAPI matches a request against included routes one by one, so the order is the cost

@@ -52,14 +52,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(database_url: str, *, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``lianhu serve`` in a subprocess on a free loopback port; yields (base url, process)."""
+def server(
+    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``lianhu serve`` in a subprocess on a free loopback port (``env``: more settings);
+    yields (base url, process)."""
     port = free_port()
     env = {
         **os.environ,
         "LIANHU_DATABASE_URL": database_url,
         "LIANHU_LOG_LEVEL": "warning",
         "LIANHU_MAX_UPLOAD_MB": "500",
+        **(env or {}),
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
