@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,12 +66,15 @@ def server(
         "LIANHU_MAX_UPLOAD_MB": "500",
         **(env or {}),
     }
+    # The server's log goes to a file: a pipe nobody reads fills up (64 KiB) and blocks the
+    # server at its next line.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, after the process ends)
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -80,12 +84,14 @@ def server(
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
+                log.seek(0)
+                raise RuntimeError(log.read().decode(errors="replace") or "server died")
             time.sleep(0.2)
         yield base, proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 def peak_rss_mib(pid: int) -> float:
