@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from api import frontend, problems
+from api import frontend, openapi, problems
 from api.deps import utc_now
 from api.lifespan import with_worker_threads
 from api.limits import BodyLimit, BodyLimitMiddleware
@@ -37,12 +37,6 @@ from api.routers import (
 from api.settings import Settings, get_settings
 from persistence.engine import make_engine, make_session_factory
 from persistence.media import LocalDiskStorage
-
-PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
-    status: {"model": problems.Problem, "content": {problems.PROBLEM_JSON: {}}}
-    for status in (400, 401, 403, 404, 409, 413, 422, 429)
-}
-
 
 IMPORT_PATHS = r"^/api/v1/imports"
 PHOTO_PATHS = r"^/api/v1/visits/[0-9]+/photos$"
@@ -82,7 +76,8 @@ def create_app(
         description="党员联系户平台：组织、党员、农户、联户模式、权限与导入导出。"
         "错误均为 RFC 9457 application/problem+json。",
         generate_unique_id_function=_operation_id,
-        responses=PROBLEM_RESPONSES,
+        docs_url=None,  # api.frontend serves /docs with Swagger UI from this server, not a CDN
+        redoc_url=None,
         lifespan=with_worker_threads(settings.db_pool_size),
     )
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
@@ -92,6 +87,7 @@ def create_app(
     app.state.clock = clock
     app.state.visit_log = visits.visit_log(app.state.session_factory, clock)
     problems.install(app)
+    openapi.install(app)
     app.state.photo_storage = LocalDiskStorage(settings.media_dir)
     app.add_middleware(BodyLimitMiddleware, limits=body_limits(settings))
     app.add_middleware(RequestLogMiddleware)  # outermost: every response gets a request id
