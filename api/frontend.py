@@ -1,4 +1,5 @@
-"""The built frontend (frontend/dist): the field app at /app/, the admin console at /admin/.
+"""The built frontend (frontend/dist): the field app at /app/, the admin console at /admin/, and
+the interactive API docs at /docs (Swagger UI's files are part of the build).
 
 Both are single-page apps, so any path under them that is not a file answers with its page and the
 client router takes over. Without a build (no node on the machine) the API still runs, and these
@@ -10,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api.problems import problem_response
@@ -44,6 +46,27 @@ def _file(path: Path, *, immutable: bool) -> FileResponse:
 def _page(request: Request, name: str) -> Response:
     page = _dist(request) / name
     return _file(page, immutable=False) if page.is_file() else _not_built(request)
+
+
+# Swagger UI's files, copied from npm's swagger-ui-dist into the build (frontend/vite.config.ts):
+# the interactive docs load nothing from outside, so a county's intranet can open them.
+SWAGGER_JS = "docs/swagger-ui-bundle.js"
+SWAGGER_CSS = "docs/swagger-ui.css"
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> Response:
+    if not (_dist(request) / SWAGGER_JS).is_file():
+        return _not_built(request)
+    return get_swagger_ui_html(
+        openapi_url=request.app.openapi_url,
+        title=f"{request.app.title} — 接口文档",
+        swagger_js_url=f"/app/{SWAGGER_JS}",
+        swagger_css_url=f"/app/{SWAGGER_CSS}",
+        swagger_favicon_url="/app/icon.svg",
+        # No badge from the public validator service; the token survives a reload.
+        swagger_ui_parameters={"validatorUrl": None, "persistAuthorization": True},
+    )
 
 
 @router.get("/app")

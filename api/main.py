@@ -8,10 +8,10 @@ from datetime import datetime
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from api import frontend, problems
+from api import frontend, openapi, problems
 from api.deps import AccountStates, utc_now
 from api.lifespan import with_worker_threads
-from api.limits import UploadLimitMiddleware
+from api.limits import BodyLimit, BodyLimitMiddleware
 from api.observability import RequestLogMiddleware, configure_logging
 from api.routers import (
     accounts,
@@ -38,10 +38,27 @@ from api.settings import Settings, get_settings
 from persistence.engine import make_engine, make_session_factory
 from persistence.media import LocalDiskStorage
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
-    status: {"model": problems.Problem, "content": {problems.PROBLEM_JSON: {}}}
-    for status in (400, 401, 403, 404, 409, 413, 422, 429)
-}
+IMPORT_PATHS = r"^/api/v1/imports"
+PHOTO_PATHS = r"^/api/v1/visits/[0-9]+/photos$"
+SYNC_PATHS = r"^/api/v1/sync/batch$"
+
+
+def body_limits(settings: Settings) -> list[BodyLimit]:
+    """Every request body's limit, by route: the first whose paths match applies."""
+    return [
+        BodyLimit(
+            IMPORT_PATHS, settings.max_upload_bytes, "import.too_large", "上传文件", field="file"
+        ),
+        BodyLimit(  # a multipart form adds a little around the photo itself
+            PHOTO_PATHS,
+            settings.photo_max_bytes + 64 * 1024,
+            "photo.too_large",
+            "照片",
+            field="file",
+        ),
+        BodyLimit(SYNC_PATHS, settings.max_sync_bytes),
+        BodyLimit(r"", settings.max_json_bytes),
+    ]
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -59,7 +76,8 @@ def create_app(
         description="党员联系户平台：组织、党员、农户、联户模式、权限与导入导出。"
         "错误均为 RFC 9457 application/problem+json。",
         generate_unique_id_function=_operation_id,
-        responses=PROBLEM_RESPONSES,
+        docs_url=None,  # api.frontend serves /docs with Swagger UI from this server, not a CDN
+        redoc_url=None,
         lifespan=with_worker_threads(settings.db_pool_size),
     )
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
@@ -70,15 +88,9 @@ def create_app(
     app.state.clock = clock
     app.state.visit_log = visits.visit_log(app.state.session_factory, clock)
     problems.install(app)
+    openapi.install(app)
     app.state.photo_storage = LocalDiskStorage(settings.media_dir)
-    app.add_middleware(UploadLimitMiddleware, max_bytes=settings.max_upload_bytes)
-    app.add_middleware(  # a multipart form adds a little around the photo itself
-        UploadLimitMiddleware,
-        max_bytes=settings.photo_max_bytes + 64 * 1024,
-        paths=r"^/api/v1/visits/[0-9]+/photos$",
-        code="photo.too_large",
-        what="照片",
-    )
+    app.add_middleware(BodyLimitMiddleware, limits=body_limits(settings))
     app.add_middleware(RequestLogMiddleware)  # outermost: every response gets a request id
 
     # FastAPI matches a request against included routes one by one, so the order is the cost

@@ -3,12 +3,14 @@ a stable ``code``, the field it concerns and the request id."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.validation_messages import zh_message
@@ -24,6 +26,7 @@ from domain.errors import (
     Unauthenticated,
     UnsupportedMedia,
 )
+from persistence.engine import database_unavailable
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://lianhu.org/problems/"
@@ -47,12 +50,15 @@ TITLES = {
     404: "未找到",
     405: "不支持的方法",
     409: "与现有数据冲突",
-    413: "上传文件过大",
+    413: "请求内容过大",
     415: "不支持的媒体类型",
     422: "数据校验未通过",
     429: "请求过于频繁",
     500: "服务器内部错误",
+    503: "服务暂时不可用",
 }
+# How long a client waits before trying again while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
 
 
 class FieldError(BaseModel):
@@ -168,10 +174,23 @@ def install(app: FastAPI) -> None:
             headers=dict(exc.headers) if exc.headers else None,
         )
 
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        if not database_unavailable(exc):
+            raise exc  # a bug: answered 500 and logged with its traceback (below)
+        logging.getLogger("lianhu").warning(
+            "database unavailable: %s", str(exc).splitlines()[0] if str(exc) else type(exc)
+        )
+        return problem_response(
+            request,
+            status=503,
+            code="server.unavailable",
+            detail="服务器暂时不可用，稍后自动重试",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        import logging
-
         logging.getLogger("lianhu").exception("unhandled error", exc_info=exc)
         return problem_response(
             request, status=500, code="server.error", detail="服务器内部错误，已记录"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -114,8 +115,11 @@ def _decode(token: str, typ: str, *, secret: str, at: datetime) -> dict[str, Any
         )
     except jwt.PyJWTError:
         raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改") from None
+    exp = payload["exp"]  # a NumericDate (RFC 7519): a number, never a string or a boolean
+    if isinstance(exp, bool) or not isinstance(exp, int | float) or not math.isfinite(exp):
+        raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改")
     # Expiry is checked against the injected clock, not the wall clock, so tests can move time.
-    if payload.get("typ") != typ or int(payload["exp"]) <= int(at.timestamp()):
+    if payload.get("typ") != typ or int(exp) <= int(at.timestamp()):
         raise Unauthenticated("auth.token_expired", "令牌已过期，请重新登录")
     if not _ORG_PATH.match(str(payload.get("org", ""))):
         raise Unauthenticated("auth.token_invalid", "令牌无效或已被篡改")

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     refresh_token_days: int = Field(default=14, ge=1, le=365)
     max_upload_mb: int = Field(default=200, ge=1)
+    # Any other request body (JSON, a form): refused with 413 past this size, before it is read.
+    max_json_kb: int = Field(default=1024, ge=1)
+    # An offline sync batch: up to 500 visits with their notes, more than any other JSON body.
+    max_sync_kb: int = Field(default=16 * 1024, ge=1)
     # Visit photos: where their files go (local disk) and how big one may be.
     media_dir: str = "var/media"
     photo_max_mb: int = Field(default=8, ge=1, le=50)
@@ -108,6 +112,14 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def max_json_bytes(self) -> int:
+        return self.max_json_kb * 1024
+
+    @property
+    def max_sync_bytes(self) -> int:
+        return self.max_sync_kb * 1024
 
     @property
     def photo_max_bytes(self) -> int:

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,21 +53,28 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(database_url: str, *, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``lianhu serve`` in a subprocess on a free loopback port; yields (base url, process)."""
+def server(
+    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``lianhu serve`` in a subprocess on a free loopback port (``env``: more settings);
+    yields (base url, process)."""
     port = free_port()
     env = {
         **os.environ,
         "LIANHU_DATABASE_URL": database_url,
         "LIANHU_LOG_LEVEL": "warning",
         "LIANHU_MAX_UPLOAD_MB": "500",
+        **(env or {}),
     }
+    # The server's log goes to a file: a pipe nobody reads fills up (64 KiB) and blocks the
+    # server at its next line.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, after the process ends)
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -78,7 +86,8 @@ def server(database_url: str, *, workers: int = 1) -> Iterator[tuple[str, subpro
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server died")
+                log.seek(0)
+                raise RuntimeError(log.read().decode(errors="replace") or "server died")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"lianhu serve did not answer on {base} within 90 s")
             time.sleep(0.2)
@@ -86,6 +95,7 @@ def server(database_url: str, *, workers: int = 1) -> Iterator[tuple[str, subpro
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 def peak_rss_mib(pid: int) -> float:

@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig, type Plugin } from 'vite'
@@ -30,6 +31,21 @@ function fieldClosure(): Plugin {
   }
 }
 
+/** Swagger UI's own files from npm's swagger-ui-dist, as dist/docs/…: FastAPI's /docs page loads
+ * them from this server (api/frontend.py), so the interactive docs open on an intranet too. */
+function swaggerUi(): Plugin {
+  return {
+    name: 'lianhu-swagger-ui',
+    apply: 'build',
+    generateBundle() {
+      const dir = resolve(root, 'node_modules', 'swagger-ui-dist')
+      for (const name of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+        this.emitFile({ type: 'asset', fileName: `docs/${name}`, source: readFileSync(resolve(dir, name)) })
+      }
+    },
+  }
+}
+
 // One project, two pages. FastAPI serves dist/ under /app/ (the field app, index.html) and answers
 // /admin/… with admin.html, whose assets are also fetched from /app/assets/. The service worker
 // lives at /app/sw.js, so its scope is /app/ and it never controls the admin console.
@@ -38,6 +54,7 @@ export default defineConfig({
   plugins: [
     vue(),
     fieldClosure(),
+    swaggerUi(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: false, // registered from src/field/main.ts only, never from admin.html
@@ -58,7 +75,7 @@ export default defineConfig({
         skipWaiting: true,
         // The field app only: the admin page and its chunks stay out of the precache.
         globPatterns: ['**/*.{js,css,html}'],
-        globIgnores: ['admin.html'],
+        globIgnores: ['admin.html', 'docs/**'],
         manifestTransforms: [
           async (entries) => ({
             manifest: entries.filter((e) => !/\.(js|css)$/.test(e.url) || fieldFiles.has(e.url)),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, NullPool, create_engine, event
+import psycopg
+from sqlalchemy import Engine, NullPool, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,3 +53,30 @@ def make_engine(
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+# SQLSTATE classes of a database that cannot serve now, whatever the statement: 08 connection
+# exception, 53 insufficient resources (too many connections), 57 operator intervention (an
+# administrator's shutdown or pg_terminate_backend, a crash, "the database system is starting up").
+_UNAVAILABLE_SQLSTATE_CLASSES = frozenset({"08", "53", "57"})
+# SQLite's own: another process holds the write lock past busy_timeout, the file is unreachable.
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file", "disk I/O error")
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether ``error`` says the database cannot be reached now (down, restarting, its
+    connection dropped, the pool exhausted): the same request may succeed later. A statement the
+    database refuses (a missing table, a constraint, bad SQL) is a bug, not an outage: False."""
+    if isinstance(error, exc.DisconnectionError | exc.TimeoutError):
+        return True  # the pool's: a connection that failed its ping, or none free in time
+    if isinstance(error, exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        error = error.orig
+    if isinstance(error, psycopg.OperationalError):
+        # No SQLSTATE: the client library's own failure (refused, closed, reset, timed out).
+        state = error.sqlstate
+        return state is None or state[:2] in _UNAVAILABLE_SQLSTATE_CLASSES
+    if isinstance(error, sqlite3.OperationalError):
+        return any(message in str(error) for message in _SQLITE_UNAVAILABLE)
+    return False

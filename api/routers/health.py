@@ -16,7 +16,11 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="数据库可达且迁移为最新")
+@router.get(
+    "/readyz",
+    summary="数据库可达且迁移为最新",
+    responses={503: {"description": "数据库不可达，或迁移未到最新（status 说明是哪种）"}},
+)
 def readyz(request: Request) -> JSONResponse:
     engine = request.app.state.engine
     try:

@@ -1,5 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch'
-import { ApiError, NetworkError, SessionExpired, toProblem } from './errors'
+import { ApiError, NetworkError, retryAfterSeconds, SessionExpired, toProblem } from './errors'
 import type { paths } from './schema'
 import type { Tokens, TokenStore } from './tokens'
 
@@ -38,7 +38,7 @@ export function makeClient(opts: ClientOptions): Api {
     if (!res.ok) {
       // Any refusal (expired, revoked, malformed) means this login is over; 5xx is not.
       if (res.status >= 400 && res.status < 500) return null
-      throw new ApiError(toProblem(res.status, await readBody(res)))
+      throw new ApiError(toProblem(res.status, await readBody(res)), retryAfterSeconds(res))
     }
     const fresh = (await res.json()) as Tokens
     opts.tokens.set(fresh)
@@ -98,6 +98,8 @@ export async function unwrap<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<T> {
   const { data, error, response } = await call
-  if (error !== undefined || !response.ok) throw new ApiError(toProblem(response.status, error))
+  if (error !== undefined || !response.ok) {
+    throw new ApiError(toProblem(response.status, error), retryAfterSeconds(response))
+  }
   return data as T
 }

@@ -10,11 +10,14 @@ export class ApiError extends Error {
   readonly field: string | null
   readonly errors: FieldError[]
   readonly problem: Problem
+  /** Seconds the server asked to wait before trying again (its Retry-After), if it said. */
+  readonly retryAfter: number | null
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, retryAfter: number | null = null) {
     super(problem.detail || problem.title)
     this.name = 'ApiError'
     this.problem = problem
+    this.retryAfter = retryAfter
     this.status = problem.status
     this.code = problem.code
     this.field = problem.field ?? null
@@ -34,6 +37,18 @@ export class ApiError extends Error {
     }
     return out
   }
+}
+
+/** The server cannot serve now but will (503: its database restarting; 502 and 504: a gateway
+ * without it): the same request is sent again later, nothing is refused or dropped. */
+export function isTryLater(err: unknown): err is ApiError {
+  return err instanceof ApiError && [502, 503, 504].includes(err.status)
+}
+
+/** A Retry-After header in seconds (its HTTP-date form is not used by this server). */
+export function retryAfterSeconds(res: Response): number | null {
+  const value = Number(res.headers.get('Retry-After') ?? '')
+  return res.headers.has('Retry-After') && Number.isFinite(value) && value >= 0 ? value : null
 }
 
 /** The network failed (offline, server down): the request never got an answer. */

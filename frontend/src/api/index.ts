@@ -1,5 +1,5 @@
 export { makeClient, unwrap, type Api, type ClientOptions } from './client'
-export { ApiError, NetworkError, SessionExpired, toProblem, type Problem } from './errors'
+export { ApiError, isTryLater, NetworkError, SessionExpired, toProblem, type Problem } from './errors'
 export { localTokenStore, type Tokens, type TokenStore } from './tokens'
 export type { components, paths } from './schema'
 export type Schemas = import('./schema').components['schemas']

@@ -1,5 +1,5 @@
 import { reactive } from 'vue'
-import { NetworkError, SessionExpired, unwrap, type Schemas } from '../api'
+import { isTryLater, NetworkError, SessionExpired, unwrap, type Schemas } from '../api'
 import { api, tokens } from '../shared/session'
 import type { DueOut, FieldDb, Household } from './db'
 import { clearDrafts } from './event-draft'
@@ -239,7 +239,11 @@ export async function syncNow(): Promise<void> {
     state.online = true
   } catch (err) {
     if (err instanceof NetworkError) state.online = false
-    else if (!(err instanceof SessionExpired)) state.message = (err as Error).message
+    else if (isTryLater(err)) {
+      state.online = true // the server answered: it is the server that is not ready
+      state.message = UNAVAILABLE_SYNC
+      retryLater(err.retryAfter)
+    } else if (!(err instanceof SessionExpired)) state.message = (err as Error).message
   } finally {
     state.syncing = false
     await refreshCounts()
@@ -249,12 +253,30 @@ export async function syncNow(): Promise<void> {
 /** What 立即同步 says when there is no network: the queue stays and goes on its own later. */
 export const OFFLINE_SYNC = '当前离线，联网后自动同步'
 
+/** What the app says while the server answers 503 (its database restarting): the queue stays
+ * as it is and is sent again on its own. */
+export const UNAVAILABLE_SYNC = '服务器暂时不可用，稍后自动重试'
+
+let retryTimer: ReturnType<typeof setTimeout> | undefined
+
+/** One more sync after the wait the server asked for (Retry-After), within 5 s to 5 min; the
+ * minute's sync goes on meanwhile. */
+function retryLater(seconds: number | null): void {
+  if (retryTimer !== undefined) return
+  const wait = Math.min(Math.max(seconds ?? 30, 5), 300)
+  retryTimer = setTimeout(() => {
+    retryTimer = undefined
+    void syncNow()
+  }, wait * 1000)
+}
+
 /** 立即同步: tried even when the phone believes it is offline (`navigator.onLine` can be wrong),
  * and the member is told when the network is not there, instead of a button that does nothing.
  * Returns what to tell them, if anything. */
 export async function syncOnRequest(): Promise<string | null> {
   await syncNow()
-  return state.online ? null : OFFLINE_SYNC
+  if (!state.online) return OFFLINE_SYNC
+  return state.message === UNAVAILABLE_SYNC ? UNAVAILABLE_SYNC : null
 }
 
 /** A different account on this phone starts from an empty cache; the outbox is never cleared. */
