@@ -20,6 +20,7 @@ from domain.org import OrgLevel, ancestor_ids
 from persistence.bulk import insert_rows
 from persistence.scoping import household_scope, in_subtree
 from persistence.tables import (
+    ACTIVE_HOUSEHOLD,
     AssignmentRow,
     ElderlyPairingRow,
     HouseholdRow,
@@ -159,7 +160,7 @@ class SqlAssignmentStore:
                     HouseholdRow.lat,
                     HouseholdRow.lng,
                     HouseholdRow.categories,
-                ).where(in_base)
+                ).where(in_base, HouseholdRow.status == ACTIVE_HOUSEHOLD)
             )
         ]
         active = dict(

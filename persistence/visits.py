@@ -48,6 +48,7 @@ from persistence.scoping import (
     member_scope,
 )
 from persistence.tables import (
+    ACTIVE_HOUSEHOLD,
     AssignmentRow,
     HouseholdRow,
     MemberRow,
@@ -353,7 +354,11 @@ class SqlVisitStore:
                 select(HouseholdRow.id, HouseholdRow.categories, OrgUnitRow.path)
                 .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
                 .join(AssignmentRow, AssignmentRow.household_id == HouseholdRow.id)
-                .where(AssignmentRow.member_id == member_id, AssignmentRow.ended_on.is_(None))
+                .where(
+                    AssignmentRow.member_id == member_id,
+                    AssignmentRow.ended_on.is_(None),
+                    HouseholdRow.status == ACTIVE_HOUSEHOLD,
+                )
                 .order_by(HouseholdRow.id)
             )
         ]
@@ -520,7 +525,10 @@ def _households_by_cadence(groups: dict[int, list[int]], since: dict[int, dateti
         )
     inner = (
         select(days.label("days"), stamp.label("at"))
-        .where(HouseholdRow.org_id.in_([i for ids in groups.values() for i in ids]))
+        .where(
+            HouseholdRow.org_id.in_([i for ids in groups.values() for i in ids]),
+            HouseholdRow.status == ACTIVE_HOUSEHOLD,  # moved out, archived: not judged
+        )
         .subquery()
     )
     cutoff: ColumnElement[Any] = literal(since[main], stamp.type)

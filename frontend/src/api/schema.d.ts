@@ -291,11 +291,11 @@ export interface paths {
         get: operations["households-get_household"];
         put?: never;
         post?: never;
-        /** 删除农户 */
+        /** 删除农户（有走访等记录的不能删除，请改为迁出或归档：409） */
         delete: operations["households-delete_household"];
         options?: never;
         head?: never;
-        /** 修改农户 */
+        /** 修改农户（含迁出、归档；迁往他村或迁出时结束其联系） */
         patch: operations["households-update_household"];
         trace?: never;
     };
@@ -1904,6 +1904,13 @@ export interface components {
          * @enum {string}
          */
         Eligibility: "eligible" | "unknown" | "not_eligible";
+        /** EndedAssignmentOut */
+        EndedAssignmentOut: {
+            /** Member Id */
+            member_id: number;
+            /** Member Name */
+            member_name: string;
+        };
         /** EntitlementOut */
         EntitlementOut: {
             delivery: components["schemas"]["DeliveryOut"] | null;
@@ -1940,6 +1947,11 @@ export interface components {
             event_statuses: components["schemas"]["Label"][];
             /** Exemption Reasons */
             exemption_reasons: components["schemas"]["Label"][];
+            /**
+             * Household Statuses
+             * @description 农户在册状态（迁出、归档）
+             */
+            household_statuses: components["schemas"]["Label"][];
             /** Member Roles */
             member_roles: components["schemas"]["Label"][];
             /** Org Levels */
@@ -2120,6 +2132,40 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** HouseholdChangedOut */
+        HouseholdChangedOut: {
+            /** Address */
+            address: string | null;
+            /** Building */
+            building: string | null;
+            /** Categories */
+            categories: string[];
+            /** @description 这次修改结束的联系（迁往他村、迁出或归档时）：原联系党员 */
+            ended_assignment?: components["schemas"]["EndedAssignmentOut"] | null;
+            /** External Id */
+            external_id: string | null;
+            /** Head Name */
+            head_name: string;
+            /** Id */
+            id: number;
+            /** Lat */
+            lat: number | null;
+            /** Lng */
+            lng: number | null;
+            /**
+             * Masked
+             * @description true when phone, address, location and sensitive categories are masked
+             */
+            masked: boolean;
+            /** Org Id */
+            org_id: number;
+            /** Phone */
+            phone: string | null;
+            /** Size */
+            size: number;
+            /** @description 在册 active、已迁出 moved_out、已归档 archived */
+            status: components["schemas"]["HouseholdStatus"];
+        };
         /** HouseholdChecklistOut */
         HouseholdChecklistOut: {
             /** Complete */
@@ -2197,6 +2243,8 @@ export interface components {
             phone: string | null;
             /** Size */
             size: number;
+            /** @description 在册 active、已迁出 moved_out、已归档 archived */
+            status: components["schemas"]["HouseholdStatus"];
         };
         /** HouseholdPage */
         HouseholdPage: {
@@ -2209,6 +2257,14 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * HouseholdStatus
+         * @description Where a household stands in the register. The 民情日志 is a record: a household with
+         *     history is never deleted, it moves out (迁出) or is archived, and leaves the due lists,
+         *     compliance, rosters and pulls while its history stays readable.
+         * @enum {string}
+         */
+        HouseholdStatus: "active" | "moved_out" | "archived";
         /** HouseholdUpdate */
         HouseholdUpdate: {
             /** Address */
@@ -2231,6 +2287,8 @@ export interface components {
             phone?: string | null;
             /** Size */
             size?: number | null;
+            /** @description 在册 active、已迁出 moved_out、已归档 archived。迁出或归档的农户离开待走访清单、达标统计、包户方案与同步，其联系结束，记录仍可查阅 */
+            status?: components["schemas"]["HouseholdStatus"] | null;
         };
         /** IdleMemberOut */
         IdleMemberOut: {
@@ -5223,6 +5281,8 @@ export interface operations {
                 /** @description 户类代码或名称，如 dibao 或 低保 */
                 category?: string | null;
                 building?: string | null;
+                /** @description 在册 active、已迁出 moved_out、已归档 archived；不填为全部 */
+                status?: components["schemas"]["HouseholdStatus"] | null;
                 /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
@@ -5656,7 +5716,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HouseholdOut"];
+                    "application/json": components["schemas"]["HouseholdChangedOut"];
                 };
             };
             /** @description Bad Request */
