@@ -43,6 +43,7 @@ from domain.visit import (
 from persistence.insert_or_skip import insert_or_skip
 from persistence.queries import Page, Window
 from persistence.scoping import (
+    authored_scope,
     household_scope,
     in_subtree,
     member_scope,
@@ -79,11 +80,12 @@ def _to_domain(row: VisitRow) -> Visit:
 
 
 def _within(visit_id: int, scope: Scope) -> Select[VisitRow]:
-    """The visit, when its household is within the caller's reach."""
+    """The visit, when its household is within the caller's reach, or it is the member's own
+    (``authored_scope``)."""
     return (
         select(VisitRow)
         .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-        .where(VisitRow.id == visit_id, household_scope(scope))
+        .where(VisitRow.id == visit_id, authored_scope(scope, VisitRow.member_id))
     )
 
 
