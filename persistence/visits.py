@@ -118,17 +118,19 @@ class SqlVisitStore:
         households = {h for h, _, _ in wanted}
         paths: dict[int, str] = {}
         spans: dict[tuple[int, int], list[tuple[date, date | None]]] = {}
-        today: dict[int, int] = {}
-        for household_id, path, member_id, started, ended in self.session.execute(
+        today: dict[int, tuple[int, str]] = {}
+        for household_id, path, member_id, started, ended, name in self.session.execute(
             select(
                 HouseholdRow.id,
                 OrgUnitRow.path,
                 AssignmentRow.member_id,
                 AssignmentRow.started_on,
                 AssignmentRow.ended_on,
+                MemberRow.name,
             )
             .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
             .outerjoin(AssignmentRow, AssignmentRow.household_id == HouseholdRow.id)
+            .outerjoin(MemberRow, MemberRow.id == AssignmentRow.member_id)
             .where(HouseholdRow.id.in_(households))
         ):
             paths[household_id] = path
@@ -136,7 +138,7 @@ class SqlVisitStore:
                 continue  # nobody has ever looked after it
             spans.setdefault((member_id, household_id), []).append((started, ended))
             if ended is None:
-                today[household_id] = member_id
+                today[household_id] = (member_id, name)
         member_paths = {
             int(member_id): str(path)
             for member_id, path in self.session.execute(
@@ -149,7 +151,8 @@ class SqlVisitStore:
             VisitFacts(
                 household_path=paths.get(h),
                 member_path=member_paths.get(m),
-                contact_id=today.get(h),
+                contact_id=today[h][0] if h in today else None,
+                contact_name=today[h][1] if h in today else None,
                 was_contact=any(
                     start <= day and (end is None or end > day)
                     for start, end in spans.get((m, h), ())

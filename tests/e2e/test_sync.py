@@ -113,6 +113,38 @@ def test_a_visit_to_a_household_reassigned_meanwhile_is_kept_credited_and_flagge
     assert member == world.member["m1"]
 
 
+def test_the_sync_note_names_the_member_who_looks_after_the_household_now(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """The note said '已改由党员 10 联系': an id the member cannot place."""
+    with world.app.state.session_factory() as s:  # h1 went to m2 (李四) on the 22nd
+        s.execute(
+            text("UPDATE assignments SET ended_on = :d WHERE household_id = :h"),
+            {"d": date(2026, 11, 22), "h": world.household["h1"]},
+        )
+        s.execute(
+            text(
+                "INSERT INTO assignments (member_id, household_id, started_on) VALUES (:m, :h, :d)"
+            ),
+            {"m": world.member["m2"], "h": world.household["h1"], "d": date(2026, 11, 22)},
+        )
+        s.commit()
+    h = world.headers(Role.MEMBER)
+    res = client.post(f"{API}/sync/batch", json={"operations": [op(world, U[1], "h1")]}, headers=h)
+    [result] = res.json()["results"]
+    assert result["note"] == "离线走访同步时该户已改由党员 李四 联系", result
+    # h2 moved out meanwhile: nobody looks after it now
+    client.patch(
+        f"{API}/households/{world.household['h2']}",
+        json={"status": "moved_out"},
+        headers=world.headers(Role.ADMIN),
+    )
+    res = client.post(f"{API}/sync/batch", json={"operations": [op(world, U[2], "h2")]}, headers=h)
+    [result] = res.json()["results"]
+    assert result["status"] == "applied", result
+    assert result["note"] == "离线走访同步时该户已无联系党员", result
+
+
 def test_an_item_that_is_not_an_operation_is_refused_alone(
     client: TestClient, world: World, scheme: None
 ) -> None:
