@@ -21,8 +21,14 @@ from persistence.tables import CategoryRow, HouseholdRow, MemberRow, OrgUnitRow,
 BATCH = 2000
 
 
+# The API's id of each household, last: what an integrator's mirror keys on (ids are never
+# reused). Not an import column: an import ignores it, so an export still re-imports unchanged.
+API_ID = "系统编号"
+
+
 def header(kind: ImportKind) -> list[str]:
-    return [c.label for c in COLUMNS[kind]]
+    labels = [c.label for c in COLUMNS[kind]]
+    return [*labels, API_ID] if kind is ImportKind.HOUSEHOLDS else labels
 
 
 def export_rows(session: Session, scope: Scope, kind: ImportKind) -> Iterator[list[Any]]:
@@ -117,4 +123,5 @@ def _household_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
             h.lat if personal and h.lat is not None else "",
             h.lng if personal and h.lng is not None else "",
             "、".join(labels.get(c, c) for c in shown),
+            h.id,
         ]

@@ -506,3 +506,13 @@ class PolicyDeliveryRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(Timestamp())
+
+
+# Ids are never reused. SQLite gives a new row the largest rowid + 1, so the id of the newest
+# row, once deleted, went to the next one (a deleted household's id given to a new household:
+# an integrator's mirror merged the two); AUTOINCREMENT keeps the largest id ever given
+# (sqlite_sequence). PostgreSQL's sequences never go back. Every table keyed by an integer id
+# (an id the API shows) is so marked, a table added later too; migration 0012 rebuilt them.
+for _table in metadata.tables.values():
+    if [c.name for c in _table.primary_key.columns] == ["id"]:
+        _table.dialect_options["sqlite"]["autoincrement"] = True
