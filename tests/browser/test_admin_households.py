@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import BrowserContext, expect
 
 from tests.browser.conftest import Live
-from tests.browser.test_admin_forms import admin_login, api, shot
+from tests.browser.test_admin_forms import admin_login, api, field, shot
 
 
 def test_a_household_with_a_visit_is_moved_out_where_its_deletion_is_refused(
@@ -66,3 +66,35 @@ def test_a_household_with_a_visit_is_moved_out_where_its_deletion_is_refused(
     visits = api(live, "GET", f"/households/{household['id']}/visits").json()
     assert len(visits) == 1
     assert errors == []
+
+
+def test_out_of_range_values_are_refused_with_a_message_and_the_picker_offers_grids_only(
+    desktop: BrowserContext, live: Live, artifacts: Path
+) -> None:
+    """Latitude 999 became 90 and a household of 0 became 1 without a word; the grid picker
+    offered the village itself."""
+    page = desktop.new_page()
+    admin_login(page, live)
+    page.goto(f"{live.base}/admin/households")
+    before = api(live, "GET", "/households?limit=1").json()["total"]
+    page.click("[data-test=household-create]")
+    dialog = page.locator("[data-test=household-dialog]")
+    dialog.locator("[data-test=org-picker]").click()
+    dropdown = page.locator(".el-select-dropdown:visible")
+    village = dropdown.locator(".el-tree-node__content", has_text="村").first
+    expect(village.locator(".is-disabled, .el-select-dropdown__item.is-disabled")).to_have_count(1)
+    dropdown.locator(".el-tree-node__content", has_text="网格").first.click()
+    field(dialog, "户主姓名").locator("input").fill("测试户")
+    size = dialog.locator("[data-test=household-size] input")
+    size.fill("0")
+    size.blur()
+    lat = dialog.locator("[data-test=household-lat] input")
+    lat.fill("999")
+    lat.blur()
+    dialog.locator("[data-test=household-lng] input").fill("120.5")
+    dialog.locator("[data-test=household-save]").click()
+    expect(field(dialog, "家庭人口")).to_contain_text("家庭人口须在 1 到 99 之间")
+    expect(field(dialog, "位置")).to_contain_text("纬度须在 -90 到 90 之间")
+    assert size.input_value() == "0" and lat.input_value().startswith("999")  # not clamped
+    shot(page, artifacts / "admin-household-out-of-range.png")
+    assert api(live, "GET", "/households?limit=1").json()["total"] == before

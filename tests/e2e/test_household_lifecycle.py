@@ -241,3 +241,28 @@ def test_the_household_export_carries_the_api_id(client: TestClient, world: Worl
     assert header[-1] == "系统编号"
     ids = {int(line.rsplit(",", 1)[1]) for line in lines[1:]}
     assert ids == {world.household[k] for k in ("h1", "h2", "h3", "h4")}
+
+
+# --- out-of-range values are refused, never clamped ------------------------------------------
+
+
+def test_out_of_range_household_values_are_refused_naming_the_field(
+    client: TestClient, world: World
+) -> None:
+    """The console's number inputs turned latitude 999 into 90 and a household of 0 into 1; the
+    API refuses them, naming the field, and stores nothing."""
+    admin = world.headers(Role.ADMIN)
+    h1 = world.household["h1"]
+    for body, field in (
+        ({"lat": 999, "lng": 120.5}, "lat"),
+        ({"lat": 30.5, "lng": -181}, "lng"),
+        ({"size": 0}, "size"),
+        ({"size": 100}, "size"),
+    ):
+        res = client.patch(f"{API}/households/{h1}", json=body, headers=admin)
+        assert res.status_code == 422, res.text
+        assert res.json()["field"] == field, res.text
+        assert res.json()["detail"], res.text
+    stored = client.get(f"{API}/households/{h1}", headers=admin).json()
+    assert (stored["lat"], stored["lng"], stored["size"]) != (999, 120.5, 0)
+    assert stored["size"] == 1 and -90 <= stored["lat"] <= 90
