@@ -448,10 +448,31 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 导入 CSV/XLSX（整文件校验，有错则一行不写）
-         * @description Send the file as multipart/form-data (field `file`, as a browser does) or as the raw request body with Content-Type text/csv or the XLSX media type: the raw form skips multipart parsing, which platforms loading a city's registers will want.
+         * 导入 CSV/XLSX（整文件校验，有错则一行不写；dry_run 先预览）
+         * @description Send the file as multipart/form-data (field `file`, as a browser does) or as the raw request body with Content-Type text/csv or the XLSX media type: the raw form skips multipart parsing, which platforms loading a city's registers will want. With `dry_run=true` the file is checked and counted (新增、更新) and nothing is written: the preview a person confirms before sending the same file again without it.
          */
         post: operations["transfer-import_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{kind}/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载导入模板（XLSX：表头、示例行、说明页）
+         * @description The first sheet holds the header and one example row, marked 【示例】 in its first cell
+         *     and skipped on import; the 说明 sheet says what each column takes.
+         */
+        get: operations["transfer-import_template"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2334,9 +2355,19 @@ export interface components {
         ImportSummary: {
             /** Created */
             created: number;
+            /**
+             * Dry Run
+             * @description true：仅预览（校验并计数），未写入任何数据
+             */
+            dry_run: boolean;
             /** Ignored Columns */
             ignored_columns: string[];
             kind: components["schemas"]["ImportKind"];
+            /**
+             * Message
+             * @description 如“新增 4 户、更新 2 户，确认导入？”
+             */
+            message: string;
             /** Rows */
             rows: number;
             /** Updated */
@@ -6944,6 +6975,8 @@ export interface operations {
             query?: {
                 /** @description 原文件名（原始请求体时） */
                 filename?: string | null;
+                /** @description true：只校验并返回将新增、更新的数目，不写入（导入前的预览） */
+                dry_run?: boolean;
             };
             header?: never;
             path: {
@@ -7034,6 +7067,108 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    "transfer-import_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: components["schemas"]["ImportKind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
