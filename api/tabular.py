@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import IO, Any
@@ -203,6 +205,8 @@ def _bad_xlsx() -> Invalid:
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    _refuse_uncached_formulas(data)
+
     # Read-only openpyxl parses the sheet as the rows are asked for, so a broken file fails
     # here, in the middle of the import, as often as on opening (no sheet at all, XML cut
     # short, a cell reference past XFD): every such failure is the same refusal of the file.
@@ -230,6 +234,70 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
 def csv_row(row: Sequence[Any]) -> list[Any]:
     """One row as every CSV we write has it: empty for None, each cell inert."""
     return ["" if v is None else inert_cell(v) for v in row]
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _refuse_uncached_formulas(data: bytes) -> None:
+    """A formula cell holds its last computed value only once a spreadsheet program has saved
+    the file; one written by a script has none and was read as empty (a household of no size,
+    no phone). Refused by its cell and column. Only a file with formulas is read twice."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            if not any(_FORMULA_TAG.search(archive.read(n)) for n in sheets):
+                return
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return  # the reading proper refuses a broken file
+    from openpyxl import load_workbook
+
+    try:
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        return
+    errors: list[dict[str, Any]] = []
+    try:
+        header: list[str] = []
+        rows = zip(
+            formulas.worksheets[0].iter_rows(),
+            values.worksheets[0].iter_rows(values_only=True),
+            strict=False,
+        )
+        for number, (cells, cached) in enumerate(rows, start=1):
+            if number == 1:
+                header = [_cell(v) for v in cached]
+            for index, cell in enumerate(cells):
+                if getattr(cell, "data_type", None) != "f":
+                    continue
+                if index < len(cached) and cached[index] is not None:
+                    continue
+                ref = f"{excel_column(index)}{number}"
+                errors.append(
+                    {
+                        "row": number,
+                        "column": header[index].strip() if index < len(header) else None,
+                        "cell": ref,
+                        "message": f"{ref} 是公式，没有计算结果：请在 Excel 中打开并保存后再导入，"
+                        "或把公式改为数值",
+                        "code": "import.formula_uncached",
+                    }
+                )
+    except Exception:
+        return
+    finally:
+        formulas.close()
+        values.close()
+    if errors:
+        first = errors[0]
+        raise Invalid(
+            "import.rows_invalid",
+            f"第 {first['row']} 行“{first['column'] or first['cell']}”列（{first['cell']}）"
+            f"等 {len(errors)} 个单元格是没有计算结果的公式，未导入任何数据",
+            field="file",
+            errors=errors[:200],
+        )
 
 
 def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

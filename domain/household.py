@@ -112,6 +112,31 @@ class CategoryCatalog:
         return frozenset(self.resolve(t) for t in tokens if t.strip())
 
 
+class HouseholdStatus(StrEnum):
+    """Where a household stands in the register. The 民情日志 is a record: a household with
+    history is never deleted, it moves out (迁出) or is archived, and leaves the due lists,
+    compliance, rosters and pulls while its history stays readable."""
+
+    ACTIVE = "active"
+    MOVED_OUT = "moved_out"
+    ARCHIVED = "archived"
+
+
+HOUSEHOLD_STATUS_LABELS: Final = {
+    HouseholdStatus.ACTIVE: "在册",
+    HouseholdStatus.MOVED_OUT: "已迁出",
+    HouseholdStatus.ARCHIVED: "已归档",
+}
+
+
+@dataclass(frozen=True)
+class EndedAssignment:
+    """The contact member a change of the household took it from (a move, a moving out)."""
+
+    member_id: int
+    member_name: str
+
+
 @dataclass(frozen=True)
 class Household:
     id: int
@@ -124,6 +149,11 @@ class Household:
     location: Location | None = None
     categories: frozenset[str] = frozenset()
     external_id: str | None = None
+    status: HouseholdStatus = HouseholdStatus.ACTIVE
+
+    @property
+    def active(self) -> bool:
+        return self.status is HouseholdStatus.ACTIVE
 
     def __post_init__(self) -> None:
         if self.size < 1:

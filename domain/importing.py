@@ -35,7 +35,12 @@ from domain.member import (
 from domain.org import ALLOWED_PARENT, HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, is_within
 
 MAX_REPORTED_ERRORS: Final = 1000
-_PHONE = re.compile(r"^\+?[0-9][0-9\-]{4,19}$")
+# A mainland mobile (11 digits, 1[3-9]…, +86 allowed before it) or a landline: an area code
+# of 3–4 digits starting with 0, an optional dash, 7–8 digits, an optional extension (-802).
+_PHONE = re.compile(r"^(?:(?:\+?86)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?)$")
+PHONE_HINT: Final = "手机号为 11 位、以 13–19 开头；固定电话为区号加 7–8 位号码，如 0571-87654321"
+# The template's example row starts with this mark: it is skipped on import wherever it stands.
+EXAMPLE_MARK: Final = "【示例】"
 _SPLIT = re.compile(r"[、,，;；|\s]+")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -266,7 +271,7 @@ def _cells(
 ) -> Iterator[tuple[int, list[str]]]:
     """(row number as Excel shows it, the cells in ``COLUMNS[kind]`` order, stripped; absent
     columns and short rows read as empty). Blank rows, which Excel leaves at the end, are
-    skipped."""
+    skipped, and so is the template's example row (its first cell marked 【示例】)."""
     width = max(index.values()) + 1
     # An absent column reads position ``width``: always the empty padding, because a row is cut
     # to the known columns first. Cells past them (an unknown column such as 备注, or a stray
@@ -275,10 +280,15 @@ def _cells(
     padding = [""] * (width + 1)
     strip = str.strip
     for number, row in enumerate(rows, start=2):
-        if not any(row):
+        if not any(row) or _is_example(row):
             continue
         cells = row + padding[len(row) :] if len(row) <= width else [*row[:width], ""]
         yield number, list(map(strip, pick(cells)))
+
+
+def _is_example(row: list[str]) -> bool:
+    first = row[0] or next((c for c in row if c), "")
+    return first.lstrip().startswith(EXAMPLE_MARK)
 
 
 def _as_dicts(
@@ -319,7 +329,7 @@ class _Checks:
     def phone(self, row: int, cells: dict[str, str]) -> str | None:
         value = cells.get("phone") or None
         if value is not None and not _PHONE.match(value):
-            self.bad(row, "phone", f"手机号格式不正确：{value}", "import.bad_phone")
+            self.bad(row, "phone", f"手机号格式不正确：{value}（{PHONE_HINT}）", "import.bad_phone")
         return value
 
     def number(
@@ -481,7 +491,7 @@ def _validate_households(
         unseen = existing[ext].unseen if existing_id is not None else None
         shown_phone = unseen is not None and phone == mask_phone(unseen.phone)
         if phone and not phone_ok(phone) and not shown_phone:
-            bad(number, "phone", f"手机号格式不正确：{phone}", "import.bad_phone")
+            bad(number, "phone", f"手机号格式不正确：{phone}（{PHONE_HINT}）", "import.bad_phone")
         lat = lng = None
         if lat_t or lng_t:
             try:
@@ -828,3 +838,76 @@ _VALIDATORS: Final[dict[ImportKind, Validator]] = {
     ImportKind.MEMBERS: _validate_members,
     ImportKind.HOUSEHOLDS: _validate_households,
 }
+
+
+# The import template (导入模板): for each column, an example value (the template's example row)
+# and what the column takes (its 说明 sheet). The example row's first cell carries EXAMPLE_MARK,
+# so an import skips it wherever it is left.
+TEMPLATE_HELP: Final[dict[ImportKind, dict[str, tuple[str, str]]]] = {
+    ImportKind.ORG_UNITS: {
+        "code": ("C01-T01-V01", "必填。组织的唯一编码，党员和农户按它归属；再次导入同一编码为更新"),
+        "name": ("和明村", "必填。组织名称，最多 100 字"),
+        "level": ("村", "必填。县/区、乡镇/街道、村、社区、网格 或 党小组"),
+        "parent": ("C01-T01", "上级组织的编码（县/区可空）；上级须先于下级出现或已存在"),
+        "external_id": ("", "可空。其他系统中的编号，便于对接"),
+    },
+    ImportKind.MEMBERS: {
+        "external_id": ("M0001", "必填。党员编号，唯一；再次导入同一编号为更新"),
+        "name": ("王建国", "必填。姓名，最多 50 字"),
+        "org": ("C01-T01-V01", "必填。所属组织（村、社区、网格或党小组）的编码"),
+        "role": (
+            "党员",
+            "可空（默认 党员）。党员、党小组长、支部书记、村两委干部、乡镇干部、县级干部",
+        ),
+        "gender": ("男", "可空。男 或 女"),
+        "birth_date": ("1965-03-08", "可空。日期，如 1965-03-08 或 1965/3/8"),
+        "phone": ("13800001111", f"可空。{PHONE_HINT}"),
+        "lat": ("30.701234", "可空。纬度，-90 到 90；与经度同填或同空"),
+        "lng": ("120.701234", "可空。经度，-180 到 180；与纬度同填或同空"),
+        "skills": ("种植、电工", "可空。特长，用 、 分隔"),
+        "in_service": ("否", "可空（默认 否）。在职党员填 是"),
+        "reported": ("", "在职党员报到的社区或村的编码"),
+        "exempt_reason": ("", "可空。免除联户的原因：年老、体弱多病 或 外出/流动"),
+        "exempt_by": ("", "免除联户时必填：决定人"),
+        "exempt_on": ("", "免除联户时必填：决定日期"),
+        "exempt_note": ("", "可空。免除备注，最多 200 字"),
+    },
+    ImportKind.HOUSEHOLDS: {
+        "external_id": ("H0001", "必填。户编号，唯一；再次导入同一编号为更新"),
+        "head_name": ("李大山", "必填。户主姓名，最多 50 字"),
+        "grid": ("C01-T01-V01-G1", "必填。所属网格的编码（农户须归属网格）"),
+        "building": ("", "可空。楼栋（社区），最多 50 字"),
+        "address": ("和明村1组18号", "可空。住址，最多 200 字"),
+        "size": ("3", "可空（默认 1）。家庭人口，1 到 99 的整数"),
+        "phone": ("13800001111", f"可空。{PHONE_HINT}"),
+        "lat": ("30.701234", "可空。纬度，-90 到 90；与经度同填或同空"),
+        "lng": ("120.701234", "可空。经度，-180 到 180；与纬度同填或同空"),
+        "categories": ("低保、空巢老人", "可空。户类，用 、 分隔，如 低保、五保、空巢老人"),
+    },
+}
+
+
+def template_rows(kind: ImportKind) -> tuple[list[str], list[str], list[list[str]]]:
+    """(header, the marked example row, the 说明 sheet's rows: column, required, what it takes)."""
+    columns = COLUMNS[kind]
+    helps = TEMPLATE_HELP[kind]
+    header = [c.label for c in columns]
+    example = [helps[c.field][0] for c in columns]
+    example[0] = f"{EXAMPLE_MARK}{example[0]}"
+    notes = [
+        ["列名", "是否必填", "填写说明"],
+        *([c.label, "是" if c.required else "否", helps[c.field][1]] for c in columns),
+        [],
+        [
+            "示例行",
+            "",
+            f"第 2 行以“{EXAMPLE_MARK}”开头，是填写示例，导入时自动跳过；可删除，也可保留",
+        ],
+        [
+            "导入规则",
+            "",
+            "整个文件先校验，有任何错误则一行也不写入；先预览新增、更新的数目，确认后写入",
+        ],
+        ["公式", "", "请填写数值或文字；含公式的单元格须在 Excel 中保存后（有计算结果）再导入"],
+    ]
+    return header, example, notes

@@ -126,6 +126,7 @@ class VisitFacts(NamedTuple):
     member_path: str | None  # the member's org unit's path; None: no such member
     contact_id: int | None  # the household's contact member today
     was_contact: bool  # the member looked after it on the visit's day (offline visits)
+    contact_name: str | None = None  # the contact member's name (a sync note names them)
 
 
 def check_time(visited_at: datetime, *, now: datetime) -> None:

@@ -21,6 +21,7 @@ from persistence.bulk import insert_rows
 from persistence.locks import Lock, serialize
 from persistence.scoping import household_scope, in_subtree
 from persistence.tables import (
+    ACTIVE_HOUSEHOLD,
     AssignmentRow,
     ElderlyPairingRow,
     HouseholdRow,
@@ -161,7 +162,7 @@ class SqlAssignmentStore:
                     HouseholdRow.lat,
                     HouseholdRow.lng,
                     HouseholdRow.categories,
-                ).where(in_base)
+                ).where(in_base, HouseholdRow.status == ACTIVE_HOUSEHOLD)
             )
         ]
         active = dict(

@@ -47,12 +47,19 @@ LEDGER_HEADER = [
     "户类",
     "联系党员",
     "最近走访",
+    "系统编号",  # API_ID: the API's id, what an integrator's mirror keys on
 ]
 NEVER_VISITED = "从未走访"
 
 
+# The API's id of each household, last: what an integrator's mirror keys on (ids are never
+# reused). Not an import column: an import ignores it, so an export still re-imports unchanged.
+API_ID = "系统编号"
+
+
 def header(kind: ImportKind) -> list[str]:
-    return [c.label for c in COLUMNS[kind]]
+    labels = [c.label for c in COLUMNS[kind]]
+    return [*labels, API_ID] if kind is ImportKind.HOUSEHOLDS else labels
 
 
 def export_rows(session: Session, scope: Scope, kind: ImportKind) -> Iterator[list[Any]]:
@@ -155,6 +162,7 @@ def _household_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
             h.lat if personal and h.lat is not None else "",
             h.lng if personal and h.lng is not None else "",
             _shown_categories(h, labels, personal),
+            h.id,
         ]
 
 
@@ -191,4 +199,5 @@ def ledger_rows(session: Session, scope: Scope) -> Iterator[list[Any]]:
             _shown_categories(h, labels, personal),
             contact_name or "",
             local_date(h.last_visited_at).isoformat() if h.last_visited_at else NEVER_VISITED,
+            h.id,
         ]

@@ -11,7 +11,7 @@ from domain.access import Scope
 from domain.errors import NotFound
 from domain.issue_draft import DraftStatus, IssueDraft
 from persistence.insert_or_skip import insert_or_skip
-from persistence.scoping import household_scope
+from persistence.scoping import authored_scope
 from persistence.tables import HouseholdRow, IssueDraftRow
 
 
@@ -71,7 +71,7 @@ class SqlIssueDraftStore:
         row = self.session.scalar(
             select(IssueDraftRow)
             .join(HouseholdRow, HouseholdRow.id == IssueDraftRow.household_id)
-            .where(IssueDraftRow.id == draft_id, household_scope(scope))
+            .where(IssueDraftRow.id == draft_id, authored_scope(scope, IssueDraftRow.member_id))
         )
         if row is None:
             raise NotFound("issue_draft.not_found", f"问题草稿 {draft_id} 不存在", field="draft_id")

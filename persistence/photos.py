@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from domain.access import Scope
 from domain.errors import Conflict, NotFound
 from domain.photo import Photo
-from persistence.scoping import household_scope
+from persistence.scoping import authored_scope
 from persistence.tables import HouseholdRow, VisitPhotoRow, VisitRow
 
 
@@ -74,7 +74,7 @@ class SqlPhotoStore:
             select(VisitPhotoRow)
             .join(VisitRow, VisitRow.id == VisitPhotoRow.visit_id)
             .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-            .where(VisitPhotoRow.id == photo_id, household_scope(scope))
+            .where(VisitPhotoRow.id == photo_id, authored_scope(scope, VisitRow.member_id))
         )
         if row is None:
             raise NotFound("photo.not_found", f"照片 {photo_id} 不存在", field="photo_id")

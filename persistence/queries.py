@@ -153,8 +153,11 @@ def list_households(
     under: int | None = None,
     category: str | None = None,
     building: str | None = None,
+    status: str | None = None,
 ) -> Page[Household]:
     stmt = select(HouseholdRow).where(household_scope(scope, _area_path(session, scope, under)))
+    if status is not None:
+        stmt = stmt.where(HouseholdRow.status == status)
     if category is not None:
         stmt = stmt.where(HouseholdRow.categories.contains(f",{category},", autoescape=True))
     if building is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -12,7 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from domain.access import Scope
 from domain.audit import AuditEntry
 from domain.errors import Conflict, NotFound
-from domain.household import Household, Relation, Resident
+from domain.household import EndedAssignment, Household, HouseholdStatus, Relation, Resident
 from domain.member import Exemption, ExemptionReason, Location, Member, MemberRole
 from domain.org import OrgLevel, OrgUnit, ancestor_ids, path_of
 from domain.scheme import SchemeBinding, SchemeCode
@@ -25,10 +25,14 @@ from persistence.tables import (
     CategoryRow,
     HouseholdResidentRow,
     HouseholdRow,
+    IssueDraftRow,
     MemberRow,
+    MustAttendEventRow,
     OrgUnitRow,
+    PolicyDeliveryRow,
     SchemeBindingRow,
     UserRow,
+    VisitRow,
     decode_categories,
     encode_categories,
     metadata,
@@ -267,6 +271,7 @@ def household_to_domain(row: HouseholdRow) -> Household:
         location=_location(row.lat, row.lng),
         categories=decode_categories(row.categories),
         external_id=row.external_id,
+        status=HouseholdStatus(row.status),
     )
 
 
@@ -282,6 +287,7 @@ def _household_values(h: Household) -> dict[str, object]:
         "lng": h.location.lng if h.location else None,
         "categories": encode_categories(h.categories),
         "external_id": h.external_id,
+        "status": h.status.value,
     }
 
 
@@ -341,6 +347,36 @@ class SqlHouseholdRepository:
 
     def delete(self, household: Household) -> None:
         self.session.execute(delete(HouseholdRow).where(HouseholdRow.id == household.id))
+
+    def history_of(self, household: Household) -> str | None:
+        """What is on record about the household (走访、必到事项 …), or None: a record the
+        deletion would take with it (their keys cascade), so it is refused."""
+        found = [
+            label
+            for label, column in (
+                ("走访", VisitRow.household_id),
+                ("必到事项", MustAttendEventRow.household_id),
+                ("问题上报", IssueDraftRow.household_id),
+                ("政策落实", PolicyDeliveryRow.household_id),
+            )
+            if self.session.scalar(select(column).where(column == household.id).limit(1))
+            is not None
+        ]
+        return "、".join(found) or None
+
+    def end_assignment(self, household_id: int, *, on: date) -> EndedAssignment | None:
+        """End the household's assignment in force (kept as history), naming its member."""
+        ended = self.session.execute(
+            select(AssignmentRow.id, MemberRow.id, MemberRow.name)
+            .join(MemberRow, MemberRow.id == AssignmentRow.member_id)
+            .where(AssignmentRow.household_id == household_id, AssignmentRow.ended_on.is_(None))
+        ).first()
+        if ended is None:
+            return None
+        self.session.execute(
+            update(AssignmentRow).where(AssignmentRow.id == ended[0]).values(ended_on=on)
+        )
+        return EndedAssignment(member_id=ended[1], member_name=ended[2])
 
     def known_categories(self) -> Mapping[str, str]:
         return {r.code: r.label for r in self.session.scalars(select(CategoryRow))}

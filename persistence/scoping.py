@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.access import Scope
@@ -47,6 +47,19 @@ def household_rule(low: Any, high: Any, own: Any | None) -> ColumnElement[bool]:
             ),
         )
     return clause
+
+
+def authored_scope(scope: Scope, author: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """Records on households (a visit, its photos, a draft raised from it) the caller may
+    reach: those of the households they may see, and an ordinary member's own — ``author`` is
+    the record's member — on any household of their subtree. A visit kept by sync rule 3, its
+    household given to another while the member was offline, stays its author's with what
+    hangs on it: the photos, ticks and draft that follow it from the phone."""
+    if not scope.own_households_only:
+        return household_scope(scope)
+    low, high = subtree_bounds(scope.org_path)
+    own = scope.member_id or -1
+    return or_(household_rule(low, high, own), and_(author == own, household_rule(low, high, None)))
 
 
 def member_scope(scope: Scope, area: str | None = None) -> ColumnElement[bool]:

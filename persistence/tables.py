@@ -138,6 +138,9 @@ class HouseholdRow(Base):
     # filter matches with LIKE on whole codes, the same on SQLite and PostgreSQL.
     categories: Mapped[str] = mapped_column(String(400), default="")
     external_id: Mapped[str | None] = mapped_column(CodeType, unique=True)
+    # active | moved_out | archived (domain.household.HouseholdStatus): only active households
+    # are in due lists, compliance, rosters and pulls; the others keep their history.
+    status: Mapped[str] = mapped_column(String(20), server_default="active")
     created_at: Mapped[datetime] = mapped_column(Timestamp())
     updated_at: Mapped[datetime] = mapped_column(Timestamp())
     # The latest visited_at of the household's visits, kept by database triggers on visits
@@ -145,6 +148,9 @@ class HouseholdRow(Base):
     # due list read it instead of aggregating millions of visits. Not indexed, so the update a
     # visit makes stays a heap-only (HOT) update on PostgreSQL.
     last_visited_at: Mapped[datetime | None] = mapped_column(Timestamp())
+
+
+ACTIVE_HOUSEHOLD = "active"
 
 
 def encode_categories(categories: Iterable[str]) -> str:
@@ -522,3 +528,13 @@ class PolicyDeliveryRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(Timestamp())
+
+
+# Ids are never reused. SQLite gives a new row the largest rowid + 1, so the id of the newest
+# row, once deleted, went to the next one (a deleted household's id given to a new household:
+# an integrator's mirror merged the two); AUTOINCREMENT keeps the largest id ever given
+# (sqlite_sequence). PostgreSQL's sequences never go back. Every table keyed by an integer id
+# (an id the API shows) is so marked, a table added later too; migration 0012 rebuilt them.
+for _table in metadata.tables.values():
+    if [c.name for c in _table.primary_key.columns] == ["id"]:
+        _table.dialect_options["sqlite"]["autoincrement"] = True

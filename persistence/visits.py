@@ -42,11 +42,13 @@ from domain.visit import (
 from persistence.insert_or_skip import insert_or_skip
 from persistence.queries import Page, Window
 from persistence.scoping import (
+    authored_scope,
     household_scope,
     in_subtree,
     member_scope,
 )
 from persistence.tables import (
+    ACTIVE_HOUSEHOLD,
     AssignmentRow,
     HouseholdRow,
     MemberRow,
@@ -77,11 +79,12 @@ def _to_domain(row: VisitRow) -> Visit:
 
 
 def _within(visit_id: int, scope: Scope) -> Select[VisitRow]:
-    """The visit, when its household is within the caller's reach."""
+    """The visit, when its household is within the caller's reach, or it is the member's own
+    (``authored_scope``)."""
     return (
         select(VisitRow)
         .join(HouseholdRow, HouseholdRow.id == VisitRow.household_id)
-        .where(VisitRow.id == visit_id, household_scope(scope))
+        .where(VisitRow.id == visit_id, authored_scope(scope, VisitRow.member_id))
     )
 
 
@@ -114,17 +117,19 @@ class SqlVisitStore:
         households = {h for h, _, _ in wanted}
         paths: dict[int, str] = {}
         spans: dict[tuple[int, int], list[tuple[date, date | None]]] = {}
-        today: dict[int, int] = {}
-        for household_id, path, member_id, started, ended in self.session.execute(
+        today: dict[int, tuple[int, str]] = {}
+        for household_id, path, member_id, started, ended, name in self.session.execute(
             select(
                 HouseholdRow.id,
                 OrgUnitRow.path,
                 AssignmentRow.member_id,
                 AssignmentRow.started_on,
                 AssignmentRow.ended_on,
+                MemberRow.name,
             )
             .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
             .outerjoin(AssignmentRow, AssignmentRow.household_id == HouseholdRow.id)
+            .outerjoin(MemberRow, MemberRow.id == AssignmentRow.member_id)
             .where(HouseholdRow.id.in_(households))
         ):
             paths[household_id] = path
@@ -132,7 +137,7 @@ class SqlVisitStore:
                 continue  # nobody has ever looked after it
             spans.setdefault((member_id, household_id), []).append((started, ended))
             if ended is None:
-                today[household_id] = member_id
+                today[household_id] = (member_id, name)
         member_paths = {
             int(member_id): str(path)
             for member_id, path in self.session.execute(
@@ -145,7 +150,8 @@ class SqlVisitStore:
             VisitFacts(
                 household_path=paths.get(h),
                 member_path=member_paths.get(m),
-                contact_id=today.get(h),
+                contact_id=today[h][0] if h in today else None,
+                contact_name=today[h][1] if h in today else None,
                 was_contact=any(
                     start <= day and (end is None or end > day)
                     for start, end in spans.get((m, h), ())
@@ -352,7 +358,11 @@ class SqlVisitStore:
                 select(HouseholdRow.id, HouseholdRow.categories, OrgUnitRow.path)
                 .join(OrgUnitRow, OrgUnitRow.id == HouseholdRow.org_id)
                 .join(AssignmentRow, AssignmentRow.household_id == HouseholdRow.id)
-                .where(AssignmentRow.member_id == member_id, AssignmentRow.ended_on.is_(None))
+                .where(
+                    AssignmentRow.member_id == member_id,
+                    AssignmentRow.ended_on.is_(None),
+                    HouseholdRow.status == ACTIVE_HOUSEHOLD,
+                )
                 .order_by(HouseholdRow.id)
             )
         ]
@@ -519,7 +529,10 @@ def _households_by_cadence(groups: dict[int, list[int]], since: dict[int, dateti
         )
     inner = (
         select(days.label("days"), stamp.label("at"))
-        .where(HouseholdRow.org_id.in_([i for ids in groups.values() for i in ids]))
+        .where(
+            HouseholdRow.org_id.in_([i for ids in groups.values() for i in ids]),
+            HouseholdRow.status == ACTIVE_HOUSEHOLD,  # moved out, archived: not judged
+        )
         .subquery()
     )
     cutoff: ColumnElement[Any] = literal(since[main], stamp.type)

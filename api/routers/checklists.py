@@ -19,7 +19,7 @@ from domain.services.schemes import params_by_level
 from domain.visit import Period, checklist_status, period_of
 from persistence.repositories import SqlHouseholdRepository, SqlOrgRepository, SqlSchemeRepository
 from persistence.scoping import household_scope, in_subtree
-from persistence.tables import HouseholdRow, OrgUnitRow
+from persistence.tables import ACTIVE_HOUSEHOLD, HouseholdRow, OrgUnitRow
 from persistence.visits import checklist_rollup, checklist_ticks
 
 router = APIRouter(tags=["checklists"])
@@ -177,7 +177,11 @@ def _rollup(
     period: Period,
 ) -> ChecklistGroupOut:
     template, months = key
-    ids = select(HouseholdRow.id).where(household_scope(scope), HouseholdRow.org_id.in_(org_ids))
+    ids = select(HouseholdRow.id).where(
+        household_scope(scope),
+        HouseholdRow.org_id.in_(org_ids),
+        HouseholdRow.status == ACTIVE_HOUSEHOLD,  # moved out, archived: not judged
+    )
     total, complete, done = checklist_rollup(session, ids, template, period.start, period.end)
     return ChecklistGroupOut(
         checklist=list(template),

@@ -12,6 +12,7 @@ from api.schemas.common import NO_CONTROL, PathId, query_id
 from api.schemas.households import (
     CategoryIn,
     CategoryOut,
+    HouseholdChangedOut,
     HouseholdIn,
     HouseholdOut,
     HouseholdPage,
@@ -19,7 +20,12 @@ from api.schemas.households import (
 )
 from domain.access import Permission
 from domain.errors import Forbidden
-from domain.household import BUILTIN_CATEGORY_LABELS, SENSITIVE_CATEGORIES, CategoryCatalog
+from domain.household import (
+    BUILTIN_CATEGORY_LABELS,
+    SENSITIVE_CATEGORIES,
+    CategoryCatalog,
+    HouseholdStatus,
+)
 from domain.services import registers
 from persistence.queries import list_households
 
@@ -44,6 +50,10 @@ def list_household_register(
         Query(max_length=40, pattern=NO_CONTROL, description="户类代码或名称，如 dibao 或 低保"),
     ] = None,
     building: Annotated[str | None, Query(max_length=50, pattern=NO_CONTROL)] = None,
+    status: Annotated[
+        HouseholdStatus | None,
+        Query(description="在册 active、已迁出 moved_out、已归档 archived；不填为全部"),
+    ] = None,
 ) -> HouseholdPage:
     code = None
     if category is not None:
@@ -52,7 +62,15 @@ def list_household_register(
         # Filtering by 低保 or illness reveals the category of every row listed.
         if code in SENSITIVE_CATEGORIES and not scope.sees_personal_data:
             raise Forbidden("household.sensitive_filter", "无权按敏感户类筛选")
-    page = list_households(session, scope, window, under=org_id, category=code, building=building)
+    page = list_households(
+        session,
+        scope,
+        window,
+        under=org_id,
+        category=code,
+        building=building,
+        status=status.value if status is not None else None,
+    )
     return HouseholdPage(
         data=[HouseholdOut.from_domain(h, scope) for h in page.items],
         total=page.total,
@@ -88,25 +106,25 @@ def get_household(household_id: PathId, scope: ScopeDep, uow: UowDep) -> Househo
 
 @router.patch(
     "/{household_id}",
-    response_model=HouseholdOut,
-    summary="修改农户",
+    response_model=HouseholdChangedOut,
+    summary="修改农户（含迁出、归档；迁往他村或迁出时结束其联系）",
     dependencies=[require(Permission.HOUSEHOLD_WRITE)],
 )
 def update_household(
     household_id: PathId, body: HouseholdUpdate, scope: ScopeDep, uow: UowDep, clock: ClockDep
-) -> HouseholdOut:
+) -> HouseholdChangedOut:
     with uow:
         current = uow.households.get(household_id, scope)
-    household = registers.update_household(
+    changed = registers.update_household(
         uow, scope, household_id, body.changes(current), at=clock()
     )
-    return HouseholdOut.from_domain(household, scope)
+    return HouseholdChangedOut.of(changed, scope)
 
 
 @router.delete(
     "/{household_id}",
     status_code=204,
-    summary="删除农户",
+    summary="删除农户（有走访等记录的不能删除，请改为迁出或归档：409）",
     dependencies=[require(Permission.HOUSEHOLD_WRITE)],
 )
 def delete_household(

@@ -12,7 +12,7 @@ from api.schemas.common import Label
 from domain.access import PERMISSION_LABELS, ROLE_LABELS
 from domain.assignment import REASON_LABELS
 from domain.audit import AUDIT_ACTION_LABELS
-from domain.household import BUILTIN_CATEGORY_LABELS, RELATION_LABELS
+from domain.household import BUILTIN_CATEGORY_LABELS, HOUSEHOLD_STATUS_LABELS, RELATION_LABELS
 from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS
 from domain.must_attend import EVENT_STATUS_LABELS
 from domain.org import LEVEL_LABELS
@@ -31,6 +31,7 @@ class EnumsOut(BaseModel):
     exemption_reasons: list[Label]
     categories: list[Label] = Field(description="内置户类（各县可另行登记，见 /categories）")
     relations: list[Label] = Field(description="家庭成员与户主的关系")
+    household_statuses: list[Label] = Field(description="农户在册状态（迁出、归档）")
     visit_modes: list[Label]
     visit_flags: list[Label] = Field(description="四个必记")
     event_statuses: list[Label] = Field(description="五必到事项的到场情况")
@@ -54,6 +55,7 @@ def enums() -> EnumsOut:
         exemption_reasons=_labels(dict(EXEMPTION_LABELS)),
         categories=_labels(dict(BUILTIN_CATEGORY_LABELS)),
         relations=_labels(dict(RELATION_LABELS)),
+        household_statuses=_labels(dict(HOUSEHOLD_STATUS_LABELS)),
         visit_modes=_labels(dict(VISIT_MODE_LABELS)),
         visit_flags=_labels(dict(FLAG_LABELS)),
         event_statuses=_labels(dict(EVENT_STATUS_LABELS)),

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
@@ -21,7 +21,7 @@ from api.schemas.common import NO_CONTROL
 from api.tabular import csv_row, read_rows, write_xlsx
 from domain.access import Permission
 from domain.errors import Invalid, UnsupportedMedia
-from domain.importing import ImportKind
+from domain.importing import ImportKind, excel_column, template_rows
 from domain.services.imports import import_rows
 from persistence.exports import LEDGER_SHEET, SHEET_NAMES, export_rows, ledger_rows
 
@@ -34,6 +34,8 @@ class ImportSummary(BaseModel):
     created: int
     updated: int
     ignored_columns: list[str]
+    dry_run: bool = Field(description="true：仅预览（校验并计数），未写入任何数据")
+    message: str = Field(description="如“新增 4 户、更新 2 户，确认导入？”")
 
 
 RAW_TYPES = {
@@ -46,10 +48,12 @@ RAW_TYPES = {
 @router.post(
     "/imports/{kind}",
     response_model=ImportSummary,
-    summary="导入 CSV/XLSX（整文件校验，有错则一行不写）",
+    summary="导入 CSV/XLSX（整文件校验，有错则一行不写；dry_run 先预览）",
     description="Send the file as multipart/form-data (field `file`, as a browser does) or as "
     "the raw request body with Content-Type text/csv or the XLSX media type: the raw form "
-    "skips multipart parsing, which platforms loading a city's registers will want.",
+    "skips multipart parsing, which platforms loading a city's registers will want. "
+    "With `dry_run=true` the file is checked and counted (新增、更新) and nothing is written: "
+    "the preview a person confirms before sending the same file again without it.",
     dependencies=[require(Permission.IMPORT)],
     # Declared here, not among api.main's app-wide statuses: few routes refuse a body type.
     responses={415: {"model": Problem, "content": {PROBLEM_JSON: {}}}},
@@ -81,13 +85,74 @@ async def import_register(
         str | None,
         Query(max_length=200, pattern=NO_CONTROL, description="原文件名（原始请求体时）"),
     ] = None,
+    dry_run: Annotated[
+        bool, Query(description="true：只校验并返回将新增、更新的数目，不写入（导入前的预览）")
+    ] = False,
 ) -> ImportSummary:
     data, name = await _upload(request, filename)
     source = {"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     summary: dict[str, Any] = await run_in_threadpool(
-        lambda: import_rows(uow, scope, kind, read_rows(data, name), source=source, at=clock())
+        lambda: import_rows(
+            uow, scope, kind, read_rows(data, name), source=source, at=clock(), dry_run=dry_run
+        )
     )
     return ImportSummary(**summary)
+
+
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/imports/{kind}/template",
+    summary="下载导入模板（XLSX：表头、示例行、说明页）",
+    dependencies=[require(Permission.IMPORT)],
+    response_class=Response,
+    responses={200: {"content": {XLSX_MEDIA: {}}}},
+)
+def import_template(kind: ImportKind) -> Response:
+    """The first sheet holds the header and one example row, marked 【示例】 in its first cell
+    and skipped on import; the 说明 sheet says what each column takes."""
+    buffer = io.BytesIO()
+    _template_xlsx(buffer, *template_rows(kind))
+    chinese = quote(f"{EXPORT_NAMES[kind]}导入模板.xlsx")
+    return Response(
+        buffer.getvalue(),
+        media_type=XLSX_MEDIA,
+        headers={
+            "Content-Disposition": f'attachment; filename="{kind.value}-template.xlsx"; '
+            f"filename*=UTF-8''{chinese}"
+        },
+    )
+
+
+def _template_xlsx(
+    out: io.BytesIO, header: list[str], example: list[str], notes: list[list[str]]
+) -> None:
+    """The header in bold, the example row in grey italics, the 说明 sheet's text column wide."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "导入"
+    sheet.append(header)
+    sheet.append(example)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="808080")
+    for index in range(len(header)):
+        sheet.column_dimensions[excel_column(index)].width = 16
+    help_sheet = workbook.create_sheet("说明")
+    for line in notes:
+        help_sheet.append(line)
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    help_sheet.column_dimensions["A"].width = 14
+    help_sheet.column_dimensions["B"].width = 10
+    help_sheet.column_dimensions["C"].width = 80
+    workbook.save(out)
 
 
 async def _upload(request: Request, filename: str | None) -> tuple[bytes, str]:

@@ -19,8 +19,9 @@ from api.schemas.common import (
     merged_location,
 )
 from domain.access import Scope
-from domain.household import SENSITIVE_CATEGORIES, Household
+from domain.household import SENSITIVE_CATEGORIES, Household, HouseholdStatus
 from domain.masking import mask_address, mask_phone
+from domain.services.registers import HouseholdChanged
 
 
 class HouseholdIn(StrictIn):
@@ -66,6 +67,11 @@ class HouseholdUpdate(StrictIn):
     lng: Longitude | None = None
     categories: list[Text] | None = Field(default=None, max_length=20)
     external_id: ExternalId | None = None
+    status: HouseholdStatus | None = Field(
+        default=None,
+        description="在册 active、已迁出 moved_out、已归档 archived。迁出或归档的农户离开待走访"
+        "清单、达标统计、包户方案与同步，其联系结束，记录仍可查阅",
+    )
 
     def changes(self, current: Household) -> dict[str, Any]:
         sent = self.model_dump(exclude_unset=True)
@@ -74,7 +80,7 @@ class HouseholdUpdate(StrictIn):
             value = getattr(self, key)
             if key in ("lat", "lng"):
                 continue
-            if key in ("org_id", "head_name", "size") and value is None:
+            if key in ("org_id", "head_name", "size", "status") and value is None:
                 continue
             out[key] = frozenset(value or ()) if key == "categories" else value
         if "lat" in sent or "lng" in sent:
@@ -97,6 +103,7 @@ class HouseholdOut(BaseModel):
     lng: float | None
     categories: list[str]
     external_id: str | None
+    status: HouseholdStatus = Field(description="在册 active、已迁出 moved_out、已归档 archived")
 
     @classmethod
     def from_domain(cls, h: Household, scope: Scope) -> HouseholdOut:
@@ -115,6 +122,31 @@ class HouseholdOut(BaseModel):
             lng=h.location.lng if h.location and personal else None,
             categories=cats if personal else [c for c in cats if c not in SENSITIVE_CATEGORIES],
             external_id=h.external_id,
+            status=h.status,
+        )
+
+
+class EndedAssignmentOut(BaseModel):
+    member_id: int
+    member_name: str
+
+
+class HouseholdChangedOut(HouseholdOut):
+    ended_assignment: EndedAssignmentOut | None = Field(
+        default=None,
+        description="这次修改结束的联系（迁往他村、迁出或归档时）：原联系党员",
+    )
+
+    @classmethod
+    def of(cls, changed: HouseholdChanged, scope: Scope) -> HouseholdChangedOut:
+        ended = changed.ended_assignment
+        return cls(
+            **HouseholdOut.from_domain(changed.household, scope).model_dump(),
+            ended_assignment=EndedAssignmentOut(
+                member_id=ended.member_id, member_name=ended.member_name
+            )
+            if ended is not None
+            else None,
         )
 
 

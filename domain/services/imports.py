@@ -20,6 +20,20 @@ WRITE_PERMISSION: Final = {
 }
 
 
+UNITS: Final = {
+    ImportKind.ORG_UNITS: "个组织",
+    ImportKind.MEMBERS: "名党员",
+    ImportKind.HOUSEHOLDS: "户",
+}
+
+
+def counted(kind: ImportKind, created: int, updated: int, *, dry_run: bool) -> str:
+    """ "新增 4 户、更新 2 户，确认导入？" (a preview) or "已导入：新增 4 户、更新 2 户"."""
+    unit = UNITS[kind]
+    what = f"新增 {created} {unit}、更新 {updated} {unit}"
+    return f"{what}，确认导入？" if dry_run else f"已导入：{what}"
+
+
 def import_rows(
     uow: UnitOfWork,
     scope: Scope,
@@ -28,9 +42,14 @@ def import_rows(
     *,
     source: dict[str, Any],
     at: datetime,
+    dry_run: bool = False,
 ) -> dict[str, Any]:
-    """Returns the summary (rows, created, updated, ignored columns); raises ``Invalid`` with
-    every bad row when any row is bad, having written nothing."""
+    """Returns the summary (rows, created, updated, ignored columns, a sentence of the counts);
+    raises ``Invalid`` with every bad row when any row is bad, having written nothing.
+
+    ``dry_run`` (the preview before an import is confirmed): the same checks and the same
+    writes, so the counts are exactly what the import would do, then rolled back — nothing
+    written, nothing audited."""
     scope.require(Permission.IMPORT)
     scope.require(WRITE_PERMISSION[kind])
     with uow:
@@ -46,6 +65,12 @@ def import_rows(
             "updated": updated,
             "ignored_columns": report.ignored_columns,
         }
+        if dry_run:  # leaving the unit of work uncommitted rolls the writes back
+            return {
+                **summary,
+                "dry_run": True,
+                "message": counted(kind, created, updated, dry_run=True),
+            }
         # One entry per import: the file's digest identifies exactly what was written.
         record(
             uow.audit,
@@ -58,4 +83,8 @@ def import_rows(
             after={**summary, **source},
         )
         uow.commit()
-        return summary
+        return {
+            **summary,
+            "dry_run": False,
+            "message": counted(kind, created, updated, dry_run=False),
+        }

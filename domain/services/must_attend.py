@@ -9,7 +9,8 @@ from datetime import datetime, time, timedelta
 from domain.access import Permission, Scope
 from domain.audit import AuditAction
 from domain.disclosure import looks_like_token
-from domain.errors import Conflict, Invalid, Locked, NotFound
+from domain.errors import Conflict, Invalid, Locked, NotFound, RuleBroken
+from domain.household import HOUSEHOLD_STATUS_LABELS
 from domain.must_attend import MustAttendEvent, check_attendance_time
 from domain.ports import UnitOfWork
 from domain.scheme import effective_scheme, required_scheme
@@ -90,6 +91,13 @@ def _report(
 ) -> MustAttendEvent:
     """Report an event inside the caller's unit of work, whoever the reporter."""
     household = uow.households.get(household_id, scope)
+    if not household.active:  # moved out or archived: nobody is to attend it
+        raise RuleBroken(
+            "household.not_active",
+            f"农户 {household.head_name}{HOUSEHOLD_STATUS_LABELS[household.status]}，"
+            "不再报告必到事项",
+            field="household_id",
+        )
     org = uow.orgs.get(household.org_id, scope)
     params = required_scheme(uow.schemes.bindings_on_path(org.path), field="household_id").params
     if kind not in params.must_attend_events:

@@ -12,6 +12,7 @@ from domain.audit import AuditAction
 from domain.errors import Conflict, Forbidden, Invalid
 from domain.household import (
     CategoryCatalog,
+    EndedAssignment,
     Household,
     PersonalFields,
     unseen_changes,
@@ -149,9 +150,17 @@ def create_household(
         return created
 
 
+@dataclasses.dataclass(frozen=True)
+class HouseholdChanged:
+    household: Household
+    # The contact member the change took the household from: moved to another village (where
+    # no roster of the old one reaches and its member cannot see it), moved out or archived.
+    ended_assignment: EndedAssignment | None = None
+
+
 def update_household(
     uow: UnitOfWork, scope: Scope, household_id: int, changes: Mapping[str, Any], *, at: datetime
-) -> Household:
+) -> HouseholdChanged:
     scope.require(Permission.HOUSEHOLD_WRITE)
     with uow:
         before = uow.households.get(household_id, scope)
@@ -160,6 +169,9 @@ def update_household(
             after = unseen_kept(before, after)
         org = _household_org(uow, scope, after.org_id)
         uow.households.update(after, at=at)
+        ended = None
+        if _leaves_its_contact(uow, scope, before, after, org):
+            ended = uow.households.end_assignment(household_id, on=local_date(at))
         record(
             uow.audit,
             scope,
@@ -172,7 +184,20 @@ def update_household(
             after=after,
         )
         uow.commit()
-        return after
+        return HouseholdChanged(after, ended)
+
+
+def _leaves_its_contact(
+    uow: UnitOfWork, scope: Scope, before: Household, after: Household, org: OrgUnit
+) -> bool:
+    """Whether the change ends the household's assignment: it leaves the register (moved out,
+    archived), or it moves to a grid of another village — rosters are made village by village
+    and its member's village no longer holds it, so nobody would be answerable for it."""
+    if before.active and not after.active:
+        return True
+    if after.org_id == before.org_id:
+        return False
+    return uow.orgs.get(before.org_id, scope).parent_id != org.parent_id
 
 
 def unseen_kept(before: Household, after: Household) -> Household:
@@ -198,6 +223,12 @@ def delete_household(uow: UnitOfWork, scope: Scope, household_id: int, *, at: da
     with uow:
         household = uow.households.get(household_id, scope)
         org = uow.orgs.get(household.org_id, scope)
+        if history := uow.households.history_of(household):
+            raise Conflict(
+                "household.has_history",
+                f"农户 {household.head_name} 有{history}记录（民情日志），不能删除；"
+                "请改为标记“已迁出”或“已归档”，记录仍可查阅",
+            )
         uow.households.delete(household)
         record(
             uow.audit,

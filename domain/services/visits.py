@@ -440,10 +440,16 @@ def _offline_checks(item: VisitLogging, facts: VisitFacts) -> tuple[Visit, str]:
             "visit.not_contact_member", "走访当日该党员不是该户的联系党员", field="household_id"
         )
     if now_contact != visit.member_id:
-        visit = dataclasses.replace(
-            visit, sync_note=f"离线走访同步时该户已改由党员 {now_contact} 联系"
-        )
+        visit = dataclasses.replace(visit, sync_note=_reassigned_note(facts))
     return visit, path
+
+
+def _reassigned_note(facts: VisitFacts) -> str:
+    """The note on an offline visit whose household the roster gave to another meanwhile (or
+    to nobody: moved out, moved to another village), naming who looks after it now."""
+    if facts.contact_id is None:
+        return "离线走访同步时该户已无联系党员"
+    return f"离线走访同步时该户已改由党员 {facts.contact_name or facts.contact_id} 联系"
 
 
 def find_visit(

@@ -15,6 +15,7 @@ export function aHousehold(id: number, over: Partial<Household> = {}): Household
     masked: false,
     phone: null,
     size: 3,
+    status: 'active',
     ...over,
   }
 }

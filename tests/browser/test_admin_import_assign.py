@@ -65,6 +65,13 @@ def test_import_with_a_bad_row_fixed_in_place_then_assign_and_publish(
 
     bad.locator("input").fill("3")
     page.click("[data-test=import-resend]")
+    # A good file is previewed, not written: the counts, then 确认导入.
+    preview = page.locator("[data-test=import-preview]")
+    expect(preview).to_contain_text("新增 3 户、更新 0 户，确认导入？")
+    page.screenshot(path=str(artifacts / "admin_import_preview.png"), animations="disabled")
+    found = live.get(f"/api/v1/households?q={names[0]}", "admin").json()
+    assert found["total"] == 0, "a preview writes nothing"
+    page.click("[data-test=import-confirm]")
     done = page.locator("[data-test=import-done]")
     expect(done).to_contain_text("导入成功")
     expect(done).to_contain_text("新增")

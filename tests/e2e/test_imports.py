@@ -499,3 +499,137 @@ def test_a_workbook_broken_inside_is_a_bad_file_and_writes_nothing(
 def test_the_refused_media_type_is_documented(world: World) -> None:
     operation = world.app.openapi()["paths"]["/api/v1/imports/{kind}"]["post"]
     assert "application/problem+json" in operation["responses"]["415"]["content"]
+
+
+# --- tried as a new user would ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["1381111222", "1234567", "12811112222", "138111122223", "0571-876", "571-87654321", "电话"],
+)
+def test_a_phone_that_is_no_mainland_mobile_or_landline_is_refused_at_its_row_and_column(
+    client: TestClient, world: World, phone: str
+) -> None:
+    """A 7-digit 'mobile' was imported as it stood."""
+    rows = [*ROWS[:2], f"H12,黄伟,G3,5栋,和平社区,4,{phone},,,"]
+    status, body = upload(client, world, "households", "\n".join([HEADER, *rows]).encode())
+    assert status == 422, body
+    [error] = body["errors"]
+    assert (error["row"], error["column"], error["cell"]) == (4, "手机号", "G4"), error
+    assert phone in error["message"] and "11 位" in error["message"]
+    assert count(world, "households") == 4  # the world's, nothing imported
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "13811112222",
+        "19912345678",
+        "0571-87654321",
+        "057187654321",
+        "010-1234567",
+        "0571-87654321-802",
+    ],
+)
+def test_mainland_mobiles_and_landlines_are_taken(
+    client: TestClient, world: World, phone: str
+) -> None:
+    rows = [f"H12,黄伟,G3,5栋,和平社区,4,{phone},,,"]
+    status, body = upload(client, world, "households", "\n".join([HEADER, *rows]).encode())
+    assert status == 200, body
+
+
+def test_a_preview_counts_what_an_import_would_write_and_writes_nothing(
+    client: TestClient, world: World
+) -> None:
+    upload(client, world, "households", "\n".join([HEADER, ROWS[0]]).encode())
+    before = count(world, "households"), count(world, "audit_log")
+    data = "\n".join([HEADER, *ROWS]).encode()
+    res = client.post(
+        "/api/v1/imports/households",
+        params={"dry_run": "true"},
+        files={"file": ("f.csv", data)},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert (body["dry_run"], body["created"], body["updated"], body["rows"]) == (True, 2, 1, 3)
+    assert "新增 2 户、更新 1 户" in body["message"]
+    assert (count(world, "households"), count(world, "audit_log")) == before
+    # the confirmation writes it
+    status, body = upload(client, world, "households", data)
+    assert status == 200 and body["dry_run"] is False and body["created"] == 2, body
+    assert count(world, "households") == before[0] + 2
+
+
+def test_a_preview_of_a_bad_file_names_its_bad_cells_as_the_import_does(
+    client: TestClient, world: World
+) -> None:
+    data = "\n".join([HEADER, "H13,,G9,,,0,12x,,,火星户"]).encode()
+    res = client.post(
+        "/api/v1/imports/households?dry_run=true",
+        files={"file": ("f.csv", data)},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 422 and res.json()["code"] == "import.rows_invalid", res.text
+
+
+def _template(client: TestClient, world: World, kind: str) -> Any:
+    res = client.get(f"/api/v1/imports/{kind}/template", headers=world.headers(Role.ADMIN))
+    assert res.status_code == 200, res.text
+    assert res.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return load_workbook(io.BytesIO(res.content))
+
+
+@pytest.mark.parametrize("kind", ["households", "members", "org_units"])
+def test_the_template_has_an_example_row_and_a_sheet_of_explanations(
+    client: TestClient, world: World, kind: str
+) -> None:
+    wb = _template(client, world, kind)
+    assert wb.sheetnames[1] == "说明"
+    rows = [list(row) for row in wb.worksheets[0].iter_rows(values_only=True)]
+    assert len(rows) == 2 and str(rows[1][0]).startswith("【示例】")
+    notes = [row for row in wb["说明"].iter_rows(values_only=True) if any(row)]
+    described = {str(r[0]) for r in notes}
+    assert set(filter(None, rows[0])) <= described  # every column explained
+    assert any("示例" in " ".join(str(c) for c in r if c) for r in notes)
+
+
+def test_the_templates_example_row_is_ignored_on_import(client: TestClient, world: World) -> None:
+    wb = _template(client, world, "households")
+    ws = wb.worksheets[0]
+    ws.append(["H77", "欧阳明月", "G1", "", "李家村1组7号", 3, "13500001111", "", "", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    status, body = upload(client, world, "households", buf.getvalue(), "模板.xlsx")
+    assert status == 200, body
+    assert (body["rows"], body["created"]) == (1, 1)
+    assert count(world, "households") == 4 + 1
+
+
+def test_a_formula_without_a_computed_value_is_refused_by_its_cell_and_column(
+    client: TestClient, world: World
+) -> None:
+    """openpyxl writes formulas without a cached value (as scripts do): the cells were read as
+    empty, a household of no size and no phone imported."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER.split(","))
+    ws.append(["H10", "陈明", "G1", "", "李家村1组1号", "=1+2", "13811112222", "", "", ""])
+    ws.append(["H11", "林芳", "G2", "", "", 2, '="138"&"11112222"', "", "", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    status, body = upload(client, world, "households", buf.getvalue(), "户.xlsx")
+    assert status == 422, body
+    assert body["code"] == "import.rows_invalid"
+    cells = {(e["row"], e["column"], e["cell"], e["code"]) for e in body["errors"]}
+    assert cells == {
+        (2, "家庭人口", "F2", "import.formula_uncached"),
+        (3, "手机号", "G3", "import.formula_uncached"),
+    }
+    assert "公式" in body["detail"]
+    assert count(world, "households") == 4

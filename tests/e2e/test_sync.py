@@ -113,6 +113,38 @@ def test_a_visit_to_a_household_reassigned_meanwhile_is_kept_credited_and_flagge
     assert member == world.member["m1"]
 
 
+def test_the_sync_note_names_the_member_who_looks_after_the_household_now(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """The note said '已改由党员 10 联系': an id the member cannot place."""
+    with world.app.state.session_factory() as s:  # h1 went to m2 (李四) on the 22nd
+        s.execute(
+            text("UPDATE assignments SET ended_on = :d WHERE household_id = :h"),
+            {"d": date(2026, 11, 22), "h": world.household["h1"]},
+        )
+        s.execute(
+            text(
+                "INSERT INTO assignments (member_id, household_id, started_on) VALUES (:m, :h, :d)"
+            ),
+            {"m": world.member["m2"], "h": world.household["h1"], "d": date(2026, 11, 22)},
+        )
+        s.commit()
+    h = world.headers(Role.MEMBER)
+    res = client.post(f"{API}/sync/batch", json={"operations": [op(world, U[1], "h1")]}, headers=h)
+    [result] = res.json()["results"]
+    assert result["note"] == "离线走访同步时该户已改由党员 李四 联系", result
+    # h2 moved out meanwhile: nobody looks after it now
+    client.patch(
+        f"{API}/households/{world.household['h2']}",
+        json={"status": "moved_out"},
+        headers=world.headers(Role.ADMIN),
+    )
+    res = client.post(f"{API}/sync/batch", json={"operations": [op(world, U[2], "h2")]}, headers=h)
+    [result] = res.json()["results"]
+    assert result["status"] == "applied", result
+    assert result["note"] == "离线走访同步时该户已无联系党员", result
+
+
 def test_an_item_that_is_not_an_operation_is_refused_alone(
     client: TestClient, world: World, scheme: None
 ) -> None:
@@ -863,3 +895,84 @@ def test_an_offline_attendance_to_a_household_given_away_since_is_kept_and_flagg
         headers=h,
     ).json()
     assert res["results"][0]["code"] == "visit.not_contact_member", res
+
+
+def test_what_hangs_on_a_visit_kept_by_rule_3_is_kept_with_it(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """A visit to a household the roster gave to another while the member was offline is kept
+    and flagged (sync rule 3); its issue draft, in the same batch, and its photo, uploaded just
+    after, were refused ('走访记录 5 不存在'): the photo stayed 被退回 and the escalation never
+    reached the village."""
+    with world.app.state.session_factory() as s:  # from the 25th h1 is m2's
+        s.execute(
+            text("UPDATE assignments SET ended_on = :d WHERE household_id = :h"),
+            {"d": date(2026, 11, 25), "h": world.household["h1"]},
+        )
+        s.execute(
+            text(
+                "INSERT INTO assignments (member_id, household_id, started_on) VALUES (:m, :h, :d)"
+            ),
+            {"m": world.member["m2"], "h": world.household["h1"], "d": date(2026, 11, 25)},
+        )
+        s.commit()
+    h = world.headers(Role.MEMBER)
+    batch = field_day(world, 0)[:3]  # the visit of the 24th, a tick and the draft
+    res = client.post(f"{API}/sync/batch", json={"operations": batch}, headers=h).json()
+    assert [r["status"] for r in res["results"]] == ["applied"] * 3, res
+    visit_id = res["results"][0]["id"]
+    assert "改由" in res["results"][0]["note"]
+    photo = client.post(
+        f"{API}/visits/{visit_id}/photos",
+        content=_png(),
+        headers={**h, "Content-Type": "image/png"},
+    )
+    assert photo.status_code == 201, photo.text
+    # the draft reaches the village, the photo is the visit's
+    drafts = client.get(f"{API}/issue-drafts", headers=world.headers(Role.BRANCH_SECRETARY))
+    assert [d["visit_id"] for d in drafts.json()["data"]] == [visit_id]
+    photos = client.get(
+        f"{API}/visits/{visit_id}/photos", headers=world.headers(Role.BRANCH_SECRETARY)
+    ).json()
+    assert len(photos) == 1
+    # the member reads back what they wrote, but the household itself is m2's now
+    assert len(client.get(f"{API}/visits/{visit_id}/photos", headers=h).json()) == 1
+    assert client.get(f"{API}/households/{world.household['h1']}", headers=h).status_code == 404
+
+
+def test_a_member_never_reaches_another_members_visit_to_a_household_they_left(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """What a member keeps reaching is their own visits: m2's visit to h1, which m1 no longer
+    looks after, stays out of m1's reach."""
+    with world.app.state.session_factory() as s:
+        s.execute(
+            text(
+                "INSERT INTO visits (member_id, household_id, visited_at, mode, notes, flags, "
+                "checklist, created_by, created_at) VALUES (:m, :h, :at, 'home', '', '[]', '[]', "
+                "'x', :at)"
+            ),
+            {
+                "m": world.member["m2"],
+                "h": world.household["h3"],
+                "at": datetime(2026, 11, 25, 1, 0, tzinfo=UTC),
+            },
+        )
+        s.commit()
+        other = int(s.execute(text("SELECT max(id) FROM visits")).scalar_one())
+    h = world.headers(Role.MEMBER)
+    assert client.get(f"{API}/visits/{other}/photos", headers=h).status_code == 404
+    photo = client.post(
+        f"{API}/visits/{other}/photos", content=_png(), headers={**h, "Content-Type": "image/png"}
+    )
+    assert photo.status_code == 404, photo.text
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (0, 128, 0)).save(out, format="PNG")
+    return out.getvalue()

@@ -6,13 +6,14 @@ import type { ImportKind } from './lib/importGrid'
 
 export type ImportSummary = Schemas['ImportSummary']
 
-/** Upload a register file as multipart/form-data (field `file`), as a browser form does. */
-export async function importFile(kind: ImportKind, file: File): Promise<ImportSummary> {
+/** Upload a register file as multipart/form-data (field `file`), as a browser form does;
+ * `dryRun`: checked and counted only (the preview confirmed before the import writes). */
+export async function importFile(kind: ImportKind, file: File, { dryRun = false } = {}): Promise<ImportSummary> {
   const form = new FormData()
   form.append('file', file, file.name)
   return unwrap(
     api.POST('/api/v1/imports/{kind}', {
-      params: { path: { kind } },
+      params: { path: { kind }, query: { dry_run: dryRun } },
       // The schema types the multipart body as {file: string}; the FormData is sent as is.
       body: form as unknown as { file: string },
       bodySerializer: (b: unknown) => b as FormData,

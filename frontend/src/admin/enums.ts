@@ -12,6 +12,7 @@ export const enums = reactive<Schemas['EnumsOut']>({
   exemption_reasons: [],
   categories: [],
   relations: [],
+  household_statuses: [],
   visit_modes: [],
   visit_flags: [],
   event_statuses: [],

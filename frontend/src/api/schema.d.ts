@@ -335,11 +335,11 @@ export interface paths {
         get: operations["households-get_household"];
         put?: never;
         post?: never;
-        /** 删除农户 */
+        /** 删除农户（有走访等记录的不能删除，请改为迁出或归档：409） */
         delete: operations["households-delete_household"];
         options?: never;
         head?: never;
-        /** 修改农户 */
+        /** 修改农户（含迁出、归档；迁往他村或迁出时结束其联系） */
         patch: operations["households-update_household"];
         trace?: never;
     };
@@ -514,10 +514,31 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 导入 CSV/XLSX（整文件校验，有错则一行不写）
-         * @description Send the file as multipart/form-data (field `file`, as a browser does) or as the raw request body with Content-Type text/csv or the XLSX media type: the raw form skips multipart parsing, which platforms loading a city's registers will want.
+         * 导入 CSV/XLSX（整文件校验，有错则一行不写；dry_run 先预览）
+         * @description Send the file as multipart/form-data (field `file`, as a browser does) or as the raw request body with Content-Type text/csv or the XLSX media type: the raw form skips multipart parsing, which platforms loading a city's registers will want. With `dry_run=true` the file is checked and counted (新增、更新) and nothing is written: the preview a person confirms before sending the same file again without it.
          */
         post: operations["transfer-import_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{kind}/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载导入模板（XLSX：表头、示例行、说明页）
+         * @description The first sheet holds the header and one example row, marked 【示例】 in its first cell
+         *     and skipped on import; the 说明 sheet says what each column takes.
+         */
+        get: operations["transfer-import_template"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2023,6 +2044,13 @@ export interface components {
          * @enum {string}
          */
         Eligibility: "eligible" | "unknown" | "not_eligible";
+        /** EndedAssignmentOut */
+        EndedAssignmentOut: {
+            /** Member Id */
+            member_id: number;
+            /** Member Name */
+            member_name: string;
+        };
         /** EntitlementOut */
         EntitlementOut: {
             delivery: components["schemas"]["DeliveryOut"] | null;
@@ -2064,6 +2092,11 @@ export interface components {
             event_statuses: components["schemas"]["Label"][];
             /** Exemption Reasons */
             exemption_reasons: components["schemas"]["Label"][];
+            /**
+             * Household Statuses
+             * @description 农户在册状态（迁出、归档）
+             */
+            household_statuses: components["schemas"]["Label"][];
             /** Member Roles */
             member_roles: components["schemas"]["Label"][];
             /** Org Levels */
@@ -2270,6 +2303,40 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** HouseholdChangedOut */
+        HouseholdChangedOut: {
+            /** Address */
+            address: string | null;
+            /** Building */
+            building: string | null;
+            /** Categories */
+            categories: string[];
+            /** @description 这次修改结束的联系（迁往他村、迁出或归档时）：原联系党员 */
+            ended_assignment?: components["schemas"]["EndedAssignmentOut"] | null;
+            /** External Id */
+            external_id: string | null;
+            /** Head Name */
+            head_name: string;
+            /** Id */
+            id: number;
+            /** Lat */
+            lat: number | null;
+            /** Lng */
+            lng: number | null;
+            /**
+             * Masked
+             * @description true when phone, address, location and sensitive categories are masked
+             */
+            masked: boolean;
+            /** Org Id */
+            org_id: number;
+            /** Phone */
+            phone: string | null;
+            /** Size */
+            size: number;
+            /** @description 在册 active、已迁出 moved_out、已归档 archived */
+            status: components["schemas"]["HouseholdStatus"];
+        };
         /** HouseholdChecklistOut */
         HouseholdChecklistOut: {
             /** Complete */
@@ -2347,6 +2414,8 @@ export interface components {
             phone: string | null;
             /** Size */
             size: number;
+            /** @description 在册 active、已迁出 moved_out、已归档 archived */
+            status: components["schemas"]["HouseholdStatus"];
         };
         /** HouseholdPage */
         HouseholdPage: {
@@ -2359,6 +2428,14 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * HouseholdStatus
+         * @description Where a household stands in the register. The 民情日志 is a record: a household with
+         *     history is never deleted, it moves out (迁出) or is archived, and leaves the due lists,
+         *     compliance, rosters and pulls while its history stays readable.
+         * @enum {string}
+         */
+        HouseholdStatus: "active" | "moved_out" | "archived";
         /** HouseholdUpdate */
         HouseholdUpdate: {
             /** Address */
@@ -2381,6 +2458,8 @@ export interface components {
             phone?: string | null;
             /** Size */
             size?: number | null;
+            /** @description 在册 active、已迁出 moved_out、已归档 archived。迁出或归档的农户离开待走访清单、达标统计、包户方案与同步，其联系结束，记录仍可查阅 */
+            status?: components["schemas"]["HouseholdStatus"] | null;
         };
         /** IdleMemberOut */
         IdleMemberOut: {
@@ -2426,9 +2505,19 @@ export interface components {
         ImportSummary: {
             /** Created */
             created: number;
+            /**
+             * Dry Run
+             * @description true：仅预览（校验并计数），未写入任何数据
+             */
+            dry_run: boolean;
             /** Ignored Columns */
             ignored_columns: string[];
             kind: components["schemas"]["ImportKind"];
+            /**
+             * Message
+             * @description 如“新增 4 户、更新 2 户，确认导入？”
+             */
+            message: string;
             /** Rows */
             rows: number;
             /** Updated */
@@ -5031,6 +5120,8 @@ export interface operations {
                 /** @description 户类代码或名称，如 dibao 或 低保 */
                 category?: string | null;
                 building?: string | null;
+                /** @description 在册 active、已迁出 moved_out、已归档 archived；不填为全部 */
+                status?: components["schemas"]["HouseholdStatus"] | null;
                 /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
@@ -5360,7 +5451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HouseholdOut"];
+                    "application/json": components["schemas"]["HouseholdChangedOut"];
                 };
             };
             /** @description 请求体不是合法的 JSON 或表单 */
@@ -6334,6 +6425,8 @@ export interface operations {
             query?: {
                 /** @description 原文件名（原始请求体时） */
                 filename?: string | null;
+                /** @description true：只校验并返回将新增、更新的数目，不写入（导入前的预览） */
+                dry_run?: boolean;
             };
             header?: never;
             path: {
@@ -6418,6 +6511,73 @@ export interface operations {
             };
             /** @description 不支持的请求体类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "transfer-import_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: components["schemas"]["ImportKind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,9 @@ export type Operation =
 export type OutboxItem = Operation & {
   uuid: string
   household_id: number
+  /** The household's head as the phone knew it when the item was made: the queue names it so
+   * after the phone has forgotten the household (moved out, given to another member). */
+  head_name?: string
   created_at: string
   /** Order of making: the server applies a batch in order, so a visit goes before its drafts. */
   seq: number

@@ -23,10 +23,12 @@ function nextSeq(): number {
 }
 
 async function enqueue(db: FieldDb, op: Operation, householdId: number): Promise<OutboxItem> {
+  const headName = (await db.households.get(householdId))?.head_name
   const item = {
     ...op,
     uuid: newUuid(),
     household_id: householdId,
+    ...(headName ? { head_name: headName } : {}),
     created_at: new Date().toISOString(),
     seq: nextSeq(),
     status: 'pending',
@@ -129,6 +131,12 @@ export async function discardRejected(db: FieldDb, uuid: string): Promise<boolea
     await db.photos.where('visit_uuid').equals(uuid).delete()
     return true
   })
+}
+
+/** The name an item's household goes by in the queue: as the phone knows it now, else as it
+ * knew it when the item was made, else its number. */
+export function householdName(item: Pick<OutboxItem, 'household_id' | 'head_name'>, known: { id: number; head_name: string }[]): string {
+  return known.find((h) => h.id === item.household_id)?.head_name ?? item.head_name ?? `农户 ${item.household_id}`
 }
 
 export const STATUS_LABELS: Record<OutboxItem['status'], string> = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, NetworkError } from '../../src/api'
 import type { Problem } from '../../src/api/errors'
-import { blankToNull, fieldKey, patchOf, rowErrors, serverErrors, todayIso, useServerErrors } from '../../src/admin/lib/forms'
+import { blankToNull, fieldKey, patchOf, rangeMessage, rowErrors, serverErrors, todayIso, useServerErrors } from '../../src/admin/lib/forms'
 import { checkResidents, householdBody, householdForm, memberBody, memberForm, residentsBody } from '../../src/admin/lib/registers'
 import { deliveryChoices, nextDelivery } from '../../src/admin/lib/labels'
 
@@ -152,5 +152,22 @@ describe('delivery steps', () => {
     expect(nextDelivery(null)).toBe('explained')
     expect(nextDelivery('explained')).toBe('applied')
     expect(nextDelivery('received')).toBeNull()
+  })
+})
+
+describe('numbers out of range are refused with a message, never clamped', () => {
+  it('names the field and the range', () => {
+    expect(rangeMessage('纬度', 999, -90, 90)).toBe('纬度须在 -90 到 90 之间')
+    expect(rangeMessage('经度', -180.5, -180, 180)).toBe('经度须在 -180 到 180 之间')
+    expect(rangeMessage('家庭人口', 0, 1, 99, true)).toBe('家庭人口须在 1 到 99 之间')
+    expect(rangeMessage('家庭人口', 2.5, 1, 99, true)).toBe('家庭人口须为整数')
+  })
+
+  it('takes the ends of the range and an empty value', () => {
+    expect(rangeMessage('纬度', -90, -90, 90)).toBe('')
+    expect(rangeMessage('纬度', 90, -90, 90)).toBe('')
+    expect(rangeMessage('家庭人口', 99, 1, 99, true)).toBe('')
+    expect(rangeMessage('纬度', undefined, -90, 90)).toBe('')
+    expect(rangeMessage('纬度', null, -90, 90)).toBe('')
   })
 })

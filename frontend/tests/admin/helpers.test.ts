@@ -3,7 +3,7 @@ import type { OrgUnit } from '../../src/admin/api'
 import { mapLimit } from '../../src/admin/lib/async'
 import { barOption, scatterOption } from '../../src/admin/lib/charts'
 import { actorQuery, distance, pathNames, percent, percentValue, reporter, sortParam } from '../../src/admin/lib/format'
-import { areaTree, buildTree, expandedKeys, orgPathLabel, villagesOf } from '../../src/admin/lib/orgTree'
+import { areaTree, buildTree, expandedKeys, gridTree, orgPathLabel, villagesOf } from '../../src/admin/lib/orgTree'
 import { summarize } from '../../src/admin/lib/proposal'
 
 const unit = (id: number, parent: number | null, level: OrgUnit['level'], name: string, code: string): OrgUnit => ({
@@ -40,6 +40,19 @@ describe('org tree', () => {
     expect(villagesOf(units).map((u) => u.id)).toEqual([3])
     const byId = new Map(units.map((u) => [u.id, u]))
     expect(orgPathLabel(byId.get(7)!, byId)).toBe('双桥街道 / 和明村 / 第1网格 / 第1党小组')
+  })
+
+  it('the grid picker offers grids only: the village and the levels above are shown, not picked', () => {
+    const withEmpty = [...units, unit(8, 2, 'village', '无网格村', 'V02')]
+    const tree = gridTree(buildTree(withEmpty))
+    const village = tree[0].children[0]
+    expect([tree[0].disabled, village.disabled]).toEqual([true, true])
+    expect(village.children.map((n) => [n.label, n.disabled ?? false])).toEqual([
+      ['第1网格', false],
+      ['第2网格', false],
+    ])
+    expect(village.children[0].children).toEqual([]) // no party groups
+    expect(tree[0].children.map((n) => n.label)).toEqual(['和明村']) // a village without grids: nothing to pick
   })
 
   it('expands the first levels only (leaves have nothing to expand)', () => {

@@ -105,3 +105,17 @@ export async function downloadExport(target: ExportTarget, format: ExportFormat,
   saveBlob(file.blob, file.name)
   return file.name
 }
+
+/** GET /imports/{kind}/template (XLSX: the header, a marked example row, a 说明 sheet), saved. */
+export async function downloadTemplate(kind: ExportKind): Promise<string> {
+  const { data, error, response } = await api.GET('/api/v1/imports/{kind}/template', {
+    params: { path: { kind } },
+    parseAs: 'blob',
+  })
+  if (error !== undefined || !response.ok || !data) {
+    throw new ApiError(toProblem(response.status, error))
+  }
+  const name = filenameFromDisposition(response.headers.get('Content-Disposition')) ?? `${EXPORT_TITLES[kind]}导入模板.xlsx`
+  saveBlob(data, name)
+  return name
+}

@@ -138,6 +138,26 @@ export const phoneRule: FormItemRule = {
   trigger: 'blur',
 }
 
+/** The message for a number out of [min, max] (or not whole, when `integer`), or '' when it is
+ * good or empty. Number inputs are not given min/max: they would clamp 999 to 90 silently. */
+export function rangeMessage(label: string, value: number | null | undefined, min: number, max: number, integer = false): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return ''
+  if (integer && !Number.isInteger(value)) return `${label}须为整数`
+  if (value < min || value > max) return `${label}须在 ${min} 到 ${max} 之间`
+  return ''
+}
+
+export function rangeRule(label: string, min: number, max: number, integer = false): FormItemRule {
+  return {
+    validator: (_rule, value: number | null | undefined, callback) => {
+      const message = rangeMessage(label, value, min, max, integer)
+      if (message) callback(new Error(message))
+      else callback()
+    },
+    trigger: 'change',
+  }
+}
+
 /** A date (YYYY-MM-DD) not after today: birth dates. */
 export function notInFuture(today: () => string = todayIso): FormItemRule {
   return {

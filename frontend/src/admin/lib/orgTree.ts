@@ -9,6 +9,8 @@ export interface OrgNode {
   levelLabel: string
   unit: OrgUnit
   children: OrgNode[]
+  /** Shown but not selectable (a village in a picker of grids). */
+  disabled?: boolean
 }
 
 /** The flat, scoped list of org units as a forest: roots are the units whose parent is not in
@@ -43,6 +45,17 @@ export function areaTree(nodes: OrgNode[]): OrgNode[] {
   return nodes
     .filter((n) => AREA_LEVELS.includes(n.level))
     .map((n) => ({ ...n, children: areaTree(n.children) }))
+}
+
+/** The grids of the tree, each under the levels above it, which are shown but cannot be picked
+ * (households live on grids: the household form's picker offered the village itself). Branches
+ * without a grid are left out. */
+export function gridTree(nodes: OrgNode[]): OrgNode[] {
+  return nodes.flatMap((n): OrgNode[] => {
+    if (n.level === 'grid') return [{ ...n, children: [] }]
+    const children = gridTree(n.children)
+    return children.length ? [{ ...n, disabled: true, children }] : []
+  })
 }
 
 /** The villages and communities in a list of units (the bars of the dashboards). */
