@@ -12,7 +12,7 @@ from typing import Final
 
 from domain.errors import Invalid
 from domain.time import CHINA
-from domain.visit import CLOCK_SKEW
+from domain.visit import CLOCK_SKEW, VisitMode
 
 
 class EventStatus(StrEnum):
@@ -53,6 +53,20 @@ class MustAttendEvent:
         if self.attended_at is None:
             return EventStatus.OPEN if now <= self.deadline else EventStatus.MISSED
         return EventStatus.ATTENDED if self.attended_at <= self.deadline else EventStatus.LATE
+
+
+# 必到 means being there: an attendance is a visit in person, at the home or at a meeting; a
+# phone call or a WeChat message is contact, not 到场.
+ATTENDANCE_MODES: Final = frozenset({VisitMode.HOME, VisitMode.MEETING})
+
+
+def check_attendance_mode(mode: VisitMode) -> None:
+    if mode not in ATTENDANCE_MODES:
+        raise Invalid(
+            "event.not_in_person",
+            "必到事项须本人到场：走访方式应为入户走访或会议见面",
+            field="mode",
+        )
 
 
 def check_attendance_time(event: MustAttendEvent, visited_at: datetime) -> None:

@@ -10,7 +10,7 @@ from domain.access import Permission, Scope
 from domain.audit import AuditAction
 from domain.disclosure import looks_like_token
 from domain.errors import Conflict, Invalid, Locked, NotFound
-from domain.must_attend import MustAttendEvent, check_attendance_time
+from domain.must_attend import MustAttendEvent, check_attendance_mode, check_attendance_time
 from domain.ports import UnitOfWork
 from domain.scheme import effective_scheme, required_scheme
 from domain.services.audit_trail import record
@@ -177,6 +177,7 @@ def _attendable(event: MustAttendEvent, visit: Visit) -> None:
         raise _already_attended()
     if visit.household_id != event.household_id:
         raise Invalid("event.wrong_household", "到场走访须是该事件的农户", field="household_id")
+    check_attendance_mode(visit.mode)
     check_attendance_time(event, visit.visited_at)
 
 

@@ -132,6 +132,38 @@ def test_attendance_must_be_at_the_events_household(
     assert tasks[0]["status"] == "open"  # nothing was recorded
 
 
+@pytest.mark.parametrize("mode", ["phone", "wechat"])
+def test_an_attendance_is_in_person_a_call_or_message_is_refused_naming_the_mode(
+    client: TestClient, world: World, scheme: None, clock: Clock, mode: str
+) -> None:
+    """必到 means being there (domain/must_attend.py ATTENDANCE_MODES), online and offline."""
+    event = report(client, world, "h1").json()
+    clock.advance(hours=2)
+    h = world.headers(Role.MEMBER)
+    body = {**attendance(world, "h1", "2026-11-25T11:00:00+08:00"), "mode": mode}
+    res = client.post(f"{API}/events/{event['id']}/attendance", json=body, headers=h)
+    assert res.status_code == 422, res.text
+    assert (res.json()["code"], res.json()["field"]) == ("event.not_in_person", "mode")
+    op = {
+        "uuid": "44444444-4444-4444-8444-00000000000a",
+        "kind": "attendance",
+        "payload": {**body, "event_id": event["id"]},
+    }
+    res = client.post(f"{API}/sync/batch", json={"operations": [op]}, headers=h)
+    (refused,) = res.json()["results"]
+    assert (refused["status"], refused["code"], refused["field"]) == (
+        "rejected",
+        "event.not_in_person",
+        "mode",
+    )
+    visits = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert visits == []  # nothing was recorded
+    assert tasks_of(client, world, "m1")[0]["status"] == "open"
+    met = {**body, "mode": "meeting"}
+    res = client.post(f"{API}/events/{event['id']}/attendance", json=met, headers=h)
+    assert res.status_code == 201 and res.json()["status"] == "attended", res.text
+
+
 def test_each_status_filter_finds_exactly_the_events_in_it_past_the_newest(
     client: TestClient, world: World, scheme: None, clock: Clock
 ) -> None:

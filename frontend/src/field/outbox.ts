@@ -133,6 +133,20 @@ export async function discardRejected(db: FieldDb, uuid: string): Promise<boolea
   })
 }
 
+/** When the latest visit (or attendance, which is a visit) waiting in the outbox was made, by
+ * household: the list shows it as visited before the sync brings the server's due list. Refused
+ * items are not counted: they are not visits until corrected and sent again. */
+export function queuedVisitTimes(items: readonly OutboxItem[]): Record<number, string> {
+  const latest: Record<number, string> = {}
+  for (const i of items) {
+    if (i.status !== 'pending' || (i.kind !== 'visit' && i.kind !== 'attendance')) continue
+    const at = i.payload.visited_at
+    const seen = latest[i.household_id]
+    if (!seen || Date.parse(at) > Date.parse(seen)) latest[i.household_id] = at
+  }
+  return latest
+}
+
 export const STATUS_LABELS: Record<OutboxItem['status'], string> = {
   pending: '待同步',
   applied: '已同步',
