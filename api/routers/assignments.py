@@ -119,12 +119,18 @@ def list_pairs(
     scope: ScopeDep,
     session: SessionDep,
     member_id: Annotated[int | None, query_id("只看此党员")] = None,
+    changed_only: Annotated[
+        bool,
+        Query(description="只看有变化的联系对：与现行联系不同（新建立或改换党员）的农户"),
+    ] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
 ) -> PairPage:
     store = SqlAssignmentStore(session)
     store.proposal(proposal_id, scope)
-    rows, total = store.pairs_page(proposal_id, member_id=member_id, limit=limit, offset=offset)
+    rows, total = store.pairs_page(
+        proposal_id, member_id=member_id, changed_only=changed_only, limit=limit, offset=offset
+    )
     return PairPage(
         data=[PairOut.from_domain(p, m, h) for p, m, h in rows],
         total=total,
@@ -152,7 +158,7 @@ def edit_proposal(
 @router.post(
     "/assignment-proposals/{proposal_id}/publish",
     response_model=PublishOut,
-    summary="发布方案（原联系记结束日期，历史可查）",
+    summary="发布方案（原联系关系于发布当日结束，历史可查）",
     dependencies=[require(Permission.ASSIGNMENT_WRITE)],
 )
 def publish_proposal(

@@ -117,7 +117,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 发布方案（原联系记结束日期，历史可查） */
+        /** 发布方案（原联系关系于发布当日结束，历史可查） */
         post: operations["assignments-publish_proposal"];
         delete?: never;
         options?: never;
@@ -4061,6 +4061,8 @@ export interface operations {
             query?: {
                 /** @description 只看此党员 */
                 member_id?: number | null;
+                /** @description 只看有变化的联系对：与现行联系不同（新建立或改换党员）的农户 */
+                changed_only?: boolean;
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
