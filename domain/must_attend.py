@@ -20,6 +20,7 @@ class EventStatus(StrEnum):
     MISSED = "missed"  # not attended, deadline passed
     ATTENDED = "attended"  # attended by the deadline
     LATE = "late"  # attended after the deadline
+    CANCELLED = "cancelled"  # withdrawn by the branch (a wrong report): no one's task
 
 
 EVENT_STATUS_LABELS: Final = {
@@ -27,6 +28,7 @@ EVENT_STATUS_LABELS: Final = {
     EventStatus.MISSED: "逾期未到",
     EventStatus.ATTENDED: "按时到场",
     EventStatus.LATE: "迟到场",
+    EventStatus.CANCELLED: "已撤销",
 }
 
 
@@ -48,8 +50,15 @@ class MustAttendEvent:
     # The contact member when it was reported: who was answerable for the deadline then, kept
     # when the household is given to another before it is attended.
     reported_to: int | None = None
+    # Withdrawn by the branch or above (a wrong report), with who did it and why; it leaves
+    # the member's tasks and cannot be attended. Kept on record, never deleted.
+    cancelled_at: datetime | None = None
+    cancelled_by: str | None = None
+    cancel_reason: str = ""
 
     def status(self, now: datetime) -> EventStatus:
+        if self.cancelled_at is not None:
+            return EventStatus.CANCELLED
         if self.attended_at is None:
             return EventStatus.OPEN if now <= self.deadline else EventStatus.MISSED
         return EventStatus.ATTENDED if self.attended_at <= self.deadline else EventStatus.LATE

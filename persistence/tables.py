@@ -411,6 +411,10 @@ class MustAttendEventRow(Base):
     deadline: Mapped[datetime] = mapped_column(Timestamp())
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     attended_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    # 撤销: withdrawn by the branch (a wrong report), who and why; kept on record
+    cancelled_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    cancelled_by: Mapped[str | None] = mapped_column(String(100))
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class VisitPhotoRow(Base):

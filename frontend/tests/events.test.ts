@@ -44,6 +44,9 @@ function event(id: number, extra: Partial<EventOut> = {}): EventOut {
     member_name: '张三',
     reported_to_member_id: 7,
     reported_to_name: '张三',
+    cancelled_at: null,
+    cancelled_by: null,
+    cancel_reason: '',
     ...extra,
   }
 }

@@ -245,6 +245,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/{event_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销必到事项（误报）：支部及以上，须写明原因，记入操作日志；撤销后不再是党员的待办 */
+        post: operations["must-attend-cancel_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/{kind}": {
         parameters: {
             query?: never;
@@ -1484,6 +1501,14 @@ export interface components {
              */
             visited_within_cadence: number;
         };
+        /** CancelIn */
+        CancelIn: {
+            /**
+             * Reason
+             * @description 撤销原因，如：误报
+             */
+            reason: string;
+        };
         /** CardEventKindsOut */
         CardEventKindsOut: {
             /**
@@ -1987,6 +2012,21 @@ export interface components {
             /** Attended At */
             attended_at: string | null;
             /**
+             * Cancel Reason
+             * @description 撤销原因；未撤销为空
+             */
+            cancel_reason: string;
+            /**
+             * Cancelled At
+             * @description 撤销时间；未撤销为空
+             */
+            cancelled_at: string | null;
+            /**
+             * Cancelled By
+             * @description 撤销人
+             */
+            cancelled_by: string | null;
+            /**
              * Deadline
              * Format: date-time
              */
@@ -2035,7 +2075,7 @@ export interface components {
          * EventStatus
          * @enum {string}
          */
-        EventStatus: "open" | "missed" | "attended" | "late";
+        EventStatus: "open" | "missed" | "attended" | "late" | "cancelled";
         /** ExemptionIn */
         ExemptionIn: {
             /** Decided By */
@@ -5020,6 +5060,112 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    "must-attend-cancel_event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -71,6 +71,7 @@ export const EVENT_STATUSES: Record<EventStatus, string> = {
   missed: '逾期未到',
   attended: '按时到场',
   late: '迟到场',
+  cancelled: '已撤销',
 }
 
 /** Accounts' roles (domain/access.py ROLE_LABELS): 我的 says who is logged in. */
