@@ -192,16 +192,17 @@ def _demo_accounts(session: Session, county: OrgUnitRow) -> None:
     ).first()
     password_hash = hash_password(DEMO_PASSWORD)
     now = _now()
-    for username, role, org, member_row in (
-        ("admin", Role.ADMIN, county, None),
-        ("county", Role.COUNTY_CADRE, county, None),
-        ("auditor", Role.AUDITOR, county, None),
-        ("township", Role.TOWNSHIP_CADRE, township, None),
-        ("secretary", Role.BRANCH_SECRETARY, village, secretary),
-        ("member", Role.MEMBER, village, member),
+    # Staff accounts carry a person's name; the secretary's and the member's are their members'.
+    for username, name, role, org, member_row in (
+        ("admin", "周立新", Role.ADMIN, county, None),
+        ("county", "陈国华", Role.COUNTY_CADRE, county, None),
+        ("auditor", "孙敏", Role.AUDITOR, county, None),
+        ("township", "刘志强", Role.TOWNSHIP_CADRE, township, None),
+        ("secretary", None, Role.BRANCH_SECRETARY, village, secretary),
+        ("member", None, Role.MEMBER, village, member),
     ):
         if session.scalar(select(UserRow.id).where(UserRow.username == username)) is None:
-            create_user(
+            account = create_user(
                 session,
                 username=username,
                 password_hash=password_hash,
@@ -210,3 +211,4 @@ def _demo_accounts(session: Session, county: OrgUnitRow) -> None:
                 member_id=member_row.id if member_row else None,
                 at=now,
             )
+            session.get_one(UserRow, account.id).display_name = name

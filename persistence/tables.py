@@ -299,6 +299,9 @@ class UserRow(Base):
     # NULL: the whole installation (a system administrator above every county).
     org_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # The person's name as lists show it (报告人, the console's header); NULL: the linked
+    # member's name, else the username (persistence/people.py).
+    display_name: Mapped[str | None] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(Timestamp())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlalchemy import select
 
 from api.audit import audit_write
 from api.deps import ClockDep, ScopeDep, SessionDep, require
@@ -23,7 +25,9 @@ from domain.access import ROLE_PERMISSIONS, Permission, Role, Scope
 from domain.audit import AuditAction
 from domain.errors import Forbidden
 from persistence import accounts
+from persistence.people import user_names
 from persistence.repositories import SqlMemberRepository, SqlOrgRepository
+from persistence.tables import UserRow
 
 router = APIRouter(tags=["accounts"])
 
@@ -41,15 +45,30 @@ def _may_grant(scope: Scope, role: Role) -> None:
         raise Forbidden("user.role_escalation", "不能授予比自己权限更大的角色", field="role")
 
 
-def _user_out(account: accounts.Account) -> UserOut:
-    return UserOut(
-        id=account.id,
-        username=account.username,
-        role=account.role,
-        org_id=account.org_id,
-        member_id=account.member_id,
-        active=account.active,
+def _user_out(session: SessionDep, account: accounts.Account) -> UserOut:
+    return _users_out(session, [account])[0]
+
+
+def _users_out(session: SessionDep, found: Sequence[accounts.Account]) -> list[UserOut]:
+    names = user_names(session, [a.username for a in found])
+    stored = dict(
+        session.execute(
+            select(UserRow.id, UserRow.display_name).where(UserRow.id.in_([a.id for a in found]))
+        ).all()
     )
+    return [
+        UserOut(
+            id=account.id,
+            username=account.username,
+            display_name=stored.get(account.id),
+            name=names.get(account.username, account.username),
+            role=account.role,
+            org_id=account.org_id,
+            member_id=account.member_id,
+            active=account.active,
+        )
+        for account in found
+    ]
 
 
 @router.post(
@@ -73,7 +92,10 @@ def create_user(body: UserIn, scope: ScopeDep, session: SessionDep, clock: Clock
         member_id=body.member_id,
         at=clock(),
     )
-    out = _user_out(account)
+    if body.display_name is not None and body.display_name.strip():
+        accounts.get_user(session, scope, account.id).display_name = body.display_name.strip()
+        session.flush()
+    out = _user_out(session, account)
     audit_write(
         session,
         scope,
@@ -102,7 +124,7 @@ def list_users(
     q: Annotated[str | None, Query(max_length=64, pattern=NO_CONTROL)] = None,
 ) -> UserPage:
     found, total = accounts.list_users(session, scope, limit=limit, offset=offset, q=q)
-    return UserPage(data=[_user_out(a) for a in found], total=total, limit=limit, offset=offset)
+    return UserPage(data=_users_out(session, found), total=total, limit=limit, offset=offset)
 
 
 @router.patch(
@@ -115,7 +137,7 @@ def update_user(
     user_id: PathId, body: UserUpdate, scope: ScopeDep, session: SessionDep, clock: ClockDep
 ) -> UserOut:
     row = accounts.get_user(session, scope, user_id)
-    before = _user_out(accounts.account_of(session, row))
+    before = _user_out(session, accounts.account_of(session, row))
     _may_grant(scope, Role(row.role))  # no one edits an account mightier than their own
     sent = body.model_fields_set
     if body.role is not None:
@@ -128,6 +150,8 @@ def update_user(
         if body.member_id is not None:
             SqlMemberRepository(session).get(body.member_id, scope)
         row.member_id = body.member_id
+    if "display_name" in sent:
+        row.display_name = (body.display_name or "").strip() or None
     if body.active is not None:
         row.active = body.active
     if body.password is not None:
@@ -137,7 +161,7 @@ def update_user(
         # A new password or a disabled account ends every session at its next refresh.
         accounts.revoke_refresh_tokens(session, user_id=row.id, at=clock())
     session.flush()
-    after = _user_out(accounts.account_of(session, row))
+    after = _user_out(session, accounts.account_of(session, row))
     path = accounts.account_of(session, row).org_path
     audit_write(
         session,

@@ -39,6 +39,7 @@ from domain.audit import AuditAction
 from domain.errors import NotFound
 from domain.services import assignments
 from persistence.assignments import SqlAssignmentStore
+from persistence.people import actor_name, actor_names
 from persistence.queries import list_proposals
 from persistence.repositories import (
     SqlHouseholdRepository,
@@ -58,6 +59,7 @@ def _proposal_out(store: SqlAssignmentStore, scope: Scope, proposal_id: int) -> 
         status=meta.status,
         mode=meta.mode,
         created_by=meta.created_by,
+        created_by_name=actor_name(store.session, meta.created_by),
         report=ProposalReportOut.model_validate(meta.report),
     )
 
@@ -90,8 +92,12 @@ def list_proposal_history(
     status: Annotated[Literal["draft", "published"] | None, Query(description="方案状态")] = None,
 ) -> ProposalPage:
     page = list_proposals(session, scope, window, under=org_id, status=status)
+    people = actor_names(session, [p.created_by for p in page.items])
     return ProposalPage(
-        data=[ProposalSummaryOut(**dataclasses.asdict(p)) for p in page.items],
+        data=[
+            ProposalSummaryOut(**dataclasses.asdict(p), created_by_name=people[p.created_by])
+            for p in page.items
+        ],
         total=page.total,
         limit=page.limit,
         offset=page.offset,

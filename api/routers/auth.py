@@ -23,6 +23,7 @@ from api.security import (
 )
 from api.settings import Settings
 from persistence import accounts
+from persistence.people import actor_name
 
 router = APIRouter(tags=["auth"])
 
@@ -100,9 +101,10 @@ def logout(body: RefreshIn, session: SessionDep, clock: ClockDep) -> Response:
 
 
 @router.get("/auth/me", response_model=MeOut, summary="当前调用者")
-def me(scope: ScopeDep) -> MeOut:
+def me(scope: ScopeDep, session: SessionDep) -> MeOut:
     return MeOut(
         actor=scope.actor,
+        display_name=actor_name(session, scope.actor),
         org_path=scope.org_path,
         permissions=sorted(scope.permissions),
         member_id=scope.member_id,

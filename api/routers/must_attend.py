@@ -17,6 +17,7 @@ from domain.access import Permission, Scope
 from domain.must_attend import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
 from domain.services import must_attend
 from persistence.must_attend import EventNames, SqlEventStore, event_names
+from persistence.people import actor_names
 from persistence.repositories import (
     SqlHouseholdRepository,
     SqlMemberRepository,
@@ -42,6 +43,7 @@ class EventOut(BaseModel):
     kind: str
     note: str
     reported_by: str
+    reported_by_name: str = Field(description="报告人：姓名，或 农户（联心卡）、接口 名称")
     reported_at: datetime
     deadline: datetime
     visit_id: int | None
@@ -60,7 +62,9 @@ class EventOut(BaseModel):
     cancel_reason: str = Field(description="撤销原因；未撤销为空")
 
     @classmethod
-    def from_domain(cls, e: MustAttendEvent, now: datetime, names: EventNames) -> EventOut:
+    def from_domain(
+        cls, e: MustAttendEvent, now: datetime, names: EventNames, people: dict[str, str]
+    ) -> EventOut:
         status = e.status(now)
         return cls(
             id=e.id,
@@ -74,6 +78,7 @@ class EventOut(BaseModel):
             kind=e.kind,
             note=e.note,
             reported_by=e.reported_by,
+            reported_by_name=people.get(e.reported_by, e.reported_by),
             reported_at=e.reported_at,
             deadline=e.deadline,
             visit_id=e.visit_id,
@@ -203,4 +208,5 @@ def household_events(
 
 def _out(session: Session, events: Sequence[MustAttendEvent], now: datetime) -> list[EventOut]:
     names = event_names(session, events)
-    return [EventOut.from_domain(e, now, names[e.id]) for e in events]
+    people = actor_names(session, [e.reported_by for e in events])
+    return [EventOut.from_domain(e, now, names[e.id], people) for e in events]

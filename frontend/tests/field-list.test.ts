@@ -103,3 +103,24 @@ describe('the tab bar', () => {
     wrapper.unmount()
   })
 })
+
+describe('我的 says who is logged in', () => {
+  it('by the name /auth/me gives, kept for offline', async () => {
+    const { myName } = await import('../src/field/data')
+    const { vi } = await import('vitest')
+    localStorage.setItem('lianhu.tokens', JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }))
+    vi.stubGlobal('fetch', async () =>
+      new Response(JSON.stringify({ actor: 'user:member', display_name: '张三', org_path: '/1/', permissions: [], member_id: 7 }), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    )
+    expect(await myName()).toBe('张三')
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    expect(await myName()).toBe('张三')
+    vi.unstubAllGlobals()
+    localStorage.clear()
+  })
+})

@@ -1793,6 +1793,11 @@ export interface components {
             /** Created By */
             created_by: string;
             /**
+             * Created By Name
+             * @description 上报人的姓名（persistence/people.py）
+             */
+            created_by_name: string;
+            /**
              * Duplicate
              * @default false
              */
@@ -2058,6 +2063,11 @@ export interface components {
             reported_at: string;
             /** Reported By */
             reported_by: string;
+            /**
+             * Reported By Name
+             * @description 报告人：姓名，或 农户（联心卡）、接口 名称
+             */
+            reported_by_name: string;
             /**
              * Reported To Member Id
              * @description 报告时的联系党员：此后该户改由他人联系时，仍可查当时由谁负责到场
@@ -2404,6 +2414,11 @@ export interface components {
         MeOut: {
             /** Actor */
             actor: string;
+            /**
+             * Display Name
+             * @description 姓名：账户的显示名，否则所关联党员的姓名，否则账号
+             */
+            display_name: string;
             /** Member Id */
             member_id: number | null;
             /** Org Path */
@@ -2811,6 +2826,11 @@ export interface components {
         ProposalOut: {
             /** Created By */
             created_by: string;
+            /**
+             * Created By Name
+             * @description 生成人的姓名
+             */
+            created_by_name: string;
             /** Id */
             id: number;
             /** Mode */
@@ -2875,6 +2895,11 @@ export interface components {
             created_at: string;
             /** Created By */
             created_by: string;
+            /**
+             * Created By Name
+             * @description 生成人的姓名
+             */
+            created_by_name: string;
             /** Id */
             id: number;
             /** Mode */
@@ -3195,6 +3220,11 @@ export interface components {
         };
         /** UserIn */
         UserIn: {
+            /**
+             * Display Name
+             * @description 姓名（列表中显示）；不填则用党员姓名或账号
+             */
+            display_name?: string | null;
             /** Member Id */
             member_id?: number | null;
             /** Org Id */
@@ -3209,10 +3239,20 @@ export interface components {
         UserOut: {
             /** Active */
             active: boolean;
+            /**
+             * Display Name
+             * @description 设定的姓名；未设定为空
+             */
+            display_name: string | null;
             /** Id */
             id: number;
             /** Member Id */
             member_id: number | null;
+            /**
+             * Name
+             * @description 显示的姓名：设定的姓名，否则所关联党员的姓名，否则账号
+             */
+            name: string;
             /** Org Id */
             org_id: number | null;
             role: components["schemas"]["Role"];
@@ -3237,6 +3277,11 @@ export interface components {
         UserUpdate: {
             /** Active */
             active?: boolean | null;
+            /**
+             * Display Name
+             * @description 姓名；null 或空则用所关联党员的姓名或账号
+             */
+            display_name?: string | null;
             /** Member Id */
             member_id?: number | null;
             /** Org Id */

@@ -32,6 +32,7 @@ function event(over: Partial<MustAttendEvent>): MustAttendEvent {
     member_name: '张三',
     reported_to_member_id: 7,
     reported_to_name: '张三',
+    reported_by_name: '李书记',
     cancelled_at: null,
     cancelled_by: null,
     cancel_reason: '',
