@@ -8,7 +8,8 @@ DEMO_HOUSEHOLDS ?= 3000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve migrate demo test lint typecheck openapi openapi-check alembic-check \
-        pytest pytest-postgres bench-import bench-assign bench-field lock clean
+        pytest pytest-postgres bench-import bench-assign bench-field bench-postgres bench-wrk \
+        lock clean
 .PHONY: frontend test-frontend browser-deps bench-frontend
 NPM_STAMP := frontend/node_modules/.installed-$(shell cat frontend/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
@@ -68,14 +69,29 @@ pytest-postgres: install
 	LIANHU_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -m db -n $(PYTEST_WORKERS) \
 	  --dist loadscope
 
-bench-import: install
+## The benchmarks install what they need on a fresh machine: Debian packages (apt-get update
+## first, sudo when not root) and a local PostgreSQL cluster started (bench/common.py's
+## LIANHU_BENCH_PG_ADMIN, postgres@127.0.0.1:5432 by default).
+SUDO = $$( [ "$$(id -u)" = 0 ] || echo sudo )
+APT_INSTALL = $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends
+
+bench-postgres:
+	@command -v pg_ctlcluster >/dev/null && command -v pg_isready >/dev/null || \
+	  { $(APT_INSTALL) postgresql postgresql-client; }
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { \
+	  $(SUDO) pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start; \
+	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
+
+bench-wrk:
+	@command -v wrk >/dev/null || { $(APT_INSTALL) wrk; }
+
+bench-import: install bench-postgres
 	$(BIN)/python -m bench.bench_import
 
-bench-assign: install
+bench-assign: install bench-postgres
 	$(BIN)/python -m bench.bench_assign
 
-bench-field: install
-	command -v wrk >/dev/null || apt-get install -y wrk
+bench-field: install bench-postgres bench-wrk
 	$(BIN)/python -m bench.bench_field
 
 $(NPM_STAMP): frontend/package-lock.json
@@ -95,9 +111,7 @@ test-frontend: $(NPM_STAMP)
 ## Debian's chromium and a CJK font for the browser tests (never `playwright install`)
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -f $(WQY_FONT) ]; then \
-	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
-	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends \
-	    chromium fonts-wqy-zenhei || echo "could not install chromium: browser tests will skip"; fi
+	  $(APT_INSTALL) chromium fonts-wqy-zenhei || echo "could not install chromium: browser tests will skip"; fi
 
 bench-frontend: install frontend browser-deps
 	$(BIN)/python -m bench.bench_frontend

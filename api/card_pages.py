@@ -99,7 +99,11 @@ def public_card_page(card: ContactCard, *, report_to: str = "", kinds: Sequence[
     ``report_to`` — a plain form: the page runs no script."""
     form = ""
     if kinds and report_to:
-        options = "".join(f'<option value="{escape(k)}">{escape(k)}</option>' for k in kinds)
+        # Nothing chosen in advance: one tap on 报告 must not file a task the household did not
+        # pick (the empty choice is refused by the browser, ``required``, and by the server).
+        options = '<option value="" selected disabled>请选择事项</option>' + "".join(
+            f'<option value="{escape(k)}">{escape(k)}</option>' for k in kinds
+        )
         form = (
             f'<form class="report" method="post" action="{escape(report_to)}">\n'
             "<h2>家中有事，告诉联系党员</h2>\n"

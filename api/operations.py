@@ -173,12 +173,12 @@ def load_demo(
         assert county_row is not None
         _bind_scheme(db, root, county_row.id, at)
         _assign(db, root, county_row.id, at)
-        _demo_accounts(session, county_row)
+        accounts = _demo_accounts(session, county_row)
         session.commit()
     return (
         f"demo county {county_row.name}: {len(county.org_units) - 1} org units, "
         f"{len(county.members) - 1} members, {households} households; "
-        f"accounts admin / county / township / secretary / member, password {DEMO_PASSWORD}"
+        f"accounts {' / '.join(accounts)}, password {DEMO_PASSWORD}"
     )
 
 
@@ -197,7 +197,9 @@ def _assign(db: Database, scope: Scope, county_id: int, at: datetime) -> None:
     publish_proposal(db.uow(), scope, made.proposal_id, accept_shortfalls=True, at=at)
 
 
-def _demo_accounts(session: Session, county: OrgUnitRow) -> None:
+def _demo_accounts(session: Session, county: OrgUnitRow) -> list[str]:
+    """The demo's accounts (made when missing); returns their usernames, which the command
+    prints: the list cannot leave one out."""
     township = session.scalars(
         select(OrgUnitRow).where(OrgUnitRow.level == "township").order_by(OrgUnitRow.id)
     ).first()
@@ -223,16 +225,18 @@ def _demo_accounts(session: Session, county: OrgUnitRow) -> None:
     ).first()
     password_hash = hash_password(DEMO_PASSWORD)
     now = _now()
-    for username, role, org, member_row in (
-        ("admin", Role.ADMIN, county, None),
-        ("county", Role.COUNTY_CADRE, county, None),
-        ("auditor", Role.AUDITOR, county, None),
-        ("township", Role.TOWNSHIP_CADRE, township, None),
-        ("secretary", Role.BRANCH_SECRETARY, village, secretary),
-        ("member", Role.MEMBER, village, member),
-    ):
+    # Staff accounts carry a person's name; the secretary's and the member's are their members'.
+    demo = (
+        ("admin", "周立新", Role.ADMIN, county, None),
+        ("county", "陈国华", Role.COUNTY_CADRE, county, None),
+        ("auditor", "孙敏", Role.AUDITOR, county, None),
+        ("township", "刘志强", Role.TOWNSHIP_CADRE, township, None),
+        ("secretary", None, Role.BRANCH_SECRETARY, village, secretary),
+        ("member", None, Role.MEMBER, village, member),
+    )
+    for username, name, role, org, member_row in demo:
         if session.scalar(select(UserRow.id).where(UserRow.username == username)) is None:
-            create_user(
+            account = create_user(
                 session,
                 username=username,
                 password_hash=password_hash,
@@ -241,3 +245,5 @@ def _demo_accounts(session: Session, county: OrgUnitRow) -> None:
                 member_id=member_row.id if member_row else None,
                 at=now,
             )
+            session.get_one(UserRow, account.id).display_name = name
+    return [username for username, *_ in demo]

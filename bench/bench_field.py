@@ -419,7 +419,9 @@ def request_file(fields: list[Field], now: datetime) -> Path:
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found is None:
-        raise SystemExit("wrk is missing: apt-get install -y wrk (make bench-field does it)")
+        raise SystemExit(
+            "wrk is missing: apt-get update && apt-get install -y wrk (make bench-field does it)"
+        )
     return found
 
 

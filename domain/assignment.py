@@ -115,25 +115,34 @@ class GridShortfall:
     """A grid the rules cannot fully satisfy, said precisely, with the ways out."""
 
     grid_id: int
-    units: int
+    units: int  # units to place (a re-plan: those not kept)
     members: int
     low: int
     high: int
     uncovered: tuple[int, ...]  # unit ids left without a member
     under_loaded: tuple[int, ...]  # member ids below the minimum
     options: tuple[str, ...]
+    grid_name: str = ""
+    kept: int = 0  # units of the grid kept with their member (a re-plan)
+    unit: str = "户"  # what a unit is: a household, or a building (栋) in 楼栋 mode
+    under_loaded_named: tuple[str, ...] = ()  # "张三（4 户）", in the order of under_loaded
 
     @property
     def message(self) -> str:
+        name, u = self.grid_name or f"网格 {self.grid_id}", self.unit
+        total = self.units + self.kept
+        held = f"（其中 {self.kept} {u}保持原联系）" if self.kept else ""
         if self.uncovered:
             return (
-                f"网格 {self.grid_id}：{self.units} 个单元，{self.members} 名可联户党员 × 上限 "
-                f"{self.high} = {self.members * self.high}；{len(self.uncovered)} 个未覆盖"
+                f"{name}：共 {total} {u}{held}，{self.members} 名可联户党员每人至多 "
+                f"{self.high} {u}，共可联系 {self.members * self.high} {u}；"
+                f"{len(self.uncovered)} {u}未覆盖"
             )
+        who = "、".join(self.under_loaded_named)
         return (
-            f"网格 {self.grid_id}：{self.members} 名党员 × 下限 {self.low} = "
-            f"{self.members * self.low}，多于 {self.units} 个单元；"
-            f"{len(self.under_loaded)} 名党员低于下限"
+            f"{name}：{self.members} 名党员每人至少 {self.low} {u}，共需 "
+            f"{self.members * self.low} {u}，而本网格只有 {total} {u}{held}；"
+            f"{len(self.under_loaded)} 名党员低于下限" + (f"：{who}" if who else "")
         )
 
 
@@ -180,7 +189,7 @@ class Violation:
     household_name: str | None = None
 
     def named(self, members: Mapping[int, str], households: Mapping[int, str]) -> Violation:
-        """The same violation saying whom it is about ("党员 张三：联系 25 个，超过上限 20"):
+        """The same violation saying whom it is about ("党员 张三：联系 25 户，超过上限 20 户"):
         a reviewer reads a list of them, not a list of ids."""
         member = members.get(self.member_id) if self.member_id is not None else None
         household = households.get(self.household_id) if self.household_id is not None else None
@@ -249,8 +258,11 @@ def parse_reasons(text: str) -> tuple[Reason, ...]:
     return tuple(Reason(r) for r in text.split(",") if r)
 
 
-def load_violations(loads: Mapping[int, int], bounds_of: Mapping[int, Bounds]) -> list[Violation]:
-    """Members whose load leaves their bounds (also the live check of a hand edit)."""
+def load_violations(
+    loads: Mapping[int, int], bounds_of: Mapping[int, Bounds], *, unit: str = "户"
+) -> list[Violation]:
+    """Members whose load leaves their bounds (also the live check of a hand edit); ``unit``
+    is what the load counts (户, or 栋 in 楼栋 mode)."""
     out: list[Violation] = []
     for member, load in sorted(loads.items()):
         bounds = bounds_of[member]
@@ -258,7 +270,7 @@ def load_violations(loads: Mapping[int, int], bounds_of: Mapping[int, Bounds]) -
             out.append(
                 Violation(
                     "assignment.load_above_max",
-                    f"联系 {load} 个，超过上限 {bounds.high}",
+                    f"联系 {load} {unit}，超过上限 {bounds.high} {unit}",
                     member_id=member,
                 )
             )
@@ -266,7 +278,7 @@ def load_violations(loads: Mapping[int, int], bounds_of: Mapping[int, Bounds]) -
             out.append(
                 Violation(
                     "assignment.load_below_min",
-                    f"联系 {load} 个，低于下限 {bounds.low}",
+                    f"联系 {load} {unit}，低于下限 {bounds.low} {unit}",
                     member_id=member,
                 )
             )

@@ -40,6 +40,7 @@ class GridRecord(NamedTuple):
     village_id: int
     community: bool
     village_path: str = ""  # where the village's or community's own scheme figures are read
+    name: str = ""
 
 
 class MemberRecord(NamedTuple):
@@ -113,14 +114,12 @@ def build_villages(
     for village_id, grids in sorted(grids_of.items()):
         own = (by_village or {}).get(village_id, params)
         buildings = by_buildings(grids[0], own)
-        instances = []
+        placed_of: dict[int, list[HouseholdRecord]] = {}
+        kept: dict[int, set[object]] = {}  # member → the units they keep, in the whole village
+        kept_in: dict[int, set[int]] = {}  # grid → the members keeping units in it
+        kept_units: Counter[int] = Counter()  # grid → its units kept
         for grid in grids:
-            members = tuple(
-                Candidate(m.id, grid.id, m.location, m.role in CADRE_ROLES, m.name)
-                for m in on_grid.get(grid.id, [])
-            )
-            kept: dict[int, set[object]] = {}  # member → the units they keep
-            placed: list[HouseholdRecord] = []
+            seen: set[object] = set()
             for h in by_grid.get(grid.id, []):
                 holder = keep.get(h.id) if keep is not None else None
                 if (
@@ -128,14 +127,27 @@ def build_villages(
                     and holder in eligible
                     and eligible[holder].village_id == village_id
                 ):
-                    kept.setdefault(holder, set()).add(
-                        h.building if buildings and h.building else h.id
-                    )
+                    key = h.building if buildings and h.building else h.id
+                    kept.setdefault(holder, set()).add(key)
+                    kept_in.setdefault(grid.id, set()).add(holder)
+                    seen.add(key)
                 else:
-                    placed.append(h)
-            units = _units(placed, grid.id, vulnerable, by_building=buildings)
-            kept_load = {m: len(keys) for m, keys in kept.items()}
-            instances.append(GridInstance(grid.id, members, units, kept_load))
+                    placed_of.setdefault(grid.id, []).append(h)
+            kept_units[grid.id] = len(seen)
+        instances = []
+        for grid in grids:
+            members = tuple(
+                Candidate(m.id, grid.id, m.location, m.role in CADRE_ROLES, m.name)
+                for m in on_grid.get(grid.id, [])
+            )
+            units = _units(placed_of.get(grid.id, []), grid.id, vulnerable, by_building=buildings)
+            # A member's load is everything they keep in the village, wherever their home grid:
+            # counted in their home grid's solve (and known in each grid they keep units in).
+            holders = {m.id for m in members if m.id in kept} | kept_in.get(grid.id, set())
+            kept_load = {m: len(kept[m]) for m in sorted(holders)}
+            instances.append(
+                GridInstance(grid.id, members, units, kept_load, grid.name, kept_units[grid.id])
+            )
         elderly = tuple(
             Candidate(m.id, home.get(m.id, grids[0].id), m.location, name=m.name)
             for m in elderly_of.get(village_id, [])

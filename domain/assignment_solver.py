@@ -11,6 +11,7 @@ are ordered by id and OR-Tools is deterministic.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -123,7 +124,11 @@ class GridInstance:
     grid_id: int
     members: tuple[Candidate, ...]
     units: tuple[Unit, ...]
-    fixed_load: Mapping[int, int] = field(default_factory=dict)  # re-plan: units kept
+    # re-plan: the units each member keeps, in the whole village (a member's kept households
+    # may lie in several grids: all of them count towards the member's load)
+    fixed_load: Mapping[int, int] = field(default_factory=dict)
+    name: str = ""  # the grid's name, for the reviewer
+    kept_units: int = 0  # re-plan: this grid's units that stay with their member
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class GridResult:
     uncovered: list[int]
     under_loaded: list[int]
     cost: int
+    loads: Mapping[int, int] = field(default_factory=dict)  # the under-loaded members' loads
 
 
 def bounds_for(params: SchemeParams, *, buildings: bool) -> Bounds:
@@ -165,11 +171,13 @@ def solve_grid(
         for h in unit.households:
             pairs.append(Pair(h, member.id, reasons, kept))
     loads = np.bincount(chosen[chosen >= 0], minlength=len(members)) + fixed
+    under = np.flatnonzero(loads < bounds.low).tolist()
     return GridResult(
         pairs=pairs,
         uncovered=[units[j].id for j in np.flatnonzero(chosen < 0).tolist()],
-        under_loaded=[members[i].id for i in np.flatnonzero(loads < bounds.low).tolist()],
+        under_loaded=[members[i].id for i in under],
         cost=total,
+        loads={members[i].id: int(loads[i]) for i in under},
     )
 
 
@@ -296,11 +304,10 @@ def _solve_together(
             uncovered=[u for u in result.uncovered if unit_grid[u] == grid.grid_id],
             under_loaded=[m for m in result.under_loaded if grid_of_member[m] == grid.grid_id],
             cost=0,
+            loads=result.loads,
         )
     first = village.grids[0].grid_id
-    by_grid[first] = GridResult(
-        by_grid[first].pairs, by_grid[first].uncovered, by_grid[first].under_loaded, result.cost
-    )
+    by_grid[first] = dataclasses.replace(by_grid[first], cost=result.cost)
     return by_grid
 
 
@@ -311,18 +318,21 @@ def _shortfall(
     village: Village,
 ) -> GridShortfall:
     members, units = len(grid.members), len(grid.units)
+    unit = "栋" if village.buildings else "户"
     options: list[str] = []
     if result.uncovered:
-        need = -(-units // max(members, 1))
-        options.append(f"将上限提高到 {need}" if members else "为该网格配备联户党员")
+        need = -(-(units + grid.kept_units) // max(members, 1))
+        options.append(f"将上限提高到 {need} {unit}" if members else "为该网格配备联户党员")
         for other in village.grids:
-            spare = len(other.members) * bounds.high - len(other.units)
+            spare = len(other.members) * bounds.high - len(other.units) - other.kept_units
             if other.grid_id != grid.grid_id and spare > 0:
-                options.append(f"从网格 {other.grid_id} 借调党员（尚有 {spare} 个余量）")
+                source = other.name or f"网格 {other.grid_id}"
+                options.append(f"从{source}借调党员（尚可多联系 {spare} {unit}）")
         options.append("复核免除联户的党员，减少免除")
     if result.under_loaded:
-        options.append(f"将下限降到 {units // max(members, 1)}")
+        options.append(f"将下限降到 {(units + grid.kept_units) // max(members, 1)} {unit}")
         options.append("把部分党员调整到缺人的网格")
+    names = {m.id: m.name or f"党员 {m.id}" for m in grid.members}
     return GridShortfall(
         grid_id=grid.grid_id,
         units=units,
@@ -332,6 +342,13 @@ def _shortfall(
         uncovered=tuple(result.uncovered),
         under_loaded=tuple(result.under_loaded),
         options=tuple(options),
+        grid_name=grid.name,
+        kept=grid.kept_units,
+        unit=unit,
+        under_loaded_named=tuple(
+            f"{names.get(m, f'党员 {m}')}（{result.loads.get(m, 0)} {unit}）"
+            for m in result.under_loaded
+        ),
     )
 
 

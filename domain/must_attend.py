@@ -12,7 +12,7 @@ from typing import Final
 
 from domain.errors import Invalid
 from domain.time import CHINA
-from domain.visit import CLOCK_SKEW
+from domain.visit import CLOCK_SKEW, VisitMode
 
 
 class EventStatus(StrEnum):
@@ -20,6 +20,7 @@ class EventStatus(StrEnum):
     MISSED = "missed"  # not attended, deadline passed
     ATTENDED = "attended"  # attended by the deadline
     LATE = "late"  # attended after the deadline
+    CANCELLED = "cancelled"  # withdrawn by the branch (a wrong report): no one's task
 
 
 EVENT_STATUS_LABELS: Final = {
@@ -27,6 +28,7 @@ EVENT_STATUS_LABELS: Final = {
     EventStatus.MISSED: "逾期未到",
     EventStatus.ATTENDED: "按时到场",
     EventStatus.LATE: "迟到场",
+    EventStatus.CANCELLED: "已撤销",
 }
 
 
@@ -48,11 +50,32 @@ class MustAttendEvent:
     # The contact member when it was reported: who was answerable for the deadline then, kept
     # when the household is given to another before it is attended.
     reported_to: int | None = None
+    # Withdrawn by the branch or above (a wrong report), with who did it and why; it leaves
+    # the member's tasks and cannot be attended. Kept on record, never deleted.
+    cancelled_at: datetime | None = None
+    cancelled_by: str | None = None
+    cancel_reason: str = ""
 
     def status(self, now: datetime) -> EventStatus:
+        if self.cancelled_at is not None:
+            return EventStatus.CANCELLED
         if self.attended_at is None:
             return EventStatus.OPEN if now <= self.deadline else EventStatus.MISSED
         return EventStatus.ATTENDED if self.attended_at <= self.deadline else EventStatus.LATE
+
+
+# 必到 means being there: an attendance is a visit in person, at the home or at a meeting; a
+# phone call or a WeChat message is contact, not 到场.
+ATTENDANCE_MODES: Final = frozenset({VisitMode.HOME, VisitMode.MEETING})
+
+
+def check_attendance_mode(mode: VisitMode) -> None:
+    if mode not in ATTENDANCE_MODES:
+        raise Invalid(
+            "event.not_in_person",
+            "必到事项须本人到场：走访方式应为入户走访或会议见面",
+            field="mode",
+        )
 
 
 def check_attendance_time(event: MustAttendEvent, visited_at: datetime) -> None:

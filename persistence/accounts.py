@@ -461,7 +461,12 @@ def list_users(
         or_(in_scope, UserRow.org_id.is_(None)) if scope.org_path == "/" else in_scope
     )
     if q:
-        stmt = stmt.where(UserRow.username.contains(q, autoescape=True))
+        stmt = stmt.where(
+            or_(
+                UserRow.username.contains(q, autoescape=True),
+                UserRow.display_name.contains(q, autoescape=True),
+            )
+        )
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(stmt.order_by(UserRow.id).limit(limit).offset(offset)).all()
     return [_account(session, r) for r in rows], total

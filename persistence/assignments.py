@@ -82,14 +82,19 @@ class SqlAssignmentStore:
         """The area's grids, members, households and today's assignments, in four queries
         whatever the area's size (a county reads its 565,000 households at once)."""
         base = self._base_path(area_path)
-        orgs = {
-            id_: (level, parent, path)
-            for id_, level, parent, path in self.session.execute(
-                select(
-                    OrgUnitRow.id, OrgUnitRow.level, OrgUnitRow.parent_id, OrgUnitRow.path
-                ).where(in_subtree(OrgUnitRow.path, base))
-            )
-        }
+        orgs: dict[int, tuple[str, int | None, str]] = {}
+        names: dict[int, str] = {}
+        for id_, level, parent, path, name in self.session.execute(
+            select(
+                OrgUnitRow.id,
+                OrgUnitRow.level,
+                OrgUnitRow.parent_id,
+                OrgUnitRow.path,
+                OrgUnitRow.name,
+            ).where(in_subtree(OrgUnitRow.path, base))
+        ):
+            orgs[id_] = (level, parent, path)
+            names[id_] = name
         villages = {i for i, (lv, _, _) in orgs.items() if lv in _VILLAGES}
 
         village_cache: dict[int, int | None] = {}
@@ -113,9 +118,8 @@ class SqlAssignmentStore:
             village = village_of(i) if level == OrgLevel.GRID.value else None
             if village is not None:
                 level, _, village_path = orgs[village]
-                grids.append(
-                    GridRecord(i, village, level == OrgLevel.COMMUNITY.value, village_path)
-                )
+                community = level == OrgLevel.COMMUNITY.value
+                grids.append(GridRecord(i, village, community, village_path, names[i]))
         members = []
         for id_, org_id, role, lat, lng, reason, name in self.session.execute(
             select(
@@ -275,9 +279,17 @@ class SqlAssignmentStore:
         ]
 
     def pairs_page(
-        self, proposal_id: int, *, member_id: int | None, limit: int, offset: int
+        self,
+        proposal_id: int,
+        *,
+        member_id: int | None,
+        limit: int,
+        offset: int,
+        changed_only: bool = False,
     ) -> tuple[list[tuple[Pair, str, str]], int]:
-        """A page of pairs with the member's name and the household head's name."""
+        """A page of pairs with the member's name and the household head's name. With
+        ``changed_only``, only the pairs that change the roster: the household's contact in
+        force is another member, or none (for a published proposal: the pairs it started)."""
         stmt = (
             select(ProposalPairRow, MemberRow.name, HouseholdRow.head_name)
             .join(MemberRow, MemberRow.id == ProposalPairRow.member_id)
@@ -286,6 +298,21 @@ class SqlAssignmentStore:
         )
         if member_id is not None:
             stmt = stmt.where(ProposalPairRow.member_id == member_id)
+        if changed_only:
+            same = (
+                select(AssignmentRow.id)
+                .where(
+                    AssignmentRow.household_id == ProposalPairRow.household_id,
+                    AssignmentRow.member_id == ProposalPairRow.member_id,
+                    AssignmentRow.ended_on.is_(None),
+                    or_(
+                        AssignmentRow.proposal_id.is_(None),
+                        AssignmentRow.proposal_id != proposal_id,
+                    ),
+                )
+                .exists()
+            )
+            stmt = stmt.where(~same)
         total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
         rows = self.session.execute(
             stmt.order_by(ProposalPairRow.member_id, ProposalPairRow.household_id)

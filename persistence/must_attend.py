@@ -68,6 +68,9 @@ def _to_domain(r: MustAttendEventRow, member_id: int | None) -> MustAttendEvent:
         r.visit_id,
         r.attended_at,
         r.member_id,
+        r.cancelled_at,
+        r.cancelled_by,
+        r.cancel_reason or "",
     )
 
 
@@ -114,17 +117,30 @@ class SqlEventStore:
         waits for the first's transaction and then finds the event attended."""
         # "fetch": the event read into this session (a sync batch reads it again) is brought
         # up to date only when its row was the one changed.
+        e = MustAttendEventRow
         result = self.session.execute(
-            update(MustAttendEventRow)
-            .where(MustAttendEventRow.id == event_id, MustAttendEventRow.visit_id.is_(None))
+            update(e)
+            .where(e.id == event_id, e.visit_id.is_(None), e.cancelled_at.is_(None))
             .values(visit_id=visit_id, attended_at=at)
+            .execution_options(synchronize_session="fetch")
+        )
+        return cast(CursorResult[Any], result).rowcount == 1
+
+    def cancel(self, event_id: int, *, by: str, reason: str, at: datetime) -> bool:
+        """Withdraw the event unless it was attended or cancelled since it was read: one
+        conditional UPDATE, like ``attend``, so the two never both win."""
+        e = MustAttendEventRow
+        result = self.session.execute(
+            update(e)
+            .where(e.id == event_id, e.visit_id.is_(None), e.cancelled_at.is_(None))
+            .values(cancelled_at=at, cancelled_by=by, cancel_reason=reason)
             .execution_options(synchronize_session="fetch")
         )
         return cast(CursorResult[Any], result).rowcount == 1
 
     def of_member(self, member_id: int, scope: Scope) -> list[MustAttendEvent]:
         """The member's tasks: the unattended events of the households they look after today,
-        whoever they were reported to; soonest deadline first."""
+        whoever they were reported to, less the cancelled ones; soonest deadline first."""
         e = MustAttendEventRow
         # An alias: ``household_scope`` of a member looks for their assignment in a subquery of
         # its own, which would otherwise take this one's table as its outer one.
@@ -138,7 +154,7 @@ class SqlEventStore:
                     a.household_id == e.household_id, a.member_id == member_id, a.ended_on.is_(None)
                 ),
             )
-            .where(e.visit_id.is_(None), household_scope(scope))
+            .where(e.visit_id.is_(None), e.cancelled_at.is_(None), household_scope(scope))
             .order_by(e.deadline, e.id)
         )
         return [_to_domain(r, member_id) for r in rows]
@@ -225,9 +241,11 @@ def _in_status(status: EventStatus, now: datetime) -> ColumnElement[bool]:
     e = MustAttendEventRow
     match status:
         case EventStatus.OPEN:
-            return and_(e.attended_at.is_(None), e.deadline >= now)
+            return and_(e.cancelled_at.is_(None), e.attended_at.is_(None), e.deadline >= now)
         case EventStatus.MISSED:
-            return and_(e.attended_at.is_(None), e.deadline < now)
+            return and_(e.cancelled_at.is_(None), e.attended_at.is_(None), e.deadline < now)
+        case EventStatus.CANCELLED:
+            return e.cancelled_at.is_not(None)
         case EventStatus.ATTENDED:
             return and_(e.attended_at.is_not(None), e.attended_at <= e.deadline)
         case EventStatus.LATE:

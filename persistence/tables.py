@@ -305,6 +305,9 @@ class UserRow(Base):
     # NULL: the whole installation (a system administrator above every county).
     org_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # The person's name as lists show it (报告人, the console's header); NULL: the linked
+    # member's name, else the username (persistence/people.py).
+    display_name: Mapped[str | None] = mapped_column(String(50))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp())
     # Access tokens issued before this (a password changed or reset) are refused.
@@ -439,6 +442,10 @@ class MustAttendEventRow(Base):
     deadline: Mapped[datetime] = mapped_column(Timestamp())
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     attended_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    # 撤销: withdrawn by the branch (a wrong report), who and why; kept on record
+    cancelled_at: Mapped[datetime | None] = mapped_column(Timestamp())
+    cancelled_by: Mapped[str | None] = mapped_column(String(100))
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class VisitPhotoRow(Base):

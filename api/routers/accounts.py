@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
 
 from api.audit import audit_write
 from api.deps import ClaimsDep, ClockDep, ScopeDep, SessionDep, account_states, require
@@ -25,7 +27,9 @@ from domain.accounts import password_problem
 from domain.audit import AuditAction
 from domain.errors import Forbidden, Invalid
 from persistence import accounts
+from persistence.people import user_names
 from persistence.repositories import SqlMemberRepository, SqlOrgRepository
+from persistence.tables import UserRow
 
 router = APIRouter(tags=["accounts"])
 
@@ -49,16 +53,35 @@ def _acceptable_password(password: str, username: str) -> None:
         raise Invalid("user.weak_password", problem, field="password")
 
 
-def _user_out(account: accounts.Account, locked_until: datetime | None = None) -> UserOut:
-    return UserOut(
-        id=account.id,
-        username=account.username,
-        role=account.role,
-        org_id=account.org_id,
-        member_id=account.member_id,
-        active=account.active,
-        locked_until=locked_until,
+def _user_out(session: SessionDep, account: accounts.Account) -> UserOut:
+    return _users_out(session, [account])[0]
+
+
+def _users_out(
+    session: SessionDep, found: Sequence[accounts.Account], at: datetime | None = None
+) -> list[UserOut]:
+    """The accounts as answered; with ``at``, each with its login lock in force then."""
+    names = user_names(session, [a.username for a in found])
+    locks = accounts.locks_in_force(session, [a.username for a in found], at) if at else {}
+    stored = dict(
+        session.execute(
+            select(UserRow.id, UserRow.display_name).where(UserRow.id.in_([a.id for a in found]))
+        ).all()
     )
+    return [
+        UserOut(
+            id=account.id,
+            username=account.username,
+            display_name=stored.get(account.id),
+            name=names.get(account.username, account.username),
+            role=account.role,
+            org_id=account.org_id,
+            member_id=account.member_id,
+            active=account.active,
+            locked_until=locks.get(account.username),
+        )
+        for account in found
+    ]
 
 
 @router.post(
@@ -83,7 +106,10 @@ def create_user(body: UserIn, scope: ScopeDep, session: SessionDep, clock: Clock
         member_id=body.member_id,
         at=clock(),
     )
-    out = _user_out(account)
+    if body.display_name is not None and body.display_name.strip():
+        accounts.get_user(session, scope, account.id).display_name = body.display_name.strip()
+        session.flush()
+    out = _user_out(session, account)
     audit_write(
         session,
         scope,
@@ -113,12 +139,8 @@ def list_users(
     q: Annotated[str | None, Query(max_length=64, pattern=NO_CONTROL)] = None,
 ) -> UserPage:
     found, total = accounts.list_users(session, scope, limit=limit, offset=offset, q=q)
-    locks = accounts.locks_in_force(session, [a.username for a in found], clock())
     return UserPage(
-        data=[_user_out(a, locks.get(a.username)) for a in found],
-        total=total,
-        limit=limit,
-        offset=offset,
+        data=_users_out(session, found, clock()), total=total, limit=limit, offset=offset
     )
 
 
@@ -139,7 +161,7 @@ def update_user(
     row = accounts.get_user(session, scope, user_id)
     if body.password is not None:
         _acceptable_password(body.password, row.username)
-    before = _user_out(accounts.account_of(session, row))
+    before = _user_out(session, accounts.account_of(session, row))
     _may_grant(scope, Role(row.role))  # no one edits an account mightier than their own
     sent = body.model_fields_set
     if body.role is not None:
@@ -152,6 +174,8 @@ def update_user(
         if body.member_id is not None:
             SqlMemberRepository(session).get(body.member_id, scope)
         row.member_id = body.member_id
+    if "display_name" in sent:
+        row.display_name = (body.display_name or "").strip() or None
     if body.active is not None:
         row.active = body.active
     if body.password is not None:
@@ -159,7 +183,7 @@ def update_user(
     elif body.active is False:
         accounts.end_sessions(session, row, at=clock())
     session.flush()
-    after = _user_out(accounts.account_of(session, row))
+    after = _user_out(session, accounts.account_of(session, row))
     path = accounts.account_of(session, row).org_path
     audit_write(
         session,
@@ -200,7 +224,7 @@ def unlock_user(user_id: PathId, scope: ScopeDep, session: SessionDep, clock: Cl
         after={"cleared": cleared},
     )
     session.commit()
-    return _user_out(account)
+    return _user_out(session, account)
 
 
 def _key_out(key: accounts.ApiKey) -> ApiKeyOut:

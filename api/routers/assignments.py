@@ -39,6 +39,7 @@ from domain.audit import AuditAction
 from domain.errors import NotFound
 from domain.services import assignments
 from persistence.assignments import SqlAssignmentStore
+from persistence.people import actor_name, actor_names
 from persistence.queries import list_proposals
 from persistence.repositories import (
     SqlHouseholdRepository,
@@ -58,6 +59,7 @@ def _proposal_out(store: SqlAssignmentStore, scope: Scope, proposal_id: int) -> 
         status=meta.status,
         mode=meta.mode,
         created_by=meta.created_by,
+        created_by_name=actor_name(store.session, meta.created_by),
         report=ProposalReportOut.model_validate(meta.report),
     )
 
@@ -90,8 +92,12 @@ def list_proposal_history(
     status: Annotated[Literal["draft", "published"] | None, Query(description="方案状态")] = None,
 ) -> ProposalPage:
     page = list_proposals(session, scope, window, under=org_id, status=status)
+    people = actor_names(session, [p.created_by for p in page.items])
     return ProposalPage(
-        data=[ProposalSummaryOut(**dataclasses.asdict(p)) for p in page.items],
+        data=[
+            ProposalSummaryOut(**dataclasses.asdict(p), created_by_name=people[p.created_by])
+            for p in page.items
+        ],
         total=page.total,
         limit=page.limit,
         offset=page.offset,
@@ -119,12 +125,18 @@ def list_pairs(
     scope: ScopeDep,
     session: SessionDep,
     member_id: Annotated[int | None, query_id("只看此党员")] = None,
+    changed_only: Annotated[
+        bool,
+        Query(description="只看有变化的联系对：与现行联系不同（新建立或改换党员）的农户"),
+    ] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
 ) -> PairPage:
     store = SqlAssignmentStore(session)
     store.proposal(proposal_id, scope)
-    rows, total = store.pairs_page(proposal_id, member_id=member_id, limit=limit, offset=offset)
+    rows, total = store.pairs_page(
+        proposal_id, member_id=member_id, changed_only=changed_only, limit=limit, offset=offset
+    )
     return PairPage(
         data=[PairOut.from_domain(p, m, h) for p, m, h in rows],
         total=total,
@@ -152,7 +164,7 @@ def edit_proposal(
 @router.post(
     "/assignment-proposals/{proposal_id}/publish",
     response_model=PublishOut,
-    summary="发布方案（原联系记结束日期，历史可查）",
+    summary="发布方案（原联系关系于发布当日结束，历史可查）",
     dependencies=[require(Permission.ASSIGNMENT_WRITE)],
 )
 def publish_proposal(

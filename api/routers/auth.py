@@ -29,6 +29,7 @@ from domain.accounts import password_problem
 from domain.audit import AuditAction, AuditEntry
 from domain.errors import DomainError, Invalid, Unauthenticated
 from persistence import accounts
+from persistence.people import actor_name
 from persistence.repositories import SqlAuditRepository
 
 router = APIRouter(tags=["auth"])
@@ -213,9 +214,10 @@ def change_password(
 
 
 @router.get("/auth/me", response_model=MeOut, summary="当前调用者")
-def me(scope: ScopeDep) -> MeOut:
+def me(scope: ScopeDep, session: SessionDep) -> MeOut:
     return MeOut(
         actor=scope.actor,
+        display_name=actor_name(session, scope.actor),
         org_path=scope.org_path,
         permissions=sorted(scope.permissions),
         member_id=scope.member_id,

@@ -15,6 +15,7 @@ from domain.access import Permission
 from domain.issue_draft import DRAFT_STATUS_LABELS, DraftStatus, IssueDraft
 from domain.services import issue_drafts
 from domain.visit import flag_label
+from persistence.people import actor_names
 from persistence.queries import DraftNames, draft_names, list_issue_drafts
 
 router = APIRouter(tags=["issue-drafts"])
@@ -65,13 +66,15 @@ class DraftItemOut(DraftOut):
 
     head_name: str = Field(description="户主姓名")
     member_name: str = Field(description="走访党员")
+    created_by_name: str = Field(description="上报人的姓名（persistence/people.py）")
 
     @classmethod
-    def named(cls, d: IssueDraft, names: DraftNames) -> DraftItemOut:
+    def named(cls, d: IssueDraft, names: DraftNames, created_by_name: str) -> DraftItemOut:
         return cls(
             **DraftOut.from_domain(d).model_dump(),
             head_name=names.head_name,
             member_name=names.member_name,
+            created_by_name=created_by_name,
         )
 
 
@@ -127,8 +130,9 @@ def list_drafts(
         household_id=household_id,
     )
     names = draft_names(session, page.items)
+    people = actor_names(session, [d.created_by for d in page.items])
     return DraftPage(
-        data=[DraftItemOut.named(d, names[d.id]) for d in page.items],
+        data=[DraftItemOut.named(d, names[d.id], people[d.created_by]) for d in page.items],
         total=page.total,
         limit=page.limit,
         offset=page.offset,

@@ -17,6 +17,7 @@ from domain.access import Permission, Scope
 from domain.must_attend import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
 from domain.services import must_attend
 from persistence.must_attend import EventNames, SqlEventStore, event_names
+from persistence.people import actor_names
 from persistence.repositories import (
     SqlHouseholdRepository,
     SqlMemberRepository,
@@ -31,6 +32,10 @@ class EventIn(StrictIn):
     note: Text = Field(default="", max_length=1000)
 
 
+class CancelIn(StrictIn):
+    reason: Text = Field(min_length=1, max_length=500, description="撤销原因，如：误报")
+
+
 class EventOut(BaseModel):
     id: int
     household_id: int
@@ -38,6 +43,7 @@ class EventOut(BaseModel):
     kind: str
     note: str
     reported_by: str
+    reported_by_name: str = Field(description="报告人：姓名，或 农户（联心卡）、接口 名称")
     reported_at: datetime
     deadline: datetime
     visit_id: int | None
@@ -51,9 +57,14 @@ class EventOut(BaseModel):
         description="报告时的联系党员：此后该户改由他人联系时，仍可查当时由谁负责到场"
     )
     reported_to_name: str | None
+    cancelled_at: datetime | None = Field(description="撤销时间；未撤销为空")
+    cancelled_by: str | None = Field(description="撤销人")
+    cancel_reason: str = Field(description="撤销原因；未撤销为空")
 
     @classmethod
-    def from_domain(cls, e: MustAttendEvent, now: datetime, names: EventNames) -> EventOut:
+    def from_domain(
+        cls, e: MustAttendEvent, now: datetime, names: EventNames, people: dict[str, str]
+    ) -> EventOut:
         status = e.status(now)
         return cls(
             id=e.id,
@@ -67,12 +78,16 @@ class EventOut(BaseModel):
             kind=e.kind,
             note=e.note,
             reported_by=e.reported_by,
+            reported_by_name=people.get(e.reported_by, e.reported_by),
             reported_at=e.reported_at,
             deadline=e.deadline,
             visit_id=e.visit_id,
             attended_at=e.attended_at,
             status=status,
             status_label=EVENT_STATUS_LABELS[status],
+            cancelled_at=e.cancelled_at,
+            cancelled_by=e.cancelled_by,
+            cancel_reason=e.cancel_reason,
         )
 
 
@@ -117,6 +132,25 @@ def attend_event(
     event = must_attend.attend_event(
         uow, scope, event_id, body.to_domain(), client_uuid=body.client_uuid, at=now
     )
+    return _out(session, [event], now)[0]
+
+
+@router.post(
+    "/events/{event_id}/cancel",
+    response_model=EventOut,
+    summary="撤销必到事项（误报）：支部及以上，须写明原因，记入操作日志；撤销后不再是党员的待办",
+    dependencies=[require(Permission.MEMBER_WRITE)],
+)
+def cancel_event(
+    event_id: PathId,
+    body: CancelIn,
+    scope: ScopeDep,
+    uow: UowDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> EventOut:
+    now = clock()
+    event = must_attend.cancel_event(uow, scope, event_id, reason=body.reason, at=now)
     return _out(session, [event], now)[0]
 
 
@@ -174,4 +208,5 @@ def household_events(
 
 def _out(session: Session, events: Sequence[MustAttendEvent], now: datetime) -> list[EventOut]:
     names = event_names(session, events)
-    return [EventOut.from_domain(e, now, names[e.id]) for e in events]
+    people = actor_names(session, [e.reported_by for e in events])
+    return [EventOut.from_domain(e, now, names[e.id], people) for e in events]

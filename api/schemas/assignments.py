@@ -80,6 +80,7 @@ class ProposalOut(BaseModel):
     status: str
     mode: str
     created_by: str
+    created_by_name: str = Field(description="生成人的姓名")
     report: ProposalReportOut
 
 
@@ -208,6 +209,7 @@ class ProposalSummaryOut(BaseModel):
     status: str
     mode: str
     created_by: str
+    created_by_name: str = Field(description="生成人的姓名")
     created_at: datetime
     published_at: datetime | None
 

@@ -39,6 +39,7 @@ class TokenOut(BaseModel):
 
 class MeOut(BaseModel):
     actor: str
+    display_name: str = Field(description="姓名：账户的显示名，否则所关联党员的姓名，否则账号")
     org_path: str
     permissions: list[Permission]
     member_id: int | None
@@ -50,6 +51,9 @@ class UserIn(StrictIn):
     role: Role
     org_id: Id
     member_id: Id | None = None
+    display_name: Text | None = Field(
+        default=None, max_length=50, description="姓名（列表中显示）；不填则用党员姓名或账号"
+    )
 
 
 class UserUpdate(StrictIn):
@@ -58,6 +62,9 @@ class UserUpdate(StrictIn):
     role: Role | None = None
     org_id: Id | None = None
     member_id: Id | None = None
+    display_name: Text | None = Field(
+        default=None, max_length=50, description="姓名；null 或空则用所关联党员的姓名或账号"
+    )
     active: bool | None = None
     password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=256)
 
@@ -65,6 +72,8 @@ class UserUpdate(StrictIn):
 class UserOut(BaseModel):
     id: int
     username: str
+    display_name: str | None = Field(description="设定的姓名；未设定为空")
+    name: str = Field(description="显示的姓名：设定的姓名，否则所关联党员的姓名，否则账号")
     role: Role
     org_id: int | None
     member_id: int | None

@@ -143,7 +143,10 @@ def create_proposal(
             )
         plan = propose(villages, scheme.params, uow.assignments.preferences(org.path))
         pairs = plan.pairs + _kept_pairs(villages, keep, roster)
+        over = _over_max(villages, pairs, roster, scheme.params)
+        member_names, _ = uow.assignments.names({v.member_id for v in over if v.member_id}, ())
         report = _report(plan, villages, pairs, mode)
+        report["violations"] = [v.named(member_names, {}).__dict__ for v in over]
         proposal_id = uow.assignments.add_proposal(
             org_id=org.id,
             scheme=scheme.code.value,
@@ -182,6 +185,34 @@ def _kept_pairs(
         for h in sorted(in_area)
         if h in keep and keep[h] in kept_members
     ]
+
+
+def _over_max(
+    villages: list[Village], pairs: Sequence[Pair], roster: AreaRoster, params: Any
+) -> list[Violation]:
+    """Members above their maximum in the whole roster: the solver gives no one more than the
+    maximum, but a re-plan keeps what members hold, and one may already hold more."""
+    village_of = {m.id: v for v in villages for g in v.grids for m in g.members}
+    building = {h.id: h.building for h in roster.households}
+    units: dict[int, set[object]] = {}
+    for p in pairs:
+        v = village_of.get(p.member_id)
+        in_building = v is not None and v.buildings and building.get(p.household_id)
+        units.setdefault(p.member_id, set()).add(
+            building[p.household_id] if in_building else p.household_id
+        )
+    out: list[Violation] = []
+    for member, held in sorted(units.items()):
+        v = village_of.get(member)
+        if v is None:
+            continue
+        found = load_violations(
+            {member: len(held)},
+            {member: bounds_for(params, buildings=v.buildings)},
+            unit="栋" if v.buildings else "户",
+        )
+        out += [x for x in found if x.code == "assignment.load_above_max"]
+    return out
 
 
 def _grid_households(roster: AreaRoster, grid_id: int) -> list[int]:

@@ -11,7 +11,7 @@ from domain.audit import AuditAction
 from domain.disclosure import looks_like_token
 from domain.errors import Conflict, Invalid, Locked, NotFound, RuleBroken
 from domain.household import HOUSEHOLD_STATUS_LABELS
-from domain.must_attend import MustAttendEvent, check_attendance_time
+from domain.must_attend import MustAttendEvent, check_attendance_mode, check_attendance_time
 from domain.ports import UnitOfWork
 from domain.scheme import effective_scheme, required_scheme
 from domain.services.audit_trail import record
@@ -170,6 +170,7 @@ def attend_event(
             _attendable(uow.events.get(event_id, scope), visit)
             raise
         if not uow.events.attend(event.id, visit_id=stored.id, at=stored.visited_at):
+            _attendable(uow.events.get(event_id, reach), visit)  # cancelled meanwhile?
             raise _already_attended()
         uow.commit()
         return dataclasses.replace(
@@ -177,15 +178,67 @@ def attend_event(
         )
 
 
+def cancel_event(
+    uow: UnitOfWork, scope: Scope, event_id: int, *, reason: str, at: datetime
+) -> MustAttendEvent:
+    """Withdraw a wrong report (撤销): by the branch or above (those who direct the members,
+    ``member:write``), with a reason, audited. The event stays on record as cancelled; it
+    leaves the member's tasks and can no longer be attended. An attended event is history
+    and is not cancelled; the write is conditional, so an attendance arriving at the same
+    moment either lands first (the cancel is refused) or finds the event cancelled."""
+    scope.require(Permission.MEMBER_WRITE)
+    reason = reason.strip()
+    if len(reason) < 2:
+        raise Invalid("event.cancel_reason", "请写明撤销原因（至少 2 个字）", field="reason")
+    with uow:
+        event = uow.events.get(event_id, scope)
+        _cancellable(event)
+        if not uow.events.cancel(event.id, by=scope.actor, reason=reason, at=at):
+            _cancellable(uow.events.get(event_id, scope))  # attended or cancelled meanwhile
+            raise _already_cancelled()
+        cancelled = dataclasses.replace(
+            event, cancelled_at=at, cancelled_by=scope.actor, cancel_reason=reason
+        )
+        household = uow.households.get(event.household_id, scope)
+        org = uow.orgs.get(household.org_id, scope)
+        record(
+            uow.audit,
+            scope,
+            action=AuditAction.UPDATE,
+            entity="must_attend_event",
+            entity_id=event.id,
+            org_path=org.path,
+            at=at,
+            before=event,
+            after=cancelled,
+        )
+        uow.commit()
+        return cancelled
+
+
+def _cancellable(event: MustAttendEvent) -> None:
+    if event.cancelled_at is not None:
+        raise _already_cancelled()
+    if event.visit_id is not None:
+        raise Conflict("event.already_attended", "该事件已记录到场，不能撤销", field="event_id")
+
+
+def _already_cancelled() -> Conflict:
+    return Conflict("event.cancelled", "该事件已撤销", field="event_id")
+
+
 def _already_attended() -> Conflict:
     return Conflict("event.already_attended", "该事件已记录到场", field="event_id")
 
 
 def _attendable(event: MustAttendEvent, visit: Visit) -> None:
+    if event.cancelled_at is not None:
+        raise _already_cancelled()
     if event.visit_id is not None:
         raise _already_attended()
     if visit.household_id != event.household_id:
         raise Invalid("event.wrong_household", "到场走访须是该事件的农户", field="household_id")
+    check_attendance_mode(visit.mode)
     check_attendance_time(event, visit.visited_at)
 
 

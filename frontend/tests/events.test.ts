@@ -44,6 +44,10 @@ function event(id: number, extra: Partial<EventOut> = {}): EventOut {
     member_name: '张三',
     reported_to_member_id: 7,
     reported_to_name: '张三',
+    reported_by_name: '李书记',
+    cancelled_at: null,
+    cancelled_by: null,
+    cancel_reason: '',
     ...extra,
   }
 }

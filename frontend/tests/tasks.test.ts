@@ -25,6 +25,10 @@ function event(extra: Partial<EventOut> = {}): EventOut {
     member_name: '张三',
     reported_to_member_id: 7,
     reported_to_name: '张三',
+    reported_by_name: '李书记',
+    cancelled_at: null,
+    cancelled_by: null,
+    cancel_reason: '',
     ...extra,
   }
 }
@@ -100,5 +104,14 @@ describe("the server's labels (/meta/enums)", () => {
     expect(roleLabel('township_cadre')).toBe('乡镇干部')
     expect(roleLabel('a_new_role')).toBe('a_new_role') // a role newer than the app: its code
     expect(JSON.parse(localStorage.getItem('lianhu.enums')!).account_roles).toEqual({ branch_secretary: '村党支部书记' })
+  })
+})
+
+describe('a withdrawn task', () => {
+  it('reads as 已撤销, never turning 逾期未到 past its deadline', () => {
+    const s = taskState(event({ status: 'cancelled', status_label: '已撤销', cancelled_at: '2026-11-20T01:00:00Z' }), { now: DEADLINE + 5 * H })
+    expect(s.label).toBe('已撤销')
+    expect(s.status).toBe('cancelled')
+    expect(s.due).toBe('')
   })
 })

@@ -20,7 +20,7 @@ def admin_login(page: Page, live: Live, username: str) -> None:
     page.get_by_placeholder("请输入账号").fill(username)
     page.get_by_placeholder("请输入密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.locator("[data-test=who]")).to_have_text(username)
+    expect(page.locator("[data-test=who]")).to_have_attribute("data-username", username)
 
 
 def svg_path(svg: str) -> str:

@@ -68,6 +68,17 @@ def all_pairs(client: TestClient, app: FastAPI, proposal: int) -> list[dict[str,
             return out
 
 
+def changed_pairs(client: TestClient, app: FastAPI, proposal: int) -> set[int]:
+    """The households of a proposal's pairs that change the roster (?changed_only=true)."""
+    page = client.get(
+        f"{API}/assignment-proposals/{proposal}/pairs",
+        params={"changed_only": "true", "limit": 500},
+        headers=admin(app),
+    ).json()
+    assert page["total"] == len(page["data"]), page
+    return {p["household_id"] for p in page["data"]}
+
+
 @pytest.mark.parametrize(
     "code", [SchemeCode.ONE_SIX_N, SchemeCode.YILIAN_SANHUI, SchemeCode.XIANFENG_HULIAN]
 )
@@ -183,6 +194,7 @@ def test_draft_edit_publish_replan_keeps_history(client: TestClient, demo: FastA
     old_pairs = {p["household_id"]: p for p in all_pairs(client, app, pid)}
     changed = {hh for hh, p in new_pairs.items() if p["member_id"] != old_pairs[hh]["member_id"]}
     assert changed == theirs
+    assert changed_pairs(client, app, replan["id"]) == theirs  # the "changed only" filter
     assert all(
         "kept" in [r["code"] for r in p["reasons"]]
         for hh, p in new_pairs.items()
@@ -194,6 +206,7 @@ def test_draft_edit_publish_replan_keeps_history(client: TestClient, demo: FastA
         headers=h,
     )
     assert res.status_code == 200 and res.json()["started"] == len(theirs)
+    assert changed_pairs(client, app, replan["id"]) == theirs  # published: the pairs it started
     history = client.get(f"{API}/households/{a['household_id']}/contacts", headers=h).json()
     # newest first: the re-plan's member, b (from the swap, ended today), the demo's first
     assert history[1]["member_id"] == b["member_id"] and history[1]["ended_on"] == today
@@ -415,6 +428,10 @@ def test_a_small_grid_is_reported_short_and_contradictory_requests_explained(
     # V1: 2 members, 3 households: 2 × min 5 > 3 households
     assert not report["feasible"]
     assert any("低于下限" in s["message"] for s in report["shortfalls"])
+    # each grid by its name, households counted in 户, never a database id ("网格 8") or 个
+    for short in report["shortfalls"]:
+        assert short["message"].startswith(("第1网格：", "第2网格：")), short["message"]
+        assert "个" not in short["message"] and "个" not in "".join(short["options"])
     [refused] = report["unhonoured_requests"]
     assert refused["household_id"] == world.household["h1"] and "多名党员" in refused["why"]
     res = client.post(f"{API}/assignment-proposals/{res.json()['id']}/publish", json={}, headers=h)
@@ -559,3 +576,55 @@ def test_a_tie_declared_by_mistake_is_removed_once_and_audited(
     audit = client.get(f"{API}/audit", params={"entity": "member_tie"}, headers=h).json()
     actions = sorted(e["action"] for e in audit["data"])
     assert actions == ["create", "create", "delete"]
+
+
+def test_a_replan_counts_every_household_a_member_keeps_and_names_who_is_over_the_maximum(
+    client: TestClient, demo: FastAPI
+) -> None:
+    """A re-plan of the demo's first village under 1+6+N (6–15 households each): members
+    keeping households in a grid other than their home grid were reported below the minimum
+    with 6–16 households; the one holding more than the maximum was never named."""
+    app, h = demo, admin(demo)
+    bind(client, app, SchemeCode.ONE_SIX_N)
+    village = first_village(app)
+    pid = client.post(f"{API}/assignment-proposals", json={"org_id": village}, headers=h).json()[
+        "id"
+    ]
+    pairs = all_pairs(client, app, pid)
+    heavy = pairs[0]["member_id"]
+    low = PRESETS[SchemeCode.ONE_SIX_N].params.households_min
+    loads = Counter(p["member_id"] for p in pairs)
+    moves: list[dict[str, int]] = []
+    for p in pairs:  # one over the maximum, taken from members who stay at or above the minimum
+        if loads[heavy] == 16:
+            break
+        if p["member_id"] != heavy and loads[p["member_id"]] > low:
+            loads[p["member_id"]] -= 1
+            loads[heavy] += 1
+            moves.append({"household_id": p["household_id"], "member_id": heavy})
+    res = client.post(f"{API}/assignment-proposals/{pid}/edits", headers=h, json={"moves": moves})
+    assert res.status_code == 200, res.text
+    res = client.post(
+        f"{API}/assignment-proposals/{pid}/publish", json={"accept_shortfalls": True}, headers=h
+    )
+    assert res.status_code == 200, res.text
+
+    leaving = next(m for m in loads if m != heavy)  # exempted: a re-plan places theirs
+    res = client.patch(
+        f"{API}/members/{leaving}",
+        headers=h,
+        json={"exemption": {"reason": "away", "decided_by": "支部", "decided_on": "2026-11-20"}},
+    )
+    assert res.status_code == 200, res.text
+    replan = client.post(
+        f"{API}/assignment-proposals", json={"org_id": village, "mode": "replan"}, headers=h
+    ).json()
+    report = replan["report"]
+    held = Counter(p["member_id"] for p in all_pairs(client, app, replan["id"]))
+    assert held[heavy] == 16
+    named_low = {m for s in report["shortfalls"] for m in s["under_loaded"]}
+    assert not [m for m in named_low if held[m] >= low], report["shortfalls"]
+    name = next(p["member_name"] for p in pairs if p["member_id"] == heavy)
+    [over] = [v for v in report["violations"] if v["code"] == "assignment.load_above_max"]
+    assert over["member_id"] == heavy and over["member_name"] == name
+    assert over["message"] == f"党员 {name}：联系 16 户，超过上限 15 户"

@@ -110,6 +110,9 @@ def test_the_card_page_has_a_form_that_reports_without_a_script(
     assert page.status_code == 200
     assert f'action="/c/{token}/events"' in page.text and "<script" not in page.text
     assert '<option value="生病住院">' in page.text
+    # nothing is chosen for the household: the only selected option is the empty prompt
+    assert page.text.count(" selected") == 1
+    assert '<option value="" selected disabled>请选择事项</option>' in page.text
     done = client.post(f"/c/{token}/events", data={"kind": "红白大事", "note": "儿子结婚"})
     assert done.status_code == 201 and "已报告" in done.text and "11月27日 10:00" in done.text
     refused = client.post(f"/c/{token}/events", data={"kind": "打扫卫生"})

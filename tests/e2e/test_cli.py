@@ -31,6 +31,9 @@ def run(*args: str) -> str:
 def test_demo_loads_a_county_once_and_exports_it(env: None, tmp_path: Path) -> None:
     out = run("demo", "--households", "400", "--seed", "3", "--only-if-empty")
     assert "400 households" in out
+    # the printed accounts are every account the demo made (auditor was left out)
+    printed = out.split("accounts ", 1)[1].split(",", 1)[0].split(" / ")
+    assert printed == ["admin", "county", "auditor", "township", "secretary", "member"]
     assert "skipped" in run("demo", "--households", "400", "--only-if-empty")
     target = tmp_path / "households.xlsx"
     assert "wrote 400 rows" in run("export", "households", str(target), "--as", "admin")

@@ -132,6 +132,38 @@ def test_attendance_must_be_at_the_events_household(
     assert tasks[0]["status"] == "open"  # nothing was recorded
 
 
+@pytest.mark.parametrize("mode", ["phone", "wechat"])
+def test_an_attendance_is_in_person_a_call_or_message_is_refused_naming_the_mode(
+    client: TestClient, world: World, scheme: None, clock: Clock, mode: str
+) -> None:
+    """必到 means being there (domain/must_attend.py ATTENDANCE_MODES), online and offline."""
+    event = report(client, world, "h1").json()
+    clock.advance(hours=2)
+    h = world.headers(Role.MEMBER)
+    body = {**attendance(world, "h1", "2026-11-25T11:00:00+08:00"), "mode": mode}
+    res = client.post(f"{API}/events/{event['id']}/attendance", json=body, headers=h)
+    assert res.status_code == 422, res.text
+    assert (res.json()["code"], res.json()["field"]) == ("event.not_in_person", "mode")
+    op = {
+        "uuid": "44444444-4444-4444-8444-00000000000a",
+        "kind": "attendance",
+        "payload": {**body, "event_id": event["id"]},
+    }
+    res = client.post(f"{API}/sync/batch", json={"operations": [op]}, headers=h)
+    (refused,) = res.json()["results"]
+    assert (refused["status"], refused["code"], refused["field"]) == (
+        "rejected",
+        "event.not_in_person",
+        "mode",
+    )
+    visits = client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json()
+    assert visits == []  # nothing was recorded
+    assert tasks_of(client, world, "m1")[0]["status"] == "open"
+    met = {**body, "mode": "meeting"}
+    res = client.post(f"{API}/events/{event['id']}/attendance", json=met, headers=h)
+    assert res.status_code == 201 and res.json()["status"] == "attended", res.text
+
+
 def test_each_status_filter_finds_exactly_the_events_in_it_past_the_newest(
     client: TestClient, world: World, scheme: None, clock: Clock
 ) -> None:
@@ -413,3 +445,79 @@ def _all_at_once(monkeypatch: pytest.MonkeyPatch, parties: int) -> None:
         return found
 
     monkeypatch.setattr(SqlEventStore, "get", waiting)
+
+
+def cancel(client: TestClient, world: World, event: dict[str, Any], reason: str, role: Role) -> Any:
+    return client.post(
+        f"{API}/events/{event['id']}/cancel", json={"reason": reason}, headers=world.headers(role)
+    )
+
+
+def test_the_branch_cancels_a_wrong_report_with_a_reason_and_the_task_goes(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    event = report(client, world, "h1").json()
+    assert [t["id"] for t in tasks_of(client, world, "m1")] == [event["id"]]
+    clock.advance(minutes=5)
+    res = cancel(client, world, event, "误报：户主家中无事", Role.BRANCH_SECRETARY)
+    assert res.status_code == 200, res.text
+    out = res.json()
+    assert (out["status"], out["status_label"], out["cancel_reason"]) == (
+        "cancelled",
+        "已撤销",
+        "误报：户主家中无事",
+    )
+    assert out["cancelled_by"].startswith("user:")
+    assert tasks_of(client, world, "m1") == []  # no longer the member's task
+    # kept on record for the branch, as cancelled (and in no other status)
+    assert [e["id"] for e in area_events(client, world, "cancelled")] == [event["id"]]
+    assert area_events(client, world, "open") == []
+    clock.advance(days=3)
+    assert area_events(client, world, "missed") == []  # a withdrawn report is never 逾期未到
+    # and the audit log says who withdrew it and why
+    audit = client.get(
+        f"{API}/audit",
+        params={"entity": "must_attend_event", "entity_id": str(event["id"])},
+        headers=world.headers(Role.ADMIN),
+    ).json()["data"]
+    cancelled = [a for a in audit if (a.get("after") or {}).get("cancel_reason")]
+    assert len(cancelled) == 1 and cancelled[0]["after"]["cancel_reason"] == "误报：户主家中无事"
+
+
+def test_a_cancelled_event_cannot_be_attended_nor_cancelled_again_nor_an_attended_one_cancelled(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    wrong, real = report(client, world, "h1").json(), report(client, world, "h2").json()
+    assert cancel(client, world, wrong, "误报", Role.BRANCH_SECRETARY).status_code == 200
+    clock.advance(hours=1)
+    h = world.headers(Role.MEMBER)
+    res = client.post(
+        f"{API}/events/{wrong['id']}/attendance",
+        json=attendance(world, "h1", "2026-11-25T10:30:00+08:00"),
+        headers=h,
+    )
+    assert res.status_code == 409 and res.json()["code"] == "event.cancelled", res.text
+    assert client.get(f"{API}/households/{world.household['h1']}/visits", headers=h).json() == []
+    again = cancel(client, world, wrong, "再撤一次", Role.BRANCH_SECRETARY)
+    assert again.status_code == 409 and again.json()["code"] == "event.cancelled"
+    res = client.post(
+        f"{API}/events/{real['id']}/attendance",
+        json=attendance(world, "h2", "2026-11-25T10:30:00+08:00"),
+        headers=h,
+    )
+    assert res.status_code == 201, res.text
+    done = cancel(client, world, real, "想撤销已到场的", Role.BRANCH_SECRETARY)
+    assert done.status_code == 409 and done.json()["code"] == "event.already_attended"
+
+
+def test_only_the_branch_or_above_cancels_and_only_with_a_reason(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    event = report(client, world, "h1").json()
+    assert cancel(client, world, event, "误报", Role.MEMBER).status_code == 403
+    assert cancel(client, world, event, "误报", Role.GROUP_LEADER).status_code == 403
+    for reason in ("", " ", "误"):
+        res = cancel(client, world, event, reason, Role.BRANCH_SECRETARY)
+        assert res.status_code == 422 and res.json()["field"].endswith("reason"), res.text
+    assert [t["id"] for t in tasks_of(client, world, "m1")] == [event["id"]]  # untouched
+    assert cancel(client, world, event, "误报", Role.TOWNSHIP_CADRE).status_code == 200

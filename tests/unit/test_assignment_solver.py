@@ -133,14 +133,39 @@ def test_the_same_input_gives_the_same_proposal(grid: GridInstance) -> None:
 def test_a_short_grid_is_reported_with_its_arithmetic_and_the_ways_out() -> None:
     # 一联三会 max 10: 3 members can cover 30 of 36 households.
     grid = GridInstance(
-        3, tuple(member(i, 3) for i in range(1, 4)), tuple(household(100 + j, 3) for j in range(36))
+        3,
+        tuple(member(i, 3) for i in range(1, 4)),
+        tuple(household(100 + j, 3) for j in range(36)),
+        name="第三网格",
     )
     plan = propose([Village(1, (grid,))], YILIAN, Preferences())
     [short] = plan.shortfalls
-    assert short.message == "网格 3：36 个单元，3 名可联户党员 × 上限 10 = 30；6 个未覆盖"
+    assert short.message == (
+        "第三网格：共 36 户，3 名可联户党员每人至多 10 户，共可联系 30 户；6 户未覆盖"
+    )
     assert len(short.uncovered) == 6
-    assert any("上限提高到 12" in o for o in short.options)
+    assert any("上限提高到 12 户" in o for o in short.options)
     assert len(plan.pairs) == 30  # the rest is covered, and nothing is hidden
+
+
+def test_too_few_households_names_the_members_below_the_minimum_with_all_they_hold() -> None:
+    # 一联三会 min 5: 3 members need 15; the grid has 12 and member 1 keeps 2 in another grid
+    # of the village (a re-plan): 14 in all, so exactly one member ends one short.
+    names = {1: "张三", 2: "李四", 3: "王五"}
+    grid = GridInstance(
+        3,
+        tuple(Candidate(i, 3, Location(30.0, 120.0), name=n) for i, n in names.items()),
+        tuple(household(100 + j, 3) for j in range(12)),
+        fixed_load={1: 2},
+        name="第三网格",
+    )
+    plan = propose([Village(1, (grid,))], YILIAN, Preferences())
+    [short] = plan.shortfalls
+    [who] = short.under_loaded
+    assert short.message == (
+        "第三网格：3 名党员每人至少 5 户，共需 15 户，而本网格只有 12 户；"
+        f"1 名党员低于下限：{names[who]}（4 户）"
+    )
 
 
 def test_a_member_of_the_neighbouring_grid_helps_where_the_scheme_allows() -> None:

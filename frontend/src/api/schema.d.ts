@@ -121,7 +121,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 发布方案（原联系记结束日期，历史可查） */
+        /** 发布方案（原联系关系于发布当日结束，历史可查） */
         post: operations["assignments-publish_proposal"];
         delete?: never;
         options?: never;
@@ -266,6 +266,23 @@ export interface paths {
         put?: never;
         /** 记录到场（作为一次走访） */
         post: operations["must-attend-attend_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{event_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销必到事项（误报）：支部及以上，须写明原因，记入操作日志；撤销后不再是党员的待办 */
+        post: operations["must-attend-cancel_event"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1608,6 +1625,14 @@ export interface components {
              */
             visited_within_cadence: number;
         };
+        /** CancelIn */
+        CancelIn: {
+            /**
+             * Reason
+             * @description 撤销原因，如：误报
+             */
+            reason: string;
+        };
         /** CardEventKindsOut */
         CardEventKindsOut: {
             /**
@@ -1899,6 +1924,11 @@ export interface components {
             /** Created By */
             created_by: string;
             /**
+             * Created By Name
+             * @description 上报人的姓名（persistence/people.py）
+             */
+            created_by_name: string;
+            /**
              * Duplicate
              * @default false
              */
@@ -2144,6 +2174,21 @@ export interface components {
             /** Attended At */
             attended_at: string | null;
             /**
+             * Cancel Reason
+             * @description 撤销原因；未撤销为空
+             */
+            cancel_reason: string;
+            /**
+             * Cancelled At
+             * @description 撤销时间；未撤销为空
+             */
+            cancelled_at: string | null;
+            /**
+             * Cancelled By
+             * @description 撤销人
+             */
+            cancelled_by: string | null;
+            /**
              * Deadline
              * Format: date-time
              */
@@ -2176,6 +2221,11 @@ export interface components {
             /** Reported By */
             reported_by: string;
             /**
+             * Reported By Name
+             * @description 报告人：姓名，或 农户（联心卡）、接口 名称
+             */
+            reported_by_name: string;
+            /**
              * Reported To Member Id
              * @description 报告时的联系党员：此后该户改由他人联系时，仍可查当时由谁负责到场
              */
@@ -2192,7 +2242,7 @@ export interface components {
          * EventStatus
          * @enum {string}
          */
-        EventStatus: "open" | "missed" | "attended" | "late";
+        EventStatus: "open" | "missed" | "attended" | "late" | "cancelled";
         /** ExemptionIn */
         ExemptionIn: {
             /** Decided By */
@@ -2603,6 +2653,11 @@ export interface components {
         MeOut: {
             /** Actor */
             actor: string;
+            /**
+             * Display Name
+             * @description 姓名：账户的显示名，否则所关联党员的姓名，否则账号
+             */
+            display_name: string;
             /** Member Id */
             member_id: number | null;
             /** Org Path */
@@ -3020,6 +3075,11 @@ export interface components {
         ProposalOut: {
             /** Created By */
             created_by: string;
+            /**
+             * Created By Name
+             * @description 生成人的姓名
+             */
+            created_by_name: string;
             /** Id */
             id: number;
             /** Mode */
@@ -3084,6 +3144,11 @@ export interface components {
             created_at: string;
             /** Created By */
             created_by: string;
+            /**
+             * Created By Name
+             * @description 生成人的姓名
+             */
+            created_by_name: string;
             /** Id */
             id: number;
             /** Mode */
@@ -3411,6 +3476,11 @@ export interface components {
         };
         /** UserIn */
         UserIn: {
+            /**
+             * Display Name
+             * @description 姓名（列表中显示）；不填则用党员姓名或账号
+             */
+            display_name?: string | null;
             /** Member Id */
             member_id?: number | null;
             /** Org Id */
@@ -3425,6 +3495,11 @@ export interface components {
         UserOut: {
             /** Active */
             active: boolean;
+            /**
+             * Display Name
+             * @description 设定的姓名；未设定为空
+             */
+            display_name: string | null;
             /** Id */
             id: number;
             /**
@@ -3434,6 +3509,11 @@ export interface components {
             locked_until?: string | null;
             /** Member Id */
             member_id: number | null;
+            /**
+             * Name
+             * @description 显示的姓名：设定的姓名，否则所关联党员的姓名，否则账号
+             */
+            name: string;
             /** Org Id */
             org_id: number | null;
             role: components["schemas"]["Role"];
@@ -3458,6 +3538,11 @@ export interface components {
         UserUpdate: {
             /** Active */
             active?: boolean | null;
+            /**
+             * Display Name
+             * @description 姓名；null 或空则用所关联党员的姓名或账号
+             */
+            display_name?: string | null;
             /** Member Id */
             member_id?: number | null;
             /** Org Id */
@@ -4149,6 +4234,8 @@ export interface operations {
             query?: {
                 /** @description 只看此党员 */
                 member_id?: number | null;
+                /** @description 只看有变化的联系对：与现行联系不同（新建立或改换党员）的农户 */
+                changed_only?: boolean;
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
@@ -4896,6 +4983,104 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventOut"];
+                };
+            };
+            /** @description 请求体不是合法的 JSON 或表单 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过上限（LIANHU_MAX_JSON_KB 等） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "must-attend-cancel_event": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

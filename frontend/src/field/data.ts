@@ -64,6 +64,13 @@ export async function visitsOf(householdId: number): Promise<VisitOut[]> {
   return rows.sort((a, b) => b.visited_at.localeCompare(a.visited_at))
 }
 
+/** The name of who is logged in (`/auth/me`: their display name, else their member's name), kept
+ * on the phone for offline; it leaves with the other local copies at logout. */
+export async function myName(): Promise<string | undefined> {
+  const me = await cached('me', () => unwrap(api.GET('/api/v1/auth/me')))
+  return me?.display_name
+}
+
 /** My must-attend tasks (五必到), newest copy kept for offline reading. */
 export async function myTasks(): Promise<EventOut[]> {
   const memberId = tokens.get()?.member_id

@@ -74,6 +74,7 @@ export const EVENT_STATUSES: Record<EventStatus, string> = {
   missed: '逾期未到',
   attended: '按时到场',
   late: '迟到场',
+  cancelled: '已撤销',
 }
 
 /** Accounts' roles (domain/access.py ROLE_LABELS): 我的 says who is logged in. */
@@ -93,9 +94,25 @@ export function roleLabel(role: string | null | undefined): string {
   return enumLabel('account_roles', role, ROLES[role as Role])
 }
 
-/** Visit modes with the server's labels (the codes are the contract's). */
-export function modes(): { value: VisitMode; label: string }[] {
-  return MODES.map((m) => ({ value: m.value, label: enumLabel('visit_modes', m.value, m.label) }))
+/** The ways of being there in person, the only ones a must-attend attendance (到场) may take
+ * (domain/must_attend.py ATTENDANCE_MODES): a phone call or a WeChat message is not 到场. */
+export const ATTENDANCE_MODES: readonly VisitMode[] = ['home', 'meeting']
+
+/** Visit modes with the server's labels (the codes are the contract's); an attendance offers
+ * only the in-person ones. */
+export function modes({ attendance = false } = {}): { value: VisitMode; label: string }[] {
+  return MODES.filter((m) => !attendance || ATTENDANCE_MODES.includes(m.value)).map((m) => ({
+    value: m.value,
+    label: enumLabel('visit_modes', m.value, m.label),
+  }))
+}
+
+/** A phone number as a tel: link (digits and a leading +, what dialers take), or null for a
+ * masked or empty one. */
+export function telHref(phone: string | null | undefined, masked = false): string | null {
+  if (!phone || masked || phone.includes('*')) return null
+  const digits = phone.replace(/[^\d+]/g, '')
+  return digits ? `tel:${digits}` : null
 }
 
 /** 四个必记 with the server's labels. */
@@ -144,8 +161,17 @@ export function dateText(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
 }
 
-/** The due list's urgency in words and a tag colour. */
-export function dueText(due: Schemas['DueOut'], now = Date.now()): { text: string; type: 'danger' | 'warning' | 'primary' | 'success' } {
+/** The due list's urgency in words and a tag colour. A visit made on the phone and not synced yet
+ * (`queuedAt`, its time) counts: the household reads as visited then, 待同步, not 从未走访 or
+ * overdue until the server's due list says so after the sync. */
+export function dueText(
+  due: Schemas['DueOut'],
+  now = Date.now(),
+  queuedAt?: string,
+): { text: string; type: 'danger' | 'warning' | 'primary' | 'success' } {
+  if (queuedAt && (!due.last_visit || Date.parse(queuedAt) > Date.parse(due.last_visit))) {
+    return { text: `${dateText(queuedAt).slice(5)} 已走访（待同步）`, type: 'primary' }
+  }
   if (!due.last_visit) return { text: '从未走访', type: 'danger' }
   if (due.overdue_days && due.overdue_days > 0) return { text: `逾期 ${due.overdue_days} 天`, type: 'danger' }
   if (due.due_at) {

@@ -139,6 +139,20 @@ export function householdName(item: Pick<OutboxItem, 'household_id' | 'head_name
   return known.find((h) => h.id === item.household_id)?.head_name ?? item.head_name ?? `农户 ${item.household_id}`
 }
 
+/** When the latest visit (or attendance, which is a visit) waiting in the outbox was made, by
+ * household: the list shows it as visited before the sync brings the server's due list. Refused
+ * items are not counted: they are not visits until corrected and sent again. */
+export function queuedVisitTimes(items: readonly OutboxItem[]): Record<number, string> {
+  const latest: Record<number, string> = {}
+  for (const i of items) {
+    if (i.status !== 'pending' || (i.kind !== 'visit' && i.kind !== 'attendance')) continue
+    const at = i.payload.visited_at
+    const seen = latest[i.household_id]
+    if (!seen || Date.parse(at) > Date.parse(seen)) latest[i.household_id] = at
+  }
+  return latest
+}
+
 export const STATUS_LABELS: Record<OutboxItem['status'], string> = {
   pending: '待同步',
   applied: '已同步',

@@ -5,7 +5,7 @@ import type { DueOut, FieldDb, Household } from './db'
 import { clearDrafts } from './event-draft'
 import { getKv, setKv } from './kv'
 import { learnEnums } from './labels'
-import { syncOutbox, type SyncSummary } from './outbox'
+import { queuedVisitTimes, syncOutbox, type SyncSummary } from './outbox'
 
 let opening: Promise<FieldDb> | null = null
 
@@ -52,6 +52,8 @@ export const state = reactive({
   /** Photos waiting to be uploaded, and refused ones (each keeps the server's reason). */
   photosPending: 0,
   photosRejected: 0,
+  /** The latest visit waiting in the outbox, by household (its time, as the phone's clock said). */
+  queuedVisits: {} as Record<number, string>,
   households: snapshot?.households ?? ([] as MyHousehold[]),
   categories: snapshot?.categories ?? ({} as Record<string, string>),
   cadenceDays: snapshot?.cadenceDays ?? 0,
@@ -67,6 +69,7 @@ export async function refreshCounts(): Promise<void> {
   state.rejected = await db.outbox.where('status').equals('rejected').count()
   state.photosPending = await db.photos.where('status').equals('pending').count()
   state.photosRejected = await db.photos.where('status').equals('rejected').count()
+  state.queuedVisits = queuedVisitTimes(await db.outbox.where('status').equals('pending').toArray())
 }
 
 /** Upload the photos whose visits are now on the server. The queue's code is loaded only when

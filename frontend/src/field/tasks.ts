@@ -17,7 +17,7 @@ export interface TaskState {
   queued: boolean
 }
 
-const TAGS: Record<EventStatus, TagType> = { open: 'warning', missed: 'danger', attended: 'success', late: 'primary' }
+const TAGS: Record<EventStatus, TagType> = { open: 'warning', missed: 'danger', attended: 'success', late: 'primary', cancelled: 'primary' }
 
 /** "3 小时" / "2 天 5 小时" / "不到 1 小时". */
 export function spanText(ms: number): string {
@@ -38,7 +38,8 @@ export function taskState(e: EventOut, { now = Date.now(), queuedAt }: { now?: n
   const deadline = Date.parse(e.deadline)
   const attendedAt = queuedAt ?? e.attended_at
   let status: EventStatus
-  if (attendedAt) status = Date.parse(attendedAt) <= deadline ? 'attended' : 'late'
+  if (e.status === 'cancelled') status = 'cancelled' // withdrawn by the branch: nothing to do
+  else if (attendedAt) status = Date.parse(attendedAt) <= deadline ? 'attended' : 'late'
   else status = now <= deadline ? 'open' : 'missed'
   // The server's words: its enum labels, else the label it sent with this event, else ours.
   const label = enumLabel('event_statuses', status, status === e.status ? e.status_label : EVENT_STATUSES[status])

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { newUserBody, userChanges, userForm } from '../../src/admin/lib/accounts'
 import { MENU } from '../../src/admin/router'
 
-const user = { id: 5, username: 'secretary', role: 'branch_secretary', org_id: 3, member_id: 1, active: true } as const
+const user = {
+  id: 5,
+  username: 'secretary',
+  display_name: null,
+  name: '李四',
+  role: 'branch_secretary',
+  org_id: 3,
+  member_id: 1,
+  active: true,
+} as const
 
 describe('account forms', () => {
   it('creates an account with its trimmed name and no member by default', () => {
@@ -20,6 +29,22 @@ describe('account forms', () => {
     f.password = 'new-secret-1'
     f.role = 'village_cadre'
     expect(userChanges(user, f)).toMatchObject({ password: 'new-secret-1', role: 'village_cadre' })
+  })
+})
+
+describe('a person’s name on the account', () => {
+  it('is sent when given, trimmed, and cleared with null', () => {
+    const f = userForm(null, 1)
+    Object.assign(f, { username: 'wang', display_name: ' 王晓忠 ', password: 'long-enough', role: 'village_cadre' })
+    expect(newUserBody(f)).toMatchObject({ username: 'wang', display_name: '王晓忠' })
+    const named = { ...user, display_name: '李书记', name: '李书记' }
+    const g = userForm(named)
+    expect(g.display_name).toBe('李书记')
+    expect(userChanges(named, g)).toEqual({})
+    g.display_name = '  '
+    expect(userChanges(named, g)).toEqual({ display_name: null })
+    g.display_name = '李支书'
+    expect(userChanges(named, g)).toEqual({ display_name: '李支书' })
   })
 })
 

@@ -7,6 +7,8 @@ import {
   eventKinds,
   hoursText,
   sortEvents,
+  cancellable,
+  cancelReasonError,
   timing,
   type MustAttendEvent,
 } from '../../src/admin/lib/events'
@@ -30,6 +32,10 @@ function event(over: Partial<MustAttendEvent>): MustAttendEvent {
     member_name: '张三',
     reported_to_member_id: 7,
     reported_to_name: '张三',
+    reported_by_name: '李书记',
+    cancelled_at: null,
+    cancelled_by: null,
+    cancel_reason: '',
     ...over,
   }
 }
@@ -49,7 +55,7 @@ describe('the branch sees late and missed attendance first', () => {
 
   it('counts each status and colours missed red and late orange', () => {
     const counts = countByStatus([event({ status: 'missed' }), event({ status: 'missed' }), event({ status: 'late' })])
-    expect(counts).toEqual({ missed: 2, late: 1, open: 0, attended: 0 })
+    expect(counts).toEqual({ missed: 2, late: 1, open: 0, attended: 0, cancelled: 0 })
     expect(STATUS_TAG.missed).toBe('danger')
     expect(STATUS_TAG.late).toBe('warning')
   })
@@ -83,5 +89,27 @@ describe('the report form', () => {
   })
   it('sends the kind and a trimmed note, not the household (it is in the path)', () => {
     expect(eventBody({ household_id: 3, kind: ' 生病住院 ', note: '  住院一周 ' })).toEqual({ kind: '生病住院', note: '住院一周' })
+  })
+})
+
+describe('withdrawing a wrong report', () => {
+  it('is offered while nobody has attended, not for an attended or withdrawn one', () => {
+    expect(cancellable(event({ status: 'open' }))).toBe(true)
+    expect(cancellable(event({ status: 'missed' }))).toBe(true)
+    expect(cancellable(event({ status: 'attended', attended_at: '2026-11-21T00:00:00Z' }))).toBe(false)
+    expect(cancellable(event({ status: 'late', attended_at: '2026-11-23T00:00:00Z' }))).toBe(false)
+    expect(cancellable(event({ status: 'cancelled', cancelled_at: '2026-11-20T01:00:00Z' }))).toBe(false)
+  })
+  it('needs a reason of 2 to 500 characters', () => {
+    expect(cancelReasonError('')).toBe('请写明撤销原因（至少 2 个字）')
+    expect(cancelReasonError(' 误 ')).toBe('请写明撤销原因（至少 2 个字）')
+    expect(cancelReasonError('误报')).toBeNull()
+    expect(cancelReasonError('误'.repeat(501))).toBe('撤销原因不能超过 500 字')
+  })
+  it('a withdrawn event sorts last and says so instead of a deadline', () => {
+    const gone = event({ id: 2, status: 'cancelled', cancelled_at: '2026-11-20T01:00:00Z', deadline: '2026-11-21T00:00:00Z' })
+    const open = event({ id: 3, status: 'open' })
+    expect(sortEvents([gone, open]).map((e) => e.id)).toEqual([3, 2])
+    expect(timing(gone, new Date('2026-11-25T00:00:00Z'))).toBe('已撤销')
   })
 })

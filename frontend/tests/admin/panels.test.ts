@@ -10,7 +10,7 @@ import type { Schemas } from '../../src/api'
 // permission shows, and the server's answers (its Chinese words) where the user sees them.
 
 function as(...permissions: Permission[]) {
-  session.me = { actor: 'user:test', member_id: null, org_path: '/1/', permissions }
+  session.me = { actor: 'user:test', display_name: '测试', member_id: null, org_path: '/1/', permissions }
 }
 
 type Answer = (req: Request) => Response | Promise<Response>

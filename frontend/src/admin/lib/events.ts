@@ -6,16 +6,19 @@ import type { Schemas } from '../../api'
 export type MustAttendEvent = Schemas['EventOut']
 export type EventStatus = Schemas['EventStatus']
 
-/** The tag colour of each status: 逾期未到 red, 迟到场 orange, 待到场 blue, 按时到场 green. */
-export const STATUS_TAG: Record<EventStatus, 'danger' | 'warning' | 'primary' | 'success'> = {
+/** The tag colour of each status: 逾期未到 red, 迟到场 orange, 待到场 blue, 按时到场 green,
+ * 已撤销 grey. */
+export const STATUS_TAG: Record<EventStatus, 'danger' | 'warning' | 'primary' | 'success' | 'info'> = {
   missed: 'danger',
   late: 'warning',
   open: 'primary',
   attended: 'success',
+  cancelled: 'info',
 }
 
-/** What the branch must act on comes first: missed, then late, then open, then on time. */
-const RANK: Record<EventStatus, number> = { missed: 0, late: 1, open: 2, attended: 3 }
+/** What the branch must act on comes first: missed, then late, then open, then on time; the
+ * withdrawn ones last. */
+const RANK: Record<EventStatus, number> = { missed: 0, late: 1, open: 2, attended: 3, cancelled: 4 }
 
 /** Missed and late first; within a status the earliest deadline first (the most urgent open
  * one, the longest overdue missed one). */
@@ -26,7 +29,7 @@ export function sortEvents(events: readonly MustAttendEvent[]): MustAttendEvent[
 }
 
 export function countByStatus(events: readonly MustAttendEvent[]): Record<EventStatus, number> {
-  const out: Record<EventStatus, number> = { missed: 0, late: 0, open: 0, attended: 0 }
+  const out: Record<EventStatus, number> = { missed: 0, late: 0, open: 0, attended: 0, cancelled: 0 }
   for (const e of events) out[e.status] += 1
   return out
 }
@@ -44,6 +47,7 @@ export function hoursText(ms: number): string {
 /** How the event stands against its deadline: "剩余 5 小时", "已逾期 2 天", "迟到 3 小时",
  * "按时到场". */
 export function timing(e: MustAttendEvent, now: Date = new Date()): string {
+  if (e.status === 'cancelled') return '已撤销'
   const deadline = Date.parse(e.deadline)
   if (e.attended_at) {
     const late = Date.parse(e.attended_at) - deadline
@@ -67,6 +71,19 @@ export function eventKinds(params: Record<string, unknown> | null | undefined): 
 export function deadlineHours(params: Record<string, unknown> | null | undefined): number | null {
   const h = params?.must_attend_deadline_hours
   return typeof h === 'number' ? h : null
+}
+
+/** A wrong report can be withdrawn while nobody has attended it (the server refuses the rest). */
+export function cancellable(e: MustAttendEvent): boolean {
+  return e.status === 'open' || e.status === 'missed'
+}
+
+/** The reason the branch gives for withdrawing a report: at least 2 characters, at most 500. */
+export function cancelReasonError(reason: string): string | null {
+  const r = reason.trim()
+  if (r.length < 2) return '请写明撤销原因（至少 2 个字）'
+  if (r.length > 500) return '撤销原因不能超过 500 字'
+  return null
 }
 
 export const EVENT_FIELDS = ['household_id', 'kind', 'note'] as const

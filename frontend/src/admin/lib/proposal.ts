@@ -57,3 +57,10 @@ export const STATUS_LABELS: Record<string, string> = {
   superseded: '已被替代',
   stale: '已过期',
 }
+
+/** A violation as the review lists it: the server's message already names whom it is about
+ * ("党员 张三：联系 16 户，超过上限 15 户"); an older one without the name gets it here, once. */
+export function violationLine(v: Violation, memberName: (id: number) => string): string {
+  if (v.member_name || v.member_id == null) return v.message
+  return `党员 ${memberName(v.member_id)}：${v.message}`
+}
