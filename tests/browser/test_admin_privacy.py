@@ -35,7 +35,7 @@ def test_the_household_register_is_exported_with_contact_members_and_last_visits
     raw = Path(info.value.path()).read_bytes()
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     header = rows[0]
-    assert header[-2:] == ["联系党员", "最近走访"]
+    assert header[-3:] == ["联系党员", "最近走访", "系统编号"]
     assert len(rows) == total + 1
     contact, last = header.index("联系党员"), header.index("最近走访")
     assert any(r[contact] for r in rows[1:])  # the demo county's roster names its members

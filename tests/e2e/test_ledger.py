@@ -80,7 +80,7 @@ def test_the_ledger_as_xlsx_is_a_sheet_named_in_chinese_under_a_chinese_file_nam
     book = load_workbook(io.BytesIO(res.content))
     assert book.sheetnames == ["农户台账"]
     header = [c.value for c in next(book.worksheets[0].iter_rows(max_row=1))]
-    assert header[-2:] == ["联系党员", "最近走访"]
+    assert header[-3:] == ["联系党员", "最近走访", "系统编号"]
 
 
 @pytest.mark.parametrize(
