@@ -8,7 +8,7 @@ DEMO_HOUSEHOLDS ?= 3000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve migrate demo test lint typecheck openapi openapi-check alembic-check \
-        pytest pytest-postgres bench-import bench-assign bench-field lock clean
+        pytest pytest-postgres bench-import bench-assign bench-field mutation lock clean
 .PHONY: frontend test-frontend browser-deps bench-frontend
 NPM_STAMP := frontend/node_modules/.installed-$(shell cat frontend/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
@@ -67,6 +67,11 @@ pytest: install
 pytest-postgres: install
 	LIANHU_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -m db -n $(PYTEST_WORKERS) \
 	  --dist loadscope
+
+## mutation testing of the domain's rule modules (masking, visit, access): one mutation at a
+## time, the module's tests rerun; prints the score per module (not run in CI: minutes)
+mutation: install
+	$(BIN)/python -m bench.mutation
 
 bench-import: install
 	$(BIN)/python -m bench.bench_import
