@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve migrate demo test lint typecheck openapi openapi-check alembic-check \
         pytest pytest-postgres bench-import bench-assign bench-field bench-postgres bench-wrk \
-        lock clean
+        mutation lock clean
 .PHONY: frontend test-frontend browser-deps bench-frontend
 NPM_STAMP := frontend/node_modules/.installed-$(shell cat frontend/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
@@ -84,6 +84,11 @@ bench-postgres:
 
 bench-wrk:
 	@command -v wrk >/dev/null || { $(APT_INSTALL) wrk; }
+
+## mutation testing of the domain's rule modules (masking, visit, access): one mutation at a
+## time, the module's tests rerun; prints the score per module (not run in CI: minutes)
+mutation: install
+	$(BIN)/python -m bench.mutation
 
 bench-import: install bench-postgres
 	$(BIN)/python -m bench.bench_import

@@ -154,8 +154,9 @@ def _extend(client: TestClient, world: World) -> County:
 
 
 class SharedCounty:
-    """One county per module, built once; rebuilt on a fresh database only after a case
-    changed it (that case fails: see ``changes``)."""
+    """One county per module, rebuilt on a fresh database when it is found changed: by a case
+    of the module that does not use it (on PostgreSQL a ``world`` empties the worker's one
+    database), or by a case on it, which then fails (``changes``, in the ``county`` fixture)."""
 
     def __init__(self, template: str, directory: Path) -> None:
         self.template, self.directory = template, directory
@@ -166,7 +167,8 @@ class SharedCounty:
     def get(self) -> County:
         if self.failure is not None:  # fail fast rather than rebuild for every case
             raise RuntimeError("the shared county could not be built") from self.failure
-        if self.current is None:
+        if self.current is None or registers(self.current.app) != self.current.baseline:
+            self.close()
             try:
                 self.current = self._build()
             except Exception as exc:

@@ -1,8 +1,9 @@
 """Who sees and changes what: every account role × resource × action, inside and outside scope.
 
-The expectations are written out by hand below (``GRANTS``, ``HOME``, the tree and the visible
-sets), read off ``domain.access.ROLE_PERMISSIONS`` and the scope rules; the app's own permission
-code is never asked, so a change on either side shows up here. The rules:
+The expectations are written out by hand (``GRANTS`` in tests/grants.py; ``HOME``, the tree
+and the visible sets below), read off ``domain.access.ROLE_PERMISSIONS`` and the scope rules;
+the app's own permission code is never asked, so a change on either side shows up here. Each
+role's grants are checked whole against what ``/auth/me`` answers. The rules:
 
 * a single object outside the caller's subtree is 404, exactly like one that does not exist;
 * a list holds exactly the rows in scope (an ordinary member: their own record and households);
@@ -12,9 +13,9 @@ code is never asked, so a change on either side shows up here. The rules:
   sensitive categories.
 
 Reads and refused writes share one county per module (``county``): building it costs far more than
-the checks, and a refusal must leave it exactly as it was anyway. Every case starts from the
-untouched county: when the previous case changed any register (a bug, or a write meant to
-succeed), the county is rebuilt first.
+the checks, and a refusal must leave it exactly as it was anyway. A case that leaves any register
+changed fails (tests/e2e/conftest.py): a refused write that wrote something is caught there; the
+writes meant to succeed run on a world of their own (``client``, ``world``).
 """
 
 from __future__ import annotations
@@ -43,42 +44,9 @@ from tests.e2e.county import (
     problem,
     registers,
 )
+from tests.grants import GRANTS
 
 # ── The expectation table ─────────────────────────────────────────────────────────────────────
-
-READ = frozenset({"org:read", "member:read", "household:read", "scheme:read"})
-GRANTS: dict[Role, frozenset[str]] = {
-    Role.MEMBER: READ | {"personal:read"},
-    Role.GROUP_LEADER: READ | {"personal:read"},
-    Role.BRANCH_SECRETARY: READ
-    | {"personal:read", "member:write", "household:write", "data:import", "data:export"},
-    Role.VILLAGE_CADRE: READ | {"personal:read", "household:write", "data:export"},
-    Role.TOWNSHIP_CADRE: READ
-    | {"org:write", "member:write", "household:write", "data:import", "data:export"},
-    Role.COUNTY_CADRE: READ
-    | {
-        "org:write",
-        "member:write",
-        "household:write",
-        "scheme:write",
-        "data:import",
-        "data:export",
-        "user:admin",
-    },
-    Role.AUDITOR: READ | {"audit:read"},
-    Role.ADMIN: READ
-    | {
-        "org:write",
-        "member:write",
-        "household:write",
-        "scheme:write",
-        "data:import",
-        "data:export",
-        "personal:read",
-        "audit:read",
-        "user:admin",
-    },
-}
 
 # Where each role's user sits (tests.builders.ROLE_HOME; checked against it below).
 HOME: dict[Role, str] = {
@@ -152,6 +120,14 @@ def test_the_expectation_table_places_users_where_the_world_does() -> None:
 
 
 ROLES = list(Role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_holds_exactly_the_expected_grants(county: County, role: Role) -> None:
+    me = ok(county.client.get(f"{API}/auth/me", headers=county.headers(role)))
+    assert set(me["permissions"]) == GRANTS[role]
+
+
 URL = {"org_units": "/org-units", "members": "/members", "households": "/households"}
 
 # ── Reads: one object, lists, schemes ─────────────────────────────────────────────────────────
@@ -658,14 +634,15 @@ def test_role_with_import_imports_households_onto_grids_inside_scope(
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if can(r, "scheme:write")])
-def test_role_with_scheme_write_binds_a_scheme_inside_scope(county: County, role: Role) -> None:
-    headers = county.headers(role)
-    t1 = county.org["T1"]
-    res = county.client.put(
-        f"{API}/org-units/{t1}/scheme", json={"scheme": "wuge_daohu"}, headers=headers
-    )
+def test_role_with_scheme_write_binds_a_scheme_inside_scope(
+    client: TestClient, world: World, role: Role
+) -> None:
+    """A write meant to succeed: on a world of its own, not the shared county."""
+    headers = world.headers(role)
+    t1 = world.org["T1"]
+    res = client.put(f"{API}/org-units/{t1}/scheme", json={"scheme": "wuge_daohu"}, headers=headers)
     assert ok(res)["code"] == "wuge_daohu"
-    below = ok(county.client.get(f"{API}/org-units/{county.org['G1']}/scheme", headers=headers))
+    below = ok(client.get(f"{API}/org-units/{world.org['G1']}/scheme", headers=headers))
     assert below["code"] == "wuge_daohu"
 
 
@@ -695,24 +672,8 @@ def test_no_one_grants_a_permission_or_role_they_do_not_hold(county: County, rol
 # ── API keys ──────────────────────────────────────────────────────────────────────────────────
 
 
-def _t1_household_key(county: County) -> tuple[int, dict[str, str]]:
-    created = ok(
-        county.client.post(
-            f"{API}/api-keys",
-            json={
-                "name": "对接平台",
-                "org_id": county.org["T1"],
-                "permissions": ["household:read"],
-            },
-            headers=county.headers(Role.ADMIN),
-        ),
-        201,
-    )
-    return created["id"], {"X-API-Key": created["key"]}
-
-
 def test_api_key_reaches_only_its_org_subtree_and_its_permissions(county: County) -> None:
-    _, key = _t1_household_key(county)
+    key = {"X-API-Key": county.key["T1"][1]}  # the county's key of T1: household:read
     listed = ok(county.client.get(f"{API}/households", headers=key))["data"]
     assert names_in("households", listed) == {"H1", "H2", "H3"}
     # No personal:read on the key: masked like a supervising cadre's view.
@@ -735,11 +696,15 @@ def test_api_key_reaches_only_its_org_subtree_and_its_permissions(county: County
     problem(county.client.get(f"{API}/org-units", headers=key), 403, "auth.permission_denied")
 
 
-def test_a_revoked_api_key_is_refused_with_401(county: County) -> None:
-    key_id, key = _t1_household_key(county)
-    ok(county.client.get(f"{API}/households", headers=key))
-    ok(county.client.delete(f"{API}/api-keys/{key_id}", headers=county.headers(Role.ADMIN)))
-    problem(county.client.get(f"{API}/households", headers=key), 401, "auth.api_key_revoked")
+def test_a_revoked_api_key_is_refused_with_401(client: TestClient, world: World) -> None:
+    """A revocation is a write meant to succeed: on a world of its own."""
+    admin = world.headers(Role.ADMIN)
+    body = {"name": "对接平台", "org_id": world.org["T1"], "permissions": ["household:read"]}
+    created = ok(client.post(f"{API}/api-keys", json=body, headers=admin), 201)
+    key = {"X-API-Key": created["key"]}
+    ok(client.get(f"{API}/households", headers=key))
+    ok(client.delete(f"{API}/api-keys/{created['id']}", headers=admin))
+    problem(client.get(f"{API}/households", headers=key), 401, "auth.api_key_revoked")
 
 
 # ── The known bug: a path prefix is not an ancestor ───────────────────────────────────────────

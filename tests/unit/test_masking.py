@@ -3,10 +3,11 @@ addresses and names."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.masking import mask_address, mask_phone, mask_snapshot
+from domain.masking import mask_address, mask_name, mask_phone, mask_snapshot
 
 
 def test_a_masked_snapshot_masks_phones_and_addresses_at_any_depth() -> None:
@@ -107,3 +108,55 @@ def test_a_masked_phone_of_one_or_two_digits_shows_at_most_one() -> None:
 def test_an_absent_phone_stays_absent() -> None:
     assert mask_phone(None) is None
     assert mask_phone("") == ""
+
+
+# ── Addresses and names at their edges ────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("address", "masked"),
+    [
+        ("李家村3组12号东", "李家村3****"),  # 9 characters: half of them, 4
+        ("李家村3组12号东屋", "李家村3组****"),  # 10: 5
+        ("李家村3组12号东屋西", "李家村3组****"),  # 11: 5
+        ("李家村三组十二号东屋西厢", "李家村三组十****"),  # 12: six, the most ever kept
+        ("李家村三组十二号东屋西厢房", "李家村三组十****"),  # 13: still six
+        ("李家村三组十二号东屋西厢房间", "李家村三组十****"),  # 14: six, not seven
+        ("李村", "李****"),  # 2: 1
+        ("村", "村****"),  # 1: at least one is kept
+    ],
+)
+def test_a_masked_address_keeps_half_of_it_and_never_more_than_six_characters(
+    address: str, masked: str
+) -> None:
+    assert mask_address(address) == masked
+
+
+def test_an_absent_address_stays_absent() -> None:
+    assert mask_address(None) is None
+    assert mask_address("") == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("张", "张"), ("张三", "张*"), ("张小三", "张*三"), ("欧阳明月", "欧**月"), ("", "")],
+)
+def test_a_public_name_keeps_its_first_and_last_character_only(name: str, masked: str) -> None:
+    assert mask_name(name) == masked
+
+
+def test_a_masked_snapshot_masks_a_phone_stored_as_a_number_and_inside_tuples() -> None:
+    assert mask_snapshot({"phone": 13812345678}) == {"phone": "*******5678"}
+    assert mask_snapshot(({"lat": 1.0},)) == [{"lat": None}]
+    assert mask_snapshot({"birth_date": "1950-01-01", "gender": "女"}) == {
+        "birth_date": None,
+        "gender": "女",
+    }
+    assert mask_snapshot({"categories": "dibao"}) == {"categories": "dibao"}
+    assert mask_snapshot({"members": [{"categories": ["wubao", "x"]}]}) == {
+        "members": [{"categories": ["x"]}]
+    }
+
+
+def test_a_masked_phone_keeps_a_plus_and_spaces_in_place() -> None:
+    assert mask_phone("+86 138 1234 5678") == "+** *** **** 5678"

@@ -1,0 +1,62 @@
+"""The access matrix's expected grants, written out by hand (never read off
+``domain.access``): what each account role may do. The unit tests of the rules and the HTTP
+access matrix both hold the code to it, so a grant added or dropped on either side shows up."""
+
+from __future__ import annotations
+
+from domain.access import Role
+
+READ = frozenset({"org:read", "member:read", "household:read", "scheme:read"})
+GRANTS: dict[Role, frozenset[str]] = {
+    Role.MEMBER: READ | {"personal:read", "visit:write"},
+    Role.GROUP_LEADER: READ | {"personal:read", "visit:write"},
+    Role.BRANCH_SECRETARY: READ
+    | {
+        "personal:read",
+        "member:write",
+        "household:write",
+        "data:import",
+        "data:export",
+        "assignment:write",
+        "visit:write",
+    },
+    Role.VILLAGE_CADRE: READ | {"personal:read", "household:write", "data:export", "visit:write"},
+    Role.TOWNSHIP_CADRE: READ
+    | {
+        "org:write",
+        "member:write",
+        "household:write",
+        "data:import",
+        "data:export",
+        "assignment:write",
+        "policy:write",
+    },
+    Role.COUNTY_CADRE: READ
+    | {
+        "org:write",
+        "member:write",
+        "household:write",
+        "scheme:write",
+        "data:import",
+        "data:export",
+        "user:admin",
+        "assignment:write",
+        "policy:write",
+    },
+    Role.AUDITOR: READ | {"audit:read"},
+    Role.ADMIN: READ
+    | {
+        "org:write",
+        "member:write",
+        "household:write",
+        "scheme:write",
+        "data:import",
+        "data:export",
+        "personal:read",
+        "audit:read",
+        "user:admin",
+        "assignment:write",
+        "visit:write",
+        "policy:write",
+    },
+}
