@@ -17,15 +17,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from psycopg.copy import QueuedLibpqWriter
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from domain.access import Scope
 from domain.household import CategoryCatalog, PersonalFields
 from domain.importing import Existing, ImportContext, ImportKind, OrgRef
 from domain.org import OrgLevel, path_of
+from domain.time import local_date
 from persistence.repositories import SqlOrgRepository, org_to_domain
 from persistence.tables import (
+    AssignmentRow,
     CategoryRow,
     HouseholdRow,
     MemberRow,
@@ -214,6 +216,7 @@ def _write_households(session: Session, records: Iterable[tuple[Any, ...]], at: 
                 ((*v, stamp, stamp) for v in itertools.chain(first, rows)),
                 empty_not_null=("categories",),
             )
+        _end_moved_assignments(session, changed, at)
         _pg_update_from(
             session,
             "households",
@@ -230,11 +233,51 @@ def _write_households(session: Session, records: Iterable[tuple[Any, ...]], at: 
         f"VALUES ({marks})",
         ((*v, stamp, stamp) for v in new_rows()),
     )
+    _end_moved_assignments(session, changed, at)
     sets = ",".join(f"{c}=?" for c in _HOUSEHOLD_COLS)
     conn.executemany(
         f"UPDATE households SET {sets}, updated_at=? WHERE id=?",
         ((*_household_values(r), stamp, r[0]) for r in changed),
     )
+
+
+def _end_moved_assignments(
+    session: Session, changed: Sequence[tuple[Any, ...]], at: datetime
+) -> None:
+    """End the assignment of each household the import moves to a grid of another village, as
+    moving it through the API does (domain.services.registers): rosters are made village by
+    village, and its member's village no longer holds it. Read before the rows are updated."""
+    if not changed:
+        return
+    grids = dict(
+        session.execute(
+            select(OrgUnitRow.id, OrgUnitRow.parent_id).where(
+                OrgUnitRow.level == OrgLevel.GRID.value
+            )
+        ).all()
+    )
+    to = {r[0]: r[3] for r in changed}  # id → the grid it is given (record layout: below)
+    ids = list(to)
+    moved: list[int] = []
+    for start in range(0, len(ids), 5000):
+        for household_id, org_id in session.execute(
+            select(HouseholdRow.id, HouseholdRow.org_id).where(
+                HouseholdRow.id.in_(ids[start : start + 5000])
+            )
+        ):
+            if org_id != to[household_id] and grids.get(org_id) != grids.get(to[household_id]):
+                moved.append(household_id)
+    on = local_date(at)
+    for start in range(0, len(moved), 5000):
+        session.execute(
+            update(AssignmentRow)
+            .where(
+                AssignmentRow.household_id.in_(moved[start : start + 5000]),
+                AssignmentRow.ended_on.is_(None),
+            )
+            .values(ended_on=on)
+            .execution_options(synchronize_session=False)
+        )
 
 
 _TABLES = {

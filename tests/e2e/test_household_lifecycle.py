@@ -266,3 +266,22 @@ def test_out_of_range_household_values_are_refused_naming_the_field(
     stored = client.get(f"{API}/households/{h1}", headers=admin).json()
     assert (stored["lat"], stored["lng"], stored["size"]) != (999, 120.5, 0)
     assert stored["size"] == 1 and -90 <= stored["lat"] <= 90
+
+
+def test_a_household_an_import_moves_to_another_village_leaves_its_contact_member(
+    client: TestClient, world: World, scheme: None
+) -> None:
+    """The import's update path moved h1 (H1) to 和平社区's grid and kept its assignment, as
+    PATCH did: nobody is left answerable for a household they cannot see."""
+    header = "户编号,户主姓名,所属网格,家庭人口"
+    rows = ["H1,赵一,G3,1", "H2,钱二,G2,1"]  # H1 to another village, H2 within its own
+    res = client.post(
+        f"{API}/imports/households",
+        files={"file": ("f.csv", "\n".join([header, *rows]).encode())},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 200 and res.json()["updated"] == 2, res.text
+    assert due_ids(client, world) == {world.household["h2"]}
+    open_ = "SELECT count(*) FROM assignments WHERE household_id = :h AND ended_on IS NULL"
+    assert count(world, open_, h=world.household["h1"]) == 0
+    assert count(world, open_, h=world.household["h2"]) == 1
