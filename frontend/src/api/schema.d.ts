@@ -1575,6 +1575,11 @@ export interface components {
             head_name: string;
             /** Household Id */
             household_id: number;
+            /**
+             * Label
+             * @description 发放用的户编号（及楼栋），如 户编号 H001 · 3幢；无个人信息权限时为空
+             */
+            label: string;
             /** @description null：尚未联户 */
             member: components["schemas"]["CardMemberOut"] | null;
             /** Phone Masked */
