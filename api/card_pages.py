@@ -53,6 +53,7 @@ body {{ margin: 0; color: #222; font-family: {FONTS}; }}
   min-height: 55mm; box-sizing: border-box; }}
 .card h2 {{ color: #c8102e; font-size: 15pt; margin: 0 0 1mm; letter-spacing: .15em; }}
 .card .place {{ color: #555; font-size: 9pt; margin: 0 0 2mm; }}
+.card .label {{ font-size: 10pt; font-weight: 600; margin: 0 0 2mm; }}
 .card dl {{ display: grid; grid-template-columns: 4.8em 1fr; gap: 1mm 2mm; margin: 0;
   font-size: 10.5pt; }}
 .card dt {{ color: #555; }} .card dd {{ margin: 0; word-break: break-all; }}
@@ -139,12 +140,18 @@ def message_page(title: str, message: str) -> str:
     return _page(title, _PUBLIC_CSS, body)
 
 
+def _label(card: ContactCard) -> str:
+    """Which household the card is for (户编号 · 楼栋), so it reaches the right door."""
+    return f'<p class="label">{escape(card.label)}</p>' if card.label else ""
+
+
 def _printed_card(printed: PrintedCard, url: str) -> str:
     card = printed.card
     return (
         f'<article class="card" data-household-id="{printed.household_id}">\n'
         "<div><h2>党群联心卡</h2>"
         f'<p class="place">{_place(card)} · 户主 {escape(card.head_name)}</p>'
+        f"{_label(card)}"
         f"<dl>{_member_rows(card.member)}</dl></div>\n"
         f'<figure class="qr">{qr_svg(url)}<figcaption>扫码查看</figcaption></figure>\n'
         "</article>"

@@ -69,6 +69,8 @@ class CardFacts:
     village: str
     grid: str
     member: ContactMember | None
+    code: str | None = None  # 户编号 (the register's external id)
+    building: str | None = None  # 楼栋, in a community
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,9 @@ class ContactCard:
     head_name: str  # always masked
     member: ShownMember | None  # None: 尚未联户
     audience: Audience
+    # Which household the card is for, so the secretary hands each to its door: on the cards
+    # the staff print (the card holder's), never on the public page (``hand_out_label``).
+    label: str = ""
 
     @property
     def phone_masked(self) -> bool:
@@ -112,6 +117,13 @@ def show_member(member: ContactMember, audience: Audience) -> ShownMember:
     )
 
 
+def hand_out_label(facts: CardFacts) -> str:
+    """"户编号 H001 · 3幢": the household code (or its number in the register when it has none)
+    and its building, printed on the card beside the masked head name."""
+    code = f"户编号 {facts.code}" if facts.code else f"农户编号 #{facts.household_id}"
+    return " · ".join(p for p in (code, facts.building) if p)
+
+
 def disclose_card(facts: CardFacts, audience: Audience) -> ContactCard:
     return ContactCard(
         village=facts.village,
@@ -119,6 +131,7 @@ def disclose_card(facts: CardFacts, audience: Audience) -> ContactCard:
         head_name=mask_name(facts.head_name),
         member=show_member(facts.member, audience) if facts.member else None,
         audience=audience,
+        label=hand_out_label(facts) if audience is Audience.CARD_HOLDER else "",
     )
 
 

@@ -58,7 +58,13 @@ class SqlCardRepository:
     def _facts(self, *where: ColumnElement[bool]) -> list[CardFacts]:
         place = aliased(OrgUnitRow)  # the scope's subquery reads org_units unaliased
         rows = self.session.execute(
-            select(HouseholdRow.id, HouseholdRow.head_name, place.path)
+            select(
+                HouseholdRow.id,
+                HouseholdRow.head_name,
+                place.path,
+                HouseholdRow.external_id,
+                HouseholdRow.building,
+            )
             .join(place, place.id == HouseholdRow.org_id)
             .where(*where)
             .order_by(place.path, HouseholdRow.id)
@@ -74,6 +80,8 @@ class SqlCardRepository:
                 village=places[r.path][0],
                 grid=places[r.path][1],
                 member=contacts.get(r.id),
+                code=r.external_id,
+                building=r.building,
             )
             for r in rows
         ]

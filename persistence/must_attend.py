@@ -165,6 +165,7 @@ class SqlEventStore:
         scope: Scope,
         *,
         limit: int,
+        offset: int = 0,
         status: EventStatus | None = None,
         now: datetime | None = None,
     ) -> list[MustAttendEvent]:
@@ -179,7 +180,9 @@ class SqlEventStore:
         if status is not None:
             query = query.where(_in_status(status, now or datetime.now(UTC)))
         rows = self.session.execute(
-            query.order_by(MustAttendEventRow.reported_at.desc()).limit(limit)
+            query.order_by(MustAttendEventRow.reported_at.desc(), MustAttendEventRow.id.desc())
+            .limit(limit)
+            .offset(offset)
         )
         return [_to_domain(r, member) for r, member in rows]
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.schemas.common import PathId, StrictIn, Text
+from api.schemas.common import Offset, PathId, StrictIn, Text
 from api.schemas.visits import VisitIn
 from domain.access import Permission, Scope
 from domain.must_attend import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
@@ -175,7 +175,7 @@ def tasks_of(session: Session, scope: Scope, member_id: int, now: datetime) -> l
 @router.get(
     "/org-units/{org_id}/events",
     response_model=list[EventOut],
-    summary="区域内的必到事项（含迟到、逾期未到）",
+    summary="区域内的必到事项（含迟到、逾期未到），报告时间新的在前；用 offset 翻页",
     dependencies=[require(Permission.HOUSEHOLD_READ)],
 )
 def area_events(
@@ -185,10 +185,13 @@ def area_events(
     clock: ClockDep,
     status: EventStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Offset = 0,
 ) -> list[EventOut]:
     org = SqlOrgRepository(session).get(org_id, scope)
     now = clock()
-    found = SqlEventStore(session).in_area(org.path, scope, limit=limit, status=status, now=now)
+    found = SqlEventStore(session).in_area(
+        org.path, scope, limit=limit, offset=offset, status=status, now=now
+    )
     return _out(session, found, now)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,10 +25,13 @@ from api.schemas.visits import (
     VisitIn,
     VisitOut,
 )
+from api.tabular import write_csv
 from domain.access import Permission
 from domain.errors import DomainError
 from domain.services import visits
+from domain.time import CHINA, local_date
 from domain.visit import month_start
+from persistence.queries import Window
 from persistence.repositories import SqlHouseholdRepository, SqlOrgRepository
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 from persistence.visits import SqlVisitStore
@@ -183,4 +188,51 @@ def idle_members(
         total=page.total,
         limit=page.limit,
         offset=page.offset,
+    )
+
+
+IDLE_HEADER = ["党员", "所在组织", "联系农户数", "最近一次走访"]
+
+
+@router.get(
+    "/org-units/{org_id}/compliance/idle-members.csv",
+    summary="导出本月未走访的联户党员（CSV，全部，口径同 idle-members）",
+    dependencies=[require(Permission.HOUSEHOLD_READ), require(Permission.EXPORT)],
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def idle_members_csv(
+    org_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> Response:
+    org = SqlOrgRepository(session).get(org_id, scope)
+    store, since = SqlVisitStore(session), month_start(clock())
+    rows: list[list[object]] = []
+    while True:
+        page = store.idle_members(
+            scope, org.path, since_month=since, window=Window(limit=500, offset=len(rows))
+        )
+        rows += [
+            [
+                m.name,
+                m.org_name,
+                m.households,
+                m.last_visit.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+                if m.last_visit
+                else "从未走访",
+            ]
+            for m in page.items
+        ]
+        if not page.items or len(rows) >= page.total:
+            break
+    out = io.StringIO()
+    write_csv(out, IDLE_HEADER, rows)
+    name = f"本月未走访党员-{org.name}-{local_date(clock()).isoformat()}.csv"
+    return Response(
+        content=("\ufeff" + out.getvalue()).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=\"idle-members.csv\"; filename*=UTF-8''{quote(name)}"
+            ),
+        },
     )

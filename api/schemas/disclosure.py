@@ -48,6 +48,9 @@ class CardOut(PublicCardOut):
     phone_masked: bool
     qr_url: str | None = Field(description="二维码指向的公开页面；尚未生成时为 null")
     token_created_at: datetime | None
+    label: str = Field(
+        description="发放用的户编号（及楼栋），如 户编号 H001 · 3幢；无个人信息权限时为空"
+    )
 
     @classmethod
     def of(
@@ -61,6 +64,7 @@ class CardOut(PublicCardOut):
             phone_masked=card.phone_masked,
             qr_url=url,
             token_created_at=token.created_at if token else None,
+            label=card.label,
         )
 
 

@@ -56,6 +56,8 @@ def test_village_contact_cards_render_in_chinese_with_qr_codes(
     expect(first).to_contain_text("联系党员")
     expect(first).to_contain_text("联系电话")
     expect(first).to_contain_text("扫码查看")
+    # which household each card is for: its code, so the secretary hands it to the right door
+    expect(first.locator(".label")).to_contain_text("户编号")
     expect(sheet.locator("article.card figure.qr svg path")).to_have_count(total)
     page.locator("[data-test=cards]").scroll_into_view_if_needed()
     page.locator("[data-test=cards]").screenshot(

@@ -172,6 +172,30 @@ def test_the_idle_list_pages(client: TestClient, world: World, three_contacts: N
     assert [m["member_id"] for m in page["data"]] == [world.member["m3"]]
 
 
+def test_the_whole_idle_list_is_exported_as_csv_in_the_lists_order(
+    client: TestClient, world: World, three_contacts: None
+) -> None:
+    url = f"{API}/org-units/{world.org['C']}/compliance/idle-members.csv"
+    res = client.get(url, headers=world.headers(Role.COUNTY_CADRE))
+    assert res.status_code == 200, res.text
+    assert res.headers["content-type"].startswith("text/csv")
+    assert "attachment" in res.headers["content-disposition"]
+    assert res.content.startswith(b"\xef\xbb\xbf")  # opens in Excel and WPS as UTF-8
+    lines = res.content.decode("utf-8-sig").splitlines()
+    assert lines == [
+        "党员,所在组织,联系农户数,最近一次走访",
+        "王五,和平社区,1,从未走访",
+        "张三,李家村,2,2026-10-28 10:00",  # Beijing time
+    ]
+    # within the caller's scope, and only for those who may export
+    cadre = client.get(
+        f"{API}/org-units/{world.org['T1']}/compliance/idle-members.csv",
+        headers=world.headers(Role.TOWNSHIP_CADRE),
+    )
+    assert cadre.content.decode("utf-8-sig").splitlines()[1:] == ["张三,李家村,2,2026-10-28 10:00"]
+    assert client.get(url, headers=world.headers(Role.AUDITOR)).status_code == 403
+
+
 @pytest.mark.parametrize(
     "query", ["?limit=0", "?limit=501", "?offset=-1", "?limit=x", "?sort=phone"]
 )

@@ -105,6 +105,7 @@ def test_public_card_page_opened_from_the_qr_shows_the_member_and_nothing_privat
     html = page.text
     assert "党群联心卡" in html and "张三" in html and "李家村" in html and "第1网格" in html
     assert "赵*" in html and "*******1111" in html
+    assert "户编号" not in html and "H1" not in html  # the public page: no hand-out label
     assert '<html lang="zh-CN">' in html and '<meta charset="utf-8">' in html
     assert '<meta name="viewport"' in html and '"Noto Sans CJK SC"' in html
     assert_nothing_private(html)
@@ -205,6 +206,8 @@ def test_card_shows_the_members_full_phone_only_to_callers_with_personal_data(
     ).json()
     assert (masked["member"]["phone"], masked["phone_masked"]) == ("*******1111", True)
     assert masked["head_name"] == full["head_name"] == "赵*"
+    # the code to hand the card out by: for those who print cards (personal data), not others
+    assert (full["label"], masked["label"]) == ("户编号 H1", "")
     assert_nothing_private(str({k: v for k, v in masked.items() if k != "member"}))
 
 
@@ -369,6 +372,10 @@ def test_printed_sheet_has_one_card_per_household_with_its_qr_and_uncovered_last
     for private in ("13812345678", "李家村3组12号", "赵一", "低保"):
         assert private not in html
     assert qr_svg(kept["url"]) in html  # the QR encodes the live card's address
+    # each card says which household it is for, so the secretary hands it to the right door
+    for key, code in (("h1", "H1"), ("h2", "H2"), ("h3", "H3")):
+        card = html.split(f'data-household-id="{world.household[key]}"', 1)[1]
+        assert f'<p class="label">户编号 {code}</p>' in card.split("</article>", 1)[0]
     assert tokens(world) == (3, 3)
     assert audits(world) == audits_before + 1  # two new tokens, one entry
     for key in ("h2", "h3"):

@@ -521,3 +521,21 @@ def test_only_the_branch_or_above_cancels_and_only_with_a_reason(
         assert res.status_code == 422 and res.json()["field"].endswith("reason"), res.text
     assert [t["id"] for t in tasks_of(client, world, "m1")] == [event["id"]]  # untouched
     assert cancel(client, world, event, "误报", Role.TOWNSHIP_CADRE).status_code == 200
+
+
+def test_the_areas_events_page_past_the_first_hundred(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    made = []
+    for _ in range(5):
+        made.append(report(client, world, "h1").json()["id"])
+        clock.advance(minutes=1)
+    h = world.headers(Role.BRANCH_SECRETARY)
+    url = f"{API}/org-units/{world.org['V1']}/events"
+    pages = [
+        [e["id"] for e in client.get(url, params={"limit": 2, "offset": o}, headers=h).json()]
+        for o in (0, 2, 4, 6)
+    ]
+    assert pages == [made[4:2:-1], made[2:0:-1], made[:1], []]  # newest first, each once
+    res = client.get(url, params={"offset": -1}, headers=h)
+    assert res.status_code == 422 and res.json()["field"].endswith("offset")

@@ -12,6 +12,7 @@ from domain.disclosure import (
     card_url,
     check_disclosure_area,
     disclose_card,
+    hand_out_label,
     looks_like_token,
     new_card_token,
     sheet_order,
@@ -91,3 +92,12 @@ def test_card_tokens_are_long_random_and_url_safe() -> None:
 
 def test_card_url_joins_the_public_base_and_the_token() -> None:
     assert card_url("https://lianhu.example.cn/", "tok") == "https://lianhu.example.cn/c/tok"
+
+
+def test_a_printed_card_names_its_household_by_code_and_building_the_public_one_does_not() -> None:
+    facts = CardFacts(7, "赵一", "李家村", "第1网格", None, code="H001", building="3幢")
+    assert hand_out_label(facts) == "户编号 H001 · 3幢"
+    assert disclose_card(facts, Audience.CARD_HOLDER).label == "户编号 H001 · 3幢"
+    assert disclose_card(facts, Audience.PUBLIC).label == ""
+    uncoded = CardFacts(7, "赵一", "李家村", "第1网格", None)
+    assert hand_out_label(uncoded) == "农户编号 #7"

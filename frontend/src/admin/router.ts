@@ -13,6 +13,7 @@ export interface MenuEntry {
 }
 
 export const MENU: MenuEntry[] = [
+  { path: '/home', title: '工作台' },
   { path: '/org', title: '组织架构', permission: 'org:read' },
   { path: '/members', title: '党员', permission: 'member:read' },
   { path: '/households', title: '农户', permission: 'household:read' },
@@ -36,7 +37,8 @@ export const router = createRouter({
       path: '/',
       component: LayoutView,
       children: [
-        { path: '', redirect: '/org' },
+        { path: '', redirect: '/home' },
+        { path: 'home', component: () => import('./views/WorkbenchView.vue') },
         { path: 'org', component: () => import('./views/OrgView.vue') },
         { path: 'members', component: () => import('./views/MembersView.vue') },
         { path: 'households', component: () => import('./views/HouseholdsView.vue') },

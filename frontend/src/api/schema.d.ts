@@ -912,6 +912,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/org-units/{org_id}/compliance/idle-members.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出本月未走访的联户党员（CSV，全部，口径同 idle-members） */
+        get: operations["visits-idle_members_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org-units/{org_id}/coverage": {
         parameters: {
             query?: never;
@@ -936,7 +953,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 区域内的必到事项（含迟到、逾期未到） */
+        /** 区域内的必到事项（含迟到、逾期未到），报告时间新的在前；用 offset 翻页 */
         get: operations["must-attend-area_events"];
         put?: never;
         post?: never;
@@ -1699,6 +1716,11 @@ export interface components {
             head_name: string;
             /** Household Id */
             household_id: number;
+            /**
+             * Label
+             * @description 发放用的户编号（及楼栋），如 户编号 H001 · 3幢；无个人信息权限时为空
+             */
+            label: string;
             /** @description null：尚未联户 */
             member: components["schemas"]["CardMemberOut"] | null;
             /** Phone Masked */
@@ -8814,6 +8836,73 @@ export interface operations {
             };
         };
     };
+    "visits-idle_members_csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "assignments-coverage": {
         parameters: {
             query?: never;
@@ -8886,6 +8975,8 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["EventStatus"] | null;
                 limit?: number;
+                /** @description 跳过条数 */
+                offset?: number;
             };
             header?: never;
             path: {

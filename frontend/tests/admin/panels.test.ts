@@ -46,6 +46,7 @@ const card = (qr: string | null): Schemas['CardOut'] => ({
   head_name: '黄*金',
   member: { name: '沈宝', phone: '198****7815', services: ['维修'] },
   phone_masked: true,
+  label: '',
   qr_url: qr,
   token_created_at: qr ? '2026-11-25T01:00:00Z' : null,
 })

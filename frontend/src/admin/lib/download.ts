@@ -119,3 +119,15 @@ export async function downloadTemplate(kind: ExportKind): Promise<string> {
   saveBlob(data, name)
   return name
 }
+
+/** 本月未走访的联户党员 of an area as CSV, the whole list (the table shows it page by page). */
+export async function downloadIdleMembers(orgId: number): Promise<string> {
+  const { data, error, response } = await api.GET('/api/v1/org-units/{org_id}/compliance/idle-members.csv', {
+    params: { path: { org_id: orgId } },
+    parseAs: 'blob',
+  })
+  if (error !== undefined || !response.ok || !data) throw new ApiError(toProblem(response.status, error))
+  const name = filenameFromDisposition(response.headers.get('Content-Disposition')) ?? `本月未走访党员-${todayIso()}.csv`
+  saveBlob(data, name)
+  return name
+}

@@ -80,3 +80,22 @@ export function expandedKeys(nodes: OrgNode[], levels = 2): number[] {
   if (levels <= 0) return []
   return nodes.flatMap((n) => (n.children.length ? [n.id, ...expandedKeys(n.children, levels - 1)] : []))
 }
+
+/** The dashboard's table one level at a time: the areas directly under a unit (a county's
+ * townships, a township's villages, a village's grids); a grid, the lowest, shows itself. */
+export function areasUnder(unit: OrgUnit, units: readonly OrgUnit[]): OrgUnit[] {
+  const below = units.filter((u) => u.parent_id === unit.id && AREA_LEVELS.includes(u.level))
+  const order = (a: OrgUnit, b: OrgUnit) => (a.code ?? '').localeCompare(b.code ?? '') || a.name.localeCompare(b.name, 'zh-CN')
+  return below.length ? below.sort(order) : [unit]
+}
+
+/** The way back up from a unit to the top of what the caller sees: [county, township, unit]. */
+export function trail(unit: OrgUnit, byId: Map<number, OrgUnit>): OrgUnit[] {
+  const out: OrgUnit[] = []
+  let cur: OrgUnit | undefined = unit
+  while (cur) {
+    out.unshift(cur)
+    cur = cur.parent_id != null ? byId.get(cur.parent_id) : undefined
+  }
+  return out
+}
