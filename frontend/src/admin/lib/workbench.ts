@@ -65,7 +65,7 @@ export function workbenchTiles(c: WorkbenchCounts): Tile[] {
     },
     {
       key: 'issueDrafts',
-      title: '待研判的问题草稿',
+      title: '待分类的问题草稿',
       value: shown(c.issueDrafts),
       urgent: (c.issueDrafts ?? 0) > 0,
       hint: '党员走访时上报的困难和诉求',
