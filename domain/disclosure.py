@@ -118,8 +118,8 @@ def show_member(member: ContactMember, audience: Audience) -> ShownMember:
 
 
 def hand_out_label(facts: CardFacts) -> str:
-    """"户编号 H001 · 3幢": the household code (or its number in the register when it has none)
-    and its building, printed on the card beside the masked head name."""
+    """Which household a printed card is for, e.g. 户编号 H001 · 3幢: the household code (its
+    number in the register when it has none) and its building, beside the masked head name."""
     code = f"户编号 {facts.code}" if facts.code else f"农户编号 #{facts.household_id}"
     return " · ".join(p for p in (code, facts.building) if p)
 
