@@ -236,6 +236,12 @@ def locks_in_force(session: Session, usernames: list[str], at: datetime) -> dict
     return {name: until for name, until in rows.tuples() if until is not None}
 
 
+def display_names(session: Session, user_ids: list[int]) -> dict[int, str | None]:
+    """The display name each of these accounts was given (None where none was)."""
+    rows = session.execute(select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(user_ids)))
+    return dict(rows.tuples().all())
+
+
 def store_refresh_token(
     session: Session,
     *,

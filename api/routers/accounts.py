@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
 
 from api.audit import audit_write
 from api.deps import ClaimsDep, ClockDep, ScopeDep, SessionDep, account_states, require
@@ -29,7 +28,6 @@ from domain.errors import Forbidden, Invalid
 from persistence import accounts
 from persistence.people import user_names
 from persistence.repositories import SqlMemberRepository, SqlOrgRepository
-from persistence.tables import UserRow
 
 router = APIRouter(tags=["accounts"])
 
@@ -63,11 +61,7 @@ def _users_out(
     """The accounts as answered; with ``at``, each with its login lock in force then."""
     names = user_names(session, [a.username for a in found])
     locks = accounts.locks_in_force(session, [a.username for a in found], at) if at else {}
-    stored = dict(
-        session.execute(
-            select(UserRow.id, UserRow.display_name).where(UserRow.id.in_([a.id for a in found]))
-        ).all()
-    )
+    stored = accounts.display_names(session, [a.id for a in found])
     return [
         UserOut(
             id=account.id,
