@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from domain.access import Scope
-from domain.audit import AuditAction
-from domain.services.audit_trail import record
-from persistence.repositories import SqlAuditRepository
+from domain.audit.model import AuditAction
+from domain.audit.trail import record
+from domain.kernel.access import Scope
+from persistence.audit.store import SqlAuditRepository
 
 
 def audit_write(

@@ -10,8 +10,8 @@ from html import escape
 
 import segno
 
-from domain.disclosure import ContactCard, ShownMember
-from domain.services.disclosure import PrintedCard
+from domain.disclosure.model import ContactCard, ShownMember
+from domain.disclosure.services import PrintedCard
 
 FONTS = '"PingFang SC","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif'
 # The pages carry no script and no external resource; tokens must not leak through Referer.

@@ -13,9 +13,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.security import AccessClaims, read_access_token, same_secret, split_api_key
 from api.settings import Settings
-from domain.access import Permission, Scope
-from domain.errors import Forbidden, Unauthenticated
-from persistence.accounts import AccountState, account_state, find_api_key
+from domain.kernel.access import Permission, Scope
+from domain.kernel.errors import Forbidden, Unauthenticated
+from persistence.accounts.store import AccountState, account_state, find_api_key
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 Clock = Callable[[], datetime]

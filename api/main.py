@@ -36,7 +36,7 @@ from api.routers import (
 )
 from api.settings import Settings, get_settings
 from persistence.engine import make_engine, make_session_factory
-from persistence.media import LocalDiskStorage
+from persistence.photos.media import LocalDiskStorage
 
 IMPORT_PATHS = r"^/api/v1/imports"
 PHOTO_PATHS = r"^/api/v1/visits/[0-9]+/photos$"

@@ -14,16 +14,18 @@ from sqlalchemy.orm import Session
 
 from api.security import hash_password
 from api.tabular import read_rows, write_csv, write_xlsx
-from domain.access import Role, Scope
-from domain.accounts import password_problem
-from domain.audit import AuditAction, AuditEntry
-from domain.errors import Invalid, NotFound
-from domain.importing import ImportKind
-from domain.services.imports import import_rows
-from persistence.accounts import Account, account_of, create_user, unlock
+from domain.accounts.rules import password_problem
+from domain.audit.model import AuditAction, AuditEntry
+from domain.kernel.access import Role, Scope
+from domain.kernel.errors import Invalid, NotFound
+from domain.transfer.importing import ImportKind
+from domain.transfer.services import import_rows
+from persistence.accounts.store import Account, account_of, create_user, unlock
+from persistence.accounts.tables import UserRow
+from persistence.audit.store import SqlAuditRepository
 from persistence.engine import make_engine, make_session_factory
-from persistence.repositories import SqlAuditRepository
-from persistence.tables import MemberRow, OrgUnitRow, UserRow
+from persistence.org.tables import OrgUnitRow
+from persistence.registers.tables import MemberRow
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -126,7 +128,7 @@ def _import(
 
 
 def run_export(url: str, *, kind: str, path: Path, username: str) -> int:
-    from persistence.exports import SHEET_NAMES, export_rows
+    from persistence.transfer.queries import SHEET_NAMES, export_rows
 
     db = Database(url)
     with db.sessions() as session:
@@ -151,7 +153,7 @@ def load_demo(
     ``at`` is when (the wall clock by default; a test passes its own, so that the roster starts
     on the test's day, not on whatever day it is in China when the test runs)."""
     at = at or _now()
-    from domain.demo import generate_county
+    from api.demo import generate_county
 
     db = Database(url)
     with db.sessions() as session:
@@ -183,15 +185,15 @@ def load_demo(
 
 
 def _bind_scheme(db: Database, scope: Scope, county_id: int, at: datetime) -> None:
-    from domain.scheme import SchemeCode
-    from domain.services.schemes import bind
+    from domain.schemes.model import SchemeCode
+    from domain.schemes.services import bind
 
     bind(db.uow(), scope, county_id, scheme=SchemeCode.ONE_SIX_N, overrides={}, at=at)
 
 
 def _assign(db: Database, scope: Scope, county_id: int, at: datetime) -> None:
     """The county's first roster, by the assignment engine, published as it is."""
-    from domain.services.assignments import ProposalMode, create_proposal, publish_proposal
+    from domain.assignment.services import ProposalMode, create_proposal, publish_proposal
 
     made = create_proposal(db.uow(), scope, county_id, mode=ProposalMode.FULL, at=at)
     publish_proposal(db.uow(), scope, made.proposal_id, accept_shortfalls=True, at=at)

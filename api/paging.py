@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from api.schemas.common import NO_CONTROL, Offset
-from persistence.queries import Window
+from persistence.paging import Window
 
 
 def window(

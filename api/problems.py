@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.validation_messages import zh_message
-from domain.errors import (
+from domain.kernel.errors import (
     Conflict,
     DomainError,
     Forbidden,

@@ -15,8 +15,8 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from domain.access import Role
-from domain.errors import Unauthenticated
+from domain.kernel.access import Role
+from domain.kernel.errors import Unauthenticated
 
 _hasher = PasswordHasher()
 ALGORITHM = "HS256"

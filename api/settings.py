@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.accounts import LockoutPolicy
+from domain.accounts.rules import LockoutPolicy
 
 # The secret earlier versions shipped for development: published, so refused everywhere.
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
-from domain.errors import Invalid
-from domain.importing import excel_column
+from domain.kernel.errors import Invalid
+from domain.transfer.importing import excel_column
 
 XLSX_MAGIC = b"PK\x03\x04"
 

@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.operations import create_admin_account, run_import
 from bench.bench_import import PASSWORD, write_files
 from bench.common import bench_line, fresh_postgres, peak_rss_mib, server
-from domain.assignment import Preferences
-from domain.assignment_area import build_villages
-from domain.assignment_solver import (
+from domain.assignment.area import build_villages
+from domain.assignment.model import Preferences
+from domain.assignment.services import greedy_distance
+from domain.assignment.solver import (
     MANDATORY,
     Village,
     bounds_for,
@@ -31,9 +32,8 @@ from domain.assignment_solver import (
     grid_costs,
     propose,
 )
-from domain.scheme import PRESETS, SchemeCode, SchemeParams
-from domain.services.assignments import greedy_distance
-from persistence.assignments import SqlAssignmentStore
+from domain.schemes.model import PRESETS, SchemeCode, SchemeParams
+from persistence.assignment.store import SqlAssignmentStore
 from persistence.engine import make_engine, make_session_factory
 
 SCHEME = SchemeCode.YILIAN_SANHUI  # Jiaxing's scheme: 5–10 households per member

@@ -42,6 +42,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
+from api.demo import generate_county
 from api.operations import create_admin_account, run_import
 from api.security import hash_password
 from bench.bench_import import PASSWORD, SEED, write_files
@@ -56,10 +57,9 @@ from bench.common import (
     percentile,
     server,
 )
-from domain.access import Role, Scope
-from domain.demo import generate_county
-from domain.scheme import PRESETS, SchemeCode
-from persistence.accounts import create_user
+from domain.kernel.access import Role, Scope
+from domain.schemes.model import PRESETS, SchemeCode
+from persistence.accounts.store import create_user
 from persistence.engine import make_engine, make_session_factory
 
 SCHEME = SchemeCode.ONE_SIX_N  # every 14 days, the 五到户 checklist each quarter
@@ -148,7 +148,7 @@ def roster(url: str, county: int) -> None:
     """The scheme on a county, bound as ``lianhu demo`` does, and a roster written straight to
     the database (setup; ``make bench-assign`` measures the engine): each village's households
     dealt in turn to its members not exempt from contact duty, from a year ago."""
-    from domain.services.schemes import bind
+    from domain.schemes.services import bind
     from persistence.unit_of_work import SqlAlchemyUnitOfWork
 
     engine = make_engine(url)

@@ -18,6 +18,7 @@ import httpx
 import psycopg
 from fastapi.testclient import TestClient
 
+from api.demo import generate_county, iter_household_rows
 from api.operations import create_admin_account
 from bench.common import (
     OUT,
@@ -28,7 +29,6 @@ from bench.common import (
     percentile,
     server,
 )
-from domain.demo import generate_county, iter_household_rows
 
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "565000"))
 SEED = 2026

@@ -19,7 +19,7 @@ from api.lifespan import with_worker_threads
 from api.schemas.visits import VisitIn
 from api.settings import Settings
 from persistence.engine import make_engine
-from persistence.tables import VisitRow
+from persistence.visits.tables import VisitRow
 
 app = FastAPI()
 

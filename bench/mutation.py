@@ -15,7 +15,7 @@ rewrites the whole tree into ``mutants/`` and its trampolines do not reach modul
 before the test session starts (conftest imports the whole app).
 
     python -m bench.mutation                       # masking, visit, access
-    python -m bench.mutation domain/visit.py -v    # one module, each mutant as it runs
+    python -m bench.mutation domain/visits/model.py -v    # one module, each mutant as it runs
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Each rule module with the tests that hold its rules (fast unit tests: hundreds of mutants).
 MODULES: dict[str, list[str]] = {
-    "domain/masking.py": ["tests/unit/test_masking.py", "tests/unit/test_masking_and_lockout.py"],
-    "domain/visit.py": ["tests/unit/test_visit_rules.py"],
-    "domain/access.py": ["tests/unit/test_access_rules.py"],
+    "domain/registers/masking.py": ["tests/unit/test_masking.py", "tests/unit/test_masking_and_lockout.py"],
+    "domain/visits/model.py": ["tests/unit/test_visit_rules.py"],
+    "domain/kernel/access.py": ["tests/unit/test_access_rules.py"],
 }
 TARGET = 0.90
 COPIED = ("api", "domain", "persistence", "migrations", "tests", "bench")

@@ -9,7 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import TypeDecorator
 
 from persistence.engine import make_engine
-from persistence.tables import metadata
+from persistence.schema import metadata
 
 config = context.config
 

@@ -7,9 +7,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from domain.access import Scope
-from domain.org import subtree_bounds
-from persistence.tables import AssignmentRow, HouseholdRow, MemberRow, OrgUnitRow
+from domain.kernel.access import Scope
+from domain.kernel.org import subtree_bounds
+from persistence.assignment.tables import AssignmentRow
+from persistence.org.tables import OrgUnitRow
+from persistence.registers.tables import HouseholdRow, MemberRow
 
 
 def in_subtree(path_column: InstrumentedAttribute[Any], path: str) -> ColumnElement[bool]:

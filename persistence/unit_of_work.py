@@ -13,20 +13,17 @@ from typing import Self
 
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-from persistence.assignments import SqlAssignmentStore
-from persistence.bulk import SqlBulkStore
-from persistence.issue_drafts import SqlIssueDraftStore
-from persistence.must_attend import SqlEventStore
-from persistence.photos import SqlPhotoStore
-from persistence.policies import SqlPolicyStore
-from persistence.repositories import (
-    SqlAuditRepository,
-    SqlHouseholdRepository,
-    SqlMemberRepository,
-    SqlOrgRepository,
-    SqlSchemeRepository,
-)
-from persistence.visits import SqlVisitStore
+from persistence.assignment.store import SqlAssignmentStore
+from persistence.audit.store import SqlAuditRepository
+from persistence.issue_drafts.store import SqlIssueDraftStore
+from persistence.must_attend.store import SqlEventStore
+from persistence.org.store import SqlOrgRepository
+from persistence.photos.store import SqlPhotoStore
+from persistence.policies.store import SqlPolicyStore
+from persistence.registers.store import SqlHouseholdRepository, SqlMemberRepository
+from persistence.schemes.store import SqlSchemeRepository
+from persistence.transfer.store import SqlBulkStore
+from persistence.visits.store import SqlVisitStore
 
 
 class SqlAlchemyUnitOfWork:

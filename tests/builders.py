@@ -10,12 +10,13 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from api.security import AccessClaims, hash_password, issue_access_token
-from domain.access import Role, Scope
-from domain.household import Household
-from domain.member import Location, Member, MemberRole
-from domain.org import OrgLevel
-from domain.services import orgs, registers
-from persistence.accounts import create_user
+from domain.kernel.access import Role, Scope
+from domain.kernel.org import OrgLevel
+from domain.org import services as orgs
+from domain.registers import services as registers
+from domain.registers.household import Household
+from domain.registers.member import Location, Member, MemberRole
+from persistence.accounts.store import create_user
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 AT = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)

@@ -22,7 +22,7 @@ from api.main import create_app
 from api.settings import Settings
 from persistence.engine import make_engine
 from persistence.migrations import upgrade
-from persistence.tables import metadata
+from persistence.schema import metadata
 from tests.builders import World, build_world
 
 PG_URL = os.environ.get("LIANHU_TEST_DATABASE_URL")

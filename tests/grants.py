@@ -4,7 +4,7 @@ access matrix both hold the code to it, so a grant added or dropped on either si
 
 from __future__ import annotations
 
-from domain.access import Role
+from domain.kernel.access import Role
 
 READ = frozenset({"org:read", "member:read", "household:read", "scheme:read"})
 GRANTS: dict[Role, frozenset[str]] = {

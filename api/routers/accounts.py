@@ -21,13 +21,14 @@ from api.schemas.auth import (
 )
 from api.schemas.common import NO_CONTROL, Offset, PathId
 from api.security import hash_password, new_api_key
-from domain.access import ROLE_PERMISSIONS, Permission, Role, Scope
-from domain.accounts import password_problem
-from domain.audit import AuditAction
-from domain.errors import Forbidden, Invalid
-from persistence import accounts
-from persistence.people import user_names
-from persistence.repositories import SqlMemberRepository, SqlOrgRepository
+from domain.accounts.rules import password_problem
+from domain.audit.model import AuditAction
+from domain.kernel.access import ROLE_PERMISSIONS, Permission, Role, Scope
+from domain.kernel.errors import Forbidden, Invalid
+from persistence.accounts import store as accounts
+from persistence.accounts.names import user_names
+from persistence.org.store import SqlOrgRepository
+from persistence.registers.store import SqlMemberRepository
 
 router = APIRouter(tags=["accounts"])
 

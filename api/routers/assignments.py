@@ -33,19 +33,16 @@ from api.schemas.assignments import (
     ViolationOut,
 )
 from api.schemas.common import Offset, PathId, query_id
-from domain.access import Permission, Scope
-from domain.assignment import REASON_LABELS, TieKind, parse_reasons
-from domain.audit import AuditAction
-from domain.errors import NotFound
-from domain.services import assignments
-from persistence.assignments import SqlAssignmentStore
-from persistence.people import actor_name, actor_names
-from persistence.queries import list_proposals
-from persistence.repositories import (
-    SqlHouseholdRepository,
-    SqlMemberRepository,
-    SqlOrgRepository,
-)
+from domain.assignment import services as assignments
+from domain.assignment.model import REASON_LABELS, TieKind, parse_reasons
+from domain.audit.model import AuditAction
+from domain.kernel.access import Permission, Scope
+from domain.kernel.errors import NotFound
+from persistence.accounts.names import actor_name, actor_names
+from persistence.assignment.queries import list_proposals
+from persistence.assignment.store import SqlAssignmentStore
+from persistence.org.store import SqlOrgRepository
+from persistence.registers.store import SqlHouseholdRepository, SqlMemberRepository
 
 router = APIRouter(tags=["assignments"])
 

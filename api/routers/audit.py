@@ -11,9 +11,9 @@ from api.deps import ScopeDep, SessionDep, require
 from api.paging import WindowDep
 from api.schemas.audit import AuditOut, AuditPage
 from api.schemas.common import NO_CONTROL, query_id
-from domain.access import Permission
-from domain.audit import AuditAction
-from persistence.queries import AuditFilter, list_audit
+from domain.audit.model import AuditAction
+from domain.kernel.access import Permission
+from persistence.audit.queries import AuditFilter, list_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

@@ -25,12 +25,12 @@ from api.security import (
     verify_password,
 )
 from api.settings import Settings
-from domain.accounts import password_problem
-from domain.audit import AuditAction, AuditEntry
-from domain.errors import DomainError, Invalid, Unauthenticated
-from persistence import accounts
-from persistence.people import actor_name
-from persistence.repositories import SqlAuditRepository
+from domain.accounts.rules import password_problem
+from domain.audit.model import AuditAction, AuditEntry
+from domain.kernel.errors import DomainError, Invalid, Unauthenticated
+from persistence.accounts import store as accounts
+from persistence.accounts.names import actor_name
+from persistence.audit.store import SqlAuditRepository
 
 router = APIRouter(tags=["auth"])
 

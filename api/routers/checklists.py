@@ -11,16 +11,19 @@ from sqlalchemy import Select, select
 
 from api.deps import ClockDep, ScopeDep, SessionDep, require
 from api.schemas.common import PathId
-from domain.access import Permission
-from domain.errors import RuleBroken
-from domain.org import nearest_of
-from domain.scheme import SchemeParams, required_scheme
-from domain.services.schemes import params_by_level
-from domain.visit import Period, checklist_status, period_of
-from persistence.repositories import SqlHouseholdRepository, SqlOrgRepository, SqlSchemeRepository
+from domain.kernel.access import Permission
+from domain.kernel.errors import RuleBroken
+from domain.kernel.org import nearest_of
+from domain.schemes.model import SchemeParams, required_scheme
+from domain.schemes.services import params_by_level
+from domain.visits.model import Period, checklist_status, period_of
+from persistence.org.store import SqlOrgRepository
+from persistence.org.tables import OrgUnitRow
+from persistence.registers.store import SqlHouseholdRepository
+from persistence.registers.tables import ACTIVE_HOUSEHOLD, HouseholdRow
+from persistence.schemes.store import SqlSchemeRepository
 from persistence.scoping import household_scope, in_subtree
-from persistence.tables import ACTIVE_HOUSEHOLD, HouseholdRow, OrgUnitRow
-from persistence.visits import checklist_rollup, checklist_ticks
+from persistence.visits.store import checklist_rollup, checklist_ticks
 
 router = APIRouter(tags=["checklists"])
 

@@ -31,12 +31,13 @@ from api.schemas.disclosure import (
 )
 from api.security import issue_link_token, read_link_token
 from api.validation_messages import zh_message
-from domain.access import Permission
-from domain.disclosure import card_url
-from domain.errors import DomainError, Forbidden, Locked, NotFound, Unauthenticated
-from domain.services import disclosure, must_attend
-from domain.time import CHINA, local_date
-from persistence.disclosure import SqlDisclosureUnitOfWork
+from domain.disclosure import services as disclosure
+from domain.disclosure.model import card_url
+from domain.kernel.access import Permission
+from domain.kernel.errors import DomainError, Forbidden, Locked, NotFound, Unauthenticated
+from domain.kernel.time import CHINA, local_date
+from domain.must_attend import services as must_attend
+from persistence.disclosure.store import SqlDisclosureUnitOfWork
 
 router = APIRouter(tags=["disclosure"])
 public_router = APIRouter(prefix="/public", tags=["disclosure"])

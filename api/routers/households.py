@@ -18,16 +18,16 @@ from api.schemas.households import (
     HouseholdPage,
     HouseholdUpdate,
 )
-from domain.access import Permission
-from domain.errors import Forbidden
-from domain.household import (
+from domain.kernel.access import Permission
+from domain.kernel.errors import Forbidden
+from domain.registers import services as registers
+from domain.registers.household import (
     BUILTIN_CATEGORY_LABELS,
     SENSITIVE_CATEGORIES,
     CategoryCatalog,
     HouseholdStatus,
 )
-from domain.services import registers
-from persistence.queries import list_households
+from persistence.registers.queries import list_households
 
 router = APIRouter(prefix="/households", tags=["households"])
 categories_router = APIRouter(prefix="/categories", tags=["households"])

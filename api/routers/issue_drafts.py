@@ -11,12 +11,12 @@ from pydantic import BaseModel, Field
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.paging import WindowDep
 from api.schemas.common import PathId, StrictIn, Text, query_id
-from domain.access import Permission
-from domain.issue_draft import DRAFT_STATUS_LABELS, DraftStatus, IssueDraft
-from domain.services import issue_drafts
-from domain.visit import flag_label
-from persistence.people import actor_names
-from persistence.queries import DraftNames, draft_names, list_issue_drafts
+from domain.issue_drafts import services as issue_drafts
+from domain.issue_drafts.model import DRAFT_STATUS_LABELS, DraftStatus, IssueDraft
+from domain.kernel.access import Permission
+from domain.visits.model import flag_label
+from persistence.accounts.names import actor_names
+from persistence.issue_drafts.queries import DraftNames, draft_names, list_issue_drafts
 
 router = APIRouter(tags=["issue-drafts"])
 

@@ -10,10 +10,10 @@ from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.paging import WindowDep
 from api.schemas.common import PathId, query_id
 from api.schemas.members import MemberIn, MemberOut, MemberPage, MemberUpdate
-from domain.access import Permission
-from domain.member import MemberRole
-from domain.services import registers
-from persistence.queries import list_members
+from domain.kernel.access import Permission
+from domain.registers import services as registers
+from domain.registers.member import MemberRole
+from persistence.registers.queries import list_members
 
 router = APIRouter(prefix="/members", tags=["members"])
 

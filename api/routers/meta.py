@@ -9,16 +9,20 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Label
-from domain.access import PERMISSION_LABELS, ROLE_LABELS
-from domain.assignment import REASON_LABELS
-from domain.audit import AUDIT_ACTION_LABELS
-from domain.household import BUILTIN_CATEGORY_LABELS, HOUSEHOLD_STATUS_LABELS, RELATION_LABELS
-from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS
-from domain.must_attend import EVENT_STATUS_LABELS
-from domain.org import LEVEL_LABELS
-from domain.policy import DELIVERY_LABELS
-from domain.scheme import PRESETS
-from domain.visit import FLAG_LABELS, VISIT_MODE_LABELS
+from domain.assignment.model import REASON_LABELS
+from domain.audit.model import AUDIT_ACTION_LABELS
+from domain.kernel.access import PERMISSION_LABELS, ROLE_LABELS
+from domain.kernel.org import LEVEL_LABELS
+from domain.must_attend.model import EVENT_STATUS_LABELS
+from domain.policies.model import DELIVERY_LABELS
+from domain.registers.household import (
+    BUILTIN_CATEGORY_LABELS,
+    HOUSEHOLD_STATUS_LABELS,
+    RELATION_LABELS,
+)
+from domain.registers.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS
+from domain.schemes.model import PRESETS
+from domain.visits.model import FLAG_LABELS, VISIT_MODE_LABELS
 
 router = APIRouter(prefix="/meta", tags=["meta"])
 

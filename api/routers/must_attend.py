@@ -13,16 +13,13 @@ from sqlalchemy.orm import Session
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.schemas.common import Offset, PathId, StrictIn, Text
 from api.schemas.visits import VisitIn
-from domain.access import Permission, Scope
-from domain.must_attend import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
-from domain.services import must_attend
-from persistence.must_attend import EventNames, SqlEventStore, event_names
-from persistence.people import actor_names
-from persistence.repositories import (
-    SqlHouseholdRepository,
-    SqlMemberRepository,
-    SqlOrgRepository,
-)
+from domain.kernel.access import Permission, Scope
+from domain.must_attend import services as must_attend
+from domain.must_attend.model import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
+from persistence.accounts.names import actor_names
+from persistence.must_attend.store import EventNames, SqlEventStore, event_names
+from persistence.org.store import SqlOrgRepository
+from persistence.registers.store import SqlHouseholdRepository, SqlMemberRepository
 
 router = APIRouter(tags=["must-attend"])
 

@@ -10,10 +10,10 @@ from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.paging import WindowDep
 from api.schemas.common import PathId, query_id
 from api.schemas.org import OrgMoveIn, OrgUnitIn, OrgUnitOut, OrgUnitPage, OrgUnitUpdate
-from domain.access import Permission
-from domain.org import OrgLevel
-from domain.services import orgs
-from persistence.queries import list_orgs
+from domain.kernel.access import Permission
+from domain.kernel.org import OrgLevel
+from domain.org import services as orgs
+from persistence.org.queries import list_orgs
 
 router = APIRouter(prefix="/org-units", tags=["org"])
 

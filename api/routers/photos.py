@@ -13,12 +13,12 @@ from starlette.datastructures import UploadFile
 from api.deps import ClockDep, ScopeDep, SettingsDep, UowDep, require
 from api.problems import PROBLEM_JSON, Problem
 from api.schemas.common import ClientUuid, PathId
-from domain.access import Permission
-from domain.errors import Invalid
-from domain.photo import Photo
-from domain.ports import PhotoStorage
-from domain.services import photos
-from persistence.media import clean_photo, photo_type
+from domain.kernel.access import Permission
+from domain.kernel.errors import Invalid
+from domain.photos import services as photos
+from domain.photos.model import Photo
+from domain.photos.ports import PhotoStorage
+from persistence.photos.media import clean_photo, photo_type
 
 router = APIRouter(tags=["photos"])
 

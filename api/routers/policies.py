@@ -12,9 +12,10 @@ from pydantic import BaseModel, Field
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.schemas.common import Offset, OrgNameStr, PathId, StrictIn, Text, query_id
 from api.schemas.households import HouseholdOut
-from domain.access import Permission, Scope
-from domain.household import RELATION_LABELS, Relation, Resident
-from domain.policy import (
+from domain.kernel.access import Permission, Scope
+from domain.kernel.time import local_date
+from domain.policies import services as policies
+from domain.policies.model import (
     DELIVERY_LABELS,
     ELIGIBILITY_LABELS,
     Delivery,
@@ -26,9 +27,8 @@ from domain.policy import (
     describe,
     rule_to_data,
 )
-from domain.services import policies
-from domain.time import local_date
-from persistence.repositories import SqlHouseholdRepository
+from domain.registers.household import RELATION_LABELS, Relation, Resident
+from persistence.registers.store import SqlHouseholdRepository
 
 router = APIRouter(tags=["policies"])
 

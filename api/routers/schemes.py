@@ -7,10 +7,10 @@ from fastapi import APIRouter, Response
 from api.deps import ClockDep, ScopeDep, UowDep, require
 from api.schemas.common import PathId
 from api.schemas.schemes import EffectiveSchemeOut, SchemeBindingIn, SchemeOut
-from domain.access import Permission
-from domain.errors import NotFound
-from domain.scheme import PRESETS, SchemeCode
-from domain.services import schemes
+from domain.kernel.access import Permission
+from domain.kernel.errors import NotFound
+from domain.schemes import services as schemes
+from domain.schemes.model import PRESETS, SchemeCode
 
 router = APIRouter(tags=["schemes"])
 

@@ -15,11 +15,13 @@ from api.schemas.common import ClientUuid, Id, StrictIn, Text, canonical_uuid
 from api.schemas.households import HouseholdOut
 from api.schemas.visits import DueListOut, DueOut, VisitIn, VisitOut
 from api.validation_messages import zh_message
-from domain.access import Permission, Scope
-from domain.errors import DomainError
-from domain.services import issue_drafts, must_attend, visits
-from persistence.repositories import SqlHouseholdRepository
-from persistence.visits import SqlVisitStore
+from domain.issue_drafts import services as issue_drafts
+from domain.kernel.access import Permission, Scope
+from domain.kernel.errors import DomainError
+from domain.must_attend import services as must_attend
+from domain.visits import services as visits
+from persistence.registers.store import SqlHouseholdRepository
+from persistence.visits.store import SqlVisitStore
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 

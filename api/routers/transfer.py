@@ -19,11 +19,11 @@ from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.problems import PROBLEM_JSON, Problem
 from api.schemas.common import NO_CONTROL
 from api.tabular import csv_row, read_rows, write_xlsx
-from domain.access import Permission
-from domain.errors import Invalid, UnsupportedMedia
-from domain.importing import ImportKind, excel_column, template_rows
-from domain.services.imports import import_rows
-from persistence.exports import LEDGER_SHEET, SHEET_NAMES, export_rows, ledger_rows
+from domain.kernel.access import Permission
+from domain.kernel.errors import Invalid, UnsupportedMedia
+from domain.transfer.importing import ImportKind, excel_column, template_rows
+from domain.transfer.services import import_rows
+from persistence.transfer.queries import LEDGER_SHEET, SHEET_NAMES, export_rows, ledger_rows
 
 router = APIRouter(tags=["transfer"])
 

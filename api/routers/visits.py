@@ -26,15 +26,16 @@ from api.schemas.visits import (
     VisitOut,
 )
 from api.tabular import write_csv
-from domain.access import Permission
-from domain.errors import DomainError
-from domain.services import visits
-from domain.time import CHINA, local_date
-from domain.visit import month_start
-from persistence.queries import Window
-from persistence.repositories import SqlHouseholdRepository, SqlOrgRepository
+from domain.kernel.access import Permission
+from domain.kernel.errors import DomainError
+from domain.kernel.time import CHINA, local_date
+from domain.visits import services as visits
+from domain.visits.model import month_start
+from persistence.org.store import SqlOrgRepository
+from persistence.paging import Window
+from persistence.registers.store import SqlHouseholdRepository
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
-from persistence.visits import SqlVisitStore
+from persistence.visits.store import SqlVisitStore
 
 router = APIRouter(tags=["visits"])
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Id, StrictIn
-from domain.assignment import REASON_LABELS, Pair, Reason, TieKind
-from domain.services.assignments import Coverage, ProposalMode
+from domain.assignment.model import REASON_LABELS, Pair, Reason, TieKind
+from domain.assignment.services import Coverage, ProposalMode
 
 
 class ProposalIn(StrictIn):

@@ -5,9 +5,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from domain.access import Scope
-from domain.audit import AUDIT_ACTION_LABELS
-from domain.masking import mask_snapshot
+from domain.audit.model import AUDIT_ACTION_LABELS
+from domain.kernel.access import Scope
+from domain.registers.masking import mask_snapshot
 
 _LABELS: dict[str, str] = {a.value: label for a, label in AUDIT_ACTION_LABELS.items()}
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Id, StrictIn, Text
-from domain.access import Permission, Role
-from domain.accounts import MIN_PASSWORD_LENGTH
+from domain.accounts.rules import MIN_PASSWORD_LENGTH
+from domain.kernel.access import Permission, Role
 
 
 class LoginIn(StrictIn):

@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from domain.member import Location
+from domain.registers.member import Location
 
 # Ids are 32-bit on PostgreSQL: a larger number cannot name anything and is refused up front.
 MAX_ID = 2_147_483_647

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from domain.disclosure import BoardEntry, CardToken, ContactCard, ShownMember, VillageBoard
-from domain.org import LEVEL_LABELS, OrgLevel
+from domain.disclosure.model import BoardEntry, CardToken, ContactCard, ShownMember, VillageBoard
+from domain.kernel.org import LEVEL_LABELS, OrgLevel
 
 
 class CardMemberOut(BaseModel):

@@ -18,10 +18,10 @@ from api.schemas.common import (
     location_of,
     merged_location,
 )
-from domain.access import Scope
-from domain.household import SENSITIVE_CATEGORIES, Household, HouseholdStatus
-from domain.masking import mask_address, mask_phone
-from domain.services.registers import HouseholdChanged
+from domain.kernel.access import Scope
+from domain.registers.household import SENSITIVE_CATEGORIES, Household, HouseholdStatus
+from domain.registers.masking import mask_address, mask_phone
+from domain.registers.services import HouseholdChanged
 
 
 class HouseholdIn(StrictIn):

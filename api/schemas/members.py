@@ -18,9 +18,9 @@ from api.schemas.common import (
     location_of,
     merged_location,
 )
-from domain.access import Scope
-from domain.masking import mask_phone
-from domain.member import (
+from domain.kernel.access import Scope
+from domain.registers.masking import mask_phone
+from domain.registers.member import (
     EXEMPTION_LABELS,
     MEMBER_ROLE_LABELS,
     Exemption,

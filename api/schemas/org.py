@@ -3,7 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from api.schemas.common import ExternalId, Id, OrgNameStr, StrictIn
-from domain.org import LEVEL_LABELS, OrgLevel, OrgUnit
+from domain.kernel.org import LEVEL_LABELS, OrgLevel, OrgUnit
 
 
 class OrgUnitIn(StrictIn):

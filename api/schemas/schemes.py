@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.schemas.common import StrictIn
-from domain.scheme import (
+from domain.schemes.model import (
     BASIS_LABELS,
     PRESETS,
     Basis,

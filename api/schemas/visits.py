@@ -15,7 +15,7 @@ from api.schemas.common import (
     check_whole_location,
     location_of,
 )
-from domain.visit import (
+from domain.visits.model import (
     EDIT_WINDOW,
     VISIT_MODE_LABELS,
     Compliance,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 from tests.e2e.county import County, SharedCounty
 

@@ -19,9 +19,9 @@ from sqlalchemy import select, text
 
 from api.main import create_app
 from api.settings import Settings
-from domain.access import Role
-from domain.org import OrgLevel
-from persistence.tables import metadata
+from domain.kernel.access import Role
+from domain.kernel.org import OrgLevel
+from persistence.schema import metadata
 from tests.builders import World, build_world, root_headers
 from tests.conftest import Clock, fresh_database
 

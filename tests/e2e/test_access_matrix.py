@@ -30,8 +30,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import text
 
-from domain.access import Role
-from domain.org import OrgLevel
+from domain.kernel.access import Role
+from domain.kernel.org import OrgLevel
 from tests.builders import ROLE_HOME, World, a_household, a_member, an_org, root_headers
 from tests.e2e.county import (
     API,

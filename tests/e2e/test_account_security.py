@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from api.security import AccessClaims, issue_access_token
 from api.settings import DEV_SECRET, Settings, get_settings
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import AT, PASSWORD, World
 from tests.conftest import Clock
 from tests.e2e.test_auth import login

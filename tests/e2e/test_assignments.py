@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.operations import load_demo
-from domain.access import Role
-from domain.scheme import PRESETS, SchemeCode
+from domain.kernel.access import Role
+from domain.schemes.model import PRESETS, SchemeCode
 from tests.builders import World, root_headers
 from tests.conftest import Clock
 

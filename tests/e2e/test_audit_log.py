@@ -8,8 +8,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from domain.access import Role
-from domain.audit import AUDIT_ACTION_LABELS, AuditAction
+from domain.audit.model import AUDIT_ACTION_LABELS, AuditAction
+from domain.kernel.access import Role
 from tests.builders import World
 
 API = "/api/v1"

@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from domain.access import Role
-from domain.masking import mask_address, mask_phone
+from domain.kernel.access import Role
+from domain.registers.masking import mask_address, mask_phone
 from tests.builders import World
 
 API = "/api/v1"

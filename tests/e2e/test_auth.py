@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import PASSWORD, World
 from tests.conftest import Clock
 

@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import PASSWORD, World
 from tests.conftest import PG_URL, Clock
 from tests.e2e.county import API, PROBLEM_JSON, County, SharedCounty

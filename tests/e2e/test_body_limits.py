@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from bench.common import peak_rss_mib, server
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 
 API = "/api/v1"

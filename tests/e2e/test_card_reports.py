@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 from tests.conftest import Clock
 from tests.e2e.test_disclosure import issue

@@ -26,7 +26,7 @@ from api.main import create_app
 from api.security import AccessClaims, issue_access_token
 from api.settings import Settings
 from bench.common import free_port, server
-from domain.access import Role
+from domain.kernel.access import Role
 from persistence.engine import database_unavailable, make_engine
 from tests.builders import PASSWORD, World
 

@@ -19,7 +19,7 @@ from httpx import Response
 from sqlalchemy import text
 
 from api.card_pages import qr_svg
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 from tests.conftest import PG_URL, Clock
 

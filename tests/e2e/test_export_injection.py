@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 
 API = "/api/v1"

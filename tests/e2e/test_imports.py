@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import text
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 
 HEADER = "户编号,户主姓名,所属网格,楼栋,地址,家庭人口,手机号,纬度,经度,户类"

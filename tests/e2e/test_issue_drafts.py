@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from domain.access import Role
-from persistence.issue_drafts import SqlIssueDraftStore
+from domain.kernel.access import Role
+from persistence.issue_drafts.store import SqlIssueDraftStore
 from tests.builders import World
 from tests.e2e.test_sync import _all_at_once
 

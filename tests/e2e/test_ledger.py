@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from domain.access import Role
-from domain.masking import mask_phone
+from domain.kernel.access import Role
+from domain.registers.masking import mask_phone
 from tests.builders import World
 
 API = "/api/v1"

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from domain.access import Role, Scope
-from domain.must_attend import MustAttendEvent
-from persistence.must_attend import SqlEventStore
+from domain.kernel.access import Role, Scope
+from domain.must_attend.model import MustAttendEvent
+from persistence.must_attend.store import SqlEventStore
 from tests.builders import World
 from tests.conftest import Clock
 

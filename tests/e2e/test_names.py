@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import PASSWORD, World
 
 API = "/api/v1"

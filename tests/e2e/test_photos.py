@@ -15,7 +15,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from api.settings import Settings
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 from tests.conftest import Clock
 

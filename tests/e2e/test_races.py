@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from bench.common import server
-from domain.access import Role
-from domain.org import OrgLevel
+from domain.kernel.access import Role
+from domain.kernel.org import OrgLevel
 from tests.builders import PASSWORD, World, an_org, root_headers
 from tests.e2e.test_disclosure import issue
 

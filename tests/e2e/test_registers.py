@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from domain.access import Permission, Role
+from domain.kernel.access import Permission, Role
 from tests.builders import World
 
 ADMIN = Role.ADMIN

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from domain.access import Role
-from persistence.tables import SchemeBindingRow
+from domain.kernel.access import Role
+from persistence.schemes.tables import SchemeBindingRow
 from tests.builders import World
 from tests.e2e.test_disclosure import issue
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 
 API = "/api/v1"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 
 

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from domain.access import Role
-from persistence.issue_drafts import SqlIssueDraftStore
-from persistence.visits import SqlVisitStore
+from domain.kernel.access import Role
+from persistence.issue_drafts.store import SqlIssueDraftStore
+from persistence.visits.store import SqlVisitStore
 from tests.builders import World
 from tests.conftest import Clock
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import World
 from tests.conftest import Clock
 

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from domain.access import Role
-from domain.services import visits
+from domain.kernel.access import Role
+from domain.visits import services as visits
 from tests.builders import World
 from tests.e2e.test_visits import API, visit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from bench.common import server
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.builders import PASSWORD, World
 
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from fastapi import FastAPI
 from sqlalchemy import insert, select, update
 
-from persistence.tables import HouseholdRow, VisitRow
+from persistence.registers.tables import HouseholdRow
+from persistence.visits.tables import VisitRow
 from tests.builders import AT, World
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from persistence.engine import make_engine
 from persistence.migrations import alembic_config, head_revision
-from persistence.tables import metadata
+from persistence.schema import metadata
 
 
 def test_the_migrated_schema_matches_the_models(db_url: str) -> None:

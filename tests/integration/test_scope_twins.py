@@ -10,10 +10,10 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select, text
 
-from domain.access import Role, Scope
+from domain.kernel.access import Role, Scope
+from persistence.registers.tables import HouseholdRow, MemberRow
 from persistence.scoping import household_scope, member_scope
-from persistence.tables import HouseholdRow, MemberRow
-from persistence.visits import SqlVisitStore
+from persistence.visits.store import SqlVisitStore
 from tests.builders import World
 
 CALLERS = [

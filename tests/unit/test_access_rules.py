@@ -1,4 +1,4 @@
-"""The access rules (domain/access.py) held at their edges: each role's grants as the access
+"""The access rules (domain/kernel/access.py) held at their edges: each role's grants as the access
 matrix expects them (tests/grants.py), ``Scope.require`` refusing what is not held, the subtree
 by whole segments, an ordinary member narrowed to their own, personal data by permission."""
 
@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from domain.access import (
+from domain.kernel.access import (
     PERMISSION_LABELS,
     ROLE_LABELS,
     ROLE_PERMISSIONS,
@@ -16,7 +16,7 @@ from domain.access import (
     Role,
     Scope,
 )
-from domain.errors import Forbidden
+from domain.kernel.errors import Forbidden
 from tests.grants import GRANTS
 
 

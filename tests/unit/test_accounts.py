@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.accounts import (
+from domain.accounts.rules import (
     ANY_CLIENT,
     LOCK_DURATION,
     MAX_FAILED_LOGINS,

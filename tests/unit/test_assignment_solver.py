@@ -10,16 +10,18 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.assignment import Bounds, Candidate, Preferences, Reason, TieKind, Unit, check_roster
-from domain.assignment_solver import (
-    MANDATORY,
-    GridInstance,
-    Village,
-    bounded_assignment,
-    propose,
+from domain.assignment.model import (
+    Bounds,
+    Candidate,
+    Preferences,
+    Reason,
+    TieKind,
+    Unit,
+    check_roster,
 )
-from domain.member import Location
-from domain.scheme import PRESETS, SchemeCode
+from domain.assignment.solver import MANDATORY, GridInstance, Village, bounded_assignment, propose
+from domain.registers.member import Location
+from domain.schemes.model import PRESETS, SchemeCode
 
 ONE_SIX_N = PRESETS[SchemeCode.ONE_SIX_N].params
 YILIAN = PRESETS[SchemeCode.YILIAN_SANHUI].params

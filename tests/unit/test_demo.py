@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-import domain.demo as demo_module
-from domain.access import Permission, Scope
-from domain.demo import DemoCounty, generate_county, iter_household_rows
-from domain.household import BUILTIN_CATEGORY_LABELS, CategoryCatalog
-from domain.importing import COLUMNS, ImportContext, ImportKind, OrgRef, validate
-from domain.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS, MemberRole
-from domain.org import OrgLevel, path_of
+from api import demo as demo_module
+from api.demo import DemoCounty, generate_county, iter_household_rows
+from domain.kernel.access import Permission, Scope
+from domain.kernel.org import OrgLevel, path_of
+from domain.registers.household import BUILTIN_CATEGORY_LABELS, CategoryCatalog
+from domain.registers.member import EXEMPTION_LABELS, MEMBER_ROLE_LABELS, MemberRole
+from domain.transfer.importing import COLUMNS, ImportContext, ImportKind, OrgRef, validate
 
 TODAY = date(2026, 11, 25)
 LEVELS = {

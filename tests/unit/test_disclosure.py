@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.access import Role, Scope
-from domain.disclosure import (
+from domain.disclosure.model import (
     Audience,
     CardFacts,
     ContactMember,
@@ -18,8 +17,9 @@ from domain.disclosure import (
     sheet_order,
     village_board,
 )
-from domain.errors import RuleBroken
-from domain.org import OrgLevel, OrgUnit
+from domain.kernel.access import Role, Scope
+from domain.kernel.errors import RuleBroken
+from domain.kernel.org import OrgLevel, OrgUnit
 
 ZHANG = ContactMember(id=1, name="张三", phone="13900001111", services=("水电维修",))
 LI = ContactMember(id=2, name="李四", phone="13900002222", services=())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from domain.issue_draft import DRAFT_STATUS_LABELS, ISSUE_FLOW_STEPS, DraftStatus
+from domain.issue_drafts.model import DRAFT_STATUS_LABELS, ISSUE_FLOW_STEPS, DraftStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""Masking (脱敏, domain/masking.py) at its edges: snapshots, phones of every length,
+"""Masking (脱敏, domain/registers/masking.py) at its edges: snapshots, phones of every length,
 addresses and names."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.masking import mask_address, mask_name, mask_phone, mask_snapshot
+from domain.registers.masking import mask_address, mask_name, mask_phone, mask_snapshot
 
 
 def test_a_masked_snapshot_masks_phones_and_addresses_at_any_depth() -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from domain.masking import mask_address, mask_name, mask_phone
+from domain.registers.masking import mask_address, mask_name, mask_phone
 
 
 def test_a_masked_phone_keeps_only_prefix_and_last_four() -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.errors import RuleBroken
-from domain.org import OrgLevel, OrgUnit, is_within, path_of, subtree_bounds
+from domain.kernel.errors import RuleBroken
+from domain.kernel.org import OrgLevel, OrgUnit, is_within, path_of, subtree_bounds
 
 
 def unit(id_: int, level: OrgLevel, path: str, parent: int | None = None) -> OrgUnit:

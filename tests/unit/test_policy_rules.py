@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import Conflict, Invalid
-from domain.policy import (
+from domain.kernel.errors import Conflict, Invalid
+from domain.policies.model import (
     DeliveryStatus,
     Eligibility,
     advance,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import Invalid
-from domain.org import OrgLevel
-from domain.scheme import (
+from domain.kernel.errors import Invalid
+from domain.kernel.org import OrgLevel
+from domain.schemes.model import (
     PRESETS,
     RANGES,
     Basis,

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from domain.errors import Conflict, Invalid
-from domain.time import CHINA, local_date
-from domain.visit import (
+from domain.kernel.errors import Conflict, Invalid
+from domain.kernel.time import CHINA, local_date
+from domain.visits.model import (
     CLOCK_SKEW,
     FLAG_LABELS,
     VISIT_MODE_LABELS,

@@ -77,7 +77,7 @@ export const EVENT_STATUSES: Record<EventStatus, string> = {
   cancelled: '已撤销',
 }
 
-/** Accounts' roles (domain/access.py ROLE_LABELS): 我的 says who is logged in. */
+/** Accounts' roles (domain/kernel/access.py ROLE_LABELS): 我的 says who is logged in. */
 export const ROLES: Record<Role, string> = {
   member: '党员',
   group_leader: '党小组长',

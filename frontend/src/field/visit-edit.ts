@@ -4,7 +4,7 @@ import type { VisitOut, VisitPayload } from './db'
 
 export type VisitChange = Schemas['VisitChange']
 
-/** A visit may be edited this long after it was logged (domain/visit.py); later only amended. */
+/** A visit may be edited this long after it was logged (domain/visits/model.py); later only amended. */
 export const EDIT_WINDOW_MS = 24 * 3_600_000
 
 /** A visit with the amendments (补充更正) made to it, oldest first. */

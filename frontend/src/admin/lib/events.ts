@@ -57,7 +57,7 @@ export function timing(e: MustAttendEvent, now: Date = new Date()): string {
   return left >= 0 ? `剩余 ${hoursText(left)}` : `已逾期 ${hoursText(left)}`
 }
 
-/** The five of the 1+6+N scheme (domain/scheme.py), shown only when the area's own scheme
+/** The five of the 1+6+N scheme (domain/schemes/model.py), shown only when the area's own scheme
  * cannot be read: the server checks the kind against the area's scheme either way. */
 export const DEFAULT_EVENT_KINDS = ['红白大事', '邻里纠纷', '生病住院', '代办事项', '思想波动'] as const
 

@@ -24,7 +24,7 @@ export function nextDelivery(current: DeliveryStatus | null | undefined): Delive
   return DELIVERY_ORDER[DELIVERY_ORDER.indexOf(current) + 1] ?? null
 }
 
-/** Which org levels may be made under a parent of this level (domain/org.py ALLOWED_PARENT),
+/** Which org levels may be made under a parent of this level (domain/kernel/org.py ALLOWED_PARENT),
  * the usual one first (the form's default). */
 export const CHILD_LEVELS: Record<Schemas['OrgLevel'], Schemas['OrgLevel'][]> = {
   county: ['township', 'county'],

@@ -162,7 +162,7 @@ export function residentsBody(rows: ResidentRow[]): Schemas['ResidentsIn'] {
 }
 
 /** Client-side checks of the residents table, by row: a birth date, not in the future, not
- * more than 130 years back (domain/household.py check_residents). */
+ * more than 130 years back (domain/registers/household.py check_residents). */
 export function checkResidents(rows: ResidentRow[], today: string): Record<number, string> {
   const out: Record<number, string> = {}
   rows.forEach((r, i) => {

@@ -1,5 +1,5 @@
 /** The scheme parameters a unit may tune in the console (the rest through the API): each with
- * its label, unit and bounds as domain/scheme.py checks them. */
+ * its label, unit and bounds as domain/schemes/model.py checks them. */
 export const TUNABLE = [
   { key: 'households_min', label: '每人最少联系', unit: '户', min: 0, max: 500 },
   { key: 'households_max', label: '每人最多联系', unit: '户', min: 1, max: 500 },

@@ -1,2 +1,0 @@
-"""Use cases: open the unit of work, load through scoped repositories, apply the rule,
-audit, commit."""

@@ -1,0 +1,39 @@
+"""Read side: org unit lists."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.kernel.access import Scope
+from domain.kernel.org import OrgLevel, OrgUnit
+from persistence.org.store import org_to_domain
+from persistence.org.tables import OrgUnitRow
+from persistence.paging import Page, Window, _area_path, _order, _page, _text
+from persistence.scoping import in_subtree
+
+
+def list_orgs(
+    session: Session,
+    scope: Scope,
+    window: Window,
+    *,
+    under: int | None = None,
+    parent_id: int | None = None,
+    level: OrgLevel | None = None,
+) -> Page[OrgUnit]:
+    stmt = select(OrgUnitRow).where(in_subtree(OrgUnitRow.path, _area_path(session, scope, under)))
+    if parent_id is not None:
+        stmt = stmt.where(OrgUnitRow.parent_id == parent_id)
+    if level is not None:
+        stmt = stmt.where(OrgUnitRow.level == level.value)
+    if (clause := _text(OrgUnitRow.name, window.q)) is not None:
+        stmt = stmt.where(clause)
+    allowed = {
+        "name": OrgUnitRow.name,
+        "id": OrgUnitRow.id,
+        "path": OrgUnitRow.path,
+        "code": OrgUnitRow.code,
+    }
+    rows, total = _page(session, stmt, window, _order(window, allowed, OrgUnitRow.path))
+    return Page([org_to_domain(r) for r in rows], total, window.limit, window.offset)

@@ -1,0 +1,75 @@
+"""Read side: member and household lists."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.kernel.access import Scope
+from domain.registers.household import Household
+from domain.registers.member import Member
+from persistence.paging import Page, Window, _area_path, _order, _page, _text
+from persistence.registers.store import household_to_domain, member_to_domain
+from persistence.registers.tables import HouseholdRow, MemberRow
+from persistence.scoping import household_scope, member_scope
+
+
+def list_members(
+    session: Session,
+    scope: Scope,
+    window: Window,
+    *,
+    under: int | None = None,
+    role: str | None = None,
+    exempt: bool | None = None,
+    in_service: bool | None = None,
+) -> Page[Member]:
+    stmt = select(MemberRow).where(member_scope(scope, _area_path(session, scope, under)))
+    if role is not None:
+        stmt = stmt.where(MemberRow.role == role)
+    if exempt is not None:
+        stmt = stmt.where(
+            MemberRow.exempt_reason.is_not(None) if exempt else MemberRow.exempt_reason.is_(None)
+        )
+    if in_service is not None:
+        stmt = stmt.where(MemberRow.in_service.is_(in_service))
+    if (clause := _text(MemberRow.name, window.q)) is not None:
+        stmt = stmt.where(clause)
+    allowed = {
+        "name": MemberRow.name,
+        "id": MemberRow.id,
+        "birth_date": MemberRow.birth_date,
+        "role": MemberRow.role,
+        "updated_at": MemberRow.updated_at,
+    }
+    rows, total = _page(session, stmt, window, _order(window, allowed, MemberRow.id))
+    return Page([member_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+def list_households(
+    session: Session,
+    scope: Scope,
+    window: Window,
+    *,
+    under: int | None = None,
+    category: str | None = None,
+    building: str | None = None,
+    status: str | None = None,
+) -> Page[Household]:
+    stmt = select(HouseholdRow).where(household_scope(scope, _area_path(session, scope, under)))
+    if status is not None:
+        stmt = stmt.where(HouseholdRow.status == status)
+    if category is not None:
+        stmt = stmt.where(HouseholdRow.categories.contains(f",{category},", autoescape=True))
+    if building is not None:
+        stmt = stmt.where(HouseholdRow.building == building)
+    if (clause := _text(HouseholdRow.head_name, window.q)) is not None:
+        stmt = stmt.where(clause)
+    allowed = {
+        "head_name": HouseholdRow.head_name,
+        "id": HouseholdRow.id,
+        "size": HouseholdRow.size,
+        "updated_at": HouseholdRow.updated_at,
+    }
+    rows, total = _page(session, stmt, window, _order(window, allowed, HouseholdRow.id))
+    return Page([household_to_domain(r) for r in rows], total, window.limit, window.offset)

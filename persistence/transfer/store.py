@@ -1,0 +1,520 @@
+"""Bulk writers for validated imports: COPY on PostgreSQL, executemany on SQLite.
+
+Records arrive as the tuples of ``domain.importing``; the first field is the id of the stored
+record to update, or None for a new one. Everything happens in the caller's transaction, so an
+import is all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import io
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from psycopg.copy import QueuedLibpqWriter
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from domain.kernel.access import Scope
+from domain.kernel.org import OrgLevel, path_of
+from domain.kernel.time import local_date
+from domain.registers.household import CategoryCatalog, PersonalFields
+from domain.transfer.importing import Existing, ImportContext, ImportKind, OrgRef
+from persistence.assignment.tables import AssignmentRow
+from persistence.org.store import SqlOrgRepository, org_to_domain
+from persistence.org.tables import OrgUnitRow
+from persistence.registers.tables import (
+    CategoryRow,
+    HouseholdRow,
+    MemberRow,
+    decode_categories,
+    encode_categories,
+)
+
+_HOUSEHOLD_COLS = (
+    "org_id",
+    "head_name",
+    "building",
+    "address",
+    "size",
+    "phone",
+    "lat",
+    "lng",
+    "categories",
+    "external_id",
+)
+_MEMBER_COLS = (
+    "org_id",
+    "name",
+    "role",
+    "gender",
+    "birth_date",
+    "phone",
+    "lat",
+    "lng",
+    "skills",
+    "in_service",
+    "reported_community_id",
+    "exempt_reason",
+    "exempt_decided_by",
+    "exempt_decided_on",
+    "exempt_note",
+    "external_id",
+)
+
+
+class SqlBulkStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def context(self, kind: ImportKind, scope: Scope, *, today: date) -> ImportContext:
+        return load_context(self.session, kind, scope, today)
+
+    def write(
+        self, kind: ImportKind, records: Iterator[tuple[Any, ...]], *, at: datetime
+    ) -> tuple[int, int]:
+        with _gc_paused():
+            return write(self.session, kind, records, at=at)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A city's import allocates millions of small strings and tuples, none of them cyclic;
+    the cyclic collector would walk them again and again (a third of the import's time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_context(session: Session, kind: ImportKind, scope: Scope, today: date) -> ImportContext:
+    orgs: dict[str, OrgRef] = {}
+    path_by_id: dict[int, str] = {}
+    for id_, code, level, path in session.execute(
+        select(OrgUnitRow.id, OrgUnitRow.code, OrgUnitRow.level, OrgUnitRow.path)
+    ):
+        path_by_id[id_] = path
+        if code is not None:
+            orgs[code] = OrgRef(id_, OrgLevel(level), path)
+    existing: dict[str, Existing] = {}
+    if kind is ImportKind.HOUSEHOLDS:
+        table: type[HouseholdRow] | type[MemberRow] = HouseholdRow
+    elif kind is ImportKind.MEMBERS:
+        table = MemberRow
+    else:
+        table = HouseholdRow
+    if kind is ImportKind.HOUSEHOLDS and not scope.sees_personal_data:
+        # the stored personal fields such a caller sends back masked (PersonalFields)
+        h = HouseholdRow
+        for id_, ext, org_id, phone, address, lat, lng, cats in session.execute(
+            select(
+                h.id, h.external_id, h.org_id, h.phone, h.address, h.lat, h.lng, h.categories
+            ).where(h.external_id.is_not(None))
+        ):
+            if ext is not None:
+                existing[ext] = Existing(
+                    id_,
+                    path_by_id[org_id],
+                    PersonalFields(phone, address, lat, lng, decode_categories(cats)),
+                )
+    elif kind is ImportKind.MEMBERS and not scope.sees_personal_data:
+        m = MemberRow
+        for id_, ext, org_id, phone, lat, lng in session.execute(
+            select(m.id, m.external_id, m.org_id, m.phone, m.lat, m.lng).where(
+                m.external_id.is_not(None)
+            )
+        ):
+            if ext is not None:
+                existing[ext] = Existing(
+                    id_, path_by_id[org_id], PersonalFields(phone, None, lat, lng, frozenset())
+                )
+    elif kind is not ImportKind.ORG_UNITS:
+        for id_, ext, org_id in session.execute(
+            select(table.id, table.external_id, table.org_id).where(table.external_id.is_not(None))
+        ):
+            if ext is not None:
+                existing[ext] = Existing(id_, path_by_id[org_id])
+    extras = {r.code: r.label for r in session.scalars(select(CategoryRow))}
+    return ImportContext(
+        scope=scope,
+        orgs_by_code=orgs,
+        existing=existing,
+        catalog=CategoryCatalog.with_extras(extras),
+        today=today,
+    )
+
+
+def write(
+    session: Session, kind: ImportKind, records: Iterator[tuple[Any, ...]], *, at: datetime
+) -> tuple[int, int]:
+    """Write records as they are validated; returns (created, updated). The caller's
+    transaction makes it all-or-nothing: the validator stops yielding at the first bad row and
+    the caller rolls back."""
+    tally = _Tally(records)
+    if kind is ImportKind.HOUSEHOLDS:
+        _write_households(session, tally, at)
+    elif kind is ImportKind.MEMBERS:
+        _write_members(session, tally, at)
+    else:
+        _write_org_units(session, list(tally), at)
+    large = tally.created + tally.updated >= BULK_LOAD_ROWS
+    if _is_postgres(session) and (large or kind is ImportKind.ORG_UNITS):
+        # Fresh statistics at once (as after pg_restore): with a city's rows but yesterday's
+        # statistics the planner takes a village for the whole table and scans it.
+        session.execute(text(f"ANALYZE {_TABLES[kind]}"))
+    return tally.created, tally.updated
+
+
+class _Tally:
+    """Counts new and existing records (first field: the stored id or None) as they pass."""
+
+    def __init__(self, records: Iterator[tuple[Any, ...]]) -> None:
+        self.records, self.created, self.updated = records, 0, 0
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for record in self.records:
+            if record[0] is None:
+                self.created += 1
+            else:
+                self.updated += 1
+            yield record
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _write_households(session: Session, records: Iterable[tuple[Any, ...]], at: datetime) -> None:
+    """New households stream straight into the table by COPY (PostgreSQL) or executemany
+    (SQLite); changed ones are collected and updated in one statement."""
+    changed: list[tuple[Any, ...]] = []
+
+    def new_rows() -> Iterator[tuple[Any, ...]]:
+        for r in records:
+            if r[0] is None:
+                yield _household_values(r)
+            else:
+                changed.append(r)
+
+    if _is_postgres(session):
+        stamp = at.isoformat()
+        rows = new_rows()
+        first = list(itertools.islice(rows, BULK_LOAD_ROWS))
+        with _grid_check_deferred(session, enabled=len(first) == BULK_LOAD_ROWS):
+            _pg_copy_csv(
+                session,
+                "households",
+                (*_HOUSEHOLD_COLS, "created_at", "updated_at"),
+                ((*v, stamp, stamp) for v in itertools.chain(first, rows)),
+                empty_not_null=("categories",),
+            )
+        _end_moved_assignments(session, changed, at)
+        _pg_update_from(
+            session,
+            "households",
+            ("id", *_HOUSEHOLD_COLS, "updated_at"),
+            [(r[0], *_household_values(r), at) for r in changed],
+            empty_not_null=("categories",),
+        )
+        return
+    conn = _sqlite(session)
+    stamp = _sqlite_time(at)
+    marks = ",".join("?" * (len(_HOUSEHOLD_COLS) + 2))
+    conn.executemany(
+        f"INSERT INTO households ({','.join(_HOUSEHOLD_COLS)}, created_at, updated_at) "
+        f"VALUES ({marks})",
+        ((*v, stamp, stamp) for v in new_rows()),
+    )
+    _end_moved_assignments(session, changed, at)
+    sets = ",".join(f"{c}=?" for c in _HOUSEHOLD_COLS)
+    conn.executemany(
+        f"UPDATE households SET {sets}, updated_at=? WHERE id=?",
+        ((*_household_values(r), stamp, r[0]) for r in changed),
+    )
+
+
+def _end_moved_assignments(
+    session: Session, changed: Sequence[tuple[Any, ...]], at: datetime
+) -> None:
+    """End the assignment of each household the import moves to a grid of another village, as
+    moving it through the API does (domain.registers.services): rosters are made village by
+    village, and its member's village no longer holds it. Read before the rows are updated."""
+    if not changed:
+        return
+    grids = dict(
+        session.execute(
+            select(OrgUnitRow.id, OrgUnitRow.parent_id).where(
+                OrgUnitRow.level == OrgLevel.GRID.value
+            )
+        ).all()
+    )
+    to = {r[0]: r[3] for r in changed}  # id → the grid it is given (record layout: below)
+    ids = list(to)
+    moved: list[int] = []
+    for start in range(0, len(ids), 5000):
+        for household_id, org_id in session.execute(
+            select(HouseholdRow.id, HouseholdRow.org_id).where(
+                HouseholdRow.id.in_(ids[start : start + 5000])
+            )
+        ):
+            if org_id != to[household_id] and grids.get(org_id) != grids.get(to[household_id]):
+                moved.append(household_id)
+    on = local_date(at)
+    for start in range(0, len(moved), 5000):
+        session.execute(
+            update(AssignmentRow)
+            .where(
+                AssignmentRow.household_id.in_(moved[start : start + 5000]),
+                AssignmentRow.ended_on.is_(None),
+            )
+            .values(ended_on=on)
+            .execution_options(synchronize_session=False)
+        )
+
+
+_TABLES = {
+    ImportKind.HOUSEHOLDS: "households",
+    ImportKind.MEMBERS: "members",
+    ImportKind.ORG_UNITS: "org_units",
+}
+
+# From this many new households on, an import is a bulk load (a city's first registers).
+BULK_LOAD_ROWS = 50_000
+_HOUSEHOLD_GRID_FK = (
+    "ALTER TABLE households ADD CONSTRAINT fk_households_org_id_org_units "
+    "FOREIGN KEY (org_id) REFERENCES org_units (id)"
+)
+
+
+@contextlib.contextmanager
+def _grid_check_deferred(session: Session, *, enabled: bool) -> Iterator[None]:
+    """For a bulk load, check households' grids once for the whole set instead of row by row.
+
+    The foreign key is dropped inside the import's transaction and added back after the COPY,
+    which validates every row in one join (as pg_restore does): the per-row check is two fifths
+    of the server's work. The transaction holds households exclusively meanwhile, so readers
+    wait for a city-size load (seconds) instead of seeing half of it; smaller imports keep the
+    per-row check and never block readers. Either way a bad grid id fails the whole import.
+    """
+    if not enabled:
+        yield
+        return
+    session.execute(text("ALTER TABLE households DROP CONSTRAINT fk_households_org_id_org_units"))
+    yield
+    session.execute(text(_HOUSEHOLD_GRID_FK))
+
+
+def _household_values(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    # record: (id, external_id, head, org_id, building, address, size, phone, lat, lng, cats)
+    return (r[3], r[2], r[4], r[5], r[6], r[7], r[8], r[9], encode_categories(r[10]), r[1])
+
+
+def _member_values(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    # record: (id, ext, name, org_id, role, gender, birth, phone, lat, lng, skills, in_service,
+    #          reported, exempt_reason, exempt_by, exempt_on, exempt_note)
+    return (
+        r[3],
+        r[2],
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        r[9],
+        r[10],
+        r[11],
+        r[12],
+        r[13],
+        r[14],
+        r[15],
+        r[16],
+        r[1],
+    )
+
+
+def _write_members(session: Session, records: Iterable[tuple[Any, ...]], at: datetime) -> None:
+    changed: list[tuple[Any, ...]] = []
+
+    def new_rows() -> Iterator[tuple[Any, ...]]:
+        for r in records:
+            if r[0] is None:
+                yield _member_values(r)
+            else:
+                changed.append(r)
+
+    if _is_postgres(session):
+        stamp = at.isoformat()
+        _pg_copy_csv(
+            session,
+            "members",
+            (*_MEMBER_COLS, "created_at", "updated_at"),
+            ((*v, stamp, stamp) for v in new_rows()),
+            empty_not_null=("skills",),
+        )
+        _pg_update_from(
+            session,
+            "members",
+            ("id", *_MEMBER_COLS, "updated_at"),
+            [(r[0], *_member_values(r), at) for r in changed],
+            empty_not_null=("skills",),
+        )
+        return
+    conn = _sqlite(session)
+    stamp = _sqlite_time(at)
+    marks = ",".join("?" * (len(_MEMBER_COLS) + 2))
+    conn.executemany(
+        f"INSERT INTO members ({','.join(_MEMBER_COLS)}, created_at, updated_at) VALUES ({marks})",
+        ((*_sqlite_dates(v), stamp, stamp) for v in new_rows()),
+    )
+    sets = ",".join(f"{c}=?" for c in _MEMBER_COLS)
+    conn.executemany(
+        f"UPDATE members SET {sets}, updated_at=? WHERE id=?",
+        ((*_sqlite_dates(_member_values(r)), stamp, r[0]) for r in changed),
+    )
+
+
+def _write_org_units(session: Session, records: list[tuple[Any, ...]], at: datetime) -> None:
+    """New units are inserted a tree level at a time (one batched INSERT per level, then their
+    paths, which hold their own ids); changed units are updated in place, and a unit given a
+    new parent moves with its subtree through the same rewrite as the API."""
+    repo = SqlOrgRepository(session)
+    repo.lock_tree()  # paths are read below and written from them: no move in between
+    by_code = {row.code: row for row in session.scalars(select(OrgUnitRow))}
+    changed = [r for r in records if r[0] is not None]
+    for _id, code, name, level, parent_code, external_id in changed:
+        row = by_code[code]
+        row.name, row.external_id, row.level, row.updated_at = name, external_id, level, at
+        parent = by_code.get(parent_code) if parent_code else None
+        if (parent.id if parent else None) != row.parent_id:
+            unit = org_to_domain(row)
+            moved = unit.moved_under(org_to_domain(parent) if parent else None)
+            session.flush()
+            repo.move_subtree(unit, moved, at=at)
+            by_code = {r.code: r for r in session.scalars(select(OrgUnitRow))}
+    pending = [r for r in records if r[0] is None]
+    while pending:
+        ready = [r for r in pending if r[4] is None or r[4] in by_code]
+        if not ready:  # the validator orders parents first; this cannot loop
+            raise RuntimeError("org units without a parent to hang on")
+        rows = [
+            OrgUnitRow(
+                name=name,
+                level=level,
+                code=code,
+                external_id=external_id,
+                parent_id=by_code[parent].id if parent else None,
+                path="/",
+                created_at=at,
+                updated_at=at,
+            )
+            for _id, code, name, level, parent, external_id in ready
+        ]
+        session.add_all(rows)
+        session.flush()  # one batched INSERT … RETURNING for the whole level
+        for row, record in zip(rows, ready, strict=True):
+            parent = by_code.get(record[4]) if record[4] else None
+            row.path = path_of(parent.path if parent else None, row.id)
+            by_code[row.code or ""] = row
+        session.flush()
+        taken = {r[1] for r in ready}
+        pending = [r for r in pending if r[1] not in taken]
+
+
+def _pg_copy_csv(
+    session: Session,
+    table: str,
+    cols: Sequence[str],
+    rows: Iterator[tuple[Any, ...]],
+    *,
+    empty_not_null: Sequence[str] = (),
+) -> None:
+    """COPY rows as CSV text in large chunks: PostgreSQL parses while Python produces the next
+    chunk. ``None`` becomes an unquoted empty field, which CSV COPY reads as NULL."""
+    conn = session.connection().connection.driver_connection
+    assert conn is not None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    options = "FORMAT csv"
+    if empty_not_null:  # columns where an empty field is an empty string, not NULL
+        options += f", FORCE_NOT_NULL ({','.join(empty_not_null)})"
+    statement = f"COPY {table} ({','.join(cols)}) FROM STDIN WITH ({options})"
+    # The queued writer sends from a thread of its own, so the server inserts one chunk
+    # while Python validates and formats the next: the two cores work at once.
+    with conn.cursor() as cur, cur.copy(statement, writer=QueuedLibpqWriter(cur)) as copy:
+        while chunk := list(itertools.islice(rows, 10_000)):
+            writer.writerows(chunk)
+            copy.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+
+
+def _pg_update_from(
+    session: Session,
+    table: str,
+    cols: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    empty_not_null: Sequence[str] = (),
+) -> None:
+    """Update many rows by id in one statement, through a staging table filled by COPY."""
+    if not rows:
+        return
+    stage = f"stage_{table}"
+    session.execute(
+        text(
+            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "
+            f"SELECT {','.join(cols)} FROM {table} WITH NO DATA"
+        )
+    )
+    _pg_copy_csv(session, stage, cols, iter(rows), empty_not_null=empty_not_null)
+    sets = ", ".join(f"{c} = s.{c}" for c in cols if c != "id")
+    session.execute(text(f"UPDATE {table} t SET {sets} FROM {stage} s WHERE t.id = s.id"))
+
+
+def _sqlite(session: Session) -> Any:
+    """The sqlite3 connection under the session, inside the session's transaction."""
+    conn = session.connection().connection.driver_connection
+    assert conn is not None
+    return conn
+
+
+def _sqlite_time(at: datetime) -> str:
+    """SQLAlchemy's storage format for DateTime on SQLite (naive UTC)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _sqlite_dates(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Dates and times as SQLAlchemy stores them on SQLite (sqlite3's adapters are deprecated)."""
+    return tuple(
+        _sqlite_time(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
+        for v in values
+    )
+
+
+def insert_rows(
+    session: Session,
+    table: str,
+    cols: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    empty_not_null: Sequence[str] = (),
+) -> None:
+    """Insert many rows in the session's transaction: COPY on PostgreSQL, executemany on
+    SQLite. Values are plain (str, int, float, date, None); empty strings in ``empty_not_null``
+    columns stay empty strings."""
+    if _is_postgres(session):
+        _pg_copy_csv(session, table, cols, iter(rows), empty_not_null=empty_not_null)
+        return
+    marks = ",".join("?" * len(cols))
+    _sqlite(session).executemany(
+        f"INSERT INTO {table} ({','.join(cols)}) VALUES ({marks})",
+        (_sqlite_dates(r) for r in rows),
+    )
