@@ -43,6 +43,7 @@ test: lint typecheck openapi-check alembic-check test-frontend browser-deps pyte
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy .

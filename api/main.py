@@ -9,38 +9,62 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from api import frontend, openapi, problems
+from api.accounts import router as accounts
+from api.assignment import router as assignments
+from api.audit import router as audit
+from api.auth import router as auth
+from api.checklists import router as checklists
 from api.deps import AccountStates, utc_now
+from api.disclosure import router as disclosure
+from api.health import router as health
+from api.households import router as households
+from api.issue_drafts import router as issue_drafts
 from api.lifespan import with_worker_threads
 from api.limits import BodyLimit, BodyLimitMiddleware
+from api.members import router as members
+from api.meta import router as meta
+from api.must_attend import router as must_attend
 from api.observability import RequestLogMiddleware, configure_logging
-from api.routers import (
-    accounts,
-    assignments,
-    audit,
-    auth,
-    checklists,
-    disclosure,
-    health,
-    households,
-    issue_drafts,
-    members,
-    meta,
-    must_attend,
-    orgs,
-    photos,
-    policies,
-    schemes,
-    sync,
-    transfer,
-    visits,
-)
+from api.org import router as orgs
+from api.photos import router as photos
+from api.policies import router as policies
+from api.schemes import router as schemes
 from api.settings import Settings, get_settings
+from api.sync import router as sync
+from api.transfer import router as transfer
+from api.visits import router as visits
 from persistence.engine import make_engine, make_session_factory
 from persistence.photos.media import LocalDiskStorage
 
 IMPORT_PATHS = r"^/api/v1/imports"
 PHOTO_PATHS = r"^/api/v1/visits/[0-9]+/photos$"
 SYNC_PATHS = r"^/api/v1/sync/batch$"
+
+# Every feature's routes under /api/v1: adding a feature is adding its router here. FastAPI
+# matches a request against included routes one by one, so the order is the cost of finding a
+# route: the field's hot paths (visits, sync) come first.
+FEATURE_ROUTERS: tuple[APIRouter, ...] = (
+    visits.router,
+    sync.router,
+    must_attend.router,
+    checklists.router,
+    households.router,
+    households.categories_router,
+    photos.router,
+    issue_drafts.router,
+    policies.router,
+    members.router,
+    orgs.router,
+    auth.router,
+    meta.router,
+    schemes.router,
+    assignments.router,
+    transfer.router,
+    disclosure.router,
+    disclosure.public_router,
+    accounts.router,
+    audit.router,
+)
 
 
 def body_limits(settings: Settings) -> list[BodyLimit]:
@@ -93,32 +117,9 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, limits=body_limits(settings))
     app.add_middleware(RequestLogMiddleware)  # outermost: every response gets a request id
 
-    # FastAPI matches a request against included routes one by one, so the order is the cost
-    # of finding a route: the probes and the field's hot paths (visits, sync) come first.
     app.include_router(health.router)
     v1 = APIRouter(prefix="/api/v1")
-    for router in (
-        visits.router,
-        sync.router,
-        must_attend.router,
-        checklists.router,
-        households.router,
-        households.categories_router,
-        photos.router,
-        issue_drafts.router,
-        policies.router,
-        members.router,
-        orgs.router,
-        auth.router,
-        meta.router,
-        schemes.router,
-        assignments.router,
-        transfer.router,
-        disclosure.router,
-        disclosure.public_router,
-        accounts.router,
-        audit.router,
-    ):
+    for router in FEATURE_ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
     app.include_router(disclosure.page_router)  # /c/{token}: the page a card's QR code opens

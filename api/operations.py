@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.security import hash_password
-from api.tabular import read_rows, write_csv, write_xlsx
+from api.transfer.tabular import read_rows, write_csv, write_xlsx
 from domain.accounts.rules import password_problem
 from domain.audit.model import AuditAction, AuditEntry
 from domain.kernel.access import Role, Scope

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from api.schemas.common import NO_CONTROL, Offset
+from api.common import NO_CONTROL, Offset
 from persistence.paging import Window
 
 

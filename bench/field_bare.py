@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from sqlalchemy import insert
 
 from api.lifespan import with_worker_threads
-from api.schemas.visits import VisitIn
 from api.settings import Settings
+from api.visits.schemas import VisitIn
 from persistence.engine import make_engine
 from persistence.visits.tables import VisitRow
 

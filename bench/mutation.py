@@ -36,7 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Each rule module with the tests that hold its rules (fast unit tests: hundreds of mutants).
 MODULES: dict[str, list[str]] = {
-    "domain/registers/masking.py": ["tests/unit/test_masking.py", "tests/unit/test_masking_and_lockout.py"],
+    "domain/registers/masking.py": [
+        "tests/unit/test_masking.py",
+        "tests/unit/test_masking_and_lockout.py",
+    ],
     "domain/visits/model.py": ["tests/unit/test_visit_rules.py"],
     "domain/kernel/access.py": ["tests/unit/test_access_rules.py"],
 }

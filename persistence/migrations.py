@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,3 +30,11 @@ def head_revision() -> str | None:
 
 def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
+
+
+def database_revision(engine: Engine) -> str | None:
+    """The revision of a database that answers (a round trip first: readiness is reaching it);
+    raises what the driver raises when it does not."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        return current_revision(conn)

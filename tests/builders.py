@@ -8,6 +8,7 @@ from functools import cache
 
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.security import AccessClaims, hash_password, issue_access_token
 from domain.kernel.access import Role, Scope
@@ -23,30 +24,37 @@ AT = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
 ROOT = Scope.for_role(role=Role.ADMIN, org_path="/", actor="test:root")
 PASSWORD = "correct-horse-battery"
 
+# Where builders write: the app of an HTTP test, or the bare session factory of a services test.
+Stage = FastAPI | sessionmaker[Session]
+
+
+def sessions_of(stage: Stage) -> sessionmaker[Session]:
+    return stage.state.session_factory if isinstance(stage, FastAPI) else stage
+
 
 @cache
 def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def uow(app: FastAPI) -> SqlAlchemyUnitOfWork:
-    return SqlAlchemyUnitOfWork(app.state.session_factory)
+def uow(app: Stage) -> SqlAlchemyUnitOfWork:
+    return SqlAlchemyUnitOfWork(sessions_of(app))
 
 
 def an_org(
-    app: FastAPI, name: str, level: OrgLevel, parent: int | None, code: str | None = None
+    app: Stage, name: str, level: OrgLevel, parent: int | None, code: str | None = None
 ) -> int:
     return orgs.create(
         uow(app), ROOT, name=name, level=level, parent_id=parent, code=code, external_id=None, at=AT
     ).id
 
 
-def a_member(app: FastAPI, org_id: int, name: str = "王建国", **kw: object) -> int:
+def a_member(app: Stage, org_id: int, name: str = "王建国", **kw: object) -> int:
     member = Member(id=0, org_id=org_id, name=name, **kw)  # type: ignore[arg-type]
     return registers.create_member(uow(app), ROOT, member, at=AT).id
 
 
-def a_household(app: FastAPI, grid_id: int, head: str = "李大山", **kw: object) -> int:
+def a_household(app: Stage, grid_id: int, head: str = "李大山", **kw: object) -> int:
     defaults: dict[str, object] = {
         "phone": "13812345678",
         "address": "李家村3组12号",
@@ -56,8 +64,8 @@ def a_household(app: FastAPI, grid_id: int, head: str = "李大山", **kw: objec
     return registers.create_household(uow(app), ROOT, household, at=AT).id
 
 
-def assign(app: FastAPI, member_id: int, household_id: int) -> None:
-    with app.state.session_factory() as session:
+def assign(app: Stage, member_id: int, household_id: int) -> None:
+    with sessions_of(app)() as session:
         session.execute(
             text(
                 "INSERT INTO assignments (member_id, household_id, started_on) VALUES (:m, :h, :d)"

@@ -47,11 +47,19 @@ def worker_database_url(base: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+# Modules that serve the app in processes of its own (races, outages, workers): seconds a test.
+SLOW_MODULES = frozenset(
+    {"test_races.py", "test_database_outage.py", "test_workers.py", "test_visits_together.py"}
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         parts = Path(str(item.fspath)).parts
         if "integration" in parts or "e2e" in parts:
             item.add_marker(pytest.mark.db)
+        if "browser" in parts or parts[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 class Clock:

@@ -52,6 +52,32 @@ REASON_LABELS: Final[dict[Reason, str]] = {
 }
 
 
+class ProposalStatus(StrEnum):
+    """A roster proposal's lifecycle (联户调整方案): built as a draft (草案), edited, then published
+    (已发布) as the roster in force. A published proposal is history: it never changes again."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+PROPOSAL_STATUS_LABELS: Final[dict[ProposalStatus, str]] = {
+    ProposalStatus.DRAFT: "草案",
+    ProposalStatus.PUBLISHED: "已发布",
+}
+
+# The lifecycle as a table: the statuses each may move to. Editing is allowed only where a
+# status may still move (a draft).
+PROPOSAL_TRANSITIONS: Final[Mapping[ProposalStatus, frozenset[ProposalStatus]]] = {
+    ProposalStatus.DRAFT: frozenset({ProposalStatus.PUBLISHED}),
+    ProposalStatus.PUBLISHED: frozenset(),
+}
+
+
+def may_move(current: ProposalStatus, to: ProposalStatus) -> bool:
+    """Whether a proposal in ``current`` may become ``to``."""
+    return to in PROPOSAL_TRANSITIONS[current]
+
+
 class TieKind(StrEnum):
     KINSHIP = "kinship"
     INTEREST = "interest"

@@ -22,13 +22,16 @@ from domain.assignment.area import (
     by_buildings,
 )
 from domain.assignment.model import (
+    PROPOSAL_STATUS_LABELS,
     Bounds,
     Pair,
     Plan,
+    ProposalStatus,
     Reason,
     Violation,
     distance_m,
     load_violations,
+    may_move,
 )
 from domain.assignment.solver import Village, bounds_for, propose
 from domain.audit.model import AuditAction
@@ -284,7 +287,7 @@ def edit_proposal(
     scope.require(Permission.ASSIGNMENT_WRITE)
     with uow:
         meta = uow.assignments.proposal(proposal_id, scope)
-        if meta.status != "draft":
+        if meta.status is not ProposalStatus.DRAFT:
             raise Conflict("proposal.not_draft", "只能修改草案", field="proposal_id")
         wanted = {m.household_id for m in moves} | {h for pair in swaps for h in pair}
         current = {
@@ -338,8 +341,12 @@ def edit_proposal(
         return violations
 
 
-def _not_draft(status: str) -> Conflict:
-    return Conflict("proposal.not_draft", f"方案状态为 {status}，不能发布", field="proposal_id")
+def _not_draft(status: ProposalStatus) -> Conflict:
+    return Conflict(
+        "proposal.not_draft",
+        f"方案状态为 {PROPOSAL_STATUS_LABELS[status]}，不能发布",
+        field="proposal_id",
+    )
 
 
 def publish_proposal(
@@ -351,7 +358,7 @@ def publish_proposal(
     with uow:
         uow.assignments.lock_publishing()
         meta = uow.assignments.proposal(proposal_id, scope)
-        if meta.status != "draft":
+        if not may_move(meta.status, ProposalStatus.PUBLISHED):
             raise _not_draft(meta.status)
         if uow.assignments.roster(meta.org_path).fingerprint() != meta.fingerprint:
             raise Conflict(
@@ -369,8 +376,10 @@ def publish_proposal(
         # Publishes wait for one another (lock_publishing), so a repeat finds the draft
         # published above; the conditional update still claims it, so no two writers ever
         # publish one draft whatever the lock does.
-        found = uow.assignments.mark(proposal_id, status="published", by=scope.actor, at=at)
-        if found != "draft":
+        found = uow.assignments.mark(
+            proposal_id, status=ProposalStatus.PUBLISHED, by=scope.actor, at=at
+        )
+        if found is not ProposalStatus.DRAFT:
             raise _not_draft(found)
         elderly = [(int(c), int(e)) for c, e in meta.report.get("elderly_pairs", [])]
         contacts = {c for c, _ in elderly}
@@ -385,7 +394,7 @@ def publish_proposal(
             entity_id=proposal_id,
             org_path=meta.org_path,
             at=at,
-            after={"status": "published", "started": started, "kept": kept},
+            after={"status": ProposalStatus.PUBLISHED.value, "started": started, "kept": kept},
         )
         uow.commit()
         return {"started": started, "kept": kept}

@@ -4,19 +4,20 @@ Every read takes a ``Scope``; there is no unscoped default."""
 
 from __future__ import annotations
 
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
-from domain.assignment.ports import AssignmentStore
-from domain.audit.ports import AuditRepository
-from domain.issue_drafts.ports import IssueDraftStore
-from domain.must_attend.ports import EventStore
-from domain.org.ports import OrgRepository
-from domain.photos.ports import PhotoStore
-from domain.policies.ports import PolicyStore
-from domain.registers.ports import HouseholdRepository, MemberRepository
-from domain.schemes.ports import SchemeRepository
-from domain.transfer.ports import BulkStore
-from domain.visits.ports import VisitStore
+if TYPE_CHECKING:  # the kernel names the features' ports, never imports them at run time
+    from domain.assignment.ports import AssignmentStore
+    from domain.audit.ports import AuditRepository
+    from domain.issue_drafts.ports import IssueDraftStore
+    from domain.must_attend.ports import EventStore
+    from domain.org.ports import OrgRepository
+    from domain.photos.ports import PhotoStore
+    from domain.policies.ports import PolicyStore
+    from domain.registers.ports import HouseholdRepository, MemberRepository
+    from domain.schemes.ports import SchemeRepository
+    from domain.transfer.ports import BulkStore
+    from domain.visits.ports import VisitStore
 
 
 class UnitOfWork(Protocol):

@@ -118,6 +118,59 @@ class Existing(NamedTuple):
     unseen: PersonalFields | None = None
 
 
+class OrgUnitRecord(NamedTuple):
+    """An org unit checked for writing: ``id`` is the stored unit it updates, None when new."""
+
+    id: int | None
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    external_id: str | None
+
+
+class MemberRecord(NamedTuple):
+    """A member checked for writing: ``id`` is the stored member it updates, None when new."""
+
+    id: int | None
+    external_id: str | None
+    name: str
+    org_id: int
+    role: str
+    gender: str | None
+    birth: date | None
+    phone: str | None
+    lat: float | None
+    lng: float | None
+    skills: str | None
+    in_service: bool
+    reported_org_id: int | None
+    exempt_reason: str | None
+    exempt_by: str | None
+    exempt_on: date | None
+    exempt_note: str | None
+
+
+class HouseholdRecord(NamedTuple):
+    """A household checked for writing: ``id`` is the stored household it updates, None when
+    new. Households come by the hundred thousand: a named tuple costs no more than a tuple."""
+
+    id: int | None
+    external_id: str | None
+    head: str
+    org_id: int
+    building: str | None
+    address: str | None
+    size: int
+    phone: str | None
+    lat: float | None
+    lng: float | None
+    categories: tuple[str, ...]
+
+
+ImportRecord = OrgUnitRecord | MemberRecord | HouseholdRecord
+
+
 @dataclass
 class ImportContext:
     """What validation needs to know about the database, loaded once per import."""
@@ -133,7 +186,7 @@ class ImportContext:
 class Report:
     kind: ImportKind
     rows: int = 0
-    records: list[tuple[Any, ...]] = field(default_factory=list)
+    records: list[ImportRecord] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     error_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
@@ -228,7 +281,7 @@ def map_header(
 
 def check(
     kind: ImportKind, rows: Iterable[list[str]], ctx: ImportContext
-) -> tuple[Report, Iterator[tuple[Any, ...]]]:
+) -> tuple[Report, Iterator[ImportRecord]]:
     """Start checking a file: the header is checked at once, the rows as the returned iterator
     is consumed. The iterator yields records only while no error has been seen and keeps
     checking after one, so the report ends up listing every bad row. A writer can stream the
@@ -251,7 +304,7 @@ def _records(
     cells: Iterator[tuple[int, list[str]]],
     ctx: ImportContext,
     report: Report,
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[ImportRecord]:
     yield from _VALIDATORS[kind](cells, ctx, report)
     if report.rows == 0 and not report.error_count:
         raise Invalid("import.no_rows", "文件只有表头，没有数据行", field="file")
@@ -432,7 +485,7 @@ class _Checks:
 
 def _validate_households(
     rows: Iterator[tuple[int, list[str]]], ctx: ImportContext, report: Report
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[HouseholdRecord]:
     """Households come by the hundred thousand, so their checks are written out inline over
     positional cells; members and org units go through the shared ``_Checks``."""
     check = _Checks(ImportKind.HOUSEHOLDS, report)
@@ -509,7 +562,8 @@ def _validate_households(
             )
         if report.error_count:
             continue
-        yield (
+        assert grid_id is not None  # a row without its grid is an error
+        yield HouseholdRecord(
             existing_id,
             ext,
             head,
@@ -605,7 +659,7 @@ _YES: Final = {
 
 def _validate_members(
     rows: Iterator[tuple[int, list[str]]], ctx: ImportContext, report: Report
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[MemberRecord]:
     check = _Checks(ImportKind.MEMBERS, report)
     seen: dict[str, int] = {}
     for row, cells in _as_dicts(ImportKind.MEMBERS, rows):
@@ -643,8 +697,8 @@ def _validate_members(
         exemption = _exemption(check, row, cells, ctx)
         if report.error_count:
             continue
-        assert org is not None and role is not None
-        yield (
+        assert org is not None and role is not None and name is not None
+        yield MemberRecord(
             existing_id,
             external_id,
             name,
@@ -703,7 +757,7 @@ _LEVEL_TOKENS: Final = {
 
 def _validate_org_units(
     rows: Iterator[tuple[int, list[str]]], ctx: ImportContext, report: Report
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[OrgUnitRecord]:
     check = _Checks(ImportKind.ORG_UNITS, report)
     parsed: dict[str, tuple[int, str, OrgLevel | None, str | None, str | None]] = {}
     for row, cells in _as_dicts(ImportKind.ORG_UNITS, rows):
@@ -744,7 +798,7 @@ def _check_tree(
     parsed: dict[str, tuple[int, str, OrgLevel | None, str | None, str | None]],
     ctx: ImportContext,
     report: Report,
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[OrgUnitRecord]:
     """Parents exist (in the file or the caller's scope), levels fit, and no cycles."""
 
     def level_of(code: str) -> OrgLevel | None:
@@ -807,11 +861,12 @@ def _check_tree(
     for code in order:  # parents before children
         row, name, level, parent, external_id = parsed[code]
         existing = ctx.orgs_by_code.get(code)
-        yield (
+        assert level is not None  # a bad level is an error, and no record is yielded then
+        yield OrgUnitRecord(
             existing.id if existing else None,
             code,
             name,
-            level.value if level else None,
+            level.value,
             parent,
             external_id,
         )
@@ -831,7 +886,7 @@ def _check_moves_stay_acyclic(
 
 
 Validator = Callable[
-    [Iterator[tuple[int, list[str]]], ImportContext, Report], Iterator[tuple[Any, ...]]
+    [Iterator[tuple[int, list[str]]], ImportContext, Report], Iterator[ImportRecord]
 ]
 _VALIDATORS: Final[dict[ImportKind, Validator]] = {
     ImportKind.ORG_UNITS: _validate_org_units,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from domain.kernel.access import Scope
-from domain.transfer.importing import ImportContext, ImportKind
+from domain.transfer.importing import ImportContext, ImportKind, ImportRecord
 
 
 class BulkStore(Protocol):
@@ -15,5 +15,5 @@ class BulkStore(Protocol):
 
     def context(self, kind: ImportKind, scope: Scope, *, today: date) -> ImportContext: ...
     def write(
-        self, kind: ImportKind, records: Iterator[tuple[Any, ...]], *, at: datetime
+        self, kind: ImportKind, records: Iterator[ImportRecord], *, at: datetime
     ) -> tuple[int, int]: ...

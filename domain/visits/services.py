@@ -65,7 +65,7 @@ def log_visits(
 ) -> list[Logged | DomainError]:
     """Visits logged online, by one caller or by many, each answered exactly as if it had been
     logged alone, written together in one transaction (the API gathers the visits that arrive
-    while a batch is being written into the next: group commit, api.group_commit).
+    while a batch is being written into the next: group commit, api.visits.group_commit).
 
     Only the household's contact member, or a caller who may write members (the branch
     secretary), logs a visit; the visit is credited to the member named on it."""

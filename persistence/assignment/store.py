@@ -12,7 +12,14 @@ from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.assignment.area import AreaRoster, GridRecord, HouseholdRecord, MemberRecord
-from domain.assignment.model import Pair, Preferences, TieKind, parse_reasons, reasons_text
+from domain.assignment.model import (
+    Pair,
+    Preferences,
+    ProposalStatus,
+    TieKind,
+    parse_reasons,
+    reasons_text,
+)
 from domain.kernel.access import Scope
 from domain.kernel.errors import NotFound
 from domain.kernel.org import OrgLevel, ancestor_ids
@@ -45,7 +52,7 @@ class ProposalMeta:
     org_id: int
     org_path: str
     scheme: str
-    status: str
+    status: ProposalStatus
     mode: str
     fingerprint: str
     report: dict[str, Any]
@@ -222,7 +229,7 @@ class SqlAssignmentStore:
         row = ProposalRow(
             org_id=org_id,
             scheme=scheme,
-            status="draft",
+            status=ProposalStatus.DRAFT.value,
             mode=mode,
             fingerprint=fingerprint,
             report=report,
@@ -257,7 +264,7 @@ class SqlAssignmentStore:
             row.org_id,
             path,
             row.scheme,
-            row.status,
+            ProposalStatus(row.status),
             row.mode,
             row.fingerprint,
             row.report,
@@ -391,22 +398,26 @@ class SqlAssignmentStore:
         rare and short: one lock for all (persistence.locks)."""
         serialize(self.session, Lock.PUBLISHING)
 
-    def mark(self, proposal_id: int, *, status: str, by: str, at: datetime) -> str:
-        """Move a draft to ``status``; returns the status it was found in: "draft" when this
+    def mark(
+        self, proposal_id: int, *, status: ProposalStatus, by: str, at: datetime
+    ) -> ProposalStatus:
+        """Move a draft to ``status``; returns the status it was found in: a draft when this
         call moved it, anything else when another request got there first (nothing changed).
         One conditional UPDATE: on PostgreSQL a concurrent one waits on the row's lock and then
         finds it no longer a draft; SQLite has a single writer."""
         moved = self.session.execute(
             update(ProposalRow)
-            .where(ProposalRow.id == proposal_id, ProposalRow.status == "draft")
-            .values(status=status, published_by=by, published_at=at)
+            .where(ProposalRow.id == proposal_id, ProposalRow.status == ProposalStatus.DRAFT)
+            .values(status=status.value, published_by=by, published_at=at)
             .execution_options(synchronize_session="fetch")
         )
         if cast(CursorResult[Any], moved).rowcount == 1:
-            return "draft"
+            return ProposalStatus.DRAFT
         # A column read sees the committed row, not the session's copy read before.
-        return str(
-            self.session.scalar(select(ProposalRow.status).where(ProposalRow.id == proposal_id))
+        return ProposalStatus(
+            self.session.scalars(
+                select(ProposalRow.status).where(ProposalRow.id == proposal_id)
+            ).one()
         )
 
     # ── publishing and history ───────────────────────────────────────────────────────────

@@ -7,7 +7,7 @@ task an event is now is read with it (``_member_now``): the roster may have chan
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import ColumnElement, Select, and_, case, select, update
@@ -164,7 +164,7 @@ class SqlEventStore:
         limit: int,
         offset: int = 0,
         status: EventStatus | None = None,
-        now: datetime | None = None,
+        now: datetime,
     ) -> list[MustAttendEvent]:
         """The area's events, newest first; with ``status``, only those in it at ``now`` —
         filtered in the query, so the limit counts matching events (the branch looking for
@@ -175,7 +175,7 @@ class SqlEventStore:
             .where(household_scope(scope, path))
         )
         if status is not None:
-            query = query.where(_in_status(status, now or datetime.now(UTC)))
+            query = query.where(_in_status(status, now))
         rows = self.session.execute(
             query.order_by(MustAttendEventRow.reported_at.desc(), MustAttendEventRow.id.desc())
             .limit(limit)

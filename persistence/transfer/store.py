@@ -14,7 +14,7 @@ import io
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import select, text, update
@@ -24,7 +24,16 @@ from domain.kernel.access import Scope
 from domain.kernel.org import OrgLevel, path_of
 from domain.kernel.time import local_date
 from domain.registers.household import CategoryCatalog, PersonalFields
-from domain.transfer.importing import Existing, ImportContext, ImportKind, OrgRef
+from domain.transfer.importing import (
+    Existing,
+    HouseholdRecord,
+    ImportContext,
+    ImportKind,
+    ImportRecord,
+    MemberRecord,
+    OrgRef,
+    OrgUnitRecord,
+)
 from persistence.assignment.tables import AssignmentRow
 from persistence.org.store import SqlOrgRepository, org_to_domain
 from persistence.org.tables import OrgUnitRow
@@ -76,7 +85,7 @@ class SqlBulkStore:
         return load_context(self.session, kind, scope, today)
 
     def write(
-        self, kind: ImportKind, records: Iterator[tuple[Any, ...]], *, at: datetime
+        self, kind: ImportKind, records: Iterator[ImportRecord], *, at: datetime
     ) -> tuple[int, int]:
         with _gc_paused():
             return write(self.session, kind, records, at=at)
@@ -153,18 +162,19 @@ def load_context(session: Session, kind: ImportKind, scope: Scope, today: date) 
 
 
 def write(
-    session: Session, kind: ImportKind, records: Iterator[tuple[Any, ...]], *, at: datetime
+    session: Session, kind: ImportKind, records: Iterator[ImportRecord], *, at: datetime
 ) -> tuple[int, int]:
     """Write records as they are validated; returns (created, updated). The caller's
     transaction makes it all-or-nothing: the validator stops yielding at the first bad row and
     the caller rolls back."""
     tally = _Tally(records)
+    # The validator of ``kind`` yields records of that kind only.
     if kind is ImportKind.HOUSEHOLDS:
-        _write_households(session, tally, at)
+        _write_households(session, cast(Iterable[HouseholdRecord], tally), at)
     elif kind is ImportKind.MEMBERS:
-        _write_members(session, tally, at)
+        _write_members(session, cast(Iterable[MemberRecord], tally), at)
     else:
-        _write_org_units(session, list(tally), at)
+        _write_org_units(session, cast(list[OrgUnitRecord], list(tally)), at)
     large = tally.created + tally.updated >= BULK_LOAD_ROWS
     if _is_postgres(session) and (large or kind is ImportKind.ORG_UNITS):
         # Fresh statistics at once (as after pg_restore): with a city's rows but yesterday's
@@ -176,12 +186,12 @@ def write(
 class _Tally:
     """Counts new and existing records (first field: the stored id or None) as they pass."""
 
-    def __init__(self, records: Iterator[tuple[Any, ...]]) -> None:
+    def __init__(self, records: Iterator[ImportRecord]) -> None:
         self.records, self.created, self.updated = records, 0, 0
 
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+    def __iter__(self) -> Iterator[ImportRecord]:
         for record in self.records:
-            if record[0] is None:
+            if record.id is None:
                 self.created += 1
             else:
                 self.updated += 1
@@ -192,14 +202,14 @@ def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _write_households(session: Session, records: Iterable[tuple[Any, ...]], at: datetime) -> None:
+def _write_households(session: Session, records: Iterable[HouseholdRecord], at: datetime) -> None:
     """New households stream straight into the table by COPY (PostgreSQL) or executemany
     (SQLite); changed ones are collected and updated in one statement."""
-    changed: list[tuple[Any, ...]] = []
+    changed: list[HouseholdRecord] = []
 
     def new_rows() -> Iterator[tuple[Any, ...]]:
         for r in records:
-            if r[0] is None:
+            if r.id is None:
                 yield _household_values(r)
             else:
                 changed.append(r)
@@ -221,7 +231,7 @@ def _write_households(session: Session, records: Iterable[tuple[Any, ...]], at: 
             session,
             "households",
             ("id", *_HOUSEHOLD_COLS, "updated_at"),
-            [(r[0], *_household_values(r), at) for r in changed],
+            [(r.id, *_household_values(r), at) for r in changed],
             empty_not_null=("categories",),
         )
         return
@@ -237,12 +247,12 @@ def _write_households(session: Session, records: Iterable[tuple[Any, ...]], at: 
     sets = ",".join(f"{c}=?" for c in _HOUSEHOLD_COLS)
     conn.executemany(
         f"UPDATE households SET {sets}, updated_at=? WHERE id=?",
-        ((*_household_values(r), stamp, r[0]) for r in changed),
+        ((*_household_values(r), stamp, r.id) for r in changed),
     )
 
 
 def _end_moved_assignments(
-    session: Session, changed: Sequence[tuple[Any, ...]], at: datetime
+    session: Session, changed: Sequence[HouseholdRecord], at: datetime
 ) -> None:
     """End the assignment of each household the import moves to a grid of another village, as
     moving it through the API does (domain.registers.services): rosters are made village by
@@ -256,7 +266,7 @@ def _end_moved_assignments(
             )
         ).all()
     )
-    to = {r[0]: r[3] for r in changed}  # id → the grid it is given (record layout: below)
+    to = {r.id: r.org_id for r in changed}  # id → the grid it is given
     ids = list(to)
     moved: list[int] = []
     for start in range(0, len(ids), 5000):
@@ -312,40 +322,50 @@ def _grid_check_deferred(session: Session, *, enabled: bool) -> Iterator[None]:
     session.execute(text(_HOUSEHOLD_GRID_FK))
 
 
-def _household_values(r: tuple[Any, ...]) -> tuple[Any, ...]:
-    # record: (id, external_id, head, org_id, building, address, size, phone, lat, lng, cats)
-    return (r[3], r[2], r[4], r[5], r[6], r[7], r[8], r[9], encode_categories(r[10]), r[1])
-
-
-def _member_values(r: tuple[Any, ...]) -> tuple[Any, ...]:
-    # record: (id, ext, name, org_id, role, gender, birth, phone, lat, lng, skills, in_service,
-    #          reported, exempt_reason, exempt_by, exempt_on, exempt_note)
+def _household_values(r: HouseholdRecord) -> tuple[Any, ...]:
+    """The columns of _HOUSEHOLD_COLS, in their order."""
     return (
-        r[3],
-        r[2],
-        r[4],
-        r[5],
-        r[6],
-        r[7],
-        r[8],
-        r[9],
-        r[10],
-        r[11],
-        r[12],
-        r[13],
-        r[14],
-        r[15],
-        r[16],
-        r[1],
+        r.org_id,
+        r.head,
+        r.building,
+        r.address,
+        r.size,
+        r.phone,
+        r.lat,
+        r.lng,
+        encode_categories(r.categories),
+        r.external_id,
     )
 
 
-def _write_members(session: Session, records: Iterable[tuple[Any, ...]], at: datetime) -> None:
-    changed: list[tuple[Any, ...]] = []
+def _member_values(r: MemberRecord) -> tuple[Any, ...]:
+    """The columns of _MEMBER_COLS, in their order."""
+    return (
+        r.org_id,
+        r.name,
+        r.role,
+        r.gender,
+        r.birth,
+        r.phone,
+        r.lat,
+        r.lng,
+        r.skills,
+        r.in_service,
+        r.reported_org_id,
+        r.exempt_reason,
+        r.exempt_by,
+        r.exempt_on,
+        r.exempt_note,
+        r.external_id,
+    )
+
+
+def _write_members(session: Session, records: Iterable[MemberRecord], at: datetime) -> None:
+    changed: list[MemberRecord] = []
 
     def new_rows() -> Iterator[tuple[Any, ...]]:
         for r in records:
-            if r[0] is None:
+            if r.id is None:
                 yield _member_values(r)
             else:
                 changed.append(r)
@@ -363,7 +383,7 @@ def _write_members(session: Session, records: Iterable[tuple[Any, ...]], at: dat
             session,
             "members",
             ("id", *_MEMBER_COLS, "updated_at"),
-            [(r[0], *_member_values(r), at) for r in changed],
+            [(r.id, *_member_values(r), at) for r in changed],
             empty_not_null=("skills",),
         )
         return
@@ -377,18 +397,18 @@ def _write_members(session: Session, records: Iterable[tuple[Any, ...]], at: dat
     sets = ",".join(f"{c}=?" for c in _MEMBER_COLS)
     conn.executemany(
         f"UPDATE members SET {sets}, updated_at=? WHERE id=?",
-        ((*_sqlite_dates(_member_values(r)), stamp, r[0]) for r in changed),
+        ((*_sqlite_dates(_member_values(r)), stamp, r.id) for r in changed),
     )
 
 
-def _write_org_units(session: Session, records: list[tuple[Any, ...]], at: datetime) -> None:
+def _write_org_units(session: Session, records: list[OrgUnitRecord], at: datetime) -> None:
     """New units are inserted a tree level at a time (one batched INSERT per level, then their
     paths, which hold their own ids); changed units are updated in place, and a unit given a
     new parent moves with its subtree through the same rewrite as the API."""
     repo = SqlOrgRepository(session)
     repo.lock_tree()  # paths are read below and written from them: no move in between
     by_code = {row.code: row for row in session.scalars(select(OrgUnitRow))}
-    changed = [r for r in records if r[0] is not None]
+    changed = [r for r in records if r.id is not None]
     for _id, code, name, level, parent_code, external_id in changed:
         row = by_code[code]
         row.name, row.external_id, row.level, row.updated_at = name, external_id, level, at
@@ -399,9 +419,9 @@ def _write_org_units(session: Session, records: list[tuple[Any, ...]], at: datet
             session.flush()
             repo.move_subtree(unit, moved, at=at)
             by_code = {r.code: r for r in session.scalars(select(OrgUnitRow))}
-    pending = [r for r in records if r[0] is None]
+    pending = [r for r in records if r.id is None]
     while pending:
-        ready = [r for r in pending if r[4] is None or r[4] in by_code]
+        ready = [r for r in pending if r.parent_code is None or r.parent_code in by_code]
         if not ready:  # the validator orders parents first; this cannot loop
             raise RuntimeError("org units without a parent to hang on")
         rows = [
@@ -420,12 +440,12 @@ def _write_org_units(session: Session, records: list[tuple[Any, ...]], at: datet
         session.add_all(rows)
         session.flush()  # one batched INSERT … RETURNING for the whole level
         for row, record in zip(rows, ready, strict=True):
-            parent = by_code.get(record[4]) if record[4] else None
+            parent = by_code.get(record.parent_code) if record.parent_code else None
             row.path = path_of(parent.path if parent else None, row.id)
             by_code[row.code or ""] = row
         session.flush()
-        taken = {r[1] for r in ready}
-        pending = [r for r in pending if r[1] not in taken]
+        taken = {r.code for r in ready}
+        pending = [r for r in pending if r.code not in taken]
 
 
 def _pg_copy_csv(

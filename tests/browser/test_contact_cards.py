@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 from playwright.sync_api import BrowserContext, Page, expect
 
-from api.card_pages import qr_svg
+from api.disclosure.pages import qr_svg
 from tests.browser.conftest import PASSWORD, Live
 
 

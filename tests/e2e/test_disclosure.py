@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import text
 
-from api.card_pages import qr_svg
+from api.disclosure.pages import qr_svg
 from domain.kernel.access import Role
 from tests.builders import World
 from tests.conftest import PG_URL, Clock

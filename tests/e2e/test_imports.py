@@ -444,7 +444,7 @@ def test_a_stray_quote_swallowing_the_file_is_named_at_its_row(
 def test_the_cell_past_the_limit_is_found_as_the_csv_module_reads_the_row(
     line: str, limit: int, column: int | None
 ) -> None:
-    from api.tabular import _column_past
+    from api.transfer.tabular import _column_past
 
     fields = next(csv.reader(io.StringIO(line, newline="")))
     expected = next((i for i, f in enumerate(fields) if len(f) > limit), None)

