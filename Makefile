@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve migrate demo test lint typecheck openapi openapi-check alembic-check \
         pytest pytest-postgres bench-import bench-assign bench-field bench-postgres bench-wrk \
-        mutation lock clean
+        mutation lock clean bench-compare
 .PHONY: frontend test-frontend browser-deps bench-frontend
 NPM_STAMP := frontend/node_modules/.installed-$(shell cat frontend/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
@@ -127,3 +127,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+
+## the benchmarks of an earlier commit and of this tree side by side, in one run:
+## make bench-compare REF=a2fe928 [BENCHES="bench-import bench-assign bench-field"]
+bench-compare: install
+	$(BIN)/python -m bench.compare $(REF) $(or $(BENCHES),bench-import bench-assign bench-field)

@@ -234,13 +234,13 @@ def locks_in_force(session: Session, usernames: list[str], at: datetime) -> dict
         .where(LoginThrottleRow.username.in_(usernames), LoginThrottleRow.locked_until > at)
         .group_by(LoginThrottleRow.username)
     )
-    return {name: until for name, until in rows.tuples() if until is not None}
+    return {name: until for name, until in rows if until is not None}
 
 
 def display_names(session: Session, user_ids: list[int]) -> dict[int, str | None]:
     """The display name each of these accounts was given (None where none was)."""
     rows = session.execute(select(UserRow.id, UserRow.display_name).where(UserRow.id.in_(user_ids)))
-    return dict(rows.tuples().all())
+    return {row.id: row.display_name for row in rows}
 
 
 def store_refresh_token(
