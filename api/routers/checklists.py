@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, select
 
 from api.deps import ClockDep, ScopeDep, SessionDep, require
-from api.schemas.common import PathId
+from api.schemas.common import IsoAwareDateTime, PathId
 from domain.access import Permission
 from domain.errors import RuleBroken
 from domain.org import nearest_of
@@ -92,7 +92,7 @@ def household_checklist(
     scope: ScopeDep,
     session: SessionDep,
     clock: ClockDep,
-    at: Annotated[AwareDatetime | None, Query(description="所在时期，默认当前")] = None,
+    at: Annotated[IsoAwareDateTime | None, Query(description="所在时期，默认当前")] = None,
 ) -> HouseholdChecklistOut:
     household = SqlHouseholdRepository(session).get(household_id, scope)
     org = SqlOrgRepository(session).get(household.org_id, scope)
@@ -120,7 +120,7 @@ def area_checklist(
     scope: ScopeDep,
     session: SessionDep,
     clock: ClockDep,
-    at: Annotated[AwareDatetime | None, Query(description="所在时期，默认当前")] = None,
+    at: Annotated[IsoAwareDateTime | None, Query(description="所在时期，默认当前")] = None,
 ) -> AreaChecklistOut:
     """Each household is judged by the checklist in force for its own level: a township that
     chose another scheme below a county has its own template (or period), rolled up apart in

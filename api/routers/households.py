@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.paging import WindowDep
+from api.paging import HouseholdWindow
 from api.schemas.common import NO_CONTROL, PathId, query_id
 from api.schemas.households import (
     CategoryIn,
@@ -43,7 +43,7 @@ def list_household_register(
     scope: ScopeDep,
     session: SessionDep,
     uow: UowDep,
-    window: WindowDep,
+    window: HouseholdWindow,
     org_id: Annotated[int | None, query_id("只列此组织子树内的农户")] = None,
     category: Annotated[
         str | None,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.paging import WindowDep
+from api.paging import IssueDraftWindow
 from api.schemas.common import PathId, StrictIn, Text, query_id
 from domain.access import Permission
 from domain.issue_draft import DRAFT_STATUS_LABELS, DraftStatus, IssueDraft
@@ -116,7 +116,7 @@ def raise_draft(
 def list_drafts(
     scope: ScopeDep,
     session: SessionDep,
-    window: WindowDep,
+    window: IssueDraftWindow,
     org_id: Annotated[int | None, query_id("只列此组织子树内的草稿")] = None,
     household_id: Annotated[int | None, query_id("只列此户的草稿")] = None,
     status: Annotated[DraftStatus | None, Query()] = None,

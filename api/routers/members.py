@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.paging import WindowDep
-from api.schemas.common import PathId, query_id
+from api.paging import MemberWindow
+from api.schemas.common import PathId, QueryBool, query_id
 from api.schemas.members import MemberIn, MemberOut, MemberPage, MemberUpdate
 from domain.access import Permission
 from domain.member import MemberRole
@@ -27,11 +27,11 @@ router = APIRouter(prefix="/members", tags=["members"])
 def list_member_register(
     scope: ScopeDep,
     session: SessionDep,
-    window: WindowDep,
+    window: MemberWindow,
     org_id: Annotated[int | None, query_id("只列此组织子树内的党员")] = None,
     role: MemberRole | None = None,
-    exempt: bool | None = None,
-    in_service: bool | None = None,
+    exempt: QueryBool | None = None,
+    in_service: QueryBool | None = None,
 ) -> MemberPage:
     page = list_members(
         session, scope, window, under=org_id, role=role, exempt=exempt, in_service=in_service

@@ -10,7 +10,17 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.schemas.common import Offset, OrgNameStr, PathId, StrictIn, Text, query_id
+from api.schemas.common import (
+    Bool,
+    IsoDate,
+    Offset,
+    OrgNameStr,
+    PathId,
+    QueryBool,
+    StrictIn,
+    Text,
+    query_id,
+)
 from api.schemas.households import HouseholdOut
 from domain.access import Permission, Scope
 from domain.household import RELATION_LABELS, Relation, Resident
@@ -45,14 +55,14 @@ class PolicyIn(StrictIn):
     name: OrgNameStr
     summary: Text = Field(default="", max_length=4000, description="政策内容、办理渠道")
     rule: dict[str, Any] = Field(description=RULE_DOC)
-    active: bool = True
+    active: Bool = True
 
 
 class PolicyChange(StrictIn):
     name: OrgNameStr | None = None
     summary: Text | None = Field(default=None, max_length=4000)
     rule: dict[str, Any] | None = Field(default=None, description=RULE_DOC)
-    active: bool | None = None
+    active: Bool | None = None
 
     def changes(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.model_fields_set if getattr(self, k) is not None}
@@ -145,7 +155,7 @@ class MatchPage(BaseModel):
 
 class ResidentIn(StrictIn):
     relation: Relation
-    birth_date: date
+    birth_date: IsoDate
     gender: str | None = Field(default=None, pattern=r"^(男|女)$")
 
 
@@ -262,7 +272,7 @@ def policy_households(
         list[Eligibility] | None, Query(description="默认 eligible 与 unknown")
     ] = None,
     delivery: Annotated[DeliveryStatus | None, Query(description="只列落实到此状态的")] = None,
-    undelivered: Annotated[bool, Query(description="只列尚未宣讲的")] = False,
+    undelivered: Annotated[QueryBool, Query(description="只列尚未宣讲的")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Offset = 0,
 ) -> MatchPage:
@@ -331,7 +341,7 @@ def household_policies(
     scope: ScopeDep,
     uow: UowDep,
     clock: ClockDep,
-    all: Annotated[bool, Query(description="也列出不符合的政策")] = False,
+    all: Annotated[QueryBool, Query(description="也列出不符合的政策")] = False,
 ) -> list[EntitlementOut]:
     found = policies.household_entitlements(uow, scope, household_id, at=clock(), everything=all)
     labels = _labels(uow)

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.routers.must_attend import EventOut, tasks_of
-from api.schemas.common import ClientUuid, Id, StrictIn, Text, canonical_uuid
+from api.schemas.common import ClientUuid, Id, IsoAwareDateTime, StrictIn, Text, canonical_uuid
 from api.schemas.households import HouseholdOut
 from api.schemas.visits import DueListOut, DueOut, VisitIn, VisitOut
 from api.validation_messages import zh_message
@@ -45,7 +45,7 @@ class VisitRef(StrictIn):
 
 class ChecklistTickOp(VisitRef):
     items: list[Text] = Field(min_length=1, max_length=10)
-    recorded_at: AwareDatetime | None = Field(
+    recorded_at: IsoAwareDateTime | None = Field(
         default=None,
         description="在手机上勾选的时间（离线时）：24 小时修改期按此时间判断；"
         "不得晚于现在、早于走访时间",
@@ -313,9 +313,9 @@ def pull(
     session: SessionDep,
     uow: UowDep,
     clock: ClockDep,
-    since: Annotated[AwareDatetime | None, Query(description="上次返回的 cursor")] = None,
+    since: Annotated[IsoAwareDateTime | None, Query(description="上次返回的 cursor")] = None,
     until: Annotated[
-        AwareDatetime | None, Query(description="续页：上一页 next.until（第一页不填）")
+        IsoAwareDateTime | None, Query(description="续页：上一页 next.until（第一页不填）")
     ] = None,
     after_household: Annotated[int, Query(ge=0, le=2**63 - 1, description="续页：next 中的值")] = 0,
     after_visit: Annotated[int, Query(ge=0, le=2**63 - 1, description="续页：next 中的值")] = 0,
