@@ -9,7 +9,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve migrate demo test lint typecheck openapi openapi-check alembic-check \
         pytest pytest-postgres bench-import bench-assign bench-field bench-postgres bench-wrk \
-        mutation lock clean bench-compare
+        mutation lock clean bench-compare contract
 .PHONY: frontend test-frontend browser-deps bench-frontend
 NPM_STAMP := frontend/node_modules/.installed-$(shell cat frontend/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
@@ -69,6 +69,13 @@ pytest: install
 pytest-postgres: install
 	LIANHU_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -m db -n $(PYTEST_WORKERS) \
 	  --dist loadscope
+
+## schemathesis over the served openapi.json (tests/contract/run.py): a small demo county on a
+## temporary SQLite file, `lianhu serve` with two workers on a free loopback port, once with an
+## admin's and once with a member's token; every check, a fixed seed, bounded examples and time
+## (about 3 minutes); any finding fails
+contract: install
+	$(BIN)/python -m tests.contract.run
 
 ## The benchmarks install what they need on a fresh machine: Debian packages (apt-get update
 ## first, sudo when not root) and a local PostgreSQL cluster started (bench/common.py's

@@ -5,20 +5,25 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Collection, Mapping
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from fastapi.exceptions import RequestValidationError
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationError,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
+from domain.kernel.errors import Invalid
 from domain.registers.member import Location
 
 # Ids are 32-bit on PostgreSQL: a larger number cannot name anything and is refused up front.
@@ -36,37 +41,54 @@ def query_id(description: str) -> Any:
     return Query(ge=1, le=MAX_ID, description=description)
 
 
+# Control characters other than tab, line feed and carriage return are refused in every text
+# (NUL cannot even be stored by PostgreSQL). For query strings the pattern itself refuses them;
+# in bodies ``_printable`` does, with its own message, and the schema carries the same pattern.
+NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
 def _printable(value: str) -> str:
-    """Refuse control characters (NUL cannot even be stored by PostgreSQL)."""
     if any((ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 for c in value):
         raise ValueError("不能包含控制字符")
     return value
 
 
-Text = Annotated[str, AfterValidator(_printable)]
-# For query strings, where a pattern is the way to refuse control characters.
-NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+class _NoControlInSchema:
+    """Says in the schema (``pattern``) what ``_printable`` refuses, so that a generated client
+    and a fuzzer know it."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.setdefault("pattern", NO_CONTROL)
+        return schema
+
+
+Printable = (AfterValidator(_printable), _NoControlInSchema())
+
+Text = Annotated[str, *Printable]
 
 NameStr = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
-    AfterValidator(_printable),
+    *Printable,
 ]
 # A category's label: as wide as its column (PostgreSQL refuses longer, SQLite does not).
 LabelStr = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
-    AfterValidator(_printable),
+    *Printable,
 ]
 OrgNameStr = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(_printable),
+    *Printable,
 ]
 ExternalId = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    AfterValidator(_printable),
+    *Printable,
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9\-]{5,20}$")]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -85,6 +107,19 @@ def _half_location(
     # both, not to give both.
     verb = "清除" if missing in sent and given not in sent else "给出"
     return missing, f"须与 {given} 同时{verb}（位置要有经纬度两项）"
+
+
+def _both_if_one(given: str, other: str) -> dict[str, Any]:
+    return {
+        "if": {"required": [given], "properties": {given: {"type": "number"}}},
+        "then": {"required": [other], "properties": {other: {"type": "number"}}},
+    }
+
+
+# ``check_whole_location`` as the schema says it: a form with one coordinate has the other too.
+WHOLE_LOCATION_SCHEMA: dict[str, Any] = {
+    "allOf": [_both_if_one("lat", "lng"), _both_if_one("lng", "lat")]
+}
 
 
 def check_whole_location(model: str, lat: float | None, lng: float | None) -> None:
@@ -123,9 +158,8 @@ def merged_location(
     half = _half_location(new_lat, new_lng, sent.keys())
     if half is not None:
         missing, message = half
-        raise RequestValidationError(
-            [{"type": "location_incomplete", "loc": ("body", missing), "msg": message}]
-        )
+        # A rule of the record as stored, which no schema of the body can say: its own code.
+        raise Invalid("location.incomplete", message, field=missing)
     return location_of(new_lat, new_lng)
 
 
@@ -142,7 +176,7 @@ class Label(BaseModel):
 
 # A client-generated UUID (offline visits, sync operations, photo uploads): with or without
 # hyphens, any case.
-UUID_PATTERN = r"^[0-9a-fA-F-]{32,36}$"
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
 
 
 def canonical_uuid(value: str) -> str | None:
@@ -151,10 +185,7 @@ def canonical_uuid(value: str) -> str | None:
     must find the same record, not make a second."""
     if not re.match(UUID_PATTERN, value):
         return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:  # the pattern lets through hyphens in place of digits
-        return None
+    return str(uuid.UUID(value))  # 32 hex digits, hyphens only between the groups
 
 
 def _uuid(value: str) -> str:
@@ -167,3 +198,52 @@ def _uuid(value: str) -> str:
 # A client-generated UUID as taken in: any case, with or without hyphens; kept and compared in
 # its canonical spelling.
 ClientUuid = Annotated[str, StringConstraints(pattern=UUID_PATTERN), AfterValidator(_uuid)]
+
+
+# Dates, times and booleans as the schema says them, nothing else. Pydantic would also read a
+# number as a Unix time (``?until=0.5``, ``?on=0``) and ``0``, ``"no"`` or ``"off"`` as false;
+# the schema says ``format: date``/``date-time`` and ``boolean``, so those are refused (422 naming
+# the field), in a query string as in a body.
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError("应为日期，格式 YYYY-MM-DD，如 2026-05-01")
+    if not isinstance(value, str | date) or isinstance(value, datetime):
+        raise ValueError("应为日期，格式 YYYY-MM-DD，如 2026-05-01")
+    return value
+
+
+def _iso_datetime(value: Any) -> Any:
+    if isinstance(value, str) and not ISO_DATETIME.match(value):
+        raise ValueError("应为日期时间（ISO 8601），如 2026-05-01T08:00:00+08:00")
+    if not isinstance(value, str | datetime):
+        raise ValueError("应为日期时间（ISO 8601），如 2026-05-01T08:00:00+08:00")
+    return value
+
+
+def _bool(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ValueError("应为 true 或 false")
+    return value
+
+
+def _bool_word(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ValueError("应为 true 或 false")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
+IsoAwareDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
+# A boolean in a body: JSON true or false.
+Bool = Annotated[bool, BeforeValidator(_bool)]
+# A boolean in a query string: the words true or false.
+QueryBool = Annotated[bool, BeforeValidator(_bool_word)]

@@ -1,8 +1,14 @@
-"""The list window shared by every list endpoint: limit, offset, sort and free-text ``q``."""
+"""The list window shared by every list endpoint: limit, offset, sort and free-text ``q``.
 
-from __future__ import annotations
+Each list sorts by its own fields (persistence.queries): its ``sort`` is an enum of exactly those,
+each also with ``-`` for descending, so the schema says what the server accepts. A test
+(tests/unit/test_contract_rules.py) sends every value each list declares."""
 
-from typing import Annotated
+# No ``from __future__ import annotations``: the window's ``sort`` is annotated with an enum
+# made at run time, which FastAPI must see as an object, not as a name to look up.
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
@@ -10,19 +16,55 @@ from api.common import NO_CONTROL, Offset
 from persistence.paging import Window
 
 
-def window(
-    limit: Annotated[int, Query(ge=1, le=500, description="每页条数")] = 50,
-    offset: Offset = 0,
-    sort: Annotated[
-        str | None,
-        Query(max_length=40, pattern=NO_CONTROL, description="排序字段，前加 - 为降序，如 -name"),
-    ] = None,
-    q: Annotated[
-        str | None,
-        Query(max_length=50, pattern=NO_CONTROL, description="按名称模糊搜索（支持中文）"),
-    ] = None,
-) -> Window:
-    return Window(limit=limit, offset=offset, sort=sort, q=q)
+def sort_enum(name: str, fields: Sequence[str]) -> type[StrEnum]:
+    """``name`` (a schema component, e.g. HouseholdSort) listing each field and ``-field``."""
+    values = [value for field in fields for value in (field, f"-{field}")]
+    return StrEnum(name, [(value, value) for value in values])  # type: ignore[return-value]
 
 
-WindowDep = Annotated[Window, Depends(window)]
+def window_sorted_by(name: str, fields: Sequence[str], default: str) -> Callable[..., Window]:
+    """The window dependency of a list sorted by ``fields`` (``default`` when no sort is sent)."""
+    sort_type: Any = sort_enum(name, fields)
+
+    def window(
+        limit: Annotated[int, Query(ge=1, le=500, description="每页条数")] = 50,
+        offset: Offset = 0,
+        sort: Annotated[
+            sort_type | None,
+            Query(description=f"排序字段，前加 - 为降序；默认 {default}"),
+        ] = None,
+        q: Annotated[
+            str | None,
+            Query(max_length=50, pattern=NO_CONTROL, description="按名称模糊搜索（支持中文）"),
+        ] = None,
+    ) -> Window:
+        return Window(limit=limit, offset=offset, sort=sort.value if sort else None, q=q)
+
+    return window
+
+
+# The fields each list sorts by, as persistence.queries (and persistence.visits for the idle
+# members) order them.
+OrgUnitWindow = Annotated[
+    Window, Depends(window_sorted_by("OrgUnitSort", ["name", "id", "path", "code"], "path"))
+]
+MemberWindow = Annotated[
+    Window,
+    Depends(
+        window_sorted_by("MemberSort", ["name", "id", "birth_date", "role", "updated_at"], "id")
+    ),
+]
+HouseholdWindow = Annotated[
+    Window,
+    Depends(window_sorted_by("HouseholdSort", ["head_name", "id", "size", "updated_at"], "id")),
+]
+AuditWindow = Annotated[Window, Depends(window_sorted_by("AuditSort", ["at", "id"], "-id"))]
+IssueDraftWindow = Annotated[
+    Window, Depends(window_sorted_by("IssueDraftSort", ["created_at", "id"], "id"))
+]
+ProposalWindow = Annotated[
+    Window, Depends(window_sorted_by("ProposalSort", ["created_at", "id"], "-id"))
+]
+IdleMemberWindow = Annotated[
+    Window, Depends(window_sorted_by("IdleMemberSort", ["last_visit", "name"], "last_visit"))
+]

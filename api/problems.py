@@ -4,14 +4,17 @@ a stable ``code``, the field it concerns and the request id."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from api.validation_messages import zh_message
 from domain.kernel.errors import (
@@ -121,6 +124,29 @@ def _pointer(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) if parts else str(loc[-1]) if loc else ""
 
 
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route serves at ``path`` (HEAD with GET), for a 405's ``Allow``.
+
+    Starlette answers 405 from the first route whose path matches, and lists only that route's
+    methods; a path served by several routes (GET and POST of a list, GET, PATCH and DELETE of a
+    record) needs all of them."""
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allow_table", None)
+    if table is None:
+        table = [
+            (compile_path(route.path)[0], set(route.methods))
+            for route in iter_route_contexts(app.routes)
+            if route.path and route.methods
+        ]
+        app.state.allow_table = table
+    methods: set[str] = set()
+    for regex, served in table:
+        if regex.match(path):
+            methods |= served
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
@@ -166,12 +192,15 @@ def install(app: FastAPI) -> None:
         code = {404: "http.not_found", 405: "http.method_not_allowed"}.get(
             exc.status_code, f"http.{exc.status_code}"
         )
+        headers = dict(exc.headers) if exc.headers else {}
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(app, request.scope["path"]))
         return problem_response(
             request,
             status=exc.status_code,
             code=code,
             detail=str(exc.detail),
-            headers=dict(exc.headers) if exc.headers else None,
+            headers=headers or None,
         )
 
     @app.exception_handler(SQLAlchemyError)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
@@ -30,9 +29,9 @@ from api.assignment.schemas import (
     ViolationOut,
 )
 from api.audit.writes import audit_write
-from api.common import Offset, PathId, query_id
+from api.common import IsoDate, Offset, PathId, QueryBool, query_id
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.paging import WindowDep
+from api.paging import ProposalWindow
 from domain.assignment import services as assignments
 from domain.assignment.model import REASON_LABELS, TieKind, parse_reasons
 from domain.audit.model import AuditAction
@@ -84,7 +83,7 @@ def create_proposal(
 def list_proposal_history(
     scope: ScopeDep,
     session: SessionDep,
-    window: WindowDep,
+    window: ProposalWindow,
     org_id: Annotated[int | None, query_id("只列此组织子树内的方案")] = None,
     status: Annotated[Literal["draft", "published"] | None, Query(description="方案状态")] = None,
 ) -> ProposalPage:
@@ -123,7 +122,7 @@ def list_pairs(
     session: SessionDep,
     member_id: Annotated[int | None, query_id("只看此党员")] = None,
     changed_only: Annotated[
-        bool,
+        QueryBool,
         Query(description="只看有变化的联系对：与现行联系不同（新建立或改换党员）的农户"),
     ] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -190,7 +189,10 @@ def coverage(org_id: PathId, scope: ScopeDep, uow: UowDep) -> CoverageOut:
     dependencies=[require(Permission.HOUSEHOLD_READ)],
 )
 def household_contacts(
-    household_id: PathId, scope: ScopeDep, session: SessionDep, on: date | None = None
+    household_id: PathId,
+    scope: ScopeDep,
+    session: SessionDep,
+    on: Annotated[IsoDate | None, Query(description="只看这一天的联系党员；不填为全部历史")] = None,
 ) -> list[ContactOut]:
     rows = SqlAssignmentStore(session).history(household_id, scope, on=on)
     return [

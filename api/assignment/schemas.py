@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from api.common import Id, StrictIn
+from api.common import Bool, Id, StrictIn
 from domain.assignment.model import REASON_LABELS, Pair, Reason, TieKind
 from domain.assignment.services import Coverage, ProposalMode
 
@@ -131,7 +131,7 @@ class EditOut(BaseModel):
 
 
 class PublishIn(StrictIn):
-    accept_shortfalls: bool = Field(default=False, description="明知仍有未覆盖或超负担，仍然发布")
+    accept_shortfalls: Bool = Field(default=False, description="明知仍有未覆盖或超负担，仍然发布")
 
 
 class PublishOut(BaseModel):

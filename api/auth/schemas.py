@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from api.common import Id, StrictIn, Text
+from api.common import Bool, Id, StrictIn, Text
 from domain.accounts.rules import MIN_PASSWORD_LENGTH
 from domain.kernel.access import Permission, Role
 
@@ -65,7 +65,7 @@ class UserUpdate(StrictIn):
     display_name: Text | None = Field(
         default=None, max_length=50, description="姓名；null 或空则用所关联党员的姓名或账号"
     )
-    active: bool | None = None
+    active: Bool | None = None
     password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=256)
 
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from api.checklists.schemas import (
     AreaChecklistOut,
@@ -15,7 +14,7 @@ from api.checklists.schemas import (
     ItemOut,
     ItemRollupOut,
 )
-from api.common import PathId
+from api.common import IsoAwareDateTime, PathId
 from api.deps import ClockDep, ScopeDep, SessionDep, require
 from domain.kernel.access import Permission
 from domain.kernel.errors import RuleBroken
@@ -54,7 +53,7 @@ def household_checklist(
     scope: ScopeDep,
     session: SessionDep,
     clock: ClockDep,
-    at: Annotated[AwareDatetime | None, Query(description="所在时期，默认当前")] = None,
+    at: Annotated[IsoAwareDateTime | None, Query(description="所在时期，默认当前")] = None,
 ) -> HouseholdChecklistOut:
     household = SqlHouseholdRepository(session).get(household_id, scope)
     org = SqlOrgRepository(session).get(household.org_id, scope)
@@ -82,7 +81,7 @@ def area_checklist(
     scope: ScopeDep,
     session: SessionDep,
     clock: ClockDep,
-    at: Annotated[AwareDatetime | None, Query(description="所在时期，默认当前")] = None,
+    at: Annotated[IsoAwareDateTime | None, Query(description="所在时期，默认当前")] = None,
 ) -> AreaChecklistOut:
     """Each household is judged by the checklist in force for its own level: a township that
     chose another scheme below a county has its own template (or period), rolled up apart in

@@ -17,7 +17,7 @@ from api.households.schemas import (
     HouseholdPage,
     HouseholdUpdate,
 )
-from api.paging import WindowDep
+from api.paging import HouseholdWindow
 from domain.kernel.access import Permission
 from domain.kernel.errors import Forbidden
 from domain.registers import services as registers
@@ -43,7 +43,7 @@ def list_household_register(
     scope: ScopeDep,
     session: SessionDep,
     uow: UowDep,
-    window: WindowDep,
+    window: HouseholdWindow,
     org_id: Annotated[int | None, query_id("只列此组织子树内的农户")] = None,
     category: Annotated[
         str | None,

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.common import (
+    WHOLE_LOCATION_SCHEMA,
     ExternalId,
     Id,
     LabelStr,
@@ -25,6 +26,8 @@ from domain.registers.services import HouseholdChanged
 
 
 class HouseholdIn(StrictIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=WHOLE_LOCATION_SCHEMA)
+
     org_id: Id = Field(description="所属网格 id")
     head_name: NameStr
     size: int = Field(default=1, ge=1, le=99)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from api.common import PathId, query_id
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.issue_drafts.schemas import DraftIn, DraftItemOut, DraftOut, DraftPage
-from api.paging import WindowDep
+from api.paging import IssueDraftWindow
 from domain.issue_drafts import services as issue_drafts
 from domain.issue_drafts.model import DraftStatus
 from domain.kernel.access import Permission
@@ -50,7 +50,7 @@ def raise_draft(
 def list_drafts(
     scope: ScopeDep,
     session: SessionDep,
-    window: WindowDep,
+    window: IssueDraftWindow,
     org_id: Annotated[int | None, query_id("只列此组织子树内的草稿")] = None,
     household_id: Annotated[int | None, query_id("只列此户的草稿")] = None,
     status: Annotated[DraftStatus | None, Query()] = None,

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Response
 
-from api.common import PathId, query_id
+from api.common import PathId, QueryBool, query_id
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.members.schemas import MemberIn, MemberOut, MemberPage, MemberUpdate
-from api.paging import WindowDep
+from api.paging import MemberWindow
 from domain.kernel.access import Permission
 from domain.registers import services as registers
 from domain.registers.member import MemberRole
@@ -27,11 +27,11 @@ router = APIRouter(prefix="/members", tags=["members"])
 def list_member_register(
     scope: ScopeDep,
     session: SessionDep,
-    window: WindowDep,
+    window: MemberWindow,
     org_id: Annotated[int | None, query_id("只列此组织子树内的党员")] = None,
     role: MemberRole | None = None,
-    exempt: bool | None = None,
-    in_service: bool | None = None,
+    exempt: QueryBool | None = None,
+    in_service: QueryBool | None = None,
 ) -> MemberPage:
     page = list_members(
         session, scope, window, under=org_id, role=role, exempt=exempt, in_service=in_service

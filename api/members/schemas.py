@@ -3,11 +3,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.common import (
+    WHOLE_LOCATION_SCHEMA,
+    Bool,
     ExternalId,
     Id,
+    IsoDate,
     Latitude,
     Longitude,
     NameStr,
@@ -33,7 +36,7 @@ from domain.registers.member import (
 class ExemptionIn(StrictIn):
     reason: ExemptionReason
     decided_by: NameStr
-    decided_on: date
+    decided_on: IsoDate
     note: Text | None = Field(default=None, max_length=200)
 
     def to_domain(self) -> Exemption:
@@ -49,13 +52,15 @@ class ExemptionOut(BaseModel):
 
 
 class MemberFields(StrictIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=WHOLE_LOCATION_SCHEMA)
+
     gender: str | None = Field(default=None, pattern="^(男|女)$")
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     phone: Phone | None = None
     lat: Latitude | None = None
     lng: Longitude | None = None
     skills: list[NameStr] = Field(default_factory=list, max_length=20)
-    in_service: bool = False
+    in_service: Bool = False
     reported_community_id: Id | None = None
     exemption: ExemptionIn | None = None
     external_id: ExternalId | None = None
@@ -96,12 +101,12 @@ class MemberUpdate(StrictIn):
     name: NameStr | None = None
     role: MemberRole | None = None
     gender: str | None = Field(default=None, pattern="^(男|女)$")
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     phone: Phone | None = None
     lat: Latitude | None = None
     lng: Longitude | None = None
     skills: list[NameStr] | None = Field(default=None, max_length=20)
-    in_service: bool | None = None
+    in_service: Bool | None = None
     reported_community_id: Id | None = None
     exemption: ExemptionIn | None = None
     external_id: ExternalId | None = None

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from api.common import PathId, query_id
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.org.schemas import OrgMoveIn, OrgUnitIn, OrgUnitOut, OrgUnitPage, OrgUnitUpdate
-from api.paging import WindowDep
+from api.paging import OrgUnitWindow
 from domain.kernel.access import Permission
 from domain.kernel.org import OrgLevel
 from domain.org import services as orgs
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/org-units", tags=["org"])
 def list_org_units(
     scope: ScopeDep,
     session: SessionDep,
-    window: WindowDep,
+    window: OrgUnitWindow,
     under: Annotated[int | None, query_id("只列此组织的子树")] = None,
     parent_id: Annotated[int | None, query_id("只列此组织的直接下级")] = None,
     level: OrgLevel | None = None,

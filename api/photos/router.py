@@ -73,7 +73,8 @@ async def _image(request: Request) -> tuple[bytes, str]:
                         "type": "object",
                         "properties": {"file": {"type": "string", "format": "binary"}},
                         "required": ["file"],
-                    }
+                    },
+                    "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}},
                 },
             },
         }

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.common import Offset, PathId, query_id
+from api.common import Offset, PathId, QueryBool, query_id
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.households.schemas import HouseholdOut
 from api.policies.schemas import (
@@ -140,7 +140,7 @@ def policy_households(
         list[Eligibility] | None, Query(description="默认 eligible 与 unknown")
     ] = None,
     delivery: Annotated[DeliveryStatus | None, Query(description="只列落实到此状态的")] = None,
-    undelivered: Annotated[bool, Query(description="只列尚未宣讲的")] = False,
+    undelivered: Annotated[QueryBool, Query(description="只列尚未宣讲的")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Offset = 0,
 ) -> MatchPage:
@@ -209,7 +209,7 @@ def household_policies(
     scope: ScopeDep,
     uow: UowDep,
     clock: ClockDep,
-    all: Annotated[bool, Query(description="也列出不符合的政策")] = False,
+    all: Annotated[QueryBool, Query(description="也列出不符合的政策")] = False,
 ) -> list[EntitlementOut]:
     found = policies.household_entitlements(uow, scope, household_id, at=clock(), everything=all)
     labels = _labels(uow)

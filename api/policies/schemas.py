@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.common import OrgNameStr, StrictIn, Text
+from api.common import Bool, IsoDate, OrgNameStr, StrictIn, Text
 from api.households.schemas import HouseholdOut
 from domain.policies.model import (
     DELIVERY_LABELS,
@@ -33,14 +33,14 @@ class PolicyIn(StrictIn):
     name: OrgNameStr
     summary: Text = Field(default="", max_length=4000, description="政策内容、办理渠道")
     rule: dict[str, Any] = Field(description=RULE_DOC)
-    active: bool = True
+    active: Bool = True
 
 
 class PolicyChange(StrictIn):
     name: OrgNameStr | None = None
     summary: Text | None = Field(default=None, max_length=4000)
     rule: dict[str, Any] | None = Field(default=None, description=RULE_DOC)
-    active: bool | None = None
+    active: Bool | None = None
 
     def changes(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.model_fields_set if getattr(self, k) is not None}
@@ -133,7 +133,7 @@ class MatchPage(BaseModel):
 
 class ResidentIn(StrictIn):
     relation: Relation
-    birth_date: date
+    birth_date: IsoDate
     gender: str | None = Field(default=None, pattern=r"^(男|女)$")
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from api.common import canonical_uuid
+from api.common import IsoAwareDateTime, canonical_uuid
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.households.schemas import HouseholdOut
 from api.must_attend.shown import tasks_of
@@ -230,9 +230,9 @@ def pull(
     session: SessionDep,
     uow: UowDep,
     clock: ClockDep,
-    since: Annotated[AwareDatetime | None, Query(description="上次返回的 cursor")] = None,
+    since: Annotated[IsoAwareDateTime | None, Query(description="上次返回的 cursor")] = None,
     until: Annotated[
-        AwareDatetime | None, Query(description="续页：上一页 next.until（第一页不填）")
+        IsoAwareDateTime | None, Query(description="续页：上一页 next.until（第一页不填）")
     ] = None,
     after_household: Annotated[int, Query(ge=0, le=2**63 - 1, description="续页：next 中的值")] = 0,
     after_visit: Annotated[int, Query(ge=0, le=2**63 - 1, description="续页：next 中的值")] = 0,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from api.common import ClientUuid, Id, StrictIn, Text
+from api.common import ClientUuid, Id, IsoAwareDateTime, StrictIn, Text
 from api.households.schemas import HouseholdOut
 from api.must_attend.schemas import EventOut
 from api.visits.schemas import DueListOut, VisitIn, VisitOut
@@ -34,7 +34,7 @@ class VisitRef(StrictIn):
 
 class ChecklistTickOp(VisitRef):
     items: list[Text] = Field(min_length=1, max_length=10)
-    recorded_at: AwareDatetime | None = Field(
+    recorded_at: IsoAwareDateTime | None = Field(
         default=None,
         description="在手机上勾选的时间（离线时）：24 小时修改期按此时间判断；"
         "不得晚于现在、早于走访时间",

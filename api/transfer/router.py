@@ -14,7 +14,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from api.common import NO_CONTROL
+from api.common import NO_CONTROL, QueryBool
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.problems import PROBLEM_JSON, Problem
 from api.transfer.schemas import ImportSummary
@@ -76,7 +76,7 @@ async def import_register(
         Query(max_length=200, pattern=NO_CONTROL, description="原文件名（原始请求体时）"),
     ] = None,
     dry_run: Annotated[
-        bool, Query(description="true：只校验并返回将新增、更新的数目，不写入（导入前的预览）")
+        QueryBool, Query(description="true：只校验并返回将新增、更新的数目，不写入（导入前的预览）")
     ] = False,
 ) -> ImportSummary:
     data, name = await _upload(request, filename)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.common import Label, PathId
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.paging import WindowDep
+from api.paging import IdleMemberWindow
 from api.transfer.tabular import write_csv
 from api.visits.group_commit import GroupCommit
 from api.visits.schemas import (
@@ -176,7 +176,7 @@ def compliance(org_id: PathId, scope: ScopeDep, uow: UowDep, clock: ClockDep) ->
     dependencies=[require(Permission.HOUSEHOLD_READ)],
 )
 def idle_members(
-    org_id: PathId, scope: ScopeDep, session: SessionDep, window: WindowDep, clock: ClockDep
+    org_id: PathId, scope: ScopeDep, session: SessionDep, window: IdleMemberWindow, clock: ClockDep
 ) -> IdleMemberPage:
     """与走访达标率中的党员参与率同一口径（有联系户、本月（北京时间）没有走访），列出的总数即
     members − members_visiting_this_month，供提醒；只列调用者范围内的党员。"""

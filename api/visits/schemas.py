@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.common import (
+    WHOLE_LOCATION_SCHEMA,
     ClientUuid,
     Id,
+    IsoAwareDateTime,
     Latitude,
     Longitude,
     StrictIn,
@@ -40,9 +42,11 @@ class FlagIn(StrictIn):
 
 
 class VisitIn(StrictIn):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=WHOLE_LOCATION_SCHEMA)
+
     member_id: Id
     household_id: Id
-    visited_at: AwareDatetime
+    visited_at: IsoAwareDateTime
     mode: VisitMode
     notes: Text = Field(default="", max_length=4000)
     flags: list[FlagIn] = Field(default_factory=list, max_length=10)
@@ -74,7 +78,7 @@ class VisitIn(StrictIn):
 
 
 class VisitChange(StrictIn):
-    visited_at: AwareDatetime | None = None
+    visited_at: IsoAwareDateTime | None = None
     mode: VisitMode | None = None
     notes: Text | None = Field(default=None, max_length=4000)
     flags: list[FlagIn] | None = Field(default=None, max_length=10)

@@ -1556,6 +1556,11 @@ export interface components {
             total: number;
         };
         /**
+         * AuditSort
+         * @enum {string}
+         */
+        AuditSort: "at" | "-at" | "id" | "-id";
+        /**
          * Basis
          * @description Where a figure of a scheme comes from.
          * @enum {string}
@@ -2456,7 +2461,7 @@ export interface components {
              * @default 1
              */
             size: number;
-        };
+        } & (unknown & unknown);
         /** HouseholdOut */
         HouseholdOut: {
             /** Address */
@@ -2500,6 +2505,11 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * HouseholdSort
+         * @enum {string}
+         */
+        HouseholdSort: "head_name" | "-head_name" | "id" | "-id" | "size" | "-size" | "updated_at" | "-updated_at";
         /**
          * HouseholdStatus
          * @description Where a household stands in the register. The 民情日志 is a record: a household with
@@ -2569,6 +2579,11 @@ export interface components {
             total: number;
         };
         /**
+         * IdleMemberSort
+         * @enum {string}
+         */
+        IdleMemberSort: "last_visit" | "-last_visit" | "name" | "-name";
+        /**
          * ImportKind
          * @enum {string}
          */
@@ -2595,6 +2610,11 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /**
+         * IssueDraftSort
+         * @enum {string}
+         */
+        IssueDraftSort: "created_at" | "-created_at" | "id" | "-id";
         /** ItemOut */
         ItemOut: {
             /** Done */
@@ -2717,7 +2737,7 @@ export interface components {
             role: components["schemas"]["MemberRole"];
             /** Skills */
             skills?: string[];
-        };
+        } & (unknown & unknown);
         /** MemberOut */
         MemberOut: {
             /** Birth Date */
@@ -2769,6 +2789,11 @@ export interface components {
          * @enum {string}
          */
         MemberRole: "member" | "group_leader" | "branch_secretary" | "village_cadre" | "township_cadre" | "county_cadre";
+        /**
+         * MemberSort
+         * @enum {string}
+         */
+        MemberSort: "name" | "-name" | "id" | "-id" | "birth_date" | "-birth_date" | "role" | "-role" | "updated_at" | "-updated_at";
         /**
          * MemberUpdate
          * @description Only the fields sent are changed; ``exemption: null`` withdraws an exemption.
@@ -2870,6 +2895,11 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * OrgUnitSort
+         * @enum {string}
+         */
+        OrgUnitSort: "name" | "-name" | "id" | "-id" | "path" | "-path" | "code" | "-code";
         /** OrgUnitUpdate */
         OrgUnitUpdate: {
             /** Code */
@@ -3157,6 +3187,11 @@ export interface components {
             /** Violations */
             violations: components["schemas"]["ViolationOut"][];
         };
+        /**
+         * ProposalSort
+         * @enum {string}
+         */
+        ProposalSort: "created_at" | "-created_at" | "id" | "-id";
         /** ProposalSummaryOut */
         ProposalSummaryOut: {
             /**
@@ -3633,7 +3668,7 @@ export interface components {
              * Format: date-time
              */
             visited_at: string;
-        };
+        } & (unknown & unknown);
         /**
          * VisitMode
          * @enum {string}
@@ -3923,8 +3958,8 @@ export interface operations {
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
-                /** @description 排序字段，前加 - 为降序，如 -name */
-                sort?: string | null;
+                /** @description 排序字段，前加 - 为降序；默认 -id */
+                sort?: components["schemas"]["ProposalSort"] | null;
                 /** @description 按名称模糊搜索（支持中文） */
                 q?: string | null;
             };
@@ -4433,14 +4468,16 @@ export interface operations {
                 entity?: string | null;
                 entity_id?: string | null;
                 action?: components["schemas"]["AuditAction"] | null;
+                /** @description 自此时起（含） */
                 since?: string | null;
+                /** @description 到此时为止 */
                 until?: string | null;
                 /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
-                /** @description 排序字段，前加 - 为降序，如 -name */
-                sort?: string | null;
+                /** @description 排序字段，前加 - 为降序；默认 -id */
+                sort?: components["schemas"]["AuditSort"] | null;
                 /** @description 按名称模糊搜索（支持中文） */
                 q?: string | null;
             };
@@ -4530,6 +4567,15 @@ export interface operations {
             };
             /** @description 请求体不是合法的 JSON 或表单 */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4809,6 +4855,15 @@ export interface operations {
             };
             /** @description 请求体不是合法的 JSON 或表单 */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5333,8 +5388,8 @@ export interface operations {
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
-                /** @description 排序字段，前加 - 为降序，如 -name */
-                sort?: string | null;
+                /** @description 排序字段，前加 - 为降序；默认 id */
+                sort?: components["schemas"]["HouseholdSort"] | null;
                 /** @description 按名称模糊搜索（支持中文） */
                 q?: string | null;
             };
@@ -6025,6 +6080,7 @@ export interface operations {
     "assignments-household_contacts": {
         parameters: {
             query?: {
+                /** @description 只看这一天的联系党员；不填为全部历史 */
                 on?: string | null;
             };
             header?: never;
@@ -6824,8 +6880,8 @@ export interface operations {
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
-                /** @description 排序字段，前加 - 为降序，如 -name */
-                sort?: string | null;
+                /** @description 排序字段，前加 - 为降序；默认 id */
+                sort?: components["schemas"]["IssueDraftSort"] | null;
                 /** @description 按名称模糊搜索（支持中文） */
                 q?: string | null;
             };
@@ -6970,8 +7026,8 @@ export interface operations {
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
-                /** @description 排序字段，前加 - 为降序，如 -name */
-                sort?: string | null;
+                /** @description 排序字段，前加 - 为降序；默认 id */
+                sort?: components["schemas"]["MemberSort"] | null;
                 /** @description 按名称模糊搜索（支持中文） */
                 q?: string | null;
             };
@@ -8011,8 +8067,8 @@ export interface operations {
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
-                /** @description 排序字段，前加 - 为降序，如 -name */
-                sort?: string | null;
+                /** @description 排序字段，前加 - 为降序；默认 path */
+                sort?: components["schemas"]["OrgUnitSort"] | null;
                 /** @description 按名称模糊搜索（支持中文） */
                 q?: string | null;
             };
@@ -8767,8 +8823,8 @@ export interface operations {
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
-                /** @description 排序字段，前加 - 为降序，如 -name */
-                sort?: string | null;
+                /** @description 排序字段，前加 - 为降序；默认 last_visit */
+                sort?: components["schemas"]["IdleMemberSort"] | null;
                 /** @description 按名称模糊搜索（支持中文） */
                 q?: string | null;
             };

@@ -68,9 +68,10 @@ describe('format', () => {
     expect(percent(null)).toBe('—')
     expect(distance(764)).toBe('764 米')
     expect(distance(1530)).toBe('1.5 公里')
-    expect(sortParam('name', 'descending')).toBe('-name')
-    expect(sortParam('name', 'ascending')).toBe('name')
-    expect(sortParam('name', null)).toBeUndefined()
+    expect(sortParam('name', 'descending', ['name'])).toBe('-name')
+    expect(sortParam('name', 'ascending', ['name'])).toBe('name')
+    expect(sortParam('name', null, ['name'])).toBeUndefined()
+    expect(sortParam('phone', 'ascending', ['name'])).toBeUndefined() // not a field the list sorts by
   })
 
   it('names who reported: a user, the household through its card, an API key', () => {

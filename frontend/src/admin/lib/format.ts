@@ -65,10 +65,16 @@ export function distance(m: number | null | undefined): string {
   return m >= 1000 ? `${(m / 1000).toFixed(1)} 公里` : `${m} 米`
 }
 
-/** Element Plus's sort-change event ({prop, order}) as the API's sort parameter ("-name"). */
-export function sortParam(prop: string | null | undefined, order: string | null | undefined): string | undefined {
-  if (!prop || !order) return undefined
-  return order === 'descending' ? `-${prop}` : prop
+/** Element Plus's sort-change event ({prop, order}) as the API's sort parameter ("-name"): one of
+ * the columns the list sorts by (`sortable`, each a field of the list's sort enum), else none. */
+export function sortParam<F extends string>(
+  prop: string | null | undefined,
+  order: string | null | undefined,
+  sortable: readonly F[],
+): F | `-${F}` | undefined {
+  const field = sortable.find((f) => f === prop)
+  if (!field || !order) return undefined
+  return order === 'descending' ? `-${field}` : field
 }
 
 /** Every audit action the API records, in Chinese (domain/audit.py AUDIT_ACTION_LABELS; the
