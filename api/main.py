@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from api import frontend, openapi, problems
+from api.changes.router import router as changes_router
 from api.deps import AccountStates, utc_now
 from api.lifespan import with_worker_threads
 from api.limits import BodyLimit, BodyLimitMiddleware
@@ -118,6 +119,7 @@ def create_app(
         disclosure.public_router,
         accounts.router,
         audit.router,
+        changes_router,
     ):
         v1.include_router(router)
     app.include_router(v1)

@@ -16,15 +16,14 @@ from api.security import hash_password
 from api.tabular import read_rows, write_csv, write_xlsx
 from domain.access import Role, Scope
 from domain.accounts import password_problem
-from domain.audit import AuditAction, AuditEntry
 from domain.errors import Invalid, NotFound
+from domain.events import UserUnlocked
 from domain.importing import ImportKind
 from domain.services.imports import import_rows
 from persistence.accounts import Account, account_of, create_user, unlock
 from persistence.engine import make_engine, make_session_factory
-from persistence.repositories import SqlAuditRepository
 from persistence.tables import MemberRow, OrgUnitRow, UserRow
-from persistence.unit_of_work import SqlAlchemyUnitOfWork
+from persistence.unit_of_work import SqlAlchemyUnitOfWork, record_on
 
 
 def _now() -> datetime:
@@ -89,17 +88,15 @@ def unlock_account(url: str, username: str) -> int:
         if row is None:
             raise NotFound("user.not_found", f"没有用户名为 {username} 的账户", field="username")
         cleared = unlock(session, username)
-        SqlAuditRepository(session).add(
-            AuditEntry(
-                _now(),
-                "cli",
-                AuditAction.UNLOCK,
-                "user",
-                str(row.id),
-                account_of(session, row).org_path,
-                None,
-                {"cleared": cleared},
-            )
+        record_on(
+            session,
+            UserUnlocked(
+                actor="cli",
+                at=_now(),
+                entity_id=row.id,
+                org_path=account_of(session, row).org_path,
+                after={"cleared": cleared},
+            ),
         )
         session.commit()
         return cleared

@@ -8,6 +8,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import TypeDecorator
 
+import persistence.outbox.tables  # noqa: F401  (the outbox's table on the one MetaData)
 from persistence.engine import make_engine
 from persistence.tables import metadata
 

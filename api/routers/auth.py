@@ -26,11 +26,12 @@ from api.security import (
 )
 from api.settings import Settings
 from domain.accounts import password_problem
-from domain.audit import AuditAction, AuditEntry
+from domain.audit import AuditAction
 from domain.errors import DomainError, Invalid, Unauthenticated
+from domain.events import PasswordChanged
 from persistence import accounts
 from persistence.people import actor_name
-from persistence.repositories import SqlAuditRepository
+from persistence.unit_of_work import record_on
 
 router = APIRouter(tags=["auth"])
 
@@ -197,18 +198,15 @@ def change_password(
         raise Invalid("auth.wrong_password", "当前密码不正确", field="current_password") from None
     row = accounts.set_password(session, account.id, hash_password(body.new_password), at=now)
     account_states(request).forget(row.id)
-    SqlAuditRepository(session).add(
-        AuditEntry(
-            now,
-            f"user:{account.username}",
-            AuditAction.PASSWORD_CHANGE,
-            "user",
-            str(account.id),
-            account.org_path,
-            None,
-            None,
-            _request_id(request),
-        )
+    record_on(
+        session,
+        PasswordChanged(
+            actor=f"user:{account.username}",
+            at=now,
+            entity_id=account.id,
+            org_path=account.org_path,
+            request_id=_request_id(request),
+        ),
     )
     return _tokens(session, settings, account, now)
 

@@ -1,16 +1,20 @@
-"""Turning domain objects into audit snapshots and recording them."""
+"""The audit trail (操作日志) as a subscriber of the domain events: each change's entry, with
+the record before and after as the event carries it, written in the change's own transaction
+(so the log stays complete: no change without its entry). Append-only at the database."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from domain.access import Scope
 from domain.audit import AuditAction, AuditEntry
-from domain.ports import AuditRepository
+from domain.events import Change
+from domain.kernel.events import handlers
+from domain.ports import AuditRepository, UnitOfWork
 
 
 def _plain(value: Any) -> Any:
@@ -84,3 +88,24 @@ def record(
             after=after,
         )
     )
+
+
+def entry_of(event: Change) -> AuditEntry:
+    """The audit entry of one change event."""
+    return AuditEntry(
+        at=event.at,
+        actor=event.actor,
+        action=AuditAction(event.action),
+        entity=event.record_kind(),
+        entity_id=None if event.entity_id is None else str(event.entity_id),
+        org_path=event.org_path,
+        before=snapshot(event.before) if event.before is not None else None,
+        after=snapshot(event.after) if event.after is not None else None,
+        request_id=event.request_id,
+    )
+
+
+@handlers.in_transaction(Change)
+def audit_changes(events: Sequence[Change], uow: UnitOfWork) -> None:
+    """Every change leaves its entry, the transaction's together in one insert."""
+    uow.audit.add_many([entry_of(e) for e in events])

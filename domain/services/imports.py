@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any, Final
 
 from domain.access import Permission, Scope
-from domain.audit import AuditAction
+from domain.events import DataImported
 from domain.importing import ImportKind, check
 from domain.ports import UnitOfWork
-from domain.services.audit_trail import record
 from domain.time import local_date
 
 WRITE_PERMISSION: Final = {
@@ -72,15 +71,15 @@ def import_rows(
                 "message": counted(kind, created, updated, dry_run=True),
             }
         # One entry per import: the file's digest identifies exactly what was written.
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.IMPORT,
-            entity=kind.value,
-            entity_id=None,
-            org_path=scope.org_path,
-            at=at,
-            after={**summary, **source},
+        uow.emit(
+            DataImported(
+                kind=kind.value,
+                actor=scope.actor,
+                entity_id=None,
+                org_path=scope.org_path,
+                at=at,
+                after={**summary, **source},
+            )
         )
         uow.commit()
         return {

@@ -7,14 +7,13 @@ import dataclasses
 from datetime import datetime, time, timedelta
 
 from domain.access import Permission, Scope
-from domain.audit import AuditAction
 from domain.disclosure import looks_like_token
 from domain.errors import Conflict, Invalid, Locked, NotFound, RuleBroken
+from domain.events import MustAttendCancelled, MustAttendReported
 from domain.household import HOUSEHOLD_STATUS_LABELS
 from domain.must_attend import MustAttendEvent, check_attendance_mode, check_attendance_time
 from domain.ports import UnitOfWork
 from domain.scheme import effective_scheme, required_scheme
-from domain.services.audit_trail import record
 from domain.services.disclosure import DisclosureUnitOfWork
 from domain.services.visits import record_visit
 from domain.time import CHINA, local_date
@@ -117,15 +116,16 @@ def _report(
             deadline=at + timedelta(hours=params.must_attend_deadline_hours),
         )
     )
-    record(
-        uow.audit,
-        scope,
-        action=AuditAction.CREATE,
-        entity="must_attend_event",
-        entity_id=event.id,
-        org_path=org.path,
-        at=at,
-        after=event,
+    uow.emit(
+        MustAttendReported(
+            actor=scope.actor,
+            entity_id=event.id,
+            household_id=event.household_id,
+            version=1,
+            org_path=org.path,
+            at=at,
+            after=event,
+        )
     )
     uow.commit()
     return event
@@ -201,16 +201,16 @@ def cancel_event(
         )
         household = uow.households.get(event.household_id, scope)
         org = uow.orgs.get(household.org_id, scope)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="must_attend_event",
-            entity_id=event.id,
-            org_path=org.path,
-            at=at,
-            before=event,
-            after=cancelled,
+        uow.emit(
+            MustAttendCancelled(
+                actor=scope.actor,
+                entity_id=event.id,
+                household_id=event.household_id,
+                org_path=org.path,
+                at=at,
+                before=event,
+                after=cancelled,
+            )
         )
         uow.commit()
         return cancelled

@@ -10,11 +10,10 @@ import uuid
 from datetime import datetime
 
 from domain.access import Permission, Scope
-from domain.audit import AuditAction
 from domain.errors import Conflict
+from domain.events import PhotoAdded, PhotoDeleted
 from domain.photo import PHOTO_TYPES, Photo, check_room, check_upload
 from domain.ports import PhotoCleaner, PhotoStorage, UnitOfWork
-from domain.services.audit_trail import record
 from domain.services.visits import own_only
 from domain.visit import check_editable
 
@@ -67,15 +66,15 @@ def add_photo(
                     client_uuid=client_uuid,
                 )
             )
-            record(
-                uow.audit,
-                scope,
-                action=AuditAction.CREATE,
-                entity="visit_photo",
-                entity_id=stored.id,
-                org_path=uow.visits.household_path(visit.household_id),
-                at=at,
-                after=stored,
+            uow.emit(
+                PhotoAdded(
+                    actor=scope.actor,
+                    entity_id=stored.id,
+                    household_id=visit.household_id,
+                    org_path=uow.visits.household_path(visit.household_id),
+                    at=at,
+                    after=stored,
+                )
             )
             uow.commit()
         except BaseException:
@@ -95,15 +94,15 @@ def remove_photo(
         own_only(scope, visit.member_id, "只能删除本人走访的照片", "photo_id")
         check_editable(visit, now=at)
         uow.photos.delete(photo_id)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.DELETE,
-            entity="visit_photo",
-            entity_id=photo_id,
-            org_path=uow.visits.household_path(visit.household_id),
-            at=at,
-            before=photo,
+        uow.emit(
+            PhotoDeleted(
+                actor=scope.actor,
+                entity_id=photo_id,
+                household_id=visit.household_id,
+                org_path=uow.visits.household_path(visit.household_id),
+                at=at,
+                before=photo,
+            )
         )
         uow.commit()
     storage.delete(photo.storage_key)  # after the commit: a failed delete leaves an orphan file

@@ -15,8 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from domain.access import Permission, Scope
-from domain.audit import AuditAction
 from domain.errors import Conflict, Forbidden, NotFound
+from domain.events import (
+    PolicyDefined,
+    PolicyDeliveryAdvanced,
+    PolicyDeliveryStarted,
+    PolicyUpdated,
+    ResidentsSet,
+)
 from domain.household import SENSITIVE_CATEGORIES, CategoryCatalog, Resident, check_residents
 from domain.org import is_within
 from domain.policy import (
@@ -33,7 +39,6 @@ from domain.policy import (
     parse_rule,
 )
 from domain.ports import UnitOfWork
-from domain.services.audit_trail import record
 from domain.time import local_date
 
 
@@ -64,15 +69,14 @@ def create_policy(
             created_by=scope.actor,
             at=at,
         )
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="policy",
-            entity_id=policy.id,
-            org_path=org.path,
-            at=at,
-            after=policy,
+        uow.emit(
+            PolicyDefined(
+                actor=scope.actor,
+                entity_id=policy.id,
+                org_path=org.path,
+                at=at,
+                after=policy,
+            )
         )
         uow.commit()
         return policy
@@ -91,16 +95,15 @@ def update_policy(
             changes["rule"] = parse_rule(changes["rule"], categories=labels(uow))
         after = dataclasses.replace(before, **changes)
         uow.policies.update(after, at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="policy",
-            entity_id=policy_id,
-            org_path=before.org_path,
-            at=at,
-            before=before,
-            after=after,
+        uow.emit(
+            PolicyUpdated(
+                actor=scope.actor,
+                entity_id=policy_id,
+                org_path=before.org_path,
+                at=at,
+                before=before,
+                after=after,
+            )
         )
         uow.commit()
         return after
@@ -266,16 +269,16 @@ def record_delivery(
             at=at,
         )
         uow.policies.put_delivery(after)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE if before else AuditAction.CREATE,
-            entity="policy_delivery",
-            entity_id=f"{policy.id}:{household.id}",
-            org_path=org.path,
-            at=at,
-            before=before,
-            after=after,
+        uow.emit(
+            (PolicyDeliveryAdvanced if before else PolicyDeliveryStarted)(
+                actor=scope.actor,
+                household_id=household.id,
+                entity_id=f"{policy.id}:{household.id}",
+                org_path=org.path,
+                at=at,
+                before=before,
+                after=after,
+            )
         )
         uow.commit()
         return after
@@ -298,16 +301,15 @@ def set_residents(
         household = uow.households.get(household_id, scope)
         before = uow.households.residents(household_id)
         uow.households.set_residents(household_id, people)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="household_residents",
-            entity_id=household_id,
-            org_path=uow.visits.household_path(household.id),
-            at=at,
-            before={"residents": before},
-            after={"residents": people},
+        uow.emit(
+            ResidentsSet(
+                actor=scope.actor,
+                entity_id=household_id,
+                org_path=uow.visits.household_path(household.id),
+                at=at,
+                before={"residents": before},
+                after={"residents": people},
+            )
         )
         uow.commit()
         return people

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from domain.access import Permission, Scope
-from domain.audit import AuditAction
 from domain.errors import Conflict, Invalid, NotFound
+from domain.events import SchemeRemoved, SchemeSet
 from domain.ports import SchemeRepository, UnitOfWork
 from domain.scheme import (
     EffectiveScheme,
@@ -19,7 +19,6 @@ from domain.scheme import (
     effective_scheme,
     required_scheme,
 )
-from domain.services.audit_trail import record
 
 
 def effective_for(uow: UnitOfWork, scope: Scope, org_id: int) -> EffectiveScheme:
@@ -42,15 +41,14 @@ def unbind(uow: UnitOfWork, scope: Scope, org_id: int, *, at: datetime) -> None:
             raise NotFound("scheme.no_binding", "该组织没有自己的联户模式设置", field="org_id")
         uow.schemes.remove(org.id)
         check_levels_below(uow, org.path)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.DELETE,
-            entity="scheme_binding",
-            entity_id=org.id,
-            org_path=org.path,
-            at=at,
-            before=own[0],
+        uow.emit(
+            SchemeRemoved(
+                actor=scope.actor,
+                entity_id=org.id,
+                org_path=org.path,
+                at=at,
+                before=own[0],
+            )
         )
         uow.commit()
 
@@ -75,16 +73,15 @@ def bind(
         chain = uow.schemes.bindings_on_path(org.path)
         result = required_scheme(chain, field="scheme", strict=True)
         check_levels_below(uow, org.path)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="scheme_binding",
-            entity_id=org.id,
-            org_path=org.path,
-            at=at,
-            before=before[0] if before else None,
-            after=binding,
+        uow.emit(
+            SchemeSet(
+                actor=scope.actor,
+                entity_id=org.id,
+                org_path=org.path,
+                at=at,
+                before=before[0] if before else None,
+                after=binding,
+            )
         )
         uow.commit()
         return result
