@@ -15,6 +15,7 @@ from domain.events import (
     ApiKeyCreated,
     ApiKeyRevoked,
     Change,
+    RequestsDeclared,
     TieDeclared,
     TieRemoved,
     UserCreated,
@@ -33,6 +34,7 @@ EVENTS: Final[dict[tuple[str, AuditAction], type[Change]]] = {
         ApiKeyRevoked,
         TieDeclared,
         TieRemoved,
+        RequestsDeclared,
     )
 }
 

@@ -183,6 +183,14 @@ class TieDeclared(Change):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RequestsDeclared(Change):
+    """A member's own declaration of the households they ask to look after (自行申报)."""
+
+    entity: ClassVar[str] = "member_request"
+    action: ClassVar[str] = AuditAction.UPDATE
+
+
+@dataclass(frozen=True, kw_only=True)
 class TieRemoved(Change):
     entity: ClassVar[str] = "member_tie"
     action: ClassVar[str] = AuditAction.DELETE
@@ -242,6 +250,14 @@ class IssueDraftRaised(Change):
 class MustAttendReported(Change):
     entity: ClassVar[str] = "must_attend_event"
     action: ClassVar[str] = AuditAction.CREATE
+
+
+@dataclass(frozen=True, kw_only=True)
+class MustAttendAttended(Change):
+    """Attended by a visit (on time or late): the event now names the visit."""
+
+    entity: ClassVar[str] = "must_attend_event"
+    action: ClassVar[str] = AuditAction.UPDATE
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -387,6 +403,7 @@ READ_PERMISSION: Final[dict[str, Permission]] = {
     "scheme_binding": Permission.SCHEME_READ,
     "member": Permission.MEMBER_READ,
     "member_tie": Permission.MEMBER_READ,
+    "member_request": Permission.MEMBER_READ,
     "members": Permission.MEMBER_READ,  # an import of members
     "org_units": Permission.ORG_READ,  # an import of org units
     "households": Permission.HOUSEHOLD_READ,  # an import of households

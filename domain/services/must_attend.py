@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from domain.access import Permission, Scope
 from domain.disclosure import looks_like_token
 from domain.errors import Conflict, Invalid, Locked, NotFound, RuleBroken
-from domain.events import MustAttendCancelled, MustAttendReported
+from domain.events import MustAttendAttended, MustAttendCancelled, MustAttendReported
 from domain.household import HOUSEHOLD_STATUS_LABELS
 from domain.must_attend import MustAttendEvent, check_attendance_mode, check_attendance_time
 from domain.ports import UnitOfWork
@@ -172,10 +172,22 @@ def attend_event(
         if not uow.events.attend(event.id, visit_id=stored.id, at=stored.visited_at):
             _attendable(uow.events.get(event_id, reach), visit)  # cancelled meanwhile?
             raise _already_attended()
-        uow.commit()
-        return dataclasses.replace(
+        attended = dataclasses.replace(
             event, member_id=stored.member_id, visit_id=stored.id, attended_at=stored.visited_at
         )
+        uow.emit(
+            MustAttendAttended(
+                actor=scope.actor,
+                entity_id=event.id,
+                household_id=event.household_id,
+                org_path=uow.visits.household_path(event.household_id),
+                at=at,
+                before=event,
+                after=attended,
+            )
+        )
+        uow.commit()
+        return attended
 
 
 def cancel_event(
