@@ -48,13 +48,13 @@ def _kept(key: str, res: httpx.Response, state: State, field: str = "id") -> htt
     return res
 
 
-def _login(client: TestClient, world: World, state: State) -> httpx.Response:
+def _login(client: TestClient, world: World, state: State) -> Any:
     res = client.post(f"{API}/auth/login", json={"username": "auditor", "password": PASSWORD})
     state["access"] = res.json().get("access_token")
     return res
 
 
-def _password(client: TestClient, world: World, state: State) -> httpx.Response:
+def _password(client: TestClient, world: World, state: State) -> Any:
     return client.post(
         f"{API}/auth/password",
         json={"current_password": PASSWORD, "new_password": "Another-horse-77"},
@@ -62,14 +62,14 @@ def _password(client: TestClient, world: World, state: State) -> httpx.Response:
     )
 
 
-def _import(client: TestClient, world: World, state: State) -> httpx.Response:
+def _import(client: TestClient, world: World, state: State) -> Any:
     data = ("\n".join([HEADER, ROWS[0]]) + "\n").encode()
     return client.post(
         f"{API}/imports/households", files={"file": ("h.csv", data)}, headers=_h(world)
     )
 
 
-def _photo(client: TestClient, world: World, state: State) -> httpx.Response:
+def _photo(client: TestClient, world: World, state: State) -> Any:
     res = client.post(
         f"{API}/visits/{state['visit']}/photos",
         content=jpeg_with_gps(),
@@ -78,14 +78,14 @@ def _photo(client: TestClient, world: World, state: State) -> httpx.Response:
     return _kept("photo", res, state)
 
 
-def _proposal(client: TestClient, world: World, state: State) -> httpx.Response:
+def _proposal(client: TestClient, world: World, state: State) -> Any:
     res = client.post(
         f"{API}/assignment-proposals", json={"org_id": world.org["V1"]}, headers=_h(world)
     )
     return _kept("proposal", res, state)
 
 
-def _edit(client: TestClient, world: World, state: State) -> httpx.Response:
+def _edit(client: TestClient, world: World, state: State) -> Any:
     pairs = client.get(
         f"{API}/assignment-proposals/{state['proposal']}/pairs", headers=_h(world)
     ).json()["data"]
@@ -97,7 +97,7 @@ def _edit(client: TestClient, world: World, state: State) -> httpx.Response:
     )
 
 
-def _attend(client: TestClient, world: World, state: State) -> httpx.Response:
+def _attend(client: TestClient, world: World, state: State) -> Any:
     state["clock"].advance(hours=1)  # attended after the report
     return client.post(
         f"{API}/events/{state['event']}/attendance",
@@ -106,7 +106,7 @@ def _attend(client: TestClient, world: World, state: State) -> httpx.Response:
     )
 
 
-def _amend(client: TestClient, world: World, state: State) -> httpx.Response:
+def _amend(client: TestClient, world: World, state: State) -> Any:
     state["clock"].advance(hours=25)  # past the visit's edit window: a correction amends it
     return client.post(
         f"{API}/visits/{state['visit']}/amendments",
@@ -115,7 +115,7 @@ def _amend(client: TestClient, world: World, state: State) -> httpx.Response:
     )
 
 
-def _cancel(client: TestClient, world: World, state: State) -> httpx.Response:
+def _cancel(client: TestClient, world: World, state: State) -> Any:
     branch = _h(world, Role.BRANCH_SECRETARY)
     reported = client.get(f"{API}/households/{world.household['h2']}/events", headers=branch)
     return client.post(
