@@ -82,7 +82,11 @@ def plain(value: object) -> JsonValue:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, frozenset | set):
-        return sorted((plain(v) for v in value), key=str)
+        items = [plain(v) for v in value]
+        try:
+            return sorted(items)  # type: ignore[type-var]
+        except TypeError:  # of mixed types: in the order of their text
+            return sorted(items, key=str)
     if isinstance(value, tuple | list):
         return [plain(v) for v in value]
     if isinstance(value, Mapping):

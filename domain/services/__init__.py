@@ -1,2 +1,2 @@
 """Use cases: open the unit of work, load through scoped repositories, apply the rule,
-audit, commit."""
+emit what happened (domain events), commit."""
