@@ -13,6 +13,7 @@ from api.accounts import router as accounts
 from api.assignment import router as assignments
 from api.audit import router as audit
 from api.auth import router as auth
+from api.changes import router as changes
 from api.checklists import router as checklists
 from api.deps import AccountStates, utc_now
 from api.disclosure import router as disclosure
@@ -64,6 +65,7 @@ FEATURE_ROUTERS: tuple[APIRouter, ...] = (
     disclosure.public_router,
     accounts.router,
     audit.router,
+    changes.router,
 )
 
 

@@ -15,18 +15,17 @@ from sqlalchemy.orm import Session
 from api.security import hash_password
 from api.transfer.tabular import read_rows, write_csv, write_xlsx
 from domain.accounts.rules import password_problem
-from domain.audit.model import AuditAction, AuditEntry
+from domain.events import UserUnlocked
 from domain.kernel.access import Role, Scope
 from domain.kernel.errors import Invalid, NotFound
 from domain.transfer.importing import ImportKind
 from domain.transfer.services import import_rows
 from persistence.accounts.store import Account, account_of, create_user, unlock
 from persistence.accounts.tables import UserRow
-from persistence.audit.store import SqlAuditRepository
 from persistence.engine import make_engine, make_session_factory
 from persistence.org.tables import OrgUnitRow
 from persistence.registers.tables import MemberRow
-from persistence.unit_of_work import SqlAlchemyUnitOfWork
+from persistence.unit_of_work import SqlAlchemyUnitOfWork, record_on
 
 
 def _now() -> datetime:
@@ -91,17 +90,15 @@ def unlock_account(url: str, username: str) -> int:
         if row is None:
             raise NotFound("user.not_found", f"没有用户名为 {username} 的账户", field="username")
         cleared = unlock(session, username)
-        SqlAuditRepository(session).add(
-            AuditEntry(
-                _now(),
-                "cli",
-                AuditAction.UNLOCK,
-                "user",
-                str(row.id),
-                account_of(session, row).org_path,
-                None,
-                {"cleared": cleared},
-            )
+        record_on(
+            session,
+            UserUnlocked(
+                actor="cli",
+                at=_now(),
+                entity_id=row.id,
+                org_path=account_of(session, row).org_path,
+                after={"cleared": cleared},
+            ),
         )
         session.commit()
         return cleared

@@ -25,6 +25,7 @@ FEATURE_TABLES = (
     "issue_drafts",
     "policies",
     "audit",
+    "outbox",
 )
 
 for _feature in FEATURE_TABLES:

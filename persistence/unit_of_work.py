@@ -3,21 +3,29 @@
 Inside ``batch()`` on PostgreSQL every unit of work shares one transaction instead: each
 ``with uow:`` is a savepoint that its ``commit()`` releases and an error rolls back on its own,
 and the whole batch is committed once at the end — one flush to disk for hundreds of offline
-operations."""
+operations.
+
+The services' domain events are collected by ``emit`` and written at ``commit``, in the
+transaction of the change: a row each in the outbox, and the in-transaction handlers (the audit
+trail) run; once committed (the batch, inside one) the after-commit handlers run."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Self
 
+from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+from domain.kernel.events import Event, handlers
 from persistence.assignment.store import SqlAssignmentStore
 from persistence.audit.store import SqlAuditRepository
 from persistence.issue_drafts.store import SqlIssueDraftStore
 from persistence.must_attend.store import SqlEventStore
 from persistence.org.store import SqlOrgRepository
+from persistence.outbox.store import SqlOutboxStore
 from persistence.photos.store import SqlPhotoStore
 from persistence.policies.store import SqlPolicyStore
 from persistence.registers.store import SqlHouseholdRepository, SqlMemberRepository
@@ -34,6 +42,8 @@ class SqlAlchemyUnitOfWork:
         self.request_id = request_id
         self._shared: Session | None = None  # the batch's session, while a batch is open
         self._savepoint: SessionTransaction | None = None
+        self._pending: list[Event] = []  # emitted in this unit, not yet written
+        self._committed: list[Event] = []  # written and released, awaiting the batch's commit
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -50,7 +60,9 @@ class SqlAlchemyUnitOfWork:
         try:
             yield
             self._shared.commit()
+            handlers.run_after_commit(self._committed)
         finally:
+            self._committed = []
             self._shared.close()
             self._shared = None
 
@@ -60,6 +72,20 @@ class SqlAlchemyUnitOfWork:
             self._savepoint = self.session.begin_nested()
         else:
             self.session = self.session_factory()
+        self._pending = []
+        self._open_stores()
+        return self
+
+    @classmethod
+    def over(cls, session: Session, request_id: str | None = None) -> SqlAlchemyUnitOfWork:
+        """The stores over a session its caller opened and commits (see ``record_on``)."""
+        uow = cls(sessionmaker(), request_id)
+        uow.session = session
+        uow._open_stores()
+        return uow
+
+    def _open_stores(self) -> None:
+        self.outbox = SqlOutboxStore(self.session, self.request_id)
         self.orgs = SqlOrgRepository(self.session)
         self.members = SqlMemberRepository(self.session)
         self.households = SqlHouseholdRepository(self.session)
@@ -72,9 +98,26 @@ class SqlAlchemyUnitOfWork:
         self.photos = SqlPhotoStore(self.session)
         self.issue_drafts = SqlIssueDraftStore(self.session)
         self.policies = SqlPolicyStore(self.session)
-        return self
+
+    def emit(self, *events: Event) -> None:
+        """Record what happened; written with the change at ``commit``. A deletion names the
+        version it ends, so it is emitted before the record is deleted."""
+        for e in events:
+            if e.tombstone and e.version is None:
+                last = self.outbox.version_of(e.entity, e.entity_id)
+                if last is not None:
+                    e = dataclasses.replace(e, version=last + 1)
+            self._pending.append(e)
+
+    def _write_events(self) -> list[Event]:
+        events, self._pending = self._pending, []
+        if events:
+            self.outbox.add_many(events)
+            handlers.run_in_transaction(events, self)
+        return events
 
     def __exit__(self, *exc: object) -> None:
+        self._pending = []
         if self._savepoint is not None:
             if self._savepoint.is_active:
                 self._savepoint.rollback()
@@ -84,14 +127,42 @@ class SqlAlchemyUnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        events = self._write_events()
         if self._savepoint is not None:
             self._savepoint.commit()  # released; written for good when the batch commits
+            self._committed.extend(events)
         else:
             self.session.commit()
+            handlers.run_after_commit(events)
 
     def rollback(self) -> None:
+        self._pending = []
         if self._savepoint is not None:
             if self._savepoint.is_active:
                 self._savepoint.rollback()
         else:
             self.session.rollback()
+
+
+_AFTER_COMMIT = "lianhu.events_after_commit"
+
+
+def record_on(session: Session, *events: Event, request_id: str | None = None) -> None:
+    """The events of a write made on a plain session (accounts, sign-in): written to the outbox
+    and handed to the in-transaction handlers now, in the session's transaction; to the
+    after-commit handlers once the session commits (dropped if it rolls back)."""
+    uow = SqlAlchemyUnitOfWork.over(session, request_id)
+    uow.emit(*events)
+    session.info.setdefault(_AFTER_COMMIT, []).extend(uow._write_events())
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    events = session.info.pop(_AFTER_COMMIT, None)
+    if events:
+        handlers.run_after_commit(events)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)

@@ -252,12 +252,22 @@ def get_ties(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[Ti
 def set_requests(
     member_id: PathId, body: RequestsIn, scope: ScopeDep, session: SessionDep, clock: ClockDep
 ) -> list[int]:
-    SqlMemberRepository(session).get(member_id, scope)
+    member = SqlMemberRepository(session).get(member_id, scope)
     households = SqlHouseholdRepository(session)
     for household_id in body.household_ids:
         households.get(household_id, scope)
     store = SqlAssignmentStore(session)
     store.set_requests(member_id, body.household_ids, clock())
+    audit_write(
+        session,
+        scope,
+        action=AuditAction.UPDATE,
+        entity="member_request",
+        entity_id=member_id,
+        org_path=_path(session, scope, member.org_id),
+        at=clock(),
+        after={"household_ids": list(body.household_ids)},
+    )
     session.commit()
     return store.requests_of(member_id)
 

@@ -1,16 +1,42 @@
-"""Audit entries for writes the routers make on a plain session (accounts, keys, declarations);
-services working through a unit of work record their own."""
+"""Audit entries for writes the routers make on a plain session (accounts, keys, declarations):
+each is said as its domain event, written to the outbox with its audit entry in the session's
+transaction (``record_on``); services working through a unit of work emit their own."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy.orm import Session
 
 from domain.audit.model import AuditAction
-from domain.audit.trail import record
+from domain.events import (
+    ApiKeyCreated,
+    ApiKeyRevoked,
+    Change,
+    RequestsDeclared,
+    TieDeclared,
+    TieRemoved,
+    UserCreated,
+    UserUnlocked,
+    UserUpdated,
+)
 from domain.kernel.access import Scope
-from persistence.audit.store import SqlAuditRepository
+from persistence.unit_of_work import record_on
+
+EVENTS: Final[dict[tuple[str, AuditAction], type[Change]]] = {
+    (e.entity, AuditAction(e.action)): e
+    for e in (
+        UserCreated,
+        UserUpdated,
+        UserUnlocked,
+        ApiKeyCreated,
+        ApiKeyRevoked,
+        TieDeclared,
+        TieRemoved,
+        RequestsDeclared,
+    )
+}
 
 
 def audit_write(
@@ -25,14 +51,14 @@ def audit_write(
     before: object | None = None,
     after: object | None = None,
 ) -> None:
-    record(
-        SqlAuditRepository(session),
-        scope,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        org_path=org_path,
-        at=at,
-        before=before,
-        after=after,
+    record_on(
+        session,
+        EVENTS[entity, action](
+            actor=scope.actor,
+            entity_id=entity_id,
+            org_path=org_path,
+            at=at,
+            before=before,
+            after=after,
+        ),
     )

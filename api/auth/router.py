@@ -20,11 +20,12 @@ from api.security import (
 )
 from api.settings import Settings
 from domain.accounts.rules import password_problem
-from domain.audit.model import AuditAction, AuditEntry
+from domain.audit.model import AuditAction
+from domain.events import PasswordChanged
 from domain.kernel.errors import DomainError, Invalid, Unauthenticated
 from persistence.accounts import store as accounts
 from persistence.accounts.names import actor_name
-from persistence.audit.store import SqlAuditRepository
+from persistence.unit_of_work import record_on
 
 router = APIRouter(tags=["auth"])
 
@@ -191,18 +192,15 @@ def change_password(
         raise Invalid("auth.wrong_password", "当前密码不正确", field="current_password") from None
     row = accounts.set_password(session, account.id, hash_password(body.new_password), at=now)
     account_states(request).forget(row.id)
-    SqlAuditRepository(session).add(
-        AuditEntry(
-            now,
-            f"user:{account.username}",
-            AuditAction.PASSWORD_CHANGE,
-            "user",
-            str(account.id),
-            account.org_path,
-            None,
-            None,
-            _request_id(request),
-        )
+    record_on(
+        session,
+        PasswordChanged(
+            actor=f"user:{account.username}",
+            at=now,
+            entity_id=account.id,
+            org_path=account.org_path,
+            request_id=_request_id(request),
+        ),
     )
     return _tokens(session, settings, account, now)
 

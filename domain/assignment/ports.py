@@ -59,6 +59,7 @@ class AssignmentStore(Protocol):
         proposal_id: int,
         *,
         on: date,
+        at: datetime,
         elderly: Sequence[tuple[int, int]],
         contacts: Iterable[int],
     ) -> tuple[int, int]: ...

@@ -34,8 +34,7 @@ from domain.assignment.model import (
     may_move,
 )
 from domain.assignment.solver import Village, bounds_for, propose
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
+from domain.events import ProposalDrafted, ProposalEdited, ProposalPublished
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Invalid, RuleBroken
 from domain.kernel.org import nearest_of
@@ -160,15 +159,14 @@ def create_proposal(
             created_by=scope.actor,
             at=at,
         )
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="assignment_proposal",
-            entity_id=proposal_id,
-            org_path=org.path,
-            at=at,
-            after={k: report[k] for k in ("mode", "feasible", "households", "pairs")},
+        uow.emit(
+            ProposalDrafted(
+                actor=scope.actor,
+                entity_id=proposal_id,
+                org_path=org.path,
+                at=at,
+                after={k: report[k] for k in ("mode", "feasible", "households", "pairs")},
+            )
         )
         uow.commit()
         return Proposed(proposal_id, report)
@@ -327,15 +325,14 @@ def edit_proposal(
         kept = [v for v in report.get("violations", []) if v.get("member_id") not in touched]
         report["violations"] = kept + [v.__dict__ for v in violations]
         uow.assignments.set_report(proposal_id, report)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="assignment_proposal",
-            entity_id=proposal_id,
-            org_path=meta.org_path,
-            at=at,
-            after={"moves": [[p.household_id, p.member_id] for p in changed.values()]},
+        uow.emit(
+            ProposalEdited(
+                actor=scope.actor,
+                entity_id=proposal_id,
+                org_path=meta.org_path,
+                at=at,
+                after={"moves": [[p.household_id, p.member_id] for p in changed.values()]},
+            )
         )
         uow.commit()
         return violations
@@ -384,17 +381,16 @@ def publish_proposal(
         elderly = [(int(c), int(e)) for c, e in meta.report.get("elderly_pairs", [])]
         contacts = {c for c, _ in elderly}
         started, kept = uow.assignments.publish(
-            proposal_id, on=local_date(at), elderly=elderly, contacts=contacts
+            proposal_id, on=local_date(at), at=at, elderly=elderly, contacts=contacts
         )
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.PUBLISH,
-            entity="assignment_proposal",
-            entity_id=proposal_id,
-            org_path=meta.org_path,
-            at=at,
-            after={"status": ProposalStatus.PUBLISHED.value, "started": started, "kept": kept},
+        uow.emit(
+            ProposalPublished(
+                actor=scope.actor,
+                entity_id=proposal_id,
+                org_path=meta.org_path,
+                at=at,
+                after={"status": ProposalStatus.PUBLISHED.value, "started": started, "kept": kept},
+            )
         )
         uow.commit()
         return {"started": started, "kept": kept}

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
 from domain.disclosure.model import (
     Audience,
     CardFacts,
@@ -25,6 +23,7 @@ from domain.disclosure.model import (
     sheet_order,
     village_board,
 )
+from domain.events import CardIssued, CardRevoked, CardSheetIssued
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import NotFound
 from domain.kernel.org import OrgUnit
@@ -77,16 +76,16 @@ def issue_card_token(
         uow.cards.lock_household(household_id)  # two rotations at once leave one live token
         revoked = uow.cards.revoke_active(household_id, at=at)
         token = uow.cards.add_token(household_id, new_token(), by=scope.actor, at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="card_token",
-            entity_id=household_id,
-            org_path=org.path,
-            at=at,
-            before={"token_ids": revoked} if revoked else None,
-            after={"token_id": token.id, "household_id": household_id},
+        uow.emit(
+            CardIssued(
+                actor=scope.actor,
+                entity_id=household_id,
+                household_id=household_id,
+                org_path=org.path,
+                at=at,
+                before={"token_ids": revoked} if revoked else None,
+                after={"token_id": token.id, "household_id": household_id},
+            )
         )
         uow.commit()
         return token, revoked
@@ -105,15 +104,15 @@ def revoke_card_token(
             raise NotFound(
                 "card_token.not_found", "该户没有有效的联心卡二维码", field="household_id"
             )
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.DELETE,
-            entity="card_token",
-            entity_id=household_id,
-            org_path=org.path,
-            at=at,
-            before={"token_ids": revoked, "household_id": household_id},
+        uow.emit(
+            CardRevoked(
+                actor=scope.actor,
+                entity_id=household_id,
+                household_id=household_id,
+                org_path=org.path,
+                at=at,
+                before={"token_ids": revoked, "household_id": household_id},
+            )
         )
         uow.commit()
 
@@ -219,13 +218,12 @@ def _record_sheet(
 ) -> None:
     if not created:
         return
-    record(
-        uow.audit,
-        scope,
-        action=AuditAction.CREATE,
-        entity="card_sheet",
-        entity_id=area.id,
-        org_path=area.path,
-        at=at,
-        after={"org_id": area.id, "household_ids": created, "count": len(created)},
+    uow.emit(
+        CardSheetIssued(
+            actor=scope.actor,
+            entity_id=area.id,
+            org_path=area.path,
+            at=at,
+            after={"org_id": area.id, "household_ids": created, "count": len(created)},
+        )
     )

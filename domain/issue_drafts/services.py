@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
+from domain.events import IssueDraftRaised
 from domain.issue_drafts.model import IssueDraft, draft_from_flag
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import NotFound
@@ -35,15 +34,15 @@ def raise_draft(uow: UnitOfWork, scope: Scope, visit_id: int, kind: str, *, at: 
         draft = uow.issue_drafts.add(draft_from_flag(visit, kind, actor=scope.actor, at=at))
         if draft is None:  # raised by another request since it was looked for
             return Raised(_raised_meanwhile(uow, visit.id, kind), created=False)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="issue_draft",
-            entity_id=draft.id,
-            org_path=uow.visits.household_path(visit.household_id),
-            at=at,
-            after=draft,
+        uow.emit(
+            IssueDraftRaised(
+                actor=scope.actor,
+                entity_id=draft.id,
+                household_id=visit.household_id,
+                org_path=uow.visits.household_path(visit.household_id),
+                at=at,
+                after=draft,
+            )
         )
         uow.commit()
         return Raised(draft, created=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol, Self
 
+from domain.kernel.events import Event
+
 if TYPE_CHECKING:  # the kernel names the features' ports, never imports them at run time
     from domain.assignment.ports import AssignmentStore
     from domain.audit.ports import AuditRepository
@@ -49,5 +51,7 @@ class UnitOfWork(Protocol):
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
+    # What happened: written to the outbox with the change at commit, in its transaction.
+    def emit(self, *events: Event) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...

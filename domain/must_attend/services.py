@@ -6,10 +6,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, time, timedelta
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
 from domain.disclosure.model import looks_like_token
 from domain.disclosure.services import DisclosureUnitOfWork
+from domain.events import MustAttendAttended, MustAttendCancelled, MustAttendReported
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Invalid, Locked, NotFound, RuleBroken
 from domain.kernel.time import CHINA, local_date
@@ -117,15 +116,16 @@ def _report(
             deadline=at + timedelta(hours=params.must_attend_deadline_hours),
         )
     )
-    record(
-        uow.audit,
-        scope,
-        action=AuditAction.CREATE,
-        entity="must_attend_event",
-        entity_id=event.id,
-        org_path=org.path,
-        at=at,
-        after=event,
+    uow.emit(
+        MustAttendReported(
+            actor=scope.actor,
+            entity_id=event.id,
+            household_id=event.household_id,
+            version=1,
+            org_path=org.path,
+            at=at,
+            after=event,
+        )
     )
     uow.commit()
     return event
@@ -172,10 +172,22 @@ def attend_event(
         if not uow.events.attend(event.id, visit_id=stored.id, at=stored.visited_at):
             _attendable(uow.events.get(event_id, reach), visit)  # cancelled meanwhile?
             raise _already_attended()
-        uow.commit()
-        return dataclasses.replace(
+        attended = dataclasses.replace(
             event, member_id=stored.member_id, visit_id=stored.id, attended_at=stored.visited_at
         )
+        uow.emit(
+            MustAttendAttended(
+                actor=scope.actor,
+                entity_id=event.id,
+                household_id=event.household_id,
+                org_path=uow.visits.household_path(event.household_id),
+                at=at,
+                before=event,
+                after=attended,
+            )
+        )
+        uow.commit()
+        return attended
 
 
 def cancel_event(
@@ -201,16 +213,16 @@ def cancel_event(
         )
         household = uow.households.get(event.household_id, scope)
         org = uow.orgs.get(household.org_id, scope)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="must_attend_event",
-            entity_id=event.id,
-            org_path=org.path,
-            at=at,
-            before=event,
-            after=cancelled,
+        uow.emit(
+            MustAttendCancelled(
+                actor=scope.actor,
+                entity_id=event.id,
+                household_id=event.household_id,
+                org_path=org.path,
+                at=at,
+                before=event,
+                after=cancelled,
+            )
         )
         uow.commit()
         return cancelled

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
+from domain.events import OrgUnitCreated, OrgUnitDeleted, OrgUnitMoved, OrgUnitUpdated
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Forbidden
 from domain.kernel.org import OrgLevel, OrgUnit
@@ -40,15 +39,14 @@ def create(
         unit = uow.orgs.add(
             name=name, level=level, parent=parent, code=code, external_id=external_id, at=at
         )
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="org_unit",
-            entity_id=unit.id,
-            org_path=unit.path,
-            at=at,
-            after=unit,
+        uow.emit(
+            OrgUnitCreated(
+                actor=scope.actor,
+                entity_id=unit.id,
+                org_path=unit.path,
+                at=at,
+                after=unit,
+            )
         )
         uow.commit()
         return unit
@@ -74,16 +72,15 @@ def update(
             external_id=external_id if external_id is not None else unit.external_id,
         )
         uow.orgs.update(changed, at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="org_unit",
-            entity_id=org_id,
-            org_path=changed.path,
-            at=at,
-            before=unit,
-            after=changed,
+        uow.emit(
+            OrgUnitUpdated(
+                actor=scope.actor,
+                entity_id=org_id,
+                org_path=changed.path,
+                at=at,
+                before=unit,
+                after=changed,
+            )
         )
         uow.commit()
         return changed
@@ -102,16 +99,16 @@ def move(uow: UnitOfWork, scope: Scope, org_id: int, *, parent_id: int, at: date
         parent = uow.orgs.get(parent_id, scope)
         moved = unit.moved_under(parent)
         uow.orgs.move_subtree(unit, moved, at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.MOVE,
-            entity="org_unit",
-            entity_id=org_id,
-            org_path=moved.path,
-            at=at,
-            before=unit,
-            after=moved,
+        uow.emit(
+            OrgUnitMoved(
+                actor=scope.actor,
+                entity_id=org_id,
+                org_path=moved.path,
+                left_path=unit.path,
+                at=at,
+                before=unit,
+                after=moved,
+            )
         )
         uow.commit()
         return moved
@@ -125,15 +122,14 @@ def delete(uow: UnitOfWork, scope: Scope, org_id: int, *, at: datetime) -> None:
             raise Forbidden("org.cannot_delete_own_root", "不能删除自己所在的组织")
         if not uow.orgs.is_empty(unit):
             raise Conflict("org.not_empty", "组织下还有下级组织、党员或农户，不能删除")
-        uow.orgs.delete(unit)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.DELETE,
-            entity="org_unit",
-            entity_id=org_id,
-            org_path=unit.path,
-            at=at,
-            before=unit,
+        uow.emit(  # before the deletion: the tombstone names the version it ends
+            OrgUnitDeleted(
+                actor=scope.actor,
+                entity_id=org_id,
+                org_path=unit.path,
+                at=at,
+                before=unit,
+            )
         )
+        uow.orgs.delete(unit)
         uow.commit()

@@ -9,8 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
+from domain.events import PhotoAdded, PhotoDeleted
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict
 from domain.kernel.unit_of_work import UnitOfWork
@@ -68,15 +67,15 @@ def add_photo(
                     client_uuid=client_uuid,
                 )
             )
-            record(
-                uow.audit,
-                scope,
-                action=AuditAction.CREATE,
-                entity="visit_photo",
-                entity_id=stored.id,
-                org_path=uow.visits.household_path(visit.household_id),
-                at=at,
-                after=stored,
+            uow.emit(
+                PhotoAdded(
+                    actor=scope.actor,
+                    entity_id=stored.id,
+                    household_id=visit.household_id,
+                    org_path=uow.visits.household_path(visit.household_id),
+                    at=at,
+                    after=stored,
+                )
             )
             uow.commit()
         except BaseException:
@@ -96,15 +95,15 @@ def remove_photo(
         own_only(scope, visit.member_id, "只能删除本人走访的照片", "photo_id")
         check_editable(visit, now=at)
         uow.photos.delete(photo_id)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.DELETE,
-            entity="visit_photo",
-            entity_id=photo_id,
-            org_path=uow.visits.household_path(visit.household_id),
-            at=at,
-            before=photo,
+        uow.emit(
+            PhotoDeleted(
+                actor=scope.actor,
+                entity_id=photo_id,
+                household_id=visit.household_id,
+                org_path=uow.visits.household_path(visit.household_id),
+                at=at,
+                before=photo,
+            )
         )
         uow.commit()
     storage.delete(photo.storage_key)  # after the commit: a failed delete leaves an orphan file

@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
+from domain.events import (
+    PolicyDefined,
+    PolicyDeliveryAdvanced,
+    PolicyDeliveryStarted,
+    PolicyUpdated,
+    ResidentsSet,
+)
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Forbidden, NotFound
 from domain.kernel.org import is_within
@@ -69,15 +74,14 @@ def create_policy(
             created_by=scope.actor,
             at=at,
         )
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="policy",
-            entity_id=policy.id,
-            org_path=org.path,
-            at=at,
-            after=policy,
+        uow.emit(
+            PolicyDefined(
+                actor=scope.actor,
+                entity_id=policy.id,
+                org_path=org.path,
+                at=at,
+                after=policy,
+            )
         )
         uow.commit()
         return policy
@@ -96,16 +100,15 @@ def update_policy(
             changes["rule"] = parse_rule(changes["rule"], categories=labels(uow))
         after = dataclasses.replace(before, **changes)
         uow.policies.update(after, at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="policy",
-            entity_id=policy_id,
-            org_path=before.org_path,
-            at=at,
-            before=before,
-            after=after,
+        uow.emit(
+            PolicyUpdated(
+                actor=scope.actor,
+                entity_id=policy_id,
+                org_path=before.org_path,
+                at=at,
+                before=before,
+                after=after,
+            )
         )
         uow.commit()
         return after
@@ -271,16 +274,16 @@ def record_delivery(
             at=at,
         )
         uow.policies.put_delivery(after)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE if before else AuditAction.CREATE,
-            entity="policy_delivery",
-            entity_id=f"{policy.id}:{household.id}",
-            org_path=org.path,
-            at=at,
-            before=before,
-            after=after,
+        uow.emit(
+            (PolicyDeliveryAdvanced if before else PolicyDeliveryStarted)(
+                actor=scope.actor,
+                household_id=household.id,
+                entity_id=f"{policy.id}:{household.id}",
+                org_path=org.path,
+                at=at,
+                before=before,
+                after=after,
+            )
         )
         uow.commit()
         return after
@@ -303,16 +306,15 @@ def set_residents(
         household = uow.households.get(household_id, scope)
         before = uow.households.residents(household_id)
         uow.households.set_residents(household_id, people)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="household_residents",
-            entity_id=household_id,
-            org_path=uow.visits.household_path(household.id),
-            at=at,
-            before={"residents": before},
-            after={"residents": people},
+        uow.emit(
+            ResidentsSet(
+                actor=scope.actor,
+                entity_id=household_id,
+                org_path=uow.visits.household_path(household.id),
+                at=at,
+                before={"residents": before},
+                after={"residents": people},
+            )
         )
         uow.commit()
         return people

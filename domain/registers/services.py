@@ -7,8 +7,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
+from domain.events import (
+    CategoryAdded,
+    HouseholdCreated,
+    HouseholdDeleted,
+    HouseholdMoved,
+    HouseholdUpdated,
+    MemberCreated,
+    MemberDeleted,
+    MemberUpdated,
+)
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Forbidden, Invalid
 from domain.kernel.org import HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, OrgUnit
@@ -66,15 +74,14 @@ def create_member(uow: UnitOfWork, scope: Scope, member: Member, *, at: datetime
         org = uow.orgs.get(member.org_id, scope)
         _check_reported_community(uow, scope, member)
         created = uow.members.add(member, at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="member",
-            entity_id=created.id,
-            org_path=org.path,
-            at=at,
-            after=created,
+        uow.emit(
+            MemberCreated(
+                actor=scope.actor,
+                entity_id=created.id,
+                org_path=org.path,
+                at=at,
+                after=created,
+            )
         )
         uow.commit()
         return created
@@ -93,16 +100,17 @@ def update_member(
         org = uow.orgs.get(after.org_id, scope)
         _check_reported_community(uow, scope, after)
         uow.members.update(after, at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="member",
-            entity_id=member_id,
-            org_path=org.path,
-            at=at,
-            before=before,
-            after=after,
+        left = None if after.org_id == before.org_id else uow.orgs.get(before.org_id, scope).path
+        uow.emit(
+            MemberUpdated(
+                actor=scope.actor,
+                entity_id=member_id,
+                org_path=org.path,
+                left_path=left,
+                at=at,
+                before=before,
+                after=after,
+            )
         )
         uow.commit()
         return after
@@ -115,17 +123,16 @@ def delete_member(uow: UnitOfWork, scope: Scope, member_id: int, *, at: datetime
         org = uow.orgs.get(member.org_id, scope)
         if reason := uow.members.in_use(member):
             raise Conflict("member.in_use", f"不能删除党员 {member.name}：{reason}")
-        uow.members.delete(member)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.DELETE,
-            entity="member",
-            entity_id=member_id,
-            org_path=org.path,
-            at=at,
-            before=member,
+        uow.emit(  # before the deletion: the tombstone names the version it ends
+            MemberDeleted(
+                actor=scope.actor,
+                entity_id=member_id,
+                org_path=org.path,
+                at=at,
+                before=member,
+            )
         )
+        uow.members.delete(member)
         uow.commit()
 
 
@@ -136,15 +143,15 @@ def create_household(
     with uow:
         org = _household_org(uow, scope, household.org_id)
         created = uow.households.add(_with_category_codes(uow, household), at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="household",
-            entity_id=created.id,
-            org_path=org.path,
-            at=at,
-            after=created,
+        uow.emit(
+            HouseholdCreated(
+                actor=scope.actor,
+                entity_id=created.id,
+                household_id=created.id,
+                org_path=org.path,
+                at=at,
+                after=created,
+            )
         )
         uow.commit()
         return created
@@ -171,17 +178,20 @@ def update_household(
         uow.households.update(after, at=at)
         ended = None
         if _leaves_its_contact(uow, scope, before, after, org):
-            ended = uow.households.end_assignment(household_id, on=local_date(at))
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="household",
-            entity_id=household_id,
-            org_path=org.path,
-            at=at,
-            before=before,
-            after=after,
+            ended = uow.households.end_assignment(household_id, on=local_date(at), at=at)
+        moved = after.org_id != before.org_id
+        uow.emit(
+            (HouseholdMoved if moved else HouseholdUpdated)(
+                actor=scope.actor,
+                entity_id=household_id,
+                household_id=household_id,
+                org_path=org.path,
+                # for the grid (village, township) it left, the household is gone
+                left_path=uow.orgs.get(before.org_id, scope).path if moved else None,
+                at=at,
+                before=before,
+                after=after,
+            )
         )
         uow.commit()
         return HouseholdChanged(after, ended)
@@ -229,17 +239,17 @@ def delete_household(uow: UnitOfWork, scope: Scope, household_id: int, *, at: da
                 f"农户 {household.head_name} 有{history}记录（民情日志），不能删除；"
                 "请改为标记“已迁出”或“已归档”，记录仍可查阅",
             )
-        uow.households.delete(household)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.DELETE,
-            entity="household",
-            entity_id=household_id,
-            org_path=org.path,
-            at=at,
-            before=household,
+        uow.emit(  # before the deletion: the tombstone names the version it ends
+            HouseholdDeleted(
+                actor=scope.actor,
+                entity_id=household_id,
+                household_id=household_id,
+                org_path=org.path,
+                at=at,
+                before=household,
+            )
         )
+        uow.households.delete(household)
         uow.commit()
 
 
@@ -251,14 +261,13 @@ def add_category(uow: UnitOfWork, scope: Scope, *, code: str, label: str, at: da
         if code in catalog.labels or label in catalog.labels.values():
             raise Invalid("category.duplicate", f"户类 {code}/{label} 已存在", field="code")
         uow.households.add_category(code, label)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.CREATE,
-            entity="category",
-            entity_id=code,
-            org_path=scope.org_path,
-            at=at,
-            after={"code": code, "label": label},
+        uow.emit(
+            CategoryAdded(
+                actor=scope.actor,
+                entity_id=code,
+                org_path=scope.org_path,
+                at=at,
+                after={"code": code, "label": label},
+            )
         )
         uow.commit()

@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
+from domain.events import SchemeRemoved, SchemeSet
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Invalid, NotFound
 from domain.kernel.unit_of_work import UnitOfWork
@@ -43,15 +42,14 @@ def unbind(uow: UnitOfWork, scope: Scope, org_id: int, *, at: datetime) -> None:
             raise NotFound("scheme.no_binding", "该组织没有自己的联户模式设置", field="org_id")
         uow.schemes.remove(org.id)
         check_levels_below(uow, org.path)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.DELETE,
-            entity="scheme_binding",
-            entity_id=org.id,
-            org_path=org.path,
-            at=at,
-            before=own[0],
+        uow.emit(
+            SchemeRemoved(
+                actor=scope.actor,
+                entity_id=org.id,
+                org_path=org.path,
+                at=at,
+                before=own[0],
+            )
         )
         uow.commit()
 
@@ -76,16 +74,15 @@ def bind(
         chain = uow.schemes.bindings_on_path(org.path)
         result = required_scheme(chain, field="scheme", strict=True)
         check_levels_below(uow, org.path)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="scheme_binding",
-            entity_id=org.id,
-            org_path=org.path,
-            at=at,
-            before=before[0] if before else None,
-            after=binding,
+        uow.emit(
+            SchemeSet(
+                actor=scope.actor,
+                entity_id=org.id,
+                org_path=org.path,
+                at=at,
+                before=before[0] if before else None,
+                after=binding,
+            )
         )
         uow.commit()
         return result

@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Final
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import record
+from domain.events import DataImported
 from domain.kernel.access import Permission, Scope
 from domain.kernel.time import local_date
 from domain.kernel.unit_of_work import UnitOfWork
@@ -72,15 +71,15 @@ def import_rows(
                 "message": counted(kind, created, updated, dry_run=True),
             }
         # One entry per import: the file's digest identifies exactly what was written.
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.IMPORT,
-            entity=kind.value,
-            entity_id=None,
-            org_path=scope.org_path,
-            at=at,
-            after={**summary, **source},
+        uow.emit(
+            DataImported(
+                kind=kind.value,
+                actor=scope.actor,
+                entity_id=None,
+                org_path=scope.org_path,
+                at=at,
+                after={**summary, **source},
+            )
         )
         uow.commit()
         return {

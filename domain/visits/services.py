@@ -8,8 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.audit.model import AuditAction
-from domain.audit.trail import entry, record
+from domain.events import VisitAmended, VisitEdited, VisitLogged
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, DomainError, Forbidden, NotFound
 from domain.kernel.time import local_date
@@ -179,22 +178,20 @@ def _write_new(
         [(v, item.client_uuid, item.scope.actor) for _, item, v, _ in fresh], at=at
     )
     written = [(f, v) for f, v in zip(fresh, added, strict=True) if v is not None]
-    uow.audit.add_many(
-        [
-            dataclasses.replace(
-                entry(
-                    item.scope,
-                    action=AuditAction.CREATE,
-                    entity="visit",
-                    entity_id=visit.id,
-                    org_path=path,
-                    at=at,
-                    after=visit,
-                ),
+    uow.emit(
+        *(
+            VisitLogged(
+                actor=item.scope.actor,
+                entity_id=visit.id,
+                version=1,
+                org_path=path,
+                at=at,
+                after=visit,
+                household_id=visit.household_id,
                 request_id=item.request_id,
             )
             for (_, item, _, path), visit in written
-        ]
+        )
     )
     for (index, _, _, _), visit in written:
         outcomes[index] = Logged(visit, duplicate=False)
@@ -276,16 +273,16 @@ def edit_visit(
         after = dataclasses.replace(before, **changes)
         check_time(after.visited_at, now=at)
         uow.visits.update(after, at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="visit",
-            entity_id=visit_id,
-            org_path=path,
-            at=at,
-            before=before,
-            after=after,
+        uow.emit(
+            VisitEdited(
+                actor=scope.actor,
+                entity_id=visit_id,
+                household_id=after.household_id,
+                org_path=path,
+                at=at,
+                before=before,
+                after=after,
+            )
         )
         uow.commit()
         return after
@@ -312,16 +309,16 @@ def amend_visit(
         amended = dataclasses.replace(original, id=0, amends_id=original.id, **changes)
         check_time(amended.visited_at, now=at)
         stored = uow.visits.add(amended, created_by=scope.actor, at=at, client_uuid=None)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.AMEND,
-            entity="visit",
-            entity_id=stored.id,
-            org_path=path,
-            at=at,
-            before=original,
-            after=stored,
+        uow.emit(
+            VisitAmended(
+                actor=scope.actor,
+                entity_id=stored.id,
+                household_id=stored.household_id,
+                org_path=path,
+                at=at,
+                before=original,
+                after=stored,
+            )
         )
         uow.commit()
         return stored
@@ -499,16 +496,16 @@ def tick_checklist(
         check_editable(before, now=recorded_at or at)
         after = dataclasses.replace(before, checklist=before.checklist + added)
         uow.visits.update(after, at=at)
-        record(
-            uow.audit,
-            scope,
-            action=AuditAction.UPDATE,
-            entity="visit",
-            entity_id=visit_id,
-            org_path=path,
-            at=at,
-            before=before,
-            after=after,
+        uow.emit(
+            VisitEdited(
+                actor=scope.actor,
+                entity_id=visit_id,
+                household_id=after.household_id,
+                org_path=path,
+                at=at,
+                before=before,
+                after=after,
+            )
         )
         uow.commit()
         return after, True

@@ -10,13 +10,14 @@ from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.accounts.rules import ANY_CLIENT, LockoutPolicy, lock_message
-from domain.audit.model import AuditAction, AuditEntry
+from domain.audit.model import AuditAction
+from domain.events import USER_EVENTS, LoginFailed, RefreshTokenReused
 from domain.kernel.access import Permission, Role, Scope
 from domain.kernel.errors import Conflict, Locked, NotFound, Unauthenticated
 from persistence.accounts.tables import ApiKeyRow, LoginThrottleRow, RefreshTokenRow, UserRow
-from persistence.audit.store import SqlAuditRepository
 from persistence.insert_or_skip import insert_or_skip
 from persistence.org.tables import OrgUnitRow
+from persistence.unit_of_work import record_on
 
 
 @dataclass(frozen=True)
@@ -157,18 +158,17 @@ def login_failed(
         locked = locked or hit is not None
     row = session.scalar(select(UserRow).where(UserRow.username == username))
     if row is not None:
-        SqlAuditRepository(session).add(
-            AuditEntry(
-                at,
-                f"user:{username}",  # the actor as every other entry of this user names it
-                AuditAction.LOGIN_FAILED,
-                "user",
-                str(row.id),
-                _org_path(session, row.org_id),
-                None,
-                {"client": client, "locked": locked} if locked else {"client": client},
-                request_id,
-            )
+        record_on(
+            session,
+            LoginFailed(
+                # the actor as every other entry of this user names it
+                actor=f"user:{username}",
+                at=at,
+                entity_id=row.id,
+                org_path=_org_path(session, row.org_id),
+                after={"client": client, "locked": locked} if locked else {"client": client},
+                request_id=request_id,
+            ),
         )
     session.commit()
     if locked:
@@ -199,18 +199,16 @@ def login_succeeded(
     account = _account(session, row)
     if audited_as is None:
         return account
-    SqlAuditRepository(session).add(
-        AuditEntry(
-            at,
-            f"user:{username}",
-            audited_as,
-            "user",
-            str(row.id),
-            account.org_path,
-            None,
-            {"client": client},
-            request_id,
-        )
+    record_on(
+        session,
+        USER_EVENTS[audited_as](
+            actor=f"user:{username}",
+            at=at,
+            entity_id=row.id,
+            org_path=account.org_path,
+            after={"client": client},
+            request_id=request_id,
+        ),
     )
     return account
 
@@ -309,18 +307,16 @@ def _revoke_family_on_reuse(
         .values(revoked_at=at)
     )
     user = session.get_one(UserRow, row.user_id)
-    SqlAuditRepository(session).add(
-        AuditEntry(
-            at,
-            f"user:{user.username}",
-            AuditAction.REFRESH_REUSE,
-            "user",
-            str(user.id),
-            _org_path(session, user.org_id),
-            None,
-            {"family": family, "revoked": int(revoked.rowcount or 0)},  # type: ignore[attr-defined]
-            request_id,
-        )
+    record_on(
+        session,
+        RefreshTokenReused(
+            actor=f"user:{user.username}",
+            at=at,
+            entity_id=user.id,
+            org_path=_org_path(session, user.org_id),
+            after={"family": family, "revoked": int(revoked.rowcount or 0)},  # type: ignore[attr-defined]
+            request_id=request_id,
+        ),
     )
     session.commit()
 

@@ -427,6 +427,7 @@ class SqlAssignmentStore:
         proposal_id: int,
         *,
         on: date,
+        at: datetime,
         elderly: Sequence[tuple[int, int]],
         contacts: Iterable[int],
     ) -> tuple[int, int]:
@@ -460,14 +461,14 @@ class SqlAssignmentStore:
                     AssignmentRow.household_id.in_(ended[start : start + 5000]),
                     AssignmentRow.ended_on.is_(None),
                 )
-                .values(ended_on=on)
+                .values(ended_on=on, updated_at=at, version=AssignmentRow.version + 1)
                 .execution_options(synchronize_session=False)
             )
         insert_rows(
             self.session,
             "assignments",
-            ("member_id", "household_id", "started_on", "proposal_id", "reasons"),
-            ((m, h, on, proposal_id, r) for h, m, r in changed),
+            ("member_id", "household_id", "started_on", "proposal_id", "reasons", "updated_at"),
+            ((m, h, on, proposal_id, r, at) for h, m, r in changed),
             empty_not_null=("reasons",),
         )
         self._publish_elderly(proposal_id, on, elderly, contacts)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,6 +33,9 @@ class AssignmentRow(Base):
     ended_on: Mapped[date | None] = mapped_column(Date)
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("assignment_proposals.id"))
     reasons: Mapped[str] = mapped_column(String(200), server_default="")
+    # the database's time for a row written without it (tests, benchmarks); the code names it
+    updated_at: Mapped[datetime] = mapped_column(Timestamp(), server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see OrgUnitRow
 
 
 class ProposalRow(Base):

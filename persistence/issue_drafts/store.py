@@ -63,6 +63,7 @@ class SqlIssueDraftStore:
                 status=draft.status.value,
                 created_by=draft.created_by,
                 created_at=draft.created_at,
+                updated_at=draft.created_at,
             )
             .returning(IssueDraftRow.id)
         )

@@ -87,6 +87,7 @@ class SqlEventStore:
             reported_by=event.reported_by,
             reported_at=event.reported_at,
             deadline=event.deadline,
+            updated_at=event.reported_at,
         )
         self.session.add(row)
         self.session.flush()
@@ -118,7 +119,7 @@ class SqlEventStore:
         result = self.session.execute(
             update(e)
             .where(e.id == event_id, e.visit_id.is_(None), e.cancelled_at.is_(None))
-            .values(visit_id=visit_id, attended_at=at)
+            .values(visit_id=visit_id, attended_at=at, updated_at=at, version=e.version + 1)
             .execution_options(synchronize_session="fetch")
         )
         return cast(CursorResult[Any], result).rowcount == 1
@@ -130,7 +131,13 @@ class SqlEventStore:
         result = self.session.execute(
             update(e)
             .where(e.id == event_id, e.visit_id.is_(None), e.cancelled_at.is_(None))
-            .values(cancelled_at=at, cancelled_by=by, cancel_reason=reason)
+            .values(
+                cancelled_at=at,
+                cancelled_by=by,
+                cancel_reason=reason,
+                updated_at=at,
+                version=e.version + 1,
+            )
             .execution_options(synchronize_session="fetch")
         )
         return cast(CursorResult[Any], result).rowcount == 1

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,3 +40,6 @@ class MustAttendEventRow(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(Timestamp())
     cancelled_by: Mapped[str | None] = mapped_column(String(100))
     cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # the database's time for a row written without it (tests, benchmarks); the code names it
+    updated_at: Mapped[datetime] = mapped_column(Timestamp(), server_default=func.now())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see OrgUnitRow

@@ -82,6 +82,7 @@ class SqlOrgRepository:
             unit.external_id,
             at,
         )
+        row.version = OrgUnitRow.version + 1
         self.session.flush()
 
     def lock_tree(self) -> None:
@@ -93,7 +94,11 @@ class SqlOrgRepository:
         self.session.execute(
             update(OrgUnitRow)
             .where(in_subtree(OrgUnitRow.path, old))
-            .values(path=moved.path + func.substr(OrgUnitRow.path, len(old) + 1), updated_at=at)
+            .values(
+                path=moved.path + func.substr(OrgUnitRow.path, len(old) + 1),
+                updated_at=at,
+                version=OrgUnitRow.version + 1,
+            )
             .execution_options(synchronize_session=False)
         )
         self.session.execute(

@@ -26,3 +26,6 @@ class OrgUnitRow(Base):
     external_id: Mapped[str | None] = mapped_column(CodeType, unique=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp())
     updated_at: Mapped[datetime] = mapped_column(Timestamp())
+    # Raised by one on every change (and the change's event names it): an integrator's mirror
+    # applies a change only over an older version.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

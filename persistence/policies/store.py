@@ -91,6 +91,7 @@ class SqlPolicyStore:
         row.name, row.summary, row.active = policy.name, policy.summary, policy.active
         row.rule = rule_to_data(policy.rule)
         row.updated_at = at
+        row.version = PolicyRow.version + 1
         self.session.flush()
 
     def applying_to(self, path: str) -> list[Policy]:
@@ -176,6 +177,8 @@ class SqlPolicyStore:
                 policy_id=delivery.policy_id, household_id=delivery.household_id
             )
             self.session.add(row)
+        else:
+            row.version = PolicyDeliveryRow.version + 1
         row.status = delivery.status.value
         row.explained_at = delivery.explained_at
         row.applied_at = delivery.applied_at

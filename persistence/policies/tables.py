@@ -34,6 +34,7 @@ class PolicyRow(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(Timestamp())
     updated_at: Mapped[datetime] = mapped_column(Timestamp())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see OrgUnitRow
 
 
 class PolicyDeliveryRow(Base):
@@ -54,3 +55,4 @@ class PolicyDeliveryRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(Timestamp())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see OrgUnitRow

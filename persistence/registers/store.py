@@ -110,7 +110,7 @@ class SqlMemberRepository:
         self.session.execute(
             update(MemberRow)
             .where(MemberRow.id == member.id)
-            .values(**_member_values(member), updated_at=at)
+            .values(**_member_values(member), updated_at=at, version=MemberRow.version + 1)
         )
 
     def in_use(self, member: Member) -> str | None:
@@ -224,7 +224,7 @@ class SqlHouseholdRepository:
         self.session.execute(
             update(HouseholdRow)
             .where(HouseholdRow.id == household.id)
-            .values(**_household_values(household), updated_at=at)
+            .values(**_household_values(household), updated_at=at, version=HouseholdRow.version + 1)
         )
 
     def delete(self, household: Household) -> None:
@@ -246,7 +246,9 @@ class SqlHouseholdRepository:
         ]
         return "、".join(found) or None
 
-    def end_assignment(self, household_id: int, *, on: date) -> EndedAssignment | None:
+    def end_assignment(
+        self, household_id: int, *, on: date, at: datetime
+    ) -> EndedAssignment | None:
         """End the household's assignment in force (kept as history), naming its member."""
         ended = self.session.execute(
             select(AssignmentRow.id, MemberRow.id, MemberRow.name)
@@ -256,7 +258,9 @@ class SqlHouseholdRepository:
         if ended is None:
             return None
         self.session.execute(
-            update(AssignmentRow).where(AssignmentRow.id == ended[0]).values(ended_on=on)
+            update(AssignmentRow)
+            .where(AssignmentRow.id == ended[0])
+            .values(ended_on=on, updated_at=at, version=AssignmentRow.version + 1)
         )
         return EndedAssignment(member_id=ended[1], member_name=ended[2])
 

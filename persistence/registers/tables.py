@@ -42,6 +42,7 @@ class MemberRow(Base):
     external_id: Mapped[str | None] = mapped_column(CodeType, unique=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp())
     updated_at: Mapped[datetime] = mapped_column(Timestamp())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see OrgUnitRow
 
 
 class HouseholdRow(Base):
@@ -68,6 +69,7 @@ class HouseholdRow(Base):
     status: Mapped[str] = mapped_column(String(20), server_default="active")
     created_at: Mapped[datetime] = mapped_column(Timestamp())
     updated_at: Mapped[datetime] = mapped_column(Timestamp())
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see OrgUnitRow
     # The latest visited_at of the household's visits, kept by database triggers on visits
     # (migration 0007) so that no write path can forget it: an area's compliance and a member's
     # due list read it instead of aggregating millions of visits. Not indexed, so the update a

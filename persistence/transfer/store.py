@@ -246,7 +246,7 @@ def _write_households(session: Session, records: Iterable[HouseholdRecord], at: 
     _end_moved_assignments(session, changed, at)
     sets = ",".join(f"{c}=?" for c in _HOUSEHOLD_COLS)
     conn.executemany(
-        f"UPDATE households SET {sets}, updated_at=? WHERE id=?",
+        f"UPDATE households SET {sets}, updated_at=?, version=version+1 WHERE id=?",
         ((*_household_values(r), stamp, r.id) for r in changed),
     )
 
@@ -285,7 +285,7 @@ def _end_moved_assignments(
                 AssignmentRow.household_id.in_(moved[start : start + 5000]),
                 AssignmentRow.ended_on.is_(None),
             )
-            .values(ended_on=on)
+            .values(ended_on=on, updated_at=at, version=AssignmentRow.version + 1)
             .execution_options(synchronize_session=False)
         )
 
@@ -396,7 +396,7 @@ def _write_members(session: Session, records: Iterable[MemberRecord], at: dateti
     )
     sets = ",".join(f"{c}=?" for c in _MEMBER_COLS)
     conn.executemany(
-        f"UPDATE members SET {sets}, updated_at=? WHERE id=?",
+        f"UPDATE members SET {sets}, updated_at=?, version=version+1 WHERE id=?",
         ((*_sqlite_dates(_member_values(r)), stamp, r.id) for r in changed),
     )
 
@@ -412,6 +412,7 @@ def _write_org_units(session: Session, records: list[OrgUnitRecord], at: datetim
     for _id, code, name, level, parent_code, external_id in changed:
         row = by_code[code]
         row.name, row.external_id, row.level, row.updated_at = name, external_id, level, at
+        row.version = OrgUnitRow.version + 1
         parent = by_code.get(parent_code) if parent_code else None
         if (parent.id if parent else None) != row.parent_id:
             unit = org_to_domain(row)
@@ -496,7 +497,11 @@ def _pg_update_from(
     )
     _pg_copy_csv(session, stage, cols, iter(rows), empty_not_null=empty_not_null)
     sets = ", ".join(f"{c} = s.{c}" for c in cols if c != "id")
-    session.execute(text(f"UPDATE {table} t SET {sets} FROM {stage} s WHERE t.id = s.id"))
+    session.execute(
+        text(
+            f"UPDATE {table} t SET {sets}, version = t.version + 1 FROM {stage} s WHERE t.id = s.id"
+        )
+    )
 
 
 def _sqlite(session: Session) -> Any:

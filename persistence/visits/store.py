@@ -338,6 +338,7 @@ class SqlVisitStore:
         row.visited_at, row.mode, row.notes = visit.visited_at, visit.mode.value, visit.notes
         row.flags = [{"kind": f.kind, "text": f.text} for f in visit.flags]
         row.checklist = list(visit.checklist)
+        row.version = VisitRow.version + 1
         self.session.flush()
 
     def of_household(self, household_id: int, *, limit: int) -> list[Visit]:

@@ -60,3 +60,4 @@ class VisitRow(Base):
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     # Set when an offline visit met a changed roster (see README, offline sync): kept, flagged.
     sync_note: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see OrgUnitRow

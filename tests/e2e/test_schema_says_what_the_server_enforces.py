@@ -10,12 +10,12 @@ from typing import Any
 
 import jsonschema_rs
 import pytest
-from api.common import StrictIn
-from domain.kernel.access import Role
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 
+from api.common import StrictIn
+from domain.kernel.access import Role
 from tests.builders import World
 
 METHODS = {"get", "post", "put", "patch", "delete"}

@@ -80,11 +80,18 @@ def test_visits_sent_at_once_are_each_answered_as_if_alone(
         audit = s.execute(
             text("SELECT entity_id, actor, request_id FROM audit_log WHERE entity = 'visit'")
         ).all()
+        events = s.execute(
+            text("SELECT entity_id, actor, request_id, type FROM outbox WHERE entity = 'visit'")
+        ).all()
     assert sorted(stored) == sorted(set(ids.values())), "only the visits answered 201 were kept"
     new = {n: i for n, i in ids.items() if not n.startswith("twin")}
     twin_written = [n for n, s, _ in answers if n.startswith("twin") and s == 201]
     new.update({twin_written[0]: ids[twin_written[0]]})
     assert {(int(e), r) for e, _, r in audit} == {(i, n) for n, i in new.items()}
+    # each visit of the batch its own event too, under its own caller and request
+    assert sorted((int(e), a, r, t) for e, a, r, t in events) == sorted(
+        (int(e), a, r, "VisitLogged") for e, a, r in audit
+    )
     actors = {int(e): a for e, a, _ in audit}
     for name, visit_id in new.items():
         who = Role.BRANCH_SECRETARY if name.startswith("for-m2") else Role.MEMBER

@@ -91,7 +91,7 @@ def test_0012_rebuilds_sqlite_tables_with_autoincrement_keeping_rows_and_trigger
     before = _triggers(engine)
     engine.dispose()
 
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "0013")
 
     engine = make_engine(url, one_off=True)
     assert _triggers(engine) == before and len(before) == 5
@@ -143,6 +143,85 @@ def test_0012_rebuilds_sqlite_tables_with_autoincrement_keeping_rows_and_trigger
         conn.commit()
         with pytest.raises(DBAPIError):
             conn.execute(text("DELETE FROM audit_log"))
+    engine.dispose()
+
+
+def test_0014_gives_existing_records_a_version_and_updated_at_and_keeps_triggers(
+    tmp_path: Path,
+) -> None:
+    """Migration 0014 on a SQLite database with data: every mirrored record starts at version
+    1, the tables without an updated_at take it from when the record was made, no table is
+    rebuilt (the triggers and AUTOINCREMENT stay), and the outbox is append-only."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0013")
+    engine = make_engine(url, one_off=True)
+    at = "2026-11-20 02:00:00.000000"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO org_units (id, name, level, path, created_at, updated_at) "
+                "VALUES (1, '县', 'county', '/1/', :at, :at), (2, '格', 'grid', '/1/2/', :at, :at)"
+            ),
+            {"at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO members (id, org_id, name, role, skills, in_service, created_at, "
+                "updated_at) VALUES (1, 1, '张三', 'member', '', 0, :at, :at)"
+            ),
+            {"at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO households (id, org_id, head_name, size, categories, created_at, "
+                "updated_at) VALUES (1, 2, '户', 1, '', :at, :at)"
+            ),
+            {"at": at},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO assignments (member_id, household_id, started_on, reasons) "
+                "VALUES (1, 1, '2026-11-01', '')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO must_attend_events (household_id, member_id, kind, note, "
+                "reported_by, reported_at, deadline) VALUES (1, 1, '生病住院', '', 'x', :at, :at)"
+            ),
+            {"at": at},
+        )
+    before = _triggers(engine)
+    engine.dispose()
+
+    command.upgrade(alembic_config(url), "0014")
+
+    engine = make_engine(url, one_off=True)
+    assert set(_triggers(engine)) == set(before) | {
+        ("outbox_no_delete", "outbox"),
+        ("outbox_no_update", "outbox"),
+    }
+    with engine.begin() as conn:
+        for table in ("org_units", "members", "households", "assignments", "must_attend_events"):
+            assert conn.execute(text(f"SELECT DISTINCT version FROM {table}")).all() == [(1,)]
+            sql = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
+                {"t": table},
+            ).scalar_one()
+            assert "AUTOINCREMENT" in sql, table
+        started = conn.execute(text("SELECT updated_at FROM assignments")).scalar_one()
+        assert started == "2026-11-01 00:00:00.000000"
+        reported = conn.execute(text("SELECT updated_at FROM must_attend_events")).scalar_one()
+        assert reported == at
+        conn.execute(
+            text(
+                "INSERT INTO outbox (type, entity, tombstone, actor, occurred_at, payload) "
+                "VALUES ('Test', 'test', 0, 'x', :at, '{}')"
+            ),
+            {"at": at},
+        )
+    with engine.connect() as conn, pytest.raises(DBAPIError):
+        conn.execute(text("DELETE FROM outbox"))
     engine.dispose()
 
 

@@ -255,6 +255,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 按游标读取变更流
+         * @description Changes in the caller's subtree after the cursor, oldest first: records created,
+         *     changed, deleted (``delete``) or moved out of the subtree (``removed``). No permission of
+         *     its own: each change is of a kind of record, read with the permission that reads that
+         *     record (domain.events.READ_PERMISSION), and personal fields are masked without
+         *     personal:read.
+         */
+        get: operations["changes-list_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events/{event_id}/attendance": {
         parameters: {
             query?: never;
@@ -1779,6 +1803,71 @@ export interface components {
             label: string;
             /** Sensitive */
             sensitive: boolean;
+        };
+        /** ChangeOut */
+        ChangeOut: {
+            /** Actor */
+            actor: string;
+            /**
+             * Cursor
+             * @description 此条变更的位置；下次从这里继续：?after=<cursor>
+             */
+            cursor: string;
+            /**
+             * Data
+             * @description 事件内容（before/after 等）；无个人信息权限时电话、住址脱敏，位置、出生日期与敏感户类不返回；delete 与 removed 时不返回
+             */
+            data: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Entity
+             * @description 记录类型，如 household、visit、member
+             */
+            entity: string;
+            /** Entity Id */
+            entity_id: string | null;
+            /**
+             * Kind
+             * @description upsert：新增或修改；delete：已删除（仅余编号）；removed：记录移出调用方的组织范围（如农户迁往其他村），对调用方而言等同删除
+             * @enum {string}
+             */
+            kind: "upsert" | "delete" | "removed";
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Org Path
+             * @description 记录所在组织路径；removed 时不返回
+             */
+            org_path: string | null;
+            /**
+             * Type
+             * @description 事件名称，如 VisitLogged、HouseholdMoved、MustAttendReported
+             */
+            type: string;
+            /**
+             * Version
+             * @description 变更后记录的版本号；只应用比本地更新的版本
+             */
+            version: number | null;
+        };
+        /** ChangePage */
+        ChangePage: {
+            /** Data */
+            data: components["schemas"]["ChangeOut"][];
+            /**
+             * Has More
+             * @description 是否还有更多变更（为 true 时立即用 next 继续）
+             */
+            has_more: boolean;
+            /**
+             * Next
+             * @description 下一页的 after；没有新变更时与请求的 after 相同，可稍后再用
+             */
+            next: string;
         };
         /**
          * ChecklistGroupOut
@@ -5016,6 +5105,67 @@ export interface operations {
             };
             /** @description 请求体超过上限（LIANHU_MAX_JSON_KB 等） */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "changes-list_changes": {
+        parameters: {
+            query?: {
+                /** @description 上一页返回的 next；不填则从头开始 */
+                after?: string | null;
+                /** @description 每页条数 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangePage"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -119,6 +119,7 @@ export const AUDIT_ENTITIES: Record<string, string> = {
   household_residents: '家庭成员',
   issue_draft: '问题草稿',
   member: '党员',
+  member_request: '党员自行申报',
   member_tie: '党员与农户关系',
   must_attend_event: '必到事项',
   org_unit: '组织',

@@ -1,0 +1,156 @@
+"""Domain events: what happened, said once by the service that made it happen.
+
+An event is a frozen dataclass naming the org path it concerns, the actor and the time. The
+unit of work collects the events of a transaction, writes each to the outbox in that same
+transaction (a platform never hears of a change that rolled back, and never misses one that
+committed) and, once committed, hands them to the handlers subscribed here. Reactions (the
+audit trail, later points, notifications, webhooks) subscribe to events; a service never calls
+another feature to tell it something happened.
+
+Two moments to react:
+- ``in_transaction``: inside the transaction, before the commit, for what must be as complete
+  as the change itself (the audit trail); a failure there undoes the change. The handler gets
+  the transaction's events of its type together (500 visits of a group commit: one insert).
+- ``after_commit``: once the change is committed; a failure there is logged and changes nothing
+  (the change stands).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    from domain.kernel.unit_of_work import UnitOfWork
+
+log = logging.getLogger("lianhu.events")
+
+JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, "JsonValue"] | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Something that happened to one record (``entity`` ``entity_id``), or to an area.
+
+    ``version`` is the record's version after the change (``None``: the unit of work reads it
+    from the record when it writes the event). ``left_path``: the org path the record left
+    (moved to another village): for the subtree it left, the change is a removal."""
+
+    entity: ClassVar[str]  # the record's kind, as the audit log and the change feed name it
+    action: ClassVar[str]  # what happened to it: an audit action code (create, update …)
+    tombstone: ClassVar[bool] = False  # the record is gone (deleted): only its id remains
+
+    org_path: str | None
+    actor: str
+    at: datetime
+    entity_id: int | str | None = None
+    version: int | None = None
+    left_path: str | None = None
+    request_id: str | None = None  # the request that caused it (None: the unit of work's)
+
+    def record_kind(self) -> str:
+        """The record's kind (``entity``), where an event names it by a field instead."""
+        return self.entity
+
+    @classmethod
+    def type_name(cls) -> str:
+        """The event's stable name in the outbox and the change feed (``HouseholdMoved``)."""
+        return cls.__name__
+
+    def payload(self) -> dict[str, JsonValue]:
+        """The event's own fields as JSON (the base fields are the outbox row's columns)."""
+        base = {f.name for f in dataclasses.fields(Event)}
+        return {
+            f.name: plain(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name not in base
+        }
+
+
+def plain(value: object) -> JsonValue:
+    """A JSON-ready copy of a domain value: dataclasses as objects, enums as their codes, times
+    in ISO 8601, sets sorted."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, frozenset | set):
+        items = [plain(v) for v in value]
+        try:
+            return sorted(items)  # type: ignore[type-var]
+        except TypeError:  # of mixed types: in the order of their text
+            return sorted(items, key=str)
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+E = TypeVar("E", bound=Event)
+Tx = TypeVar("Tx")
+
+
+class Handlers(Generic[Tx]):
+    """Who reacts to which event. A handler subscribed to a class receives its subclasses'
+    events too (``Event``: every event)."""
+
+    def __init__(self) -> None:
+        self._within: list[tuple[type[Event], Callable[[Sequence[Event], Tx], None]]] = []
+        self._after: list[tuple[type[Event], Callable[[Event], None]]] = []
+
+    def in_transaction(
+        self, event_type: type[E]
+    ) -> Callable[[Callable[[Sequence[E], Tx], None]], Callable[[Sequence[E], Tx], None]]:
+        def subscribe(
+            handler: Callable[[Sequence[E], Tx], None],
+        ) -> Callable[[Sequence[E], Tx], None]:
+            self._within.append((event_type, handler))  # type: ignore[arg-type]
+            return handler
+
+        return subscribe
+
+    def after_commit(
+        self, event_type: type[E]
+    ) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
+        def subscribe(handler: Callable[[E], None]) -> Callable[[E], None]:
+            self._after.append((event_type, handler))  # type: ignore[arg-type]
+            return handler
+
+        return subscribe
+
+    def unsubscribe(self, handler: object) -> None:
+        self._within = [(t, h) for t, h in self._within if h is not handler]
+        self._after = [(t, h) for t, h in self._after if h is not handler]
+
+    def run_in_transaction(self, events: Sequence[Event], tx: Tx) -> None:
+        """Run inside the transaction; an error propagates and the transaction rolls back."""
+        for event_type, handler in self._within:
+            mine = [e for e in events if isinstance(e, event_type)]
+            if mine:
+                handler(mine, tx)
+
+    def run_after_commit(self, events: Iterable[Event]) -> None:
+        """Run once committed; an error is logged, the others still run."""
+        for event in events:
+            for event_type, handler in self._after:
+                if isinstance(event, event_type):
+                    try:
+                        handler(event)
+                    except Exception:
+                        log.exception(
+                            "handler %s failed on %s", handler.__name__, event.type_name()
+                        )
+
+
+# The one registry: features subscribe at import (domain.audit.trail: the audit log).
+handlers: Handlers[UnitOfWork] = Handlers()

@@ -1,0 +1,1 @@
+"""The outbox: every domain event, written in the transaction of its change (append-only)."""
