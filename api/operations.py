@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from api.security import hash_password
 from api.transfer.tabular import read_rows, write_csv, write_xlsx
+from domain.accounts.events import UserUnlocked
 from domain.accounts.rules import password_problem
-from domain.events import UserUnlocked
 from domain.kernel.access import Role, Scope
 from domain.kernel.errors import Invalid, NotFound
 from domain.transfer.importing import ImportKind

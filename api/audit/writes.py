@@ -9,19 +9,17 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
-from domain.audit.model import AuditAction
-from domain.events import (
+from domain.accounts.events import (
     ApiKeyCreated,
     ApiKeyRevoked,
-    Change,
-    RequestsDeclared,
-    TieDeclared,
-    TieRemoved,
     UserCreated,
     UserUnlocked,
     UserUpdated,
 )
+from domain.assignment.events import RequestsDeclared, TieDeclared, TieRemoved
+from domain.audit.model import AuditAction
 from domain.kernel.access import Scope
+from domain.kernel.events import Change
 from persistence.unit_of_work import record_on
 
 EVENTS: Final[dict[tuple[str, AuditAction], type[Change]]] = {

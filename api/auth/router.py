@@ -19,9 +19,9 @@ from api.security import (
     verify_password,
 )
 from api.settings import Settings
+from domain.accounts.events import PasswordChanged
 from domain.accounts.rules import password_problem
 from domain.audit.model import AuditAction
-from domain.events import PasswordChanged
 from domain.kernel.errors import DomainError, Invalid, Unauthenticated
 from persistence.accounts import store as accounts
 from persistence.accounts.names import actor_name

@@ -30,7 +30,7 @@ def list_changes(
     """Changes in the caller's subtree after the cursor, oldest first: records created,
     changed, deleted (``delete``) or moved out of the subtree (``removed``). No permission of
     its own: each change is of a kind of record, read with the permission that reads that
-    record (domain.events.READ_PERMISSION), and personal fields are masked without
+    record (domain.changes.rules.READ_PERMISSION), and personal fields are masked without
     personal:read."""
     position = Cursor.parse(after) if after is not None else START
     records, more = changes_after(session, scope, after=position, limit=limit)

@@ -21,6 +21,7 @@ from domain.assignment.area import (
     build_villages,
     by_buildings,
 )
+from domain.assignment.events import ProposalDrafted, ProposalEdited, ProposalPublished
 from domain.assignment.model import (
     PROPOSAL_STATUS_LABELS,
     Bounds,
@@ -34,7 +35,6 @@ from domain.assignment.model import (
     may_move,
 )
 from domain.assignment.solver import Village, bounds_for, propose
-from domain.events import ProposalDrafted, ProposalEdited, ProposalPublished
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Invalid, RuleBroken
 from domain.kernel.org import nearest_of

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain.audit.model import AuditAction, AuditEntry
-from domain.events import Change
-from domain.kernel.events import handlers, plain
+from domain.kernel.events import Change, handlers, plain
 from domain.kernel.unit_of_work import UnitOfWork
 
 

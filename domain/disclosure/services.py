@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.disclosure.events import CardIssued, CardRevoked, CardSheetIssued
 from domain.disclosure.model import (
     Audience,
     CardFacts,
@@ -23,7 +24,6 @@ from domain.disclosure.model import (
     sheet_order,
     village_board,
 )
-from domain.events import CardIssued, CardRevoked, CardSheetIssued
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import NotFound
 from domain.kernel.org import OrgUnit

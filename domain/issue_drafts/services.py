@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.events import IssueDraftRaised
+from domain.issue_drafts.events import IssueDraftRaised
 from domain.issue_drafts.model import IssueDraft, draft_from_flag
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import NotFound

@@ -154,3 +154,14 @@ class Handlers(Generic[Tx]):
 
 # The one registry: features subscribe at import (domain.audit.trail: the audit log).
 handlers: Handlers[UnitOfWork] = Handlers()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change(Event):
+    """A record created, changed or deleted. ``before``/``after``: the record (a domain object
+    or a plain mapping) as it was and as it is; ``household_id``: the household the record
+    belongs to, by which an ordinary member's narrower view (their own households) is cut."""
+
+    before: object | None = None
+    after: object | None = None
+    household_id: int | None = None

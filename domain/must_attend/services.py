@@ -8,11 +8,11 @@ from datetime import datetime, time, timedelta
 
 from domain.disclosure.model import looks_like_token
 from domain.disclosure.services import DisclosureUnitOfWork
-from domain.events import MustAttendAttended, MustAttendCancelled, MustAttendReported
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Invalid, Locked, NotFound, RuleBroken
 from domain.kernel.time import CHINA, local_date
 from domain.kernel.unit_of_work import UnitOfWork
+from domain.must_attend.events import MustAttendAttended, MustAttendCancelled, MustAttendReported
 from domain.must_attend.model import MustAttendEvent, check_attendance_mode, check_attendance_time
 from domain.registers.household import HOUSEHOLD_STATUS_LABELS
 from domain.schemes.model import effective_scheme, required_scheme

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from domain.events import OrgUnitCreated, OrgUnitDeleted, OrgUnitMoved, OrgUnitUpdated
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Forbidden
 from domain.kernel.org import OrgLevel, OrgUnit
 from domain.kernel.unit_of_work import UnitOfWork
+from domain.org.events import OrgUnitCreated, OrgUnitDeleted, OrgUnitMoved, OrgUnitUpdated
 
 
 def _writable_parent(uow: UnitOfWork, scope: Scope, parent_id: int | None) -> OrgUnit | None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from domain.events import PhotoAdded, PhotoDeleted
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict
 from domain.kernel.unit_of_work import UnitOfWork
+from domain.photos.events import PhotoAdded, PhotoDeleted
 from domain.photos.model import PHOTO_TYPES, Photo, check_room, check_upload
 from domain.photos.ports import PhotoCleaner, PhotoStorage
 from domain.visits.model import check_editable

@@ -14,18 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.events import (
-    PolicyDefined,
-    PolicyDeliveryAdvanced,
-    PolicyDeliveryStarted,
-    PolicyUpdated,
-    ResidentsSet,
-)
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Forbidden, NotFound
 from domain.kernel.org import is_within
 from domain.kernel.time import local_date
 from domain.kernel.unit_of_work import UnitOfWork
+from domain.policies.events import (
+    PolicyDefined,
+    PolicyDeliveryAdvanced,
+    PolicyDeliveryStarted,
+    PolicyUpdated,
+)
 from domain.policies.model import (
     Delivery,
     DeliveryStatus,
@@ -39,6 +38,7 @@ from domain.policies.model import (
     facts_of,
     parse_rule,
 )
+from domain.registers.events import ResidentsSet
 from domain.registers.household import (
     SENSITIVE_CATEGORIES,
     CategoryCatalog,

@@ -7,7 +7,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from domain.events import (
+from domain.kernel.access import Permission, Scope
+from domain.kernel.errors import Conflict, Forbidden, Invalid
+from domain.kernel.org import HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, OrgUnit
+from domain.kernel.time import local_date
+from domain.kernel.unit_of_work import UnitOfWork
+from domain.registers.events import (
     CategoryAdded,
     HouseholdCreated,
     HouseholdDeleted,
@@ -17,11 +22,6 @@ from domain.events import (
     MemberDeleted,
     MemberUpdated,
 )
-from domain.kernel.access import Permission, Scope
-from domain.kernel.errors import Conflict, Forbidden, Invalid
-from domain.kernel.org import HOUSEHOLD_LEVELS, LEVEL_LABELS, OrgLevel, OrgUnit
-from domain.kernel.time import local_date
-from domain.kernel.unit_of_work import UnitOfWork
 from domain.registers.household import (
     CategoryCatalog,
     EndedAssignment,

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from domain.events import SchemeRemoved, SchemeSet
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Invalid, NotFound
 from domain.kernel.unit_of_work import UnitOfWork
+from domain.schemes.events import SchemeRemoved, SchemeSet
 from domain.schemes.model import (
     EffectiveScheme,
     SchemeBinding,

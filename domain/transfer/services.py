@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Final
 
-from domain.events import DataImported
 from domain.kernel.access import Permission, Scope
 from domain.kernel.time import local_date
 from domain.kernel.unit_of_work import UnitOfWork
+from domain.transfer.events import DataImported
 from domain.transfer.importing import ImportKind, check
 
 WRITE_PERMISSION: Final = {

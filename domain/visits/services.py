@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.events import VisitAmended, VisitEdited, VisitLogged
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, DomainError, Forbidden, NotFound
 from domain.kernel.time import local_date
@@ -22,6 +21,7 @@ from domain.schemes.model import (
     required_scheme,
 )
 from domain.schemes.services import params_by_level
+from domain.visits.events import VisitAmended, VisitEdited, VisitLogged
 from domain.visits.model import (
     CadenceInForce,
     Compliance,

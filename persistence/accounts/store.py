@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from domain.accounts.events import USER_EVENTS, LoginFailed, RefreshTokenReused
 from domain.accounts.rules import ANY_CLIENT, LockoutPolicy, lock_message
 from domain.audit.model import AuditAction
-from domain.events import USER_EVENTS, LoginFailed, RefreshTokenReused
 from domain.kernel.access import Permission, Role, Scope
 from domain.kernel.errors import Conflict, Locked, NotFound, Unauthenticated
 from persistence.accounts.tables import ApiKeyRow, LoginThrottleRow, RefreshTokenRow, UserRow

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Select, Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from domain.events import readable_kinds
+from domain.changes.rules import readable_kinds
 from domain.kernel.access import Scope
 from persistence.assignment.tables import AssignmentRow
 from persistence.outbox.tables import OutboxRow

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Text, cast, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from domain.events import Change
-from domain.kernel.events import Event
+from domain.kernel.events import Change, Event
 from persistence.assignment.tables import AssignmentRow
 from persistence.issue_drafts.tables import IssueDraftRow
 from persistence.must_attend.tables import MustAttendEventRow

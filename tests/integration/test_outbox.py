@@ -12,11 +12,11 @@ from fastapi import FastAPI
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from domain.events import Change, HouseholdDeleted, MemberCreated, MemberUpdated
-from domain.kernel.events import Event, handlers
+from domain.kernel.events import Change, Event, handlers
 from domain.kernel.org import OrgLevel
 from domain.kernel.unit_of_work import UnitOfWork
 from domain.registers import services as registers
+from domain.registers.events import HouseholdDeleted, MemberCreated, MemberUpdated
 from domain.registers.member import Member
 from persistence.audit.tables import AuditRow
 from persistence.outbox.tables import OutboxRow

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.events import Change, HouseholdMoved, MemberCreated, MemberDeleted
-from domain.kernel.events import Event, Handlers
+from domain.kernel.events import Change, Event, Handlers
+from domain.registers.events import HouseholdMoved, MemberCreated, MemberDeleted
 from domain.registers.household import Household
 
 AT = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
