@@ -19,6 +19,7 @@ from typing import Self
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
+import domain.audit.trail  # noqa: F401  (subscribes the audit trail to every change)
 from domain.kernel.events import Event, handlers
 from persistence.assignment.store import SqlAssignmentStore
 from persistence.audit.store import SqlAuditRepository
