@@ -63,11 +63,7 @@ describe('the API client', () => {
     const out = await unwrap(api.POST('/api/v1/sync/batch', { body: { operations: [] } }))
     expect(out.applied).toBe(0)
     expect(store.get()?.refresh_token).toBe('R2')
-    expect(seen).toEqual([
-      '/api/v1/sync/batch Bearer old',
-      '/api/v1/auth/refresh ',
-      '/api/v1/sync/batch Bearer new',
-    ])
+    expect(seen).toEqual(['/api/v1/sync/batch Bearer old', '/api/v1/auth/refresh ', '/api/v1/sync/batch Bearer new'])
   })
 
   it('shares one refresh between concurrent 401s (the refresh token is single-use)', async () => {
@@ -98,9 +94,7 @@ describe('the API client', () => {
   })
 
   it('turns problem+json into a typed error with the field names', async () => {
-    const fetch = vi.fn(async () =>
-      json(422, problem(422, 'request.validation', 'notes'), 'application/problem+json'),
-    )
+    const fetch = vi.fn(async () => json(422, problem(422, 'request.validation', 'notes'), 'application/problem+json'))
     const api = makeClient({ baseUrl: BASE, tokens: memoryStore(tokens('A', 'R')), fetch })
     const err = await unwrap(api.GET('/api/v1/auth/me')).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)

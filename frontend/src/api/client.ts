@@ -94,9 +94,7 @@ async function readBody(res: Response): Promise<unknown> {
 }
 
 /** openapi-fetch's `{data, error, response}` as the data, or a typed ApiError with the fields. */
-export async function unwrap<T>(
-  call: Promise<{ data?: T; error?: unknown; response: Response }>,
-): Promise<T> {
+export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call
   if (error !== undefined || !response.ok) {
     throw new ApiError(toProblem(response.status, error), retryAfterSeconds(response))

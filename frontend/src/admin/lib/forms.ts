@@ -29,9 +29,7 @@ export interface ServerErrors {
 }
 
 function owner(key: string, known: readonly string[]): string | undefined {
-  return [...known]
-    .sort((a, b) => b.length - a.length)
-    .find((k) => key === k || key.startsWith(`${k}.`))
+  return [...known].sort((a, b) => b.length - a.length).find((k) => key === k || key.startsWith(`${k}.`))
 }
 
 /**
@@ -140,7 +138,13 @@ export const phoneRule: FormItemRule = {
 
 /** The message for a number out of [min, max] (or not whole, when `integer`), or '' when it is
  * good or empty. Number inputs are not given min/max: they would clamp 999 to 90 silently. */
-export function rangeMessage(label: string, value: number | null | undefined, min: number, max: number, integer = false): string {
+export function rangeMessage(
+  label: string,
+  value: number | null | undefined,
+  min: number,
+  max: number,
+  integer = false,
+): string {
   if (value === null || value === undefined || Number.isNaN(value)) return ''
   if (integer && !Number.isInteger(value)) return `${label}须为整数`
   if (value < min || value > max) return `${label}须在 ${min} 到 ${max} 之间`
