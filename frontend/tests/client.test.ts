@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ApiError, NetworkError, SessionExpired, makeClient, unwrap, type Tokens } from '../src/api'
+import { IDBFactory } from 'fake-indexeddb'
+import { ApiError, NetworkError, SessionExpired, indexedDbRotations, makeClient, unwrap, type Tokens } from '../src/api'
 
 const BASE = 'http://test.local'
 
@@ -81,6 +82,72 @@ describe('the API client', () => {
     const api = makeClient({ baseUrl: BASE, tokens: store, fetch })
     await Promise.all([1, 2, 3].map(() => unwrap(api.GET('/api/v1/auth/me'))))
     expect(refreshes).toBe(1)
+  })
+
+  it('lets two pages of one browser refresh in turn: the second uses the tokens the first got', async () => {
+    // The server's rule: a refresh token is single-use, and a spent one coming back revokes the
+    // whole login (reuse detection). Both pages share the stored tokens, as tabs share localStorage.
+    const server = { valid: 'R1', access: 'A1', revoked: false, refreshes: 0 }
+    const fetch = vi.fn(async (req: Request) => {
+      if (new URL(req.url).pathname === '/api/v1/auth/refresh') {
+        const { refresh_token } = (await req.json()) as { refresh_token: string }
+        await new Promise((r) => setTimeout(r, 5))
+        if (server.revoked || refresh_token !== server.valid) {
+          server.revoked = true
+          return json(401, problem(401, 'auth.invalid_token'))
+        }
+        server.refreshes += 1
+        server.valid = `R${server.refreshes + 1}`
+        server.access = `A${server.refreshes + 1}`
+        return json(200, tokens(server.access, server.valid))
+      }
+      if (server.revoked || req.headers.get('Authorization') !== `Bearer ${server.access}`)
+        return json(401, problem(401, 'auth.expired'))
+      return json(200, { actor: 'm', org_path: '/', permissions: [], member_id: 7 })
+    })
+    let held: Promise<unknown> = Promise.resolve()
+    const lock = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = held.then(fn, fn)
+      held = run.catch(() => undefined)
+      return run
+    }
+    const store = memoryStore(tokens('A0', 'R1'))
+    const pages = [1, 2].map(() => makeClient({ baseUrl: BASE, tokens: store, fetch, lock }))
+    const out = await Promise.all(pages.flatMap((api) => [1, 2].map(() => unwrap(api.GET('/api/v1/auth/me')))))
+    expect(out.map((me) => me.member_id)).toEqual([7, 7, 7, 7])
+    expect(server.refreshes).toBe(1)
+    expect(server.revoked).toBe(false)
+    expect(store.get()?.refresh_token).toBe('R2')
+  })
+
+  it('hands a rotation to a page that still reads the spent token (localStorage lags between tabs)', async () => {
+    const server = { valid: 'R1', access: 'A1', revoked: false, refreshes: 0 }
+    const fetch = vi.fn(async (req: Request) => {
+      if (new URL(req.url).pathname === '/api/v1/auth/refresh') {
+        const { refresh_token } = (await req.json()) as { refresh_token: string }
+        if (server.revoked || refresh_token !== server.valid) {
+          server.revoked = true
+          return json(401, problem(401, 'auth.invalid_token'))
+        }
+        server.refreshes += 1
+        server.valid = `R${server.refreshes + 1}`
+        server.access = `A${server.refreshes + 1}`
+        return json(200, tokens(server.access, server.valid))
+      }
+      if (server.revoked || req.headers.get('Authorization') !== `Bearer ${server.access}`)
+        return json(401, problem(401, 'auth.expired'))
+      return json(200, { actor: 'm', org_path: '/', permissions: [], member_id: 7 })
+    })
+    const lock = <T>(fn: () => Promise<T>): Promise<T> => fn() // the calls below are one after the other
+    const rotations = indexedDbRotations(new IDBFactory())
+    // Two tabs, each still reading the expired tokens: the second does not see the first's write.
+    const [first, second] = [1, 2].map(() =>
+      makeClient({ baseUrl: BASE, tokens: memoryStore(tokens('A0', 'R1')), fetch, lock, rotations }),
+    )
+    expect((await unwrap(first.GET('/api/v1/auth/me'))).member_id).toBe(7)
+    expect((await unwrap(second.GET('/api/v1/auth/me'))).member_id).toBe(7)
+    expect(server.refreshes).toBe(1)
+    expect(server.revoked).toBe(false)
   })
 
   it('forgets the login and reports it when the refresh token is refused', async () => {
