@@ -1,5 +1,5 @@
-import type { FormItemRule } from 'element-plus'
-import { reactive } from 'vue'
+import type { FormInstance, FormItemRule } from 'element-plus'
+import { reactive, ref } from 'vue'
 import { ApiError } from '../../api'
 import type { FieldError } from '../../api/errors'
 
@@ -94,6 +94,47 @@ export function useServerErrors(known: readonly string[]) {
       state.fields = out.fields
       state.message = out.message
       return Object.keys(out.fields).length > 0
+    },
+  }
+}
+
+/**
+ * The state of one form dialog (FormDialog.vue uses it; a dialog whose form is one tab of several,
+ * like HouseholdDialog, uses it directly): the form's ref, the busy flag of its submit button and
+ * the server's refusal mapped onto the `known` fields.
+ */
+export function useFormDialog(known: readonly string[]) {
+  const formRef = ref<FormInstance>()
+  const busy = ref(false)
+  const errors = useServerErrors(known)
+  return {
+    formRef,
+    busy,
+    errors,
+    /** A new opening: no message and no mark left from the last one. */
+    reset() {
+      errors.clear()
+      formRef.value?.clearValidate()
+    },
+    /**
+     * Check the form, then run `action` with the button busy. True when it went through (the
+     * dialog closes); false when the form is not valid, `action` answered false (nothing to send)
+     * or the server refused it: its messages are then shown, and `onError` is told.
+     */
+    async submit(action: () => Promise<unknown>, onError?: (err: unknown) => void): Promise<boolean> {
+      errors.clear()
+      const valid = await formRef.value?.validate().catch(() => false)
+      if (!valid) return false
+      busy.value = true
+      try {
+        return (await action()) !== false
+      } catch (err) {
+        errors.show(err)
+        onError?.(err)
+        return false
+      } finally {
+        busy.value = false
+      }
     },
   }
 }
