@@ -1,5 +1,7 @@
+import { reactive, ref, watch } from 'vue'
 import { unwrap, type Schemas } from '../../api'
 import { api } from '../../shared/session'
+import { messageOf } from '../api'
 import type { BodyOf, QueryOf } from './paging'
 
 /** 政策明白卡: an area's policies with their eligibility rules, the households each may reach, and
@@ -34,4 +36,77 @@ export function recordDelivery(
       body,
     }),
   )
+}
+
+/** The policies page: the area's policies, the one chosen, and a page of the households it may
+ * reach, by eligibility (可享受 and 待核实 first shown). Choosing another area starts over. */
+export function usePolicies() {
+  const area = ref<number | undefined>()
+  const policies = ref<Policy[]>([])
+  const policy = ref<Policy | null>(null)
+  const matches = ref<Schemas['MatchPage'] | null>(null)
+  const eligibility = ref<Schemas['Eligibility'][]>(['eligible', 'unknown'])
+  const page = reactive({ limit: 20, offset: 0 })
+  const error = ref('')
+  const loading = ref(false)
+
+  async function loadPolicies() {
+    policies.value = []
+    policy.value = null
+    matches.value = null
+    if (!area.value) return
+    try {
+      policies.value = await listPolicies(area.value)
+    } catch (err) {
+      error.value = messageOf(err)
+    }
+  }
+
+  async function loadMatches() {
+    if (!policy.value) return
+    loading.value = true
+    error.value = ''
+    try {
+      matches.value = await policyMatches(policy.value.id, {
+        org_id: area.value,
+        eligibility: eligibility.value,
+        limit: page.limit,
+        offset: page.offset,
+      })
+    } catch (err) {
+      error.value = messageOf(err)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  function choose(p: Policy) {
+    policy.value = p
+    page.offset = 0
+    void loadMatches()
+  }
+
+  watch(area, loadPolicies)
+  watch(eligibility, () => {
+    page.offset = 0
+    void loadMatches()
+  })
+
+  return {
+    area,
+    policies,
+    policy,
+    matches,
+    eligibility,
+    page,
+    error,
+    loading,
+    loadPolicies,
+    loadMatches,
+    choose,
+    goTo(pageNo: number) {
+      page.offset = (pageNo - 1) * page.limit
+      void loadMatches()
+    },
+  }
 }
