@@ -116,10 +116,10 @@ frontend: $(if $(HAVE_NPM),$(NPM_STAMP))
 	@if [ -n "$(HAVE_NPM)" ]; then cd frontend && npm run -s build; \
 	else echo "npm not found: frontend not built; the API runs, /app/ and /admin/ answer 503"; fi
 
-## typed client regenerated from openapi.json (vue-tsc fails on drift), vitest, build, size budget
+## typed client regenerated from openapi.json (vue-tsc fails on drift), ESLint, Prettier, vitest, build, size budget
 test-frontend: $(NPM_STAMP)
-	cd frontend && npm run -s gen:api && npm run -s typecheck && npm test && npm run -s build \
-	  && npm run -s size
+	cd frontend && npm run -s gen:api && npm run -s typecheck && npm run -s lint && npm run -s format:check \
+	  && npm test && npm run -s build && npm run -s size
 
 ## Debian's chromium and a CJK font for the browser tests (never `playwright install`)
 browser-deps:

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ApiError, NetworkError, SessionExpired, makeClient, unwrap, type Tokens } from '../src/api'
+import { IDBFactory } from 'fake-indexeddb'
+import { ApiError, NetworkError, SessionExpired, indexedDbRotations, makeClient, unwrap, type Tokens } from '../src/api'
 
 const BASE = 'http://test.local'
 
@@ -63,11 +64,7 @@ describe('the API client', () => {
     const out = await unwrap(api.POST('/api/v1/sync/batch', { body: { operations: [] } }))
     expect(out.applied).toBe(0)
     expect(store.get()?.refresh_token).toBe('R2')
-    expect(seen).toEqual([
-      '/api/v1/sync/batch Bearer old',
-      '/api/v1/auth/refresh ',
-      '/api/v1/sync/batch Bearer new',
-    ])
+    expect(seen).toEqual(['/api/v1/sync/batch Bearer old', '/api/v1/auth/refresh ', '/api/v1/sync/batch Bearer new'])
   })
 
   it('shares one refresh between concurrent 401s (the refresh token is single-use)', async () => {
@@ -87,6 +84,72 @@ describe('the API client', () => {
     expect(refreshes).toBe(1)
   })
 
+  it('lets two pages of one browser refresh in turn: the second uses the tokens the first got', async () => {
+    // The server's rule: a refresh token is single-use, and a spent one coming back revokes the
+    // whole login (reuse detection). Both pages share the stored tokens, as tabs share localStorage.
+    const server = { valid: 'R1', access: 'A1', revoked: false, refreshes: 0 }
+    const fetch = vi.fn(async (req: Request) => {
+      if (new URL(req.url).pathname === '/api/v1/auth/refresh') {
+        const { refresh_token } = (await req.json()) as { refresh_token: string }
+        await new Promise((r) => setTimeout(r, 5))
+        if (server.revoked || refresh_token !== server.valid) {
+          server.revoked = true
+          return json(401, problem(401, 'auth.invalid_token'))
+        }
+        server.refreshes += 1
+        server.valid = `R${server.refreshes + 1}`
+        server.access = `A${server.refreshes + 1}`
+        return json(200, tokens(server.access, server.valid))
+      }
+      if (server.revoked || req.headers.get('Authorization') !== `Bearer ${server.access}`)
+        return json(401, problem(401, 'auth.expired'))
+      return json(200, { actor: 'm', org_path: '/', permissions: [], member_id: 7 })
+    })
+    let held: Promise<unknown> = Promise.resolve()
+    const lock = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = held.then(fn, fn)
+      held = run.catch(() => undefined)
+      return run
+    }
+    const store = memoryStore(tokens('A0', 'R1'))
+    const pages = [1, 2].map(() => makeClient({ baseUrl: BASE, tokens: store, fetch, lock }))
+    const out = await Promise.all(pages.flatMap((api) => [1, 2].map(() => unwrap(api.GET('/api/v1/auth/me')))))
+    expect(out.map((me) => me.member_id)).toEqual([7, 7, 7, 7])
+    expect(server.refreshes).toBe(1)
+    expect(server.revoked).toBe(false)
+    expect(store.get()?.refresh_token).toBe('R2')
+  })
+
+  it('hands a rotation to a page that still reads the spent token (localStorage lags between tabs)', async () => {
+    const server = { valid: 'R1', access: 'A1', revoked: false, refreshes: 0 }
+    const fetch = vi.fn(async (req: Request) => {
+      if (new URL(req.url).pathname === '/api/v1/auth/refresh') {
+        const { refresh_token } = (await req.json()) as { refresh_token: string }
+        if (server.revoked || refresh_token !== server.valid) {
+          server.revoked = true
+          return json(401, problem(401, 'auth.invalid_token'))
+        }
+        server.refreshes += 1
+        server.valid = `R${server.refreshes + 1}`
+        server.access = `A${server.refreshes + 1}`
+        return json(200, tokens(server.access, server.valid))
+      }
+      if (server.revoked || req.headers.get('Authorization') !== `Bearer ${server.access}`)
+        return json(401, problem(401, 'auth.expired'))
+      return json(200, { actor: 'm', org_path: '/', permissions: [], member_id: 7 })
+    })
+    const lock = <T>(fn: () => Promise<T>): Promise<T> => fn() // the calls below are one after the other
+    const rotations = indexedDbRotations(new IDBFactory())
+    // Two tabs, each still reading the expired tokens: the second does not see the first's write.
+    const [first, second] = [1, 2].map(() =>
+      makeClient({ baseUrl: BASE, tokens: memoryStore(tokens('A0', 'R1')), fetch, lock, rotations }),
+    )
+    expect((await unwrap(first.GET('/api/v1/auth/me'))).member_id).toBe(7)
+    expect((await unwrap(second.GET('/api/v1/auth/me'))).member_id).toBe(7)
+    expect(server.refreshes).toBe(1)
+    expect(server.revoked).toBe(false)
+  })
+
   it('forgets the login and reports it when the refresh token is refused', async () => {
     const store = memoryStore(tokens('old', 'R1'))
     const expired = vi.fn()
@@ -98,9 +161,7 @@ describe('the API client', () => {
   })
 
   it('turns problem+json into a typed error with the field names', async () => {
-    const fetch = vi.fn(async () =>
-      json(422, problem(422, 'request.validation', 'notes'), 'application/problem+json'),
-    )
+    const fetch = vi.fn(async () => json(422, problem(422, 'request.validation', 'notes'), 'application/problem+json'))
     const api = makeClient({ baseUrl: BASE, tokens: memoryStore(tokens('A', 'R')), fetch })
     const err = await unwrap(api.GET('/api/v1/auth/me')).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)

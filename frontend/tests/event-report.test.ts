@@ -57,7 +57,15 @@ describe('the report form (报告必到事项)', () => {
 
   it("online sends the report, forgets the draft and goes back; the server's refusal is shown under the kind", async () => {
     let answer = new Response(
-      JSON.stringify({ type: 'about:blank', title: 'Invalid', status: 422, code: 'event.unknown_kind', field: 'kind', detail: '本模式的必到事项为：红白大事', errors: [] }),
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Invalid',
+        status: 422,
+        code: 'event.unknown_kind',
+        field: 'kind',
+        detail: '本模式的必到事项为：红白大事',
+        errors: [],
+      }),
       { status: 422, headers: { 'Content-Type': 'application/problem+json' } },
     )
     const posts: unknown[] = []
@@ -75,7 +83,20 @@ describe('the report form (报告必到事项)', () => {
     expect(posts).toEqual([{ kind: '思想波动', note: '情绪低落' }])
 
     answer = new Response(
-      JSON.stringify({ id: 9, household_id: 3, member_id: 7, kind: '思想波动', note: '情绪低落', reported_by: 'user:m', reported_at: '2026-11-20T00:00:00Z', deadline: '2026-11-22T00:00:00Z', visit_id: null, attended_at: null, status: 'open', status_label: '待到场' }),
+      JSON.stringify({
+        id: 9,
+        household_id: 3,
+        member_id: 7,
+        kind: '思想波动',
+        note: '情绪低落',
+        reported_by: 'user:m',
+        reported_at: '2026-11-20T00:00:00Z',
+        deadline: '2026-11-22T00:00:00Z',
+        visit_id: null,
+        attended_at: null,
+        status: 'open',
+        status_label: '待到场',
+      }),
       { status: 201, headers: { 'Content-Type': 'application/json' } },
     )
     await wrapper.find('form').trigger('submit')

@@ -53,7 +53,10 @@ function event(id: number, extra: Partial<EventOut> = {}): EventOut {
 }
 
 function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': status < 400 ? 'application/json' : 'application/problem+json' } })
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': status < 400 ? 'application/json' : 'application/problem+json' },
+  })
 }
 
 describe('the kinds of must-attend event a household can have (五必到)', () => {
@@ -69,7 +72,15 @@ describe('the kinds of must-attend event a household can have (五必到)', () =
   })
 
   it("offers the household's scheme, kept for offline use, else the five of the scheme", async () => {
-    const fetch = vi.fn(async () => json({ org_id: 5, code: 'x', name: 'x', defined_at: [1], params: { must_attend_events: ['红白大事'], must_attend_deadline_hours: 12 } }))
+    const fetch = vi.fn(async () =>
+      json({
+        org_id: 5,
+        code: 'x',
+        name: 'x',
+        defined_at: [1],
+        params: { must_attend_events: ['红白大事'], must_attend_deadline_hours: 12 },
+      }),
+    )
     vi.stubGlobal('fetch', fetch)
     expect(await eventKindsFor(db, 5)).toEqual({ kinds: ['红白大事'], fromScheme: true, deadlineHours: 12 })
     expect(new URL((fetch.mock.calls[0] as unknown as [Request])[0].url).pathname).toBe('/api/v1/org-units/5/scheme')
@@ -78,7 +89,11 @@ describe('the kinds of must-attend event a household can have (五必到)', () =
       throw new TypeError('Failed to fetch')
     })
     expect((await eventKindsFor(db, 5)).kinds).toEqual(['红白大事']) // offline: the copy
-    expect(await eventKindsFor(db, 6)).toEqual({ kinds: [...DEFAULT_EVENT_KINDS], fromScheme: false, deadlineHours: null })
+    expect(await eventKindsFor(db, 6)).toEqual({
+      kinds: [...DEFAULT_EVENT_KINDS],
+      fromScheme: false,
+      deadlineHours: null,
+    })
     expect(DEFAULT_EVENT_KINDS).toEqual(['红白大事', '邻里纠纷', '生病住院', '代办事项', '思想波动'])
   })
 })
@@ -121,7 +136,15 @@ describe('reporting a must-attend event', () => {
       errors: [{ field: 'body.note', message: '最多 1000 个字符', code: 'string_too_long' }],
     })
     expect(explainReport(tooLong).fields).toEqual({ note: '最多 1000 个字符' })
-    const notMine = new ApiError({ type: 'about:blank', title: 'Not found', status: 404, code: 'household.not_found', field: 'household_id', detail: '没有这户', errors: [] })
+    const notMine = new ApiError({
+      type: 'about:blank',
+      title: 'Not found',
+      status: 404,
+      code: 'household.not_found',
+      field: 'household_id',
+      detail: '没有这户',
+      errors: [],
+    })
     expect(explainReport(notMine)).toEqual({ fields: {}, form: '没有这户' })
   })
 
@@ -137,7 +160,10 @@ describe('reporting a must-attend event', () => {
     expect(reported.map((e) => e.id)).toEqual([12, 11])
 
     const tasks = (await getKv<EventOut[]>(db, 'tasks'))!
-    expect(householdEvents(3, tasks, reported).map((x) => [x.event.id, x.mine])).toEqual([[11, true], [2, true]])
+    expect(householdEvents(3, tasks, reported).map((x) => [x.event.id, x.mine])).toEqual([
+      [11, true],
+      [2, true],
+    ])
     expect(householdEvents(4, tasks, reported).map((x) => [x.event.id, x.mine])).toEqual([[12, false]])
     // A month later the old reports are dropped from the phone's list.
     await rememberReported(db, event(13), { memberId: null, now: Date.parse('2026-12-25T00:00:00Z') })

@@ -32,7 +32,12 @@ describe('a visit made offline shows on the household list before the sync', () 
   })
 
   it('an older queued visit than the server’s last one changes nothing', () => {
-    const due = { ...(NEVER as object), last_visit: '2026-11-26T02:00:00Z', due_at: '2026-12-30T02:00:00Z', overdue_days: 0 } as never
+    const due = {
+      ...(NEVER as object),
+      last_visit: '2026-11-26T02:00:00Z',
+      due_at: '2026-12-30T02:00:00Z',
+      overdue_days: 0,
+    } as never
     expect(dueText(due, Date.parse('2026-11-27T00:00:00Z'), '2026-11-20T02:00:00Z').text).toBe('34 天后到期')
   })
 
@@ -46,9 +51,20 @@ describe('a visit made offline shows on the household list before the sync', () 
         at: '2026-11-21T02:00:00Z',
         household_id: 4,
         kind: 'attendance',
-        payload: { member_id: 7, household_id: 4, visited_at: '2026-11-21T02:00:00Z', mode: 'home', notes: '到场', event_id: 9 },
+        payload: {
+          member_id: 7,
+          household_id: 4,
+          visited_at: '2026-11-21T02:00:00Z',
+          mode: 'home',
+          notes: '到场',
+          event_id: 9,
+        },
       }),
-      { ...queued({ at: '2026-11-28T02:00:00Z' }), kind: 'issue_draft', payload: { visit_uuid: 'x', kind: 'difficulty' } } as OutboxItem,
+      {
+        ...queued({ at: '2026-11-28T02:00:00Z' }),
+        kind: 'issue_draft',
+        payload: { visit_uuid: 'x', kind: 'difficulty' },
+      } as OutboxItem,
     ])
     expect(times).toEqual({ 3: '2026-11-22T02:00:00Z', 4: '2026-11-21T02:00:00Z' })
   })
@@ -108,12 +124,26 @@ describe('我的 says who is logged in', () => {
   it('by the name /auth/me gives, kept for offline', async () => {
     const { myName } = await import('../src/field/data')
     const { vi } = await import('vitest')
-    localStorage.setItem('lianhu.tokens', JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }))
-    vi.stubGlobal('fetch', async () =>
-      new Response(JSON.stringify({ actor: 'user:member', display_name: '张三', org_path: '/1/', permissions: [], member_id: 7 }), {
-        status: 200,
-        headers: { 'Content-Type': 'application/json' },
-      }),
+    localStorage.setItem(
+      'lianhu.tokens',
+      JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }),
+    )
+    vi.stubGlobal(
+      'fetch',
+      async () =>
+        new Response(
+          JSON.stringify({
+            actor: 'user:member',
+            display_name: '张三',
+            org_path: '/1/',
+            permissions: [],
+            member_id: 7,
+          }),
+          {
+            status: 200,
+            headers: { 'Content-Type': 'application/json' },
+          },
+        ),
     )
     expect(await myName()).toBe('张三')
     vi.stubGlobal('fetch', async () => {

@@ -40,12 +40,24 @@ beforeEach(async () => {
     if (new URL(req.url).pathname === `/api/v1/households/${MINE.id}/visits` && !reassigned) {
       return new Response('[]', { status: 200, headers: { 'Content-Type': 'application/json' } })
     }
-    return new Response(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, code: 'household.not_found', detail: '农户不存在' }), {
-      status: 404,
-      headers: { 'Content-Type': 'application/problem+json' },
-    })
+    return new Response(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Not Found',
+        status: 404,
+        code: 'household.not_found',
+        detail: '农户不存在',
+      }),
+      {
+        status: 404,
+        headers: { 'Content-Type': 'application/problem+json' },
+      },
+    )
   })
-  localStorage.setItem('lianhu.tokens', JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }))
+  localStorage.setItem(
+    'lianhu.tokens',
+    JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }),
+  )
   const db = await getDb()
   await db.households.clear()
   await db.visits.clear()

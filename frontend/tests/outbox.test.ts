@@ -41,7 +41,12 @@ function server(answer: (op: Op, seen: Set<string>) => Record<string, unknown>) 
     body.operations.forEach((op) => seen.add(op.uuid))
     const count = (s: string) => results.filter((r) => r.status === s).length
     return new Response(
-      JSON.stringify({ applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected'), results }),
+      JSON.stringify({
+        applied: count('applied'),
+        duplicate: count('duplicate'),
+        rejected: count('rejected'),
+        results,
+      }),
       { status: 200, headers: { 'Content-Type': 'application/json' } },
     )
   })
@@ -50,7 +55,9 @@ function server(answer: (op: Op, seen: Set<string>) => Record<string, unknown>) 
 }
 
 const applyAll = (op: Op, seen: Set<string>) =>
-  seen.has(op.uuid) ? { status: 'duplicate', id: 1 } : { status: 'applied', id: 100 + ('household_id' in op.payload ? op.payload.household_id : 0) }
+  seen.has(op.uuid)
+    ? { status: 'duplicate', id: 1 }
+    : { status: 'applied', id: 100 + ('household_id' in op.payload ? op.payload.household_id : 0) }
 
 describe('the offline outbox', () => {
   it('keeps a queued visit as pending with a UUID made when it was saved', async () => {
@@ -138,7 +145,9 @@ describe('the offline outbox', () => {
   it('sends a corrected rejected visit again, and deletes only rejected ones', async () => {
     const item = await enqueueVisit(db, visit(1, ''))
     const { api } = server((op) =>
-      'notes' in op.payload && op.payload.notes ? { status: 'applied', id: 9 } : { status: 'rejected', field: 'notes', message: '请填写' },
+      'notes' in op.payload && op.payload.notes
+        ? { status: 'applied', id: 9 }
+        : { status: 'rejected', field: 'notes', message: '请填写' },
     )
     await syncOutbox(db, api)
     expect((await db.outbox.get(item.uuid))?.status).toBe('rejected')
@@ -173,7 +182,9 @@ describe('the offline outbox', () => {
   it('queues an attendance with its event, and a corrected one keeps the event', async () => {
     const a = await enqueueAttendance(db, { ...visit(4), event_id: 12 })
     const { api, requests } = server((op) =>
-      'notes' in op.payload && op.payload.notes === '到场' ? { status: 'applied', id: 12 } : { status: 'rejected', field: 'notes', message: '不对' },
+      'notes' in op.payload && op.payload.notes === '到场'
+        ? { status: 'applied', id: 12 }
+        : { status: 'rejected', field: 'notes', message: '不对' },
     )
     await syncOutbox(db, api)
     await retryItem(db, a.uuid, visit(4, '到场'))

@@ -27,7 +27,15 @@ beforeEach(async () => {
 })
 
 function visit(household: number, notes = '走访'): VisitPayload {
-  return { member_id: 7, household_id: household, visited_at: '2026-11-20T08:00:00+08:00', mode: 'home', notes, flags: [], checklist: [] }
+  return {
+    member_id: 7,
+    household_id: household,
+    visited_at: '2026-11-20T08:00:00+08:00',
+    mode: 'home',
+    notes,
+    flags: [],
+    checklist: [],
+  }
 }
 
 function jpeg(bytes: number[], width = 1200, height = 900) {
@@ -71,14 +79,21 @@ function server(opts: { visit?: (household: number) => Record<string, unknown>; 
         return { index, uuid: op.uuid, ...answer }
       })
       const count = (s: string) => results.filter((r) => r.status === s).length
-      return json(200, { applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected'), results })
+      return json(200, {
+        applied: count('applied'),
+        duplicate: count('duplicate'),
+        rejected: count('rejected'),
+        results,
+      })
     }
     const m = /^\/api\/v1\/visits\/(\d+)\/photos$/.exec(path)
     if (m && req.method === 'GET') {
       const visitId = Number(m[1])
       return json(
         200,
-        photos.filter((p) => p.visit_id === visitId).map((p) => ({ ...p, url: `/api/v1/photos/${p.id}`, created_at: '2026-11-20T01:00:00Z' })),
+        photos
+          .filter((p) => p.visit_id === visitId)
+          .map((p) => ({ ...p, url: `/api/v1/photos/${p.id}`, created_at: '2026-11-20T01:00:00Z' })),
       )
     }
     if (m && req.method === 'POST') {
@@ -86,11 +101,20 @@ function server(opts: { visit?: (household: number) => Record<string, unknown>; 
       const before = photos.find((p) => uuid && p.uuid === uuid)
       if (before) {
         // as the API does: the same upload again finds the photo stored the first time
-        return json(200, { ...before, content_type: before.type, size_bytes: before.bytes.length, sha256: 'x', url: '', created_at: '2026-11-20T01:00:00Z', duplicate: true })
+        return json(200, {
+          ...before,
+          content_type: before.type,
+          size_bytes: before.bytes.length,
+          sha256: 'x',
+          url: '',
+          created_at: '2026-11-20T01:00:00Z',
+          duplicate: true,
+        })
       }
       const answer = opts.photoAnswer?.() ?? { status: 201 }
       if (answer === 'network') throw new TypeError('Failed to fetch')
-      if (typeof answer === 'object' && answer.status !== 201) return json(answer.status, answer.body, 'application/problem+json')
+      if (typeof answer === 'object' && answer.status !== 201)
+        return json(answer.status, answer.body, 'application/problem+json')
       const bytes = [...new Uint8Array(await req.arrayBuffer())]
       const stored: Stored = {
         id: photos.length + 1,
@@ -103,7 +127,14 @@ function server(opts: { visit?: (household: number) => Record<string, unknown>; 
       }
       photos.push(stored)
       if (answer === 'lost') throw new TypeError('Failed to fetch')
-      return json(201, { ...stored, content_type: stored.type, size_bytes: bytes.length, sha256: 'x', url: '', created_at: '2026-11-20T01:00:00Z' })
+      return json(201, {
+        ...stored,
+        content_type: stored.type,
+        size_bytes: bytes.length,
+        sha256: 'x',
+        url: '',
+        created_at: '2026-11-20T01:00:00Z',
+      })
     }
     return json(404, { type: 'about:blank', title: 'Not Found', status: 404, detail: path, code: 'http.404' })
   })
@@ -126,7 +157,11 @@ describe('the photo queue', () => {
 
   it('refuses a tenth photo for a visit, as the server would', async () => {
     const v = await enqueueVisit(db, visit(3))
-    await attachPhotos(db, { uuid: v.uuid, householdId: 3 }, Array.from({ length: MAX_PHOTOS }, (_, i) => jpeg([i])))
+    await attachPhotos(
+      db,
+      { uuid: v.uuid, householdId: 3 },
+      Array.from({ length: MAX_PHOTOS }, (_, i) => jpeg([i])),
+    )
     await expect(attachPhotos(db, { uuid: v.uuid, householdId: 3 }, [jpeg([10])])).rejects.toBeInstanceOf(PhotoLimit)
     expect(await db.photos.count()).toBe(MAX_PHOTOS)
   })
@@ -156,7 +191,10 @@ describe('the photo queue', () => {
     const v = await enqueueVisit(db, visit(3))
     await attachPhotos(db, { uuid: v.uuid, householdId: 3 }, [jpeg([1])])
     const { api, photos } = server({
-      visit: (h) => (refuse ? { status: 'rejected', code: 'visit.in_future', field: 'visited_at', message: '走访时间不能晚于现在' } : { status: 'applied', id: 100 + h }),
+      visit: (h) =>
+        refuse
+          ? { status: 'rejected', code: 'visit.in_future', field: 'visited_at', message: '走访时间不能晚于现在' }
+          : { status: 'applied', id: 100 + h },
     })
     await syncOutbox(db, api)
     expect((await uploadPhotos(db, api)).waiting).toBe(1)
@@ -170,7 +208,10 @@ describe('the photo queue', () => {
   it('retries a failed upload on the next sync: network down, then a server error', async () => {
     const v = await enqueueVisit(db, visit(3))
     const [p] = await attachPhotos(db, { uuid: v.uuid, householdId: 3 }, [jpeg([1, 2])])
-    const answers: Answer[] = ['network', { status: 503, body: { type: 'about:blank', title: 'x', status: 503, detail: '服务暂不可用', code: 'http.503' } }]
+    const answers: Answer[] = [
+      'network',
+      { status: 503, body: { type: 'about:blank', title: 'x', status: 503, detail: '服务暂不可用', code: 'http.503' } },
+    ]
     const { api, photos, calls } = server({ photoAnswer: () => answers.shift() ?? { status: 201 } })
     await syncOutbox(db, api)
 
@@ -178,7 +219,10 @@ describe('the photo queue', () => {
     expect(await db.photos.get(p.id)).toMatchObject({ status: 'pending', attempts: 1 })
 
     expect(await uploadPhotos(db, api)).toMatchObject({ uploaded: 0, waiting: 1 })
-    expect(await db.photos.get(p.id)).toMatchObject({ status: 'pending', error: { status: 503, message: '服务暂不可用' } })
+    expect(await db.photos.get(p.id)).toMatchObject({
+      status: 'pending',
+      error: { status: 503, message: '服务暂不可用' },
+    })
 
     expect(await uploadPhotos(db, api)).toMatchObject({ uploaded: 1 })
     expect(photos).toHaveLength(1)
@@ -205,7 +249,17 @@ describe('the photo queue', () => {
     const v = await enqueueVisit(db, visit(3))
     const [big, ok] = await attachPhotos(db, { uuid: v.uuid, householdId: 3 }, [jpeg([1]), jpeg([2])])
     const answers: Answer[] = [
-      { status: 413, body: { type: 'about:blank', title: 'Too large', status: 413, detail: '照片超过 8 MB 的上限', code: 'photo.too_large', field: 'file' } },
+      {
+        status: 413,
+        body: {
+          type: 'about:blank',
+          title: 'Too large',
+          status: 413,
+          detail: '照片超过 8 MB 的上限',
+          code: 'photo.too_large',
+          field: 'file',
+        },
+      },
     ]
     const { api, photos, calls } = server({ photoAnswer: () => answers.shift() ?? { status: 201 } })
     await syncOutbox(db, api)
@@ -228,11 +282,21 @@ describe('the photo queue', () => {
   it('keeps the reason when the edit window has closed', async () => {
     const v = await enqueueVisit(db, visit(3))
     const [p] = await attachPhotos(db, { uuid: v.uuid, householdId: 3 }, [jpeg([1])])
-    const closed = { type: 'about:blank', title: 'Conflict', status: 409, code: 'visit.edit_window_closed', field: 'visit_id', detail: '记录超过 24 小时，不能直接修改；请提交补充更正（amendment）' }
+    const closed = {
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      code: 'visit.edit_window_closed',
+      field: 'visit_id',
+      detail: '记录超过 24 小时，不能直接修改；请提交补充更正（amendment）',
+    }
     const { api } = server({ photoAnswer: () => ({ status: 409, body: closed }) })
     await syncOutbox(db, api)
     await uploadPhotos(db, api)
-    expect(await db.photos.get(p.id)).toMatchObject({ status: 'rejected', error: { code: 'visit.edit_window_closed', message: closed.detail } })
+    expect(await db.photos.get(p.id)).toMatchObject({
+      status: 'rejected',
+      error: { code: 'visit.edit_window_closed', message: closed.detail },
+    })
   })
 
   it('loses nothing across a reload of the app', async () => {
@@ -273,10 +337,23 @@ describe('the photo queue', () => {
 describe('the IndexedDB upgrade that adds photos', () => {
   it('keeps the outbox items a phone had before', async () => {
     const old = new Dexie('upgrade-test')
-    old.version(1).stores({ outbox: 'uuid, status, household_id, created_at', households: 'id', visits: 'id, household_id, visited_at', kv: 'key' })
+    old.version(1).stores({
+      outbox: 'uuid, status, household_id, created_at',
+      households: 'id',
+      visits: 'id, household_id, visited_at',
+      kv: 'key',
+    })
     old.version(2).stores({ outbox: 'uuid, status, household_id, created_at, seq' })
     await old.open()
-    const item = { uuid: 'a1b2c3d4-0000-4000-8000-000000000001', kind: 'visit', payload: visit(3), household_id: 3, created_at: '2026-11-20T00:00:00Z', seq: 1, status: 'pending' }
+    const item = {
+      uuid: 'a1b2c3d4-0000-4000-8000-000000000001',
+      kind: 'visit',
+      payload: visit(3),
+      household_id: 3,
+      created_at: '2026-11-20T00:00:00Z',
+      seq: 1,
+      status: 'pending',
+    }
     await old.table('outbox').add(item)
     await old.table('households').add({ id: 3, head_name: '张三' })
     old.close()

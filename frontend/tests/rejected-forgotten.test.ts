@@ -20,7 +20,10 @@ async function open(path: string) {
       {
         path: '/households/:id/visit',
         component: VisitFormView,
-        props: (r) => ({ id: Number(r.params.id), retry: typeof r.query.retry === 'string' ? r.query.retry : undefined }),
+        props: (r) => ({
+          id: Number(r.params.id),
+          retry: typeof r.query.retry === 'string' ? r.query.retry : undefined,
+        }),
       },
     ],
   })
@@ -31,8 +34,14 @@ async function open(path: string) {
 }
 
 beforeEach(async () => {
-  vi.stubGlobal('fetch', async () => new Response('{}', { status: 404, headers: { 'Content-Type': 'application/json' } }))
-  localStorage.setItem('lianhu.tokens', JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }))
+  vi.stubGlobal(
+    'fetch',
+    async () => new Response('{}', { status: 404, headers: { 'Content-Type': 'application/json' } }),
+  )
+  localStorage.setItem(
+    'lianhu.tokens',
+    JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }),
+  )
   const db = await getDb()
   await db.outbox.clear()
   await db.photos.clear()

@@ -14,7 +14,10 @@ function offline() {
 }
 
 beforeEach(async () => {
-  localStorage.setItem('lianhu.tokens', JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }))
+  localStorage.setItem(
+    'lianhu.tokens',
+    JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }),
+  )
   const db = await getDb()
   await db.outbox.clear()
   await enqueueVisit(db, {
@@ -56,7 +59,10 @@ describe('立即同步 (待同步 tab)', () => {
           : path === '/api/v1/sync/pull'
             ? { cursor: '2026-11-20T08:00:00Z', households: [], visits: [], due: null }
             : {}
-      return new Response(JSON.stringify(body), { status: path.startsWith('/api/v1/sync/') ? 200 : 404, headers: { 'Content-Type': 'application/json' } })
+      return new Response(JSON.stringify(body), {
+        status: path.startsWith('/api/v1/sync/') ? 200 : 404,
+        headers: { 'Content-Type': 'application/json' },
+      })
     })
     expect(await syncOnRequest()).toBeNull()
     expect(state.pending).toBe(0)
@@ -64,7 +70,10 @@ describe('立即同步 (待同步 tab)', () => {
 
   it('the button shows the words in a toast', async () => {
     offline()
-    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/outbox', component: OutboxView }] })
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/outbox', component: OutboxView }],
+    })
     await router.push('/outbox')
     const wrapper = mount({ template: '<router-view />' }, { global: { plugins: [router] }, attachTo: document.body })
     await flushPromises()

@@ -33,7 +33,10 @@ function answered(req: Request): Response {
 }
 
 beforeEach(async () => {
-  localStorage.setItem('lianhu.tokens', JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }))
+  localStorage.setItem(
+    'lianhu.tokens',
+    JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }),
+  )
   const db = await getDb()
   await db.outbox.clear()
   await enqueueVisit(db, {

@@ -1,6 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { EventOut } from '../src/field/data'
-import { EVENT_STATUSES, flagLabel, flags, learnEnums, modeLabel, modes, roleLabel, serverLabels, statusLabel } from '../src/field/labels'
+import {
+  EVENT_STATUSES,
+  flagLabel,
+  flags,
+  learnEnums,
+  modeLabel,
+  modes,
+  roleLabel,
+  serverLabels,
+  statusLabel,
+} from '../src/field/labels'
 import { byUrgency, spanText, taskState } from '../src/field/tasks'
 
 const H = 3_600_000
@@ -42,23 +52,43 @@ beforeEach(forget)
 
 describe('a must-attend task in the list', () => {
   it('is open with the time left until its deadline, then missed with the time since', () => {
-    expect(taskState(event(), { now: DEADLINE - 5 * H })).toMatchObject({ status: 'open', label: '待到场', tag: 'warning', due: '还剩 5 小时' })
+    expect(taskState(event(), { now: DEADLINE - 5 * H })).toMatchObject({
+      status: 'open',
+      label: '待到场',
+      tag: 'warning',
+      due: '还剩 5 小时',
+    })
     expect(taskState(event(), { now: DEADLINE - 30 * H }).due).toBe('还剩 1 天 6 小时')
     // The list was kept offline as open: at the deadline it turns missed on the phone.
-    expect(taskState(event(), { now: DEADLINE + 2 * H })).toMatchObject({ status: 'missed', label: '逾期未到', tag: 'danger', due: '已超过截止时间 2 小时' })
+    expect(taskState(event(), { now: DEADLINE + 2 * H })).toMatchObject({
+      status: 'missed',
+      label: '逾期未到',
+      tag: 'danger',
+      due: '已超过截止时间 2 小时',
+    })
   })
 
   it('counts an attendance by the deadline, else late, also while it waits in the outbox', () => {
-    expect(taskState(event({ attended_at: new Date(DEADLINE - H).toISOString() }))).toMatchObject({ status: 'attended', due: '' })
-    expect(taskState(event({ attended_at: new Date(DEADLINE + H).toISOString() }))).toMatchObject({ status: 'late', label: '迟到场' })
+    expect(taskState(event({ attended_at: new Date(DEADLINE - H).toISOString() }))).toMatchObject({
+      status: 'attended',
+      due: '',
+    })
+    expect(taskState(event({ attended_at: new Date(DEADLINE + H).toISOString() }))).toMatchObject({
+      status: 'late',
+      label: '迟到场',
+    })
     const queued = taskState(event(), { now: DEADLINE + 3 * H, queuedAt: new Date(DEADLINE + H).toISOString() })
     expect(queued).toMatchObject({ status: 'late', queued: true, due: '' })
   })
 
   it("uses the server's labels: its enum list first, then the label sent with the event", () => {
-    expect(taskState(event({ status: 'missed', status_label: '超时未到' }), { now: DEADLINE + H }).label).toBe('超时未到')
+    expect(taskState(event({ status: 'missed', status_label: '超时未到' }), { now: DEADLINE + H }).label).toBe(
+      '超时未到',
+    )
     learnEnums({ event_statuses: [{ code: 'missed', label: '逾期未到场' }] })
-    expect(taskState(event({ status: 'missed', status_label: '超时未到' }), { now: DEADLINE + H }).label).toBe('逾期未到场')
+    expect(taskState(event({ status: 'missed', status_label: '超时未到' }), { now: DEADLINE + H }).label).toBe(
+      '逾期未到场',
+    )
     expect(statusLabel('open')).toBe(EVENT_STATUSES.open)
   })
 
@@ -88,7 +118,10 @@ describe("the server's labels (/meta/enums)", () => {
     expect(modes().map((m) => m.value)).toEqual(['home', 'phone', 'wechat', 'meeting']) // the contract's codes
     expect(flags().find((f) => f.value === 'disaster')?.label).toBe('灾害事故')
     expect(flagLabel('disaster')).toBe('灾害事故')
-    expect(JSON.parse(localStorage.getItem('lianhu.enums')!)).toMatchObject({ visit_modes: { phone: '电话' }, relations: { spouse: '配偶' } })
+    expect(JSON.parse(localStorage.getItem('lianhu.enums')!)).toMatchObject({
+      visit_modes: { phone: '电话' },
+      relations: { spouse: '配偶' },
+    })
     expect(JSON.parse(localStorage.getItem('lianhu.enums')!).categories).toBeUndefined()
 
     learnEnums({ org_levels: [] }) // an older server: no lists of ours, nothing forgotten
@@ -103,13 +136,17 @@ describe("the server's labels (/meta/enums)", () => {
     expect(roleLabel('branch_secretary')).toBe('村党支部书记')
     expect(roleLabel('township_cadre')).toBe('乡镇干部')
     expect(roleLabel('a_new_role')).toBe('a_new_role') // a role newer than the app: its code
-    expect(JSON.parse(localStorage.getItem('lianhu.enums')!).account_roles).toEqual({ branch_secretary: '村党支部书记' })
+    expect(JSON.parse(localStorage.getItem('lianhu.enums')!).account_roles).toEqual({
+      branch_secretary: '村党支部书记',
+    })
   })
 })
 
 describe('a withdrawn task', () => {
   it('reads as 已撤销, never turning 逾期未到 past its deadline', () => {
-    const s = taskState(event({ status: 'cancelled', status_label: '已撤销', cancelled_at: '2026-11-20T01:00:00Z' }), { now: DEADLINE + 5 * H })
+    const s = taskState(event({ status: 'cancelled', status_label: '已撤销', cancelled_at: '2026-11-20T01:00:00Z' }), {
+      now: DEADLINE + 5 * H,
+    })
     expect(s.label).toBe('已撤销')
     expect(s.status).toBe('cancelled')
     expect(s.due).toBe('')

@@ -16,14 +16,18 @@ const kebab = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1-$2').toLower
 function usedIn(source: string): string[] {
   const used = new Set<string>()
   for (const m of source.matchAll(/import \{([^}]*)\} from 'vant'/g)) {
-    for (const name of m[1].split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const name of m[1]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       used.add(name.startsWith('show') ? kebab(name.slice(4).replace(/^Confirm/, '')) : kebab(name))
     }
   }
   return [...used]
 }
 
-const styled = (source: string) => new Set([...source.matchAll(/'vant\/es\/([a-z-]+)\/style\/index'/g)].map((m) => m[1]))
+const styled = (source: string) =>
+  new Set([...source.matchAll(/'vant\/es\/([a-z-]+)\/style\/index'/g)].map((m) => m[1]))
 
 describe('the field app loads only the Vant styles it uses', () => {
   it('has a style import for every component imported from vant, globally or in the same file', () => {

@@ -26,7 +26,13 @@ afterEach(() => vi.unstubAllGlobals())
 
 describe('editing and amending a visit', () => {
   it('shows amendments under the visit they correct, oldest first', () => {
-    const history = historyOf([visitOut(9, { amends_id: 5 }), visitOut(8), visitOut(6, { amends_id: 5 }), visitOut(5), visitOut(4, { amends_id: 1 })])
+    const history = historyOf([
+      visitOut(9, { amends_id: 5 }),
+      visitOut(8),
+      visitOut(6, { amends_id: 5 }),
+      visitOut(5),
+      visitOut(4, { amends_id: 1 }),
+    ])
     expect(history.map((h) => [h.visit.id, h.amendments.map((a) => a.id)])).toEqual([
       [8, []],
       [5, [6, 9]],
@@ -39,7 +45,9 @@ describe('editing and amending a visit', () => {
     expect(likelyEditable({ visited_at: '2026-11-21T06:00:00Z' }, undefined, now)).toBe(true)
     expect(likelyEditable({ visited_at: '2026-11-19T06:00:00Z' }, undefined, now)).toBe(false)
     // Made offline three days ago, synced (logged by the server) two hours ago.
-    expect(likelyEditable({ visited_at: '2026-11-19T06:00:00Z' }, new Date(now - 2 * 3_600_000).toISOString(), now)).toBe(true)
+    expect(
+      likelyEditable({ visited_at: '2026-11-19T06:00:00Z' }, new Date(now - 2 * 3_600_000).toISOString(), now),
+    ).toBe(true)
     expect(likelyEditable({ visited_at: new Date(now - EDIT_WINDOW_MS).toISOString() }, undefined, now)).toBe(false)
     // The server's word when it gives it, whatever the phone synced.
     const visit = { visited_at: '2026-11-21T06:00:00Z' }
@@ -61,7 +69,9 @@ describe('editing and amending a visit', () => {
     expect(changesOf(before, same)).toEqual({})
     // The form shows minutes: an untouched time is not a change, even if the original had seconds.
     expect(changesOf(visitOut(5, { visited_at: '2026-11-20T00:00:42.5Z' }), same)).toEqual({})
-    expect(changesOf(before, { ...same, visited_at: '2026-11-20T00:01:00Z' })).toEqual({ visited_at: '2026-11-20T00:01:00Z' })
+    expect(changesOf(before, { ...same, visited_at: '2026-11-20T00:01:00Z' })).toEqual({
+      visited_at: '2026-11-20T00:01:00Z',
+    })
     expect(changesOf(before, { ...same, notes: '补记', flags: [] })).toEqual({ notes: '补记', flags: [] })
   })
 
@@ -69,7 +79,10 @@ describe('editing and amending a visit', () => {
     const calls: [string, string, unknown][] = []
     vi.stubGlobal('fetch', async (req: Request) => {
       calls.push([req.method, new URL(req.url).pathname, await req.json()])
-      return new Response(JSON.stringify(visitOut(5, { notes: '补记' })), { status: 200, headers: { 'Content-Type': 'application/json' } })
+      return new Response(JSON.stringify(visitOut(5, { notes: '补记' })), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      })
     })
     await sendChange('edit', 5, { notes: '补记' })
     await sendChange('amend', 5, { notes: '补记' })
@@ -91,7 +104,15 @@ describe('editing and amending a visit', () => {
     })
     expect(explain(closed)).toEqual({ fields: {}, form: closed.message, windowClosed: true })
 
-    const future = new ApiError({ type: 'about:blank', title: 'Invalid', status: 422, code: 'visit.in_future', field: 'visited_at', detail: '走访时间不能晚于现在', errors: [] })
+    const future = new ApiError({
+      type: 'about:blank',
+      title: 'Invalid',
+      status: 422,
+      code: 'visit.in_future',
+      field: 'visited_at',
+      detail: '走访时间不能晚于现在',
+      errors: [],
+    })
     expect(explain(future)).toMatchObject({ fields: { visited_at: '走访时间不能晚于现在' }, form: '' })
 
     const pydantic = new ApiError({

@@ -10,7 +10,10 @@ const inForce = [
 ]
 
 beforeEach(() => {
-  localStorage.setItem('lianhu.tokens', JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }))
+  localStorage.setItem(
+    'lianhu.tokens',
+    JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }),
+  )
 })
 afterEach(() => {
   vi.unstubAllGlobals()

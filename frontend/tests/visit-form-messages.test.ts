@@ -33,7 +33,10 @@ beforeEach(async () => {
   vi.stubGlobal('fetch', async () => {
     throw new TypeError('Failed to fetch') // offline: the form is checked on the phone
   })
-  localStorage.setItem('lianhu.tokens', JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }))
+  localStorage.setItem(
+    'lianhu.tokens',
+    JSON.stringify({ access_token: 'A', refresh_token: 'R', role: 'member', member_id: 7 }),
+  )
   const db = await getDb()
   await db.households.clear()
   await db.outbox.clear()

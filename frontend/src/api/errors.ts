@@ -27,12 +27,13 @@ export class ApiError extends Error {
   /** Messages by field name (the last segment of a pointer such as ``body.notes``). */
   fieldMessages(): Record<string, string> {
     const out: Record<string, string> = {}
-    const entries = this.errors.length
-      ? this.errors
-      : [{ field: this.field, message: this.message } as FieldError]
+    const entries = this.errors.length ? this.errors : [{ field: this.field, message: this.message } as FieldError]
     for (const e of entries) {
       if (!e.field) continue
-      const name = e.field.split('.').filter((p) => p !== 'body').join('.')
+      const name = e.field
+        .split('.')
+        .filter((p) => p !== 'body')
+        .join('.')
       out[name] ??= e.message
     }
     return out

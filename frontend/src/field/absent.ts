@@ -9,7 +9,15 @@ export const NOT_ON_PHONE = '本机没有这户的资料；联网后刷新'
 export const NOT_MINE = '这户不在您的联系户中'
 export const READING = '正在读取…'
 
-export function absentText({ online, synced, failed = false }: { online: boolean; synced: boolean; failed?: boolean }): string {
+export function absentText({
+  online,
+  synced,
+  failed = false,
+}: {
+  online: boolean
+  synced: boolean
+  failed?: boolean
+}): string {
   if (!online) return NOT_ON_PHONE
   if (synced) return NOT_MINE
   // The first sync is under way (it may bring the household), unless it failed on the server.

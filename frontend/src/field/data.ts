@@ -42,7 +42,9 @@ export type FlagOption = { value: FlagKind; label: string }
  * add its own, 安全隐患 …), as last read online; never read: the four of the 民情日志. */
 export async function visitFlagsOf(householdId: number): Promise<FlagOption[]> {
   const found = await cached(`visit-flags:${householdId}`, () =>
-    unwrap(api.GET('/api/v1/households/{household_id}/visit-flags', { params: { path: { household_id: householdId } } })),
+    unwrap(
+      api.GET('/api/v1/households/{household_id}/visit-flags', { params: { path: { household_id: householdId } } }),
+    ),
   )
   return found?.length ? found.map((f) => ({ value: f.code, label: f.label })) : flags()
 }
@@ -123,5 +125,7 @@ export async function attendancesQueued(): Promise<Set<number>> {
  * 到场待同步, late or not, before the sync. */
 export async function attendancesQueuedAt(): Promise<Map<number, string>> {
   const items = await (await getDb()).outbox.where('status').anyOf('pending', 'rejected').toArray()
-  return new Map(items.flatMap((i) => (i.kind === 'attendance' ? [[i.payload.event_id, i.payload.visited_at] as const] : [])))
+  return new Map(
+    items.flatMap((i) => (i.kind === 'attendance' ? [[i.payload.event_id, i.payload.visited_at] as const] : [])),
+  )
 }

@@ -38,7 +38,9 @@ export function clearDraft(householdId: number): void {
 /** Every draft on this phone (logging out). */
 export function clearDrafts(): void {
   try {
-    const keys = Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.key(i)).filter((k) => k?.startsWith(PREFIX))
+    const keys = Array.from({ length: sessionStorage.length }, (_, i) => sessionStorage.key(i)).filter((k) =>
+      k?.startsWith(PREFIX),
+    )
     for (const k of keys) sessionStorage.removeItem(k!)
   } catch {
     // nothing kept

@@ -96,24 +96,38 @@ const REPORTED = 'reported-events'
 /** Reports older than this are dropped from the phone's list: by then the event is long settled. */
 const KEEP_MS = 30 * 86_400_000
 
-export async function rememberReported(db: FieldDb, event: EventOut, { memberId, now = Date.now() }: { memberId: number | null; now?: number }): Promise<void> {
+export async function rememberReported(
+  db: FieldDb,
+  event: EventOut,
+  { memberId, now = Date.now() }: { memberId: number | null; now?: number },
+): Promise<void> {
   const kept = (await getKv<EventOut[]>(db, REPORTED)) ?? []
   const fresh = kept.filter((e) => e.id !== event.id && now - Date.parse(e.reported_at) < KEEP_MS)
   await setKv(db, REPORTED, [event, ...fresh])
   // The reporter's own household: the event is their task too, shown before the next refresh.
   const tasks = await getKv<EventOut[]>(db, 'tasks')
   if (memberId != null && event.member_id === memberId && !(tasks ?? []).some((t) => t.id === event.id)) {
-    await setKv(db, 'tasks', [...(tasks ?? []), event].sort((a, b) => a.deadline.localeCompare(b.deadline)))
+    await setKv(
+      db,
+      'tasks',
+      [...(tasks ?? []), event].sort((a, b) => a.deadline.localeCompare(b.deadline)),
+    )
   }
 }
 
 /** The household's events as its page shows them: my tasks there, then reports made on this
  * phone that are not among them (someone else's task, or already attended). */
-export function householdEvents(householdId: number, tasks: EventOut[], reported: EventOut[]): { event: EventOut; mine: boolean }[] {
+export function householdEvents(
+  householdId: number,
+  tasks: EventOut[],
+  reported: EventOut[],
+): { event: EventOut; mine: boolean }[] {
   const ids = new Set(tasks.map((t) => t.id))
   return [
     ...tasks.filter((t) => t.household_id === householdId).map((event) => ({ event, mine: true })),
-    ...reported.filter((e) => e.household_id === householdId && !ids.has(e.id)).map((event) => ({ event, mine: false })),
+    ...reported
+      .filter((e) => e.household_id === householdId && !ids.has(e.id))
+      .map((event) => ({ event, mine: false })),
   ]
 }
 

@@ -176,7 +176,9 @@ export function dueText(
   if (due.overdue_days && due.overdue_days > 0) return { text: `逾期 ${due.overdue_days} 天`, type: 'danger' }
   if (due.due_at) {
     const days = Math.ceil((new Date(due.due_at).getTime() - now) / DAY)
-    return days <= 3 ? { text: `${Math.max(days, 0)} 天内到期`, type: 'warning' } : { text: `${days} 天后到期`, type: 'success' }
+    return days <= 3
+      ? { text: `${Math.max(days, 0)} 天内到期`, type: 'warning' }
+      : { text: `${days} 天后到期`, type: 'success' }
   }
   return { text: '已走访', type: 'success' }
 }

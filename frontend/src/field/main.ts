@@ -17,5 +17,9 @@ function register() {
   registered = true
   registerSW({ immediate: true })
 }
-watch(() => state.loaded, (loaded) => loaded && setTimeout(register, 300), { immediate: true })
+watch(
+  () => state.loaded,
+  (loaded) => loaded && setTimeout(register, 300),
+  { immediate: true },
+)
 setTimeout(register, 3000)

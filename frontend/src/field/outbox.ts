@@ -135,7 +135,10 @@ export async function discardRejected(db: FieldDb, uuid: string): Promise<boolea
 
 /** The name an item's household goes by in the queue: as the phone knows it now, else as it
  * knew it when the item was made, else its number. */
-export function householdName(item: Pick<OutboxItem, 'household_id' | 'head_name'>, known: { id: number; head_name: string }[]): string {
+export function householdName(
+  item: Pick<OutboxItem, 'household_id' | 'head_name'>,
+  known: { id: number; head_name: string }[],
+): string {
   return known.find((h) => h.id === item.household_id)?.head_name ?? item.head_name ?? `农户 ${item.household_id}`
 }
 

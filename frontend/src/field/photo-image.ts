@@ -41,7 +41,11 @@ async function decode(file: Blob): Promise<Decoded> {
   }
 }
 
-function encode(d: Decoded, side: number, quality: number): Promise<{ blob: Blob | null; width: number; height: number }> {
+function encode(
+  d: Decoded,
+  side: number,
+  quality: number,
+): Promise<{ blob: Blob | null; width: number; height: number }> {
   const scale = Math.min(1, side / Math.max(d.width, d.height))
   const width = Math.max(1, Math.round(d.width * scale))
   const height = Math.max(1, Math.round(d.height * scale))

@@ -43,23 +43,21 @@ export async function attachPhotos(
   photos: PreparedPhoto[],
 ): Promise<PhotoItem[]> {
   if ((await kept(db, visit)).length + photos.length > MAX_PHOTOS) throw new PhotoLimit()
-  const items = photos.map(
-    (p): PhotoItem => ({
-      id: newUuid(),
-      visit_uuid: visit.uuid ?? '',
-      ...(visit.id ? { visit_id: visit.id } : {}),
-      household_id: visit.householdId,
-      seq: nextSeq(),
-      blob: p.blob,
-      thumb: p.thumb,
-      type: p.blob.type || 'image/jpeg',
-      size: p.blob.size,
-      width: p.width,
-      height: p.height,
-      created_at: new Date().toISOString(),
-      status: 'pending',
-    }),
-  )
+  const items = photos.map((p): PhotoItem => ({
+    id: newUuid(),
+    visit_uuid: visit.uuid ?? '',
+    ...(visit.id ? { visit_id: visit.id } : {}),
+    household_id: visit.householdId,
+    seq: nextSeq(),
+    blob: p.blob,
+    thumb: p.thumb,
+    type: p.blob.type || 'image/jpeg',
+    size: p.blob.size,
+    width: p.width,
+    height: p.height,
+    created_at: new Date().toISOString(),
+    status: 'pending',
+  }))
   await db.photos.bulkAdd(items)
   return items
 }

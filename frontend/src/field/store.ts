@@ -224,7 +224,12 @@ async function learnChecklistItems(): Promise<void> {
   const c = await api
     .GET('/api/v1/households/{household_id}/checklist', { params: { path: { household_id: first.id } } })
     .catch(() => null)
-  if (c?.data) await setKv(db, 'checklist-items', c.data.items.map((i) => i.item))
+  if (c?.data)
+    await setKv(
+      db,
+      'checklist-items',
+      c.data.items.map((i) => i.item),
+    )
 }
 
 /** Send the outbox, then pull. Offline or logged out: the queue simply waits for the next try. */

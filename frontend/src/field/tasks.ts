@@ -17,7 +17,13 @@ export interface TaskState {
   queued: boolean
 }
 
-const TAGS: Record<EventStatus, TagType> = { open: 'warning', missed: 'danger', attended: 'success', late: 'primary', cancelled: 'primary' }
+const TAGS: Record<EventStatus, TagType> = {
+  open: 'warning',
+  missed: 'danger',
+  attended: 'success',
+  late: 'primary',
+  cancelled: 'primary',
+}
 
 /** "3 小时" / "2 天 5 小时" / "不到 1 小时". */
 export function spanText(ms: number): string {
@@ -34,11 +40,15 @@ export function spanText(ms: number): string {
  * offline still turns 逾期未到 when the deadline passes, and an attendance waiting in the outbox
  * shows whether it will count as late (its visit time against the deadline).
  */
-export function taskState(e: EventOut, { now = Date.now(), queuedAt }: { now?: number; queuedAt?: string } = {}): TaskState {
+export function taskState(
+  e: EventOut,
+  { now = Date.now(), queuedAt }: { now?: number; queuedAt?: string } = {},
+): TaskState {
   const deadline = Date.parse(e.deadline)
   const attendedAt = queuedAt ?? e.attended_at
   let status: EventStatus
-  if (e.status === 'cancelled') status = 'cancelled' // withdrawn by the branch: nothing to do
+  if (e.status === 'cancelled')
+    status = 'cancelled' // withdrawn by the branch: nothing to do
   else if (attendedAt) status = Date.parse(attendedAt) <= deadline ? 'attended' : 'late'
   else status = now <= deadline ? 'open' : 'missed'
   // The server's words: its enum labels, else the label it sent with this event, else ours.

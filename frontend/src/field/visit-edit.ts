@@ -82,7 +82,11 @@ export function formField(pointer: string): string {
 /** The server's answer in words for the form: messages by field, and one for the whole form. */
 export function explain(err: unknown): { fields: Record<string, string>; form: string; windowClosed: boolean } {
   if (err instanceof NetworkError) {
-    return { fields: {}, form: '这项操作需要联网：现在连不上服务器，请联网后再试（修改不会存在本机）', windowClosed: false }
+    return {
+      fields: {},
+      form: '这项操作需要联网：现在连不上服务器，请联网后再试（修改不会存在本机）',
+      windowClosed: false,
+    }
   }
   if (!(err instanceof ApiError)) return { fields: {}, form: (err as Error).message, windowClosed: false }
   if (err.code === 'visit.edit_window_closed') {

@@ -17,7 +17,13 @@ describe('account forms', () => {
   it('creates an account with its trimmed name and no member by default', () => {
     const f = userForm(null, 1)
     Object.assign(f, { username: ' zhangsan ', password: 'long-enough', role: 'village_cadre' })
-    expect(newUserBody(f)).toEqual({ username: 'zhangsan', password: 'long-enough', role: 'village_cadre', org_id: 1, member_id: null })
+    expect(newUserBody(f)).toEqual({
+      username: 'zhangsan',
+      password: 'long-enough',
+      role: 'village_cadre',
+      org_id: 1,
+      member_id: null,
+    })
   })
 
   it('sends only what changed; a password only when typed; unlinking the member as null', () => {

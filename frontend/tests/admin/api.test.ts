@@ -10,11 +10,22 @@ const problem = {
   detail: '文件中有 1 处错误，未导入任何数据',
   code: 'import.rows_invalid',
   field: 'file',
-  errors: [{ field: 'size', message: '家庭人口应为 1 到 99 的整数：三口', code: 'import.bad_size', row: 3, column: '家庭人口' }],
+  errors: [
+    {
+      field: 'size',
+      message: '家庭人口应为 1 到 99 的整数：三口',
+      code: 'import.bad_size',
+      row: 3,
+      column: '家庭人口',
+    },
+  ],
 }
 
 function respond(status: number, body: unknown, type = 'application/json'): Response {
-  return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'Content-Type': type } })
+  return new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': type },
+  })
 }
 
 function fakeFetch(...answers: Response[]) {
@@ -75,6 +86,9 @@ describe('paging helpers', () => {
       return { data: Array.from({ length: limit }, (_, i) => offset + i), total: 10_000 }
     }, 700)
     expect(rows).toHaveLength(700)
-    expect(calls).toEqual([[500, 0], [200, 500]])
+    expect(calls).toEqual([
+      [500, 0],
+      [200, 500],
+    ])
   })
 })

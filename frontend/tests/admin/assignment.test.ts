@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { contactPeriod, householdLabel, partnerSide, requestIds, sortContacts, tieLabel, type Contact } from '../../src/admin/lib/assignment'
+import {
+  contactPeriod,
+  householdLabel,
+  partnerSide,
+  requestIds,
+  sortContacts,
+  tieLabel,
+  type Contact,
+} from '../../src/admin/lib/assignment'
 
 const contact = (over: Partial<Contact>): Contact => ({
   member_id: 1,

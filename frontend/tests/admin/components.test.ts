@@ -12,14 +12,21 @@ function vueFiles(dir: string): string[] {
   )
 }
 
-const pascal = (tag: string) => 'El' + tag.split('-').map((p) => p[0].toUpperCase() + p.slice(1)).join('')
+const pascal = (tag: string) =>
+  'El' +
+  tag
+    .split('-')
+    .map((p) => p[0].toUpperCase() + p.slice(1))
+    .join('')
 
 describe('admin pages import the Element Plus components they use', () => {
   for (const file of vueFiles(root)) {
     it(file.slice(root.length + 1), () => {
       const text = readFileSync(file, 'utf8')
       const imported = new Set(
-        [...text.matchAll(/import \{([^}]*)\} from 'element-plus'/g)].flatMap((m) => m[1].split(',').map((s) => s.trim())),
+        [...text.matchAll(/import \{([^}]*)\} from 'element-plus'/g)].flatMap((m) =>
+          m[1].split(',').map((s) => s.trim()),
+        ),
       )
       const used = new Set([...text.matchAll(/<el-([a-z-]+)/g)].map((m) => pascal(m[1])))
       if (text.includes('v-loading')) used.add('vLoading')

@@ -16,13 +16,20 @@ describe('parseCsv', () => {
   })
 
   it('strips a BOM', () => {
-    expect(parseCsv('\ufeffa,b\n1,2')).toEqual([['a', 'b'], ['1', '2']])
+    expect(parseCsv('\ufeffa,b\n1,2')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ])
   })
 })
 
 describe('toCsv', () => {
   it('round-trips through parseCsv', () => {
-    const rows = [['户编号', '地址'], ['H1', '和明村1组, 3号'], ['H2', '他说"好"']]
+    const rows = [
+      ['户编号', '地址'],
+      ['H1', '和明村1组, 3号'],
+      ['H2', '他说"好"'],
+    ]
     expect(parseCsv(toCsv(rows))).toEqual(rows)
   })
 

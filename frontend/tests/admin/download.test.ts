@@ -46,7 +46,10 @@ describe('fetchExport', () => {
     const seen = stubFetch(
       new Response('\ufeff户编号,户主\nH1,张三\n', {
         status: 200,
-        headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="households.csv"' },
+        headers: {
+          'Content-Type': 'text/csv; charset=utf-8',
+          'Content-Disposition': 'attachment; filename="households.csv"',
+        },
       }),
     )
     const file = await fetchExport('households', 'csv', 'gb18030')
@@ -76,10 +79,20 @@ describe('fetchExport', () => {
 
   it('turns a refusal into the typed ApiError with its Chinese detail', async () => {
     stubFetch(
-      new Response(JSON.stringify({ type: 'x', title: '无权操作', status: 403, detail: '需要导出权限', code: 'auth.forbidden', errors: [] }), {
-        status: 403,
-        headers: { 'Content-Type': 'application/problem+json' },
-      }),
+      new Response(
+        JSON.stringify({
+          type: 'x',
+          title: '无权操作',
+          status: 403,
+          detail: '需要导出权限',
+          code: 'auth.forbidden',
+          errors: [],
+        }),
+        {
+          status: 403,
+          headers: { 'Content-Type': 'application/problem+json' },
+        },
+      ),
     )
     const err = await fetchExport('households', 'csv').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)

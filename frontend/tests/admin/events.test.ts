@@ -88,7 +88,10 @@ describe('the report form', () => {
     expect(deadlineHours(null)).toBeNull()
   })
   it('sends the kind and a trimmed note, not the household (it is in the path)', () => {
-    expect(eventBody({ household_id: 3, kind: ' 生病住院 ', note: '  住院一周 ' })).toEqual({ kind: '生病住院', note: '住院一周' })
+    expect(eventBody({ household_id: 3, kind: ' 生病住院 ', note: '  住院一周 ' })).toEqual({
+      kind: '生病住院',
+      note: '住院一周',
+    })
   })
 })
 
@@ -107,7 +110,12 @@ describe('withdrawing a wrong report', () => {
     expect(cancelReasonError('误'.repeat(501))).toBe('撤销原因不能超过 500 字')
   })
   it('a withdrawn event sorts last and says so instead of a deadline', () => {
-    const gone = event({ id: 2, status: 'cancelled', cancelled_at: '2026-11-20T01:00:00Z', deadline: '2026-11-21T00:00:00Z' })
+    const gone = event({
+      id: 2,
+      status: 'cancelled',
+      cancelled_at: '2026-11-20T01:00:00Z',
+      deadline: '2026-11-21T00:00:00Z',
+    })
     const open = event({ id: 3, status: 'open' })
     expect(sortEvents([gone, open]).map((e) => e.id)).toEqual([3, 2])
     expect(timing(gone, new Date('2026-11-25T00:00:00Z'))).toBe('已撤销')

@@ -1,12 +1,36 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, NetworkError } from '../../src/api'
 import type { Problem } from '../../src/api/errors'
-import { blankToNull, fieldKey, patchOf, rangeMessage, rowErrors, serverErrors, todayIso, useServerErrors } from '../../src/admin/lib/forms'
-import { checkResidents, householdBody, householdForm, memberBody, memberForm, residentsBody } from '../../src/admin/lib/registers'
+import {
+  blankToNull,
+  fieldKey,
+  patchOf,
+  rangeMessage,
+  rowErrors,
+  serverErrors,
+  todayIso,
+  useServerErrors,
+} from '../../src/admin/lib/forms'
+import {
+  checkResidents,
+  householdBody,
+  householdForm,
+  memberBody,
+  memberForm,
+  residentsBody,
+} from '../../src/admin/lib/registers'
 import { deliveryChoices, nextDelivery } from '../../src/admin/lib/labels'
 
 const problem = (over: Partial<Problem>): ApiError =>
-  new ApiError({ type: 'about:blank', title: '数据校验未通过', status: 422, detail: '', code: 'request.validation', errors: [], ...over })
+  new ApiError({
+    type: 'about:blank',
+    title: '数据校验未通过',
+    status: 422,
+    detail: '',
+    code: 'request.validation',
+    errors: [],
+    ...over,
+  })
 
 // The member's 422 as the API answers it (request.validation: Chinese messages, pydantic's codes).
 const memberRefusal = problem({
@@ -57,10 +81,17 @@ describe('server errors onto form fields', () => {
 
   it('answers a 409 or a network failure as the message, no field', () => {
     const conflict = new ApiError({
-      type: 'x', title: '与现有数据冲突', status: 409, code: 'member.in_use', errors: [],
+      type: 'x',
+      title: '与现有数据冲突',
+      status: 409,
+      code: 'member.in_use',
+      errors: [],
       detail: '不能删除党员 赵志斌：仍在联系农户，请先调整包户',
     })
-    expect(serverErrors(conflict, ['name'])).toEqual({ fields: {}, message: '不能删除党员 赵志斌：仍在联系农户，请先调整包户' })
+    expect(serverErrors(conflict, ['name'])).toEqual({
+      fields: {},
+      message: '不能删除党员 赵志斌：仍在联系农户，请先调整包户',
+    })
     expect(serverErrors(new NetworkError(new TypeError('x')), ['name']).message).toBe('网络不可用')
   })
 
@@ -76,9 +107,15 @@ describe('server errors onto form fields', () => {
   })
 
   it('maps a list refusal onto its rows in both pointer spellings', () => {
-    const domain = problem({ code: 'household.birth_in_future', field: 'residents[1].birth_date', detail: '出生日期不能晚于今天' })
+    const domain = problem({
+      code: 'household.birth_in_future',
+      field: 'residents[1].birth_date',
+      detail: '出生日期不能晚于今天',
+    })
     expect(rowErrors(domain, 'residents')).toEqual({ rows: { 1: '出生日期不能晚于今天' }, message: '' })
-    const pydantic = problem({ errors: [{ field: 'residents.0.birth_date', message: '应为日期，如 2026-11-25', code: 'date_parsing' }] })
+    const pydantic = problem({
+      errors: [{ field: 'residents.0.birth_date', message: '应为日期，如 2026-11-25', code: 'date_parsing' }],
+    })
     expect(rowErrors(pydantic, 'residents').rows).toEqual({ 0: '应为日期，如 2026-11-25' })
   })
 
@@ -90,9 +127,23 @@ describe('server errors onto form fields', () => {
 describe('request bodies', () => {
   it('sends only what changed in a PATCH (a masked phone is never written back)', () => {
     const member = {
-      id: 1, org_id: 4, name: '赵志斌', role: 'member', role_label: '党员', gender: '男', birth_date: '1970-01-02',
-      phone: '139****1234', phone_masked: true, lat: null, lng: null, skills: ['电工'], in_service: false,
-      reported_community_id: null, exempt: false, exemption: null, external_id: 'M1',
+      id: 1,
+      org_id: 4,
+      name: '赵志斌',
+      role: 'member',
+      role_label: '党员',
+      gender: '男',
+      birth_date: '1970-01-02',
+      phone: '139****1234',
+      phone_masked: true,
+      lat: null,
+      lng: null,
+      skills: ['电工'],
+      in_service: false,
+      reported_community_id: null,
+      exempt: false,
+      exemption: null,
+      external_id: 'M1',
     } as const
     const form = memberForm({ ...member, skills: [...member.skills] })
     form.name = ' 赵志斌二 '
@@ -109,7 +160,12 @@ describe('request bodies', () => {
     form.name = '李四'
     form.exempt = true
     form.exemption = { reason: 'elderly', decided_by: '和明村党支部', decided_on: '2026-01-05', note: '' }
-    expect(memberBody(form).exemption).toEqual({ reason: 'elderly', decided_by: '和明村党支部', decided_on: '2026-01-05', note: null })
+    expect(memberBody(form).exemption).toEqual({
+      reason: 'elderly',
+      decided_by: '和明村党支部',
+      decided_on: '2026-01-05',
+      note: null,
+    })
     form.exempt = false
     expect(memberBody(form).exemption).toBeNull()
     expect(memberBody(form)).toMatchObject({ org_id: 4, phone: null, gender: null, reported_community_id: null })
@@ -119,8 +175,16 @@ describe('request bodies', () => {
     const form = householdForm(null, 4)
     form.head_name = '陈根'
     expect(householdBody(form)).toEqual({
-      org_id: 4, head_name: '陈根', size: 1, building: null, address: null, phone: null,
-      categories: [], external_id: null, lat: null, lng: null,
+      org_id: 4,
+      head_name: '陈根',
+      size: 1,
+      building: null,
+      address: null,
+      phone: null,
+      categories: [],
+      external_id: null,
+      lat: null,
+      lng: null,
     })
     expect(blankToNull('  ')).toBeNull()
   })
@@ -137,7 +201,9 @@ describe('request bodies', () => {
       2: '出生日期不能晚于今天',
       3: '出生日期早于 130 年前，请核对',
     })
-    expect(residentsBody(rows.slice(0, 1))).toEqual({ residents: [{ relation: 'head', birth_date: '1940-03-01', gender: '男' }] })
+    expect(residentsBody(rows.slice(0, 1))).toEqual({
+      residents: [{ relation: 'head', birth_date: '1940-03-01', gender: '男' }],
+    })
   })
 
   it('counts today in China time', () => {

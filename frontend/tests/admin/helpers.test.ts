@@ -96,7 +96,10 @@ describe('format', () => {
   })
 
   it('names an org path by the units the caller knows, leaving out those above them', () => {
-    const names = new Map([[2, '城关镇'], [3, '和明村']])
+    const names = new Map([
+      [2, '城关镇'],
+      [3, '和明村'],
+    ])
     expect(pathNames('/1/2/3/', (id) => names.get(id))).toBe('城关镇 / 和明村')
     expect(pathNames('/9/', (id) => names.get(id))).toBe('/9/')
     expect(pathNames(null, (id) => names.get(id))).toBe('—')
@@ -105,7 +108,19 @@ describe('format', () => {
 
 describe('proposal summary', () => {
   it('needs the shortfall acceptance when the report has shortfalls or violations', () => {
-    const clean = summarize({ feasible: true, households: 300, members: 35, pairs: 300, distance_total_m: 159357, shortfalls: [], violations: [], elderly_pairs: [[7, 14], [1, 25]] })
+    const clean = summarize({
+      feasible: true,
+      households: 300,
+      members: 35,
+      pairs: 300,
+      distance_total_m: 159357,
+      shortfalls: [],
+      violations: [],
+      elderly_pairs: [
+        [7, 14],
+        [1, 25],
+      ],
+    })
     expect(clean.needsAcceptance).toBe(false)
     expect(clean.distanceKm).toBe(159.4)
     expect(clean.elderlyPairs).toBe(2)
@@ -143,7 +158,14 @@ describe('charts', () => {
     const byName = Object.fromEntries(opt.series.map((s) => [s.name, s.data]))
     expect(byName['农户']).toHaveLength(1)
     expect(byName['所选党员的联系户']).toEqual([[120, 30, '张', 1]])
-    expect(byName['联系线']).toEqual([{ coords: [[120.05, 30.05], [120, 30]] }])
+    expect(byName['联系线']).toEqual([
+      {
+        coords: [
+          [120.05, 30.05],
+          [120, 30],
+        ],
+      },
+    ])
   })
 })
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { buildGrid, columnIndex, fileFormat, gridRows, hasErrors, referenceHint, templateHeader } from '../../src/admin/lib/importGrid'
+import {
+  buildGrid,
+  columnIndex,
+  fileFormat,
+  gridRows,
+  hasErrors,
+  referenceHint,
+  templateHeader,
+} from '../../src/admin/lib/importGrid'
 
 const rows = [
   ['户编号', '户主', '网格', '家庭人口'],
@@ -46,7 +54,9 @@ describe('buildGrid', () => {
 
 describe('columnIndex', () => {
   it('finds a column by field when the header uses an English alias', () => {
-    expect(columnIndex('members', ['external_id', 'name', 'org_code'], { field: 'org', column: '所属组织', message: 'x' })).toBe(2)
+    expect(
+      columnIndex('members', ['external_id', 'name', 'org_code'], { field: 'org', column: '所属组织', message: 'x' }),
+    ).toBe(2)
     expect(columnIndex('members', ['姓名'], { field: 'phone', column: '手机号', message: 'x' })).toBe(-1)
   })
 })
@@ -76,8 +86,10 @@ describe('referenceHint', () => {
     { level: 'grid', code: null },
     { level: 'grid', code: 'C01-T01-V01-G1' },
   ]
-  it('says a reference column takes a code, with one of the caller\'s own as the example', () => {
-    expect(referenceHint('households', units)).toBe('“所属网格”填写网格的组织编码（如 C01-T01-V01-G1），不是名称；编码见组织架构页。')
+  it("says a reference column takes a code, with one of the caller's own as the example", () => {
+    expect(referenceHint('households', units)).toBe(
+      '“所属网格”填写网格的组织编码（如 C01-T01-V01-G1），不是名称；编码见组织架构页。',
+    )
     expect(referenceHint('members', units)).toContain('“所属组织”填写组织的组织编码（如 C01-T01-V01）')
     expect(referenceHint('org_units', [])).toBe('“上级编码”填写组织的组织编码，不是名称；编码见组织架构页。')
   })

@@ -22,7 +22,9 @@ function server(routes: Record<string, Answer>) {
       seen.push(req)
       const key = `${req.method} ${new URL(req.url).pathname}`
       const answer = routes[key]
-      return answer ? answer(req) : json(404, { type: 'x', title: '不存在', status: 404, detail: `no route ${key}`, code: 'x', errors: [] })
+      return answer
+        ? answer(req)
+        : json(404, { type: 'x', title: '不存在', status: 404, detail: `no route ${key}`, code: 'x', errors: [] })
     }),
   )
   return seen
@@ -54,7 +56,11 @@ const card = (qr: string | null): Schemas['CardOut'] => ({
 describe('ExportButton', () => {
   it('is not there without data:export', () => {
     as('household:read')
-    expect(mount(ExportButton, { props: { kind: 'households' } }).find('[data-test=export-button]').exists()).toBe(false)
+    expect(
+      mount(ExportButton, { props: { kind: 'households' } })
+        .find('[data-test=export-button]')
+        .exists(),
+    ).toBe(false)
   })
   it('is there with it, saying what it exports', () => {
     as('household:read', 'data:export')
@@ -82,7 +88,13 @@ describe('HouseholdCard', () => {
       'GET /api/v1/households/7/card': () => json(200, card(issued ? 'https://x.example/c/NEW' : null)),
       'POST /api/v1/households/7/card-token': () => {
         issued = true
-        return json(201, { household_id: 7, token: 'NEW', url: 'https://x.example/c/NEW', created_at: '2026-11-25T02:00:00Z', revoked_previous: 0 })
+        return json(201, {
+          household_id: 7,
+          token: 'NEW',
+          url: 'https://x.example/c/NEW',
+          created_at: '2026-11-25T02:00:00Z',
+          revoked_previous: 0,
+        })
       },
     })
     const w = mount(HouseholdCard, { props: { householdId: 7 } })
@@ -97,7 +109,14 @@ describe('HouseholdCard', () => {
     server({
       'GET /api/v1/households/8/card': () => json(200, card(null)),
       'POST /api/v1/households/8/card-token': () =>
-        json(403, { type: 'x', title: '无权操作', status: 403, detail: '您没有维护农户的权限', code: 'auth.forbidden', errors: [] }),
+        json(403, {
+          type: 'x',
+          title: '无权操作',
+          status: 403,
+          detail: '您没有维护农户的权限',
+          code: 'auth.forbidden',
+          errors: [],
+        }),
     })
     const refused = mount(HouseholdCard, { props: { householdId: 8 } })
     await flushPromises()
@@ -117,7 +136,8 @@ describe('MemberAssignments', () => {
     as('member:read')
     server({
       'GET /api/v1/meta/enums': () => json(200, {}),
-      'GET /api/v1/members/4/elderly-partners': () => json(200, [{ member_id: 9, name: '李德福', side: 'elderly', since: '2025-03-01' }]),
+      'GET /api/v1/members/4/elderly-partners': () =>
+        json(200, [{ member_id: 9, name: '李德福', side: 'elderly', since: '2025-03-01' }]),
     })
     const w = mount(MemberAssignments, { props: { member, modelValue: false }, global: { stubs } })
     await w.setProps({ modelValue: true })
@@ -144,7 +164,14 @@ describe('MemberAssignments', () => {
       'GET /api/v1/households/8': () => json(200, { id: 8, head_name: '钱二' }),
       'DELETE /api/v1/members/4/ties/7/kinship': () => new Response(null, { status: 204 }),
       'DELETE /api/v1/members/4/ties/8/interest': () =>
-        json(404, { type: 'x', title: '不存在', status: 404, detail: '没有这条登记', code: 'tie.not_found', errors: [] }),
+        json(404, {
+          type: 'x',
+          title: '不存在',
+          status: 404,
+          detail: '没有这条登记',
+          code: 'tie.not_found',
+          errors: [],
+        }),
     })
     const w = mount(MemberAssignments, { props: { member, modelValue: false }, global: { stubs } })
     await w.setProps({ modelValue: true })

@@ -17,7 +17,11 @@ describe('rule builder ⇄ JSON', () => {
   it('writes one condition alone, as the server stores it', () => {
     const b: Builder = { join: 'all', conditions: [preset('有 80 岁以上成员')] }
     expect(toRule(b)).toEqual({ field: 'max_age', op: '>=', value: 80 })
-    expect(toRule({ join: 'any', conditions: [preset('属于类别 低保')] })).toEqual({ field: 'categories', op: 'has', value: 'dibao' })
+    expect(toRule({ join: 'any', conditions: [preset('属于类别 低保')] })).toEqual({
+      field: 'categories',
+      op: 'has',
+      value: 'dibao',
+    })
   })
 
   it('joins several conditions with all or any, categories as one code or a list', () => {
@@ -79,7 +83,9 @@ describe('rule checks before sending', () => {
   })
 
   it('parses the JSON text or says why not, in Chinese', () => {
-    expect(parseRuleText('{"field": "size", "op": ">=", "value": 3}')).toEqual({ rule: { field: 'size', op: '>=', value: 3 } })
+    expect(parseRuleText('{"field": "size", "op": ">=", "value": 3}')).toEqual({
+      rule: { field: 'size', op: '>=', value: 3 },
+    })
     expect(parseRuleText('')).toEqual({ error: '请填写资格规则' })
     expect(parseRuleText('{"field": ')).toMatchObject({ error: expect.stringContaining('不是有效的 JSON') })
     expect(parseRuleText('[1]')).toMatchObject({ error: expect.stringContaining('须是一个 JSON 对象') })
@@ -98,7 +104,10 @@ describe('rule checks before sending', () => {
     const labels = { dibao: '低保' }
     expect(describeRule({ field: 'max_age', op: '>=', value: 80 })).toBe('户内最年长者年龄 ≥ 80')
     expect(
-      describeRule({ all: [{ field: 'categories', op: 'has', value: 'dibao' }, { not: { field: 'size', op: '<', value: 3 } }] }, labels),
+      describeRule(
+        { all: [{ field: 'categories', op: 'has', value: 'dibao' }, { not: { field: 'size', op: '<', value: 3 } }] },
+        labels,
+      ),
     ).toBe('（户类含低保 且 并非家庭人口 < 3）')
   })
 })

@@ -7,7 +7,12 @@ type Editor = { current(): { rule: Record<string, unknown> } | { error: string }
 
 describe('RuleEditor', () => {
   it('opens a rule the builder can show in the builder and gives it back unchanged', () => {
-    const rule = { all: [{ field: 'categories', op: 'has', value: 'dibao' }, { field: 'max_age', op: '>=', value: 80 }] }
+    const rule = {
+      all: [
+        { field: 'categories', op: 'has', value: 'dibao' },
+        { field: 'max_age', op: '>=', value: 80 },
+      ],
+    }
     const w = mount(RuleEditor, { props: { initial: rule } })
     expect(w.findAll('[data-test=rule-row]')).toHaveLength(2)
     expect((w.vm as unknown as Editor).current()).toEqual({ rule })
@@ -22,7 +27,12 @@ describe('RuleEditor', () => {
   })
 
   it('marks the row the server named and refuses an empty builder', () => {
-    const rule = { all: [{ field: 'size', op: '>=', value: 1 }, { field: 'max_age', op: '>=', value: 80 }] }
+    const rule = {
+      all: [
+        { field: 'size', op: '>=', value: 1 },
+        { field: 'max_age', op: '>=', value: 80 },
+      ],
+    }
     const w = mount(RuleEditor, { props: { initial: rule, pointer: 'rule.all[1].value' } })
     const rows = w.findAll('[data-test=rule-row]')
     expect(rows.map((r) => r.classes('marked'))).toEqual([false, true])

@@ -6,6 +6,15 @@ import { use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 import VChart from 'vue-echarts'
 
-use([CanvasRenderer, BarChart, ScatterChart, LinesChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent])
+use([
+  CanvasRenderer,
+  BarChart,
+  ScatterChart,
+  LinesChart,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  TooltipComponent,
+])
 
 export default VChart

@@ -82,7 +82,8 @@ type Snapshot = Record<string, unknown> | null | undefined
 export function shown(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—'
   if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'boolean') return value === true ? '是' : value === false ? '否' : String(value)
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return value === true ? '是' : value === false ? '否' : String(value)
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) {
     return value.length ? value.join('、') : '—'
   }

@@ -27,7 +27,11 @@ export function barOption(
     },
     legend: { bottom: 0 },
     grid: { left: 48, right: 16, top: 40, bottom: 56, containLabel: true },
-    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, rotate: categories.length > 8 || categories.some((c) => c.length > 6) ? 20 : 0 } },
+    xAxis: {
+      type: 'category',
+      data: categories,
+      axisLabel: { interval: 0, rotate: categories.length > 8 || categories.some((c) => c.length > 6) ? 20 : 0 },
+    },
     yAxis: {
       type: 'value',
       ...(opts.percent ? { max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } } : {}),
@@ -76,23 +80,53 @@ export function scatterOption(
   const sel = ms.find((m) => m.id === selectedMember)
   const xy = (p: Point) => [p.lng, p.lat, p.name, p.id]
   return {
-    tooltip: { trigger: 'item', formatter: (p: { seriesName: string; data: unknown[] }) => `${p.seriesName}：${p.data[2]}` },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { seriesName: string; data: unknown[] }) => `${p.seriesName}：${p.data[2]}`,
+    },
     legend: { bottom: 0 },
     grid: { left: 56, right: 40, top: 40, bottom: 48, containLabel: true },
     xAxis: { type: 'value', name: '经度', scale: true, axisLabel: { formatter: (v: number) => v.toFixed(3) } },
     yAxis: { type: 'value', name: '纬度', scale: true, axisLabel: { formatter: (v: number) => v.toFixed(3) } },
     series: [
-      { name: '农户', type: 'scatter', symbolSize: 5, itemStyle: { color: '#909399', opacity: 0.6 }, data: others.map(xy) },
+      {
+        name: '农户',
+        type: 'scatter',
+        symbolSize: 5,
+        itemStyle: { color: '#909399', opacity: 0.6 },
+        data: others.map(xy),
+      },
       { name: '所选党员的联系户', type: 'scatter', symbolSize: 8, itemStyle: { color: '#409eff' }, data: mine.map(xy) },
-      { name: '党员', type: 'scatter', symbol: 'pin', symbolSize: 18, itemStyle: { color: RED }, data: ms.filter((m) => m !== sel).map(xy) },
-      { name: '所选党员', type: 'scatter', symbol: 'pin', symbolSize: 26, itemStyle: { color: '#e6a23c' }, data: sel ? [xy(sel)] : [] },
+      {
+        name: '党员',
+        type: 'scatter',
+        symbol: 'pin',
+        symbolSize: 18,
+        itemStyle: { color: RED },
+        data: ms.filter((m) => m !== sel).map(xy),
+      },
+      {
+        name: '所选党员',
+        type: 'scatter',
+        symbol: 'pin',
+        symbolSize: 26,
+        itemStyle: { color: '#e6a23c' },
+        data: sel ? [xy(sel)] : [],
+      },
       {
         name: '联系线',
         type: 'lines',
         coordinateSystem: 'cartesian2d',
         polyline: false,
         lineStyle: { color: '#409eff', width: 1, opacity: 0.6 },
-        data: sel ? mine.map((h) => ({ coords: [[sel.lng, sel.lat], [h.lng, h.lat]] })) : [],
+        data: sel
+          ? mine.map((h) => ({
+              coords: [
+                [sel.lng, sel.lat],
+                [h.lng, h.lat],
+              ],
+            }))
+          : [],
       },
     ],
   }

@@ -100,7 +100,11 @@ export async function fetchExport(
   return { blob: data, name }
 }
 
-export async function downloadExport(target: ExportTarget, format: ExportFormat, encoding?: ExportEncoding): Promise<string> {
+export async function downloadExport(
+  target: ExportTarget,
+  format: ExportFormat,
+  encoding?: ExportEncoding,
+): Promise<string> {
   const file = await fetchExport(target, format, encoding)
   saveBlob(file.blob, file.name)
   return file.name
@@ -115,7 +119,8 @@ export async function downloadTemplate(kind: ExportKind): Promise<string> {
   if (error !== undefined || !response.ok || !data) {
     throw new ApiError(toProblem(response.status, error))
   }
-  const name = filenameFromDisposition(response.headers.get('Content-Disposition')) ?? `${EXPORT_TITLES[kind]}导入模板.xlsx`
+  const name =
+    filenameFromDisposition(response.headers.get('Content-Disposition')) ?? `${EXPORT_TITLES[kind]}导入模板.xlsx`
   saveBlob(data, name)
   return name
 }
@@ -127,7 +132,8 @@ export async function downloadIdleMembers(orgId: number): Promise<string> {
     parseAs: 'blob',
   })
   if (error !== undefined || !response.ok || !data) throw new ApiError(toProblem(response.status, error))
-  const name = filenameFromDisposition(response.headers.get('Content-Disposition')) ?? `本月未走访党员-${todayIso()}.csv`
+  const name =
+    filenameFromDisposition(response.headers.get('Content-Disposition')) ?? `本月未走访党员-${todayIso()}.csv`
   saveBlob(data, name)
   return name
 }

@@ -1,5 +1,5 @@
-import type { FormItemRule } from 'element-plus'
-import { reactive } from 'vue'
+import type { FormInstance, FormItemRule } from 'element-plus'
+import { reactive, ref } from 'vue'
 import { ApiError } from '../../api'
 import type { FieldError } from '../../api/errors'
 
@@ -29,9 +29,7 @@ export interface ServerErrors {
 }
 
 function owner(key: string, known: readonly string[]): string | undefined {
-  return [...known]
-    .sort((a, b) => b.length - a.length)
-    .find((k) => key === k || key.startsWith(`${k}.`))
+  return [...known].sort((a, b) => b.length - a.length).find((k) => key === k || key.startsWith(`${k}.`))
 }
 
 /**
@@ -100,6 +98,47 @@ export function useServerErrors(known: readonly string[]) {
   }
 }
 
+/**
+ * The state of one form dialog (FormDialog.vue uses it; a dialog whose form is one tab of several,
+ * like HouseholdDialog, uses it directly): the form's ref, the busy flag of its submit button and
+ * the server's refusal mapped onto the `known` fields.
+ */
+export function useFormDialog(known: readonly string[]) {
+  const formRef = ref<FormInstance>()
+  const busy = ref(false)
+  const errors = useServerErrors(known)
+  return {
+    formRef,
+    busy,
+    errors,
+    /** A new opening: no message and no mark left from the last one. */
+    reset() {
+      errors.clear()
+      formRef.value?.clearValidate()
+    },
+    /**
+     * Check the form, then run `action` with the button busy. True when it went through (the
+     * dialog closes); false when the form is not valid, `action` answered false (nothing to send)
+     * or the server refused it: its messages are then shown, and `onError` is told.
+     */
+    async submit(action: () => Promise<unknown>, onError?: (err: unknown) => void): Promise<boolean> {
+      errors.clear()
+      const valid = await formRef.value?.validate().catch(() => false)
+      if (!valid) return false
+      busy.value = true
+      try {
+        return (await action()) !== false
+      } catch (err) {
+        errors.show(err)
+        onError?.(err)
+        return false
+      } finally {
+        busy.value = false
+      }
+    },
+  }
+}
+
 // --- request bodies ------------------------------------------------------------------------
 
 /** A text input's value as the API wants it: trimmed, empty as null. */
@@ -140,7 +179,13 @@ export const phoneRule: FormItemRule = {
 
 /** The message for a number out of [min, max] (or not whole, when `integer`), or '' when it is
  * good or empty. Number inputs are not given min/max: they would clamp 999 to 90 silently. */
-export function rangeMessage(label: string, value: number | null | undefined, min: number, max: number, integer = false): string {
+export function rangeMessage(
+  label: string,
+  value: number | null | undefined,
+  min: number,
+  max: number,
+  integer = false,
+): string {
   if (value === null || value === undefined || Number.isNaN(value)) return ''
   if (integer && !Number.isInteger(value)) return `${label}须为整数`
   if (value < min || value > max) return `${label}须在 ${min} 到 ${max} 之间`

@@ -42,9 +42,7 @@ export const AREA_LEVELS: ReadonlyArray<OrgUnit['level']> = ['county', 'township
 
 /** The tree without party groups (they hold members, not households): for area pickers. */
 export function areaTree(nodes: OrgNode[]): OrgNode[] {
-  return nodes
-    .filter((n) => AREA_LEVELS.includes(n.level))
-    .map((n) => ({ ...n, children: areaTree(n.children) }))
+  return nodes.filter((n) => AREA_LEVELS.includes(n.level)).map((n) => ({ ...n, children: areaTree(n.children) }))
 }
 
 /** The grids of the tree, each under the levels above it, which are shown but cannot be picked
@@ -85,7 +83,8 @@ export function expandedKeys(nodes: OrgNode[], levels = 2): number[] {
  * townships, a township's villages, a village's grids); a grid, the lowest, shows itself. */
 export function areasUnder(unit: OrgUnit, units: readonly OrgUnit[]): OrgUnit[] {
   const below = units.filter((u) => u.parent_id === unit.id && AREA_LEVELS.includes(u.level))
-  const order = (a: OrgUnit, b: OrgUnit) => (a.code ?? '').localeCompare(b.code ?? '') || a.name.localeCompare(b.name, 'zh-CN')
+  const order = (a: OrgUnit, b: OrgUnit) =>
+    (a.code ?? '').localeCompare(b.code ?? '') || a.name.localeCompare(b.name, 'zh-CN')
   return below.length ? below.sort(order) : [unit]
 }
 

@@ -168,7 +168,8 @@ export function checkResidents(rows: ResidentRow[], today: string): Record<numbe
   rows.forEach((r, i) => {
     if (!r.birth_date) out[i] = '请填写出生日期'
     else if (r.birth_date > today) out[i] = '出生日期不能晚于今天'
-    else if (Number(today.slice(0, 4)) - Number(r.birth_date.slice(0, 4)) > 130) out[i] = '出生日期早于 130 年前，请核对'
+    else if (Number(today.slice(0, 4)) - Number(r.birth_date.slice(0, 4)) > 130)
+      out[i] = '出生日期早于 130 年前，请核对'
   })
   if (rows.length > 30) out[30] = '最多登记 30 人'
   return out

@@ -40,7 +40,13 @@ export function tuningField(pointer: string | null | undefined): TunableKey | nu
 }
 
 /** Where a figure of a scheme comes from (`figures` of GET /schemes and …/scheme). */
-export type Figure = { basis: 'seed' | 'default' | 'local'; basis_label: string; label: string; quote?: string | null; note?: string | null }
+export type Figure = {
+  basis: 'seed' | 'default' | 'local'
+  basis_label: string
+  label: string
+  quote?: string | null
+  note?: string | null
+}
 
 export type FigureRow = Figure & { key: string; value: string; tag: 'success' | 'info' | 'warning' }
 
