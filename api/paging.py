@@ -8,12 +8,26 @@ each also with ``-`` for descending, so the schema says what the server accepts.
 # made at run time, which FastAPI must see as an object, not as a name to look up.
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
+from pydantic import BaseModel
 
 from api.common import NO_CONTROL, Offset
 from persistence.paging import Window
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list: the items in it, how many match in all, and the window that cut it.
+    Each list names its own page (``class HouseholdPage(Page[HouseholdOut])``), so the schema's
+    component keeps a name a generated client can use."""
+
+    data: list[T]
+    total: int
+    limit: int
+    offset: int
 
 
 def sort_enum(name: str, fields: Sequence[str]) -> type[StrEnum]:

@@ -12,9 +12,9 @@ trail) run; once committed (the batch, inside one) the after-commit handlers run
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Self
+from typing import Any, Generic, Self, TypeVar
 
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
@@ -34,9 +34,42 @@ from persistence.schemes.store import SqlSchemeRepository
 from persistence.transfer.store import SqlBulkStore
 from persistence.visits.store import SqlVisitStore
 
+S = TypeVar("S")
+
+
+class _Store(Generic[S]):
+    """A feature's store on the unit of work's session, built the first time a use case asks
+    for it (most use two or three of them) and dropped when the unit of work ends."""
+
+    def __init__(self, make: Callable[[Session], S]) -> None:
+        self.make = make
+        self.key = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = f"_store_{name}"
+
+    def __get__(self, uow: SqlAlchemyUnitOfWork, owner: Any = None) -> S:
+        built: S | None = uow.__dict__.get(self.key)
+        if built is None:
+            built = self.make(uow.session)
+            uow.__dict__[self.key] = built
+        return built
+
 
 class SqlAlchemyUnitOfWork:
     session: Session
+
+    orgs = _Store(SqlOrgRepository)
+    members = _Store(SqlMemberRepository)
+    households = _Store(SqlHouseholdRepository)
+    schemes = _Store(SqlSchemeRepository)
+    bulk = _Store(SqlBulkStore)
+    assignments = _Store(SqlAssignmentStore)
+    visits = _Store(SqlVisitStore)
+    events = _Store(SqlEventStore)
+    photos = _Store(SqlPhotoStore)
+    issue_drafts = _Store(SqlIssueDraftStore)
+    policies = _Store(SqlPolicyStore)
 
     def __init__(self, session_factory: sessionmaker[Session], request_id: str | None = None):
         self.session_factory = session_factory
@@ -86,19 +119,11 @@ class SqlAlchemyUnitOfWork:
         return uow
 
     def _open_stores(self) -> None:
+        """A new session: the stores of the last one are dropped, built again on first use."""
+        for key in [k for k in self.__dict__ if k.startswith("_store_")]:
+            del self.__dict__[key]
         self.outbox = SqlOutboxStore(self.session, self.request_id)
-        self.orgs = SqlOrgRepository(self.session)
-        self.members = SqlMemberRepository(self.session)
-        self.households = SqlHouseholdRepository(self.session)
-        self.schemes = SqlSchemeRepository(self.session)
         self.audit = SqlAuditRepository(self.session, self.request_id)
-        self.bulk = SqlBulkStore(self.session)
-        self.assignments = SqlAssignmentStore(self.session)
-        self.visits = SqlVisitStore(self.session)
-        self.events = SqlEventStore(self.session)
-        self.photos = SqlPhotoStore(self.session)
-        self.issue_drafts = SqlIssueDraftStore(self.session)
-        self.policies = SqlPolicyStore(self.session)
 
     def emit(self, *events: Event) -> None:
         """Record what happened; written with the change at ``commit``. A deletion names the

@@ -28,20 +28,16 @@ from api.assignment.schemas import (
     TieOut,
     ViolationOut,
 )
-from api.audit.writes import audit_write
 from api.common import IsoDate, Offset, PathId, QueryBool, query_id
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.paging import ProposalWindow
 from domain.assignment import services as assignments
 from domain.assignment.model import REASON_LABELS, TieKind, parse_reasons
-from domain.audit.model import AuditAction
 from domain.kernel.access import Permission, Scope
-from domain.kernel.errors import NotFound
 from persistence.accounts.names import actor_name, actor_names
 from persistence.assignment.queries import list_proposals
 from persistence.assignment.store import SqlAssignmentStore
-from persistence.org.store import SqlOrgRepository
-from persistence.registers.store import SqlHouseholdRepository, SqlMemberRepository
+from persistence.registers.store import SqlMemberRepository
 
 router = APIRouter(tags=["assignments"])
 
@@ -238,9 +234,8 @@ def get_requests(member_id: PathId, scope: ScopeDep, session: SessionDep) -> lis
     summary="党员与农户的亲缘或共同兴趣",
     dependencies=[require(Permission.MEMBER_READ)],
 )
-def get_ties(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[TieOut]:
-    SqlMemberRepository(session).get(member_id, scope)
-    return _ties(SqlAssignmentStore(session), member_id)
+def get_ties(member_id: PathId, scope: ScopeDep, uow: UowDep) -> list[TieOut]:
+    return _ties(assignments.ties(uow, scope, member_id))
 
 
 @router.put(
@@ -250,26 +245,9 @@ def get_ties(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[Ti
     dependencies=[require(Permission.MEMBER_WRITE)],
 )
 def set_requests(
-    member_id: PathId, body: RequestsIn, scope: ScopeDep, session: SessionDep, clock: ClockDep
+    member_id: PathId, body: RequestsIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
 ) -> list[int]:
-    member = SqlMemberRepository(session).get(member_id, scope)
-    households = SqlHouseholdRepository(session)
-    for household_id in body.household_ids:
-        households.get(household_id, scope)
-    store = SqlAssignmentStore(session)
-    store.set_requests(member_id, body.household_ids, clock())
-    audit_write(
-        session,
-        scope,
-        action=AuditAction.UPDATE,
-        entity="member_request",
-        entity_id=member_id,
-        org_path=_path(session, scope, member.org_id),
-        at=clock(),
-        after={"household_ids": list(body.household_ids)},
-    )
-    session.commit()
-    return store.requests_of(member_id)
+    return assignments.declare_requests(uow, scope, member_id, body.household_ids, at=clock())
 
 
 @router.post(
@@ -280,24 +258,10 @@ def set_requests(
     dependencies=[require(Permission.MEMBER_WRITE)],
 )
 def add_tie(
-    member_id: PathId, body: TieIn, scope: ScopeDep, session: SessionDep, clock: ClockDep
+    member_id: PathId, body: TieIn, scope: ScopeDep, uow: UowDep, clock: ClockDep
 ) -> list[TieOut]:
-    member = SqlMemberRepository(session).get(member_id, scope)
-    SqlHouseholdRepository(session).get(body.household_id, scope)
-    store = SqlAssignmentStore(session)
-    store.add_tie(member_id, body.household_id, body.kind)
-    audit_write(
-        session,
-        scope,
-        action=AuditAction.CREATE,
-        entity="member_tie",
-        entity_id=member.id,
-        org_path=_path(session, scope, member.org_id),
-        at=clock(),
-        after={"household_id": body.household_id, "kind": body.kind.value},
-    )
-    session.commit()
-    return _ties(store, member_id)
+    found = assignments.declare_tie(uow, scope, member_id, body.household_id, body.kind, at=clock())
+    return _ties(found)
 
 
 @router.delete(
@@ -311,32 +275,14 @@ def remove_tie(
     household_id: PathId,
     kind: TieKind,
     scope: ScopeDep,
-    session: SessionDep,
+    uow: UowDep,
     clock: ClockDep,
 ) -> Response:
     """A tie declared by mistake, or no longer true (the households moved apart); the next
     assignment proposal no longer counts it."""
-    member = SqlMemberRepository(session).get(member_id, scope)
-    SqlHouseholdRepository(session).get(household_id, scope)
-    if not SqlAssignmentStore(session).remove_tie(member_id, household_id, kind):
-        raise NotFound("tie.not_found", "没有这条登记", field="kind")
-    audit_write(
-        session,
-        scope,
-        action=AuditAction.DELETE,
-        entity="member_tie",
-        entity_id=member.id,
-        org_path=_path(session, scope, member.org_id),
-        at=clock(),
-        before={"household_id": household_id, "kind": kind.value},
-    )
-    session.commit()
+    assignments.remove_tie(uow, scope, member_id, household_id, kind, at=clock())
     return Response(status_code=204)
 
 
-def _ties(store: SqlAssignmentStore, member_id: int) -> list[TieOut]:
-    return [TieOut(household_id=h, kind=k) for h, k in store.ties_of(member_id)]
-
-
-def _path(session: SessionDep, scope: Scope, org_id: int) -> str:
-    return SqlOrgRepository(session).get(org_id, scope).path
+def _ties(found: list[tuple[int, str]]) -> list[TieOut]:
+    return [TieOut(household_id=h, kind=k) for h, k in found]

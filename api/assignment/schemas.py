@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from api.common import Bool, Id, StrictIn
+from api.paging import Page
 from domain.assignment.model import REASON_LABELS, Pair, Reason, TieKind
 from domain.assignment.services import Coverage, ProposalMode
 
@@ -109,11 +110,8 @@ class PairOut(BaseModel):
         )
 
 
-class PairPage(BaseModel):
-    data: list[PairOut]
-    total: int
-    limit: int
-    offset: int
+class PairPage(Page[PairOut]):
+    """A page of PairOut."""
 
 
 class MoveIn(StrictIn):
@@ -214,8 +212,5 @@ class ProposalSummaryOut(BaseModel):
     published_at: datetime | None
 
 
-class ProposalPage(BaseModel):
-    data: list[ProposalSummaryOut]
-    total: int
-    limit: int
-    offset: int
+class ProposalPage(Page[ProposalSummaryOut]):
+    """A page of ProposalSummaryOut."""

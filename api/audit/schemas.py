@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from api.paging import Page
 from domain.audit.model import AUDIT_ACTION_LABELS
 from domain.kernel.access import Scope
 from domain.registers.masking import mask_snapshot
@@ -46,8 +47,5 @@ class AuditOut(BaseModel):
         )
 
 
-class AuditPage(BaseModel):
-    data: list[AuditOut]
-    total: int
-    limit: int
-    offset: int
+class AuditPage(Page[AuditOut]):
+    """A page of AuditOut."""

@@ -1,4 +1,4 @@
-"""Audit entries for writes the routers make on a plain session (accounts, keys, declarations):
+"""Audit entries for writes the routers make on a plain session (accounts and keys):
 each is said as its domain event, written to the outbox with its audit entry in the session's
 transaction (``record_on``); services working through a unit of work emit their own."""
 
@@ -16,7 +16,6 @@ from domain.accounts.events import (
     UserUnlocked,
     UserUpdated,
 )
-from domain.assignment.events import RequestsDeclared, TieDeclared, TieRemoved
 from domain.audit.model import AuditAction
 from domain.kernel.access import Scope
 from domain.kernel.events import Change
@@ -30,9 +29,6 @@ EVENTS: Final[dict[tuple[str, AuditAction], type[Change]]] = {
         UserUnlocked,
         ApiKeyCreated,
         ApiKeyRevoked,
-        TieDeclared,
-        TieRemoved,
-        RequestsDeclared,
     )
 }
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from api.common import Bool, Id, StrictIn, Text
+from api.paging import Page
 from domain.accounts.rules import MIN_PASSWORD_LENGTH
 from domain.kernel.access import Permission, Role
 
@@ -83,11 +84,8 @@ class UserOut(BaseModel):
     )
 
 
-class UserPage(BaseModel):
-    data: list[UserOut]
-    total: int
-    limit: int
-    offset: int
+class UserPage(Page[UserOut]):
+    """A page of UserOut."""
 
 
 class ApiKeyIn(StrictIn):

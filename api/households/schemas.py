@@ -19,6 +19,7 @@ from api.common import (
     location_of,
     merged_location,
 )
+from api.paging import Page
 from domain.kernel.access import Scope
 from domain.registers.household import SENSITIVE_CATEGORIES, Household, HouseholdStatus
 from domain.registers.masking import mask_address, mask_phone
@@ -153,11 +154,8 @@ class HouseholdChangedOut(HouseholdOut):
         )
 
 
-class HouseholdPage(BaseModel):
-    data: list[HouseholdOut]
-    total: int
-    limit: int
-    offset: int
+class HouseholdPage(Page[HouseholdOut]):
+    """A page of HouseholdOut."""
 
 
 class CategoryIn(StrictIn):

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from api.common import StrictIn, Text
+from api.paging import Page
 from domain.issue_drafts.model import DRAFT_STATUS_LABELS, DraftStatus, IssueDraft
 from domain.visits.model import flag_label
 from persistence.issue_drafts.queries import DraftNames
@@ -69,8 +70,5 @@ class DraftItemOut(DraftOut):
         )
 
 
-class DraftPage(BaseModel):
-    data: list[DraftItemOut]
-    total: int
-    limit: int
-    offset: int
+class DraftPage(Page[DraftItemOut]):
+    """A page of DraftItemOut."""

@@ -21,6 +21,7 @@ from api.common import (
     location_of,
     merged_location,
 )
+from api.paging import Page
 from domain.kernel.access import Scope
 from domain.registers.masking import mask_phone
 from domain.registers.member import (
@@ -182,8 +183,5 @@ class MemberOut(BaseModel):
         )
 
 
-class MemberPage(BaseModel):
-    data: list[MemberOut]
-    total: int
-    limit: int
-    offset: int
+class MemberPage(Page[MemberOut]):
+    """A page of MemberOut."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from api.common import ExternalId, Id, OrgNameStr, StrictIn
+from api.paging import Page
 from domain.kernel.org import LEVEL_LABELS, OrgLevel, OrgUnit
 
 
@@ -50,8 +51,5 @@ class OrgUnitOut(BaseModel):
         )
 
 
-class OrgUnitPage(BaseModel):
-    data: list[OrgUnitOut]
-    total: int
-    limit: int
-    offset: int
+class OrgUnitPage(Page[OrgUnitOut]):
+    """A page of OrgUnitOut."""

@@ -17,6 +17,7 @@ from api.common import (
     check_whole_location,
     location_of,
 )
+from api.paging import Page
 from domain.visits.model import (
     EDIT_WINDOW,
     VISIT_MODE_LABELS,
@@ -231,10 +232,7 @@ class IdleMemberOut(BaseModel):
         )
 
 
-class IdleMemberPage(BaseModel):
-    data: list[IdleMemberOut]
+class IdleMemberPage(Page[IdleMemberOut]):
     total: int = Field(
         description="本月未走访的联户党员数（不带 q 时等于 members − members_visiting_this_month）"
     )
-    limit: int
-    offset: int

@@ -21,7 +21,14 @@ from domain.assignment.area import (
     build_villages,
     by_buildings,
 )
-from domain.assignment.events import ProposalDrafted, ProposalEdited, ProposalPublished
+from domain.assignment.events import (
+    ProposalDrafted,
+    ProposalEdited,
+    ProposalPublished,
+    RequestsDeclared,
+    TieDeclared,
+    TieRemoved,
+)
 from domain.assignment.model import (
     PROPOSAL_STATUS_LABELS,
     Bounds,
@@ -29,6 +36,7 @@ from domain.assignment.model import (
     Plan,
     ProposalStatus,
     Reason,
+    TieKind,
     Violation,
     distance_m,
     load_violations,
@@ -36,7 +44,7 @@ from domain.assignment.model import (
 )
 from domain.assignment.solver import Village, bounds_for, propose
 from domain.kernel.access import Permission, Scope
-from domain.kernel.errors import Conflict, Invalid, RuleBroken
+from domain.kernel.errors import Conflict, Invalid, NotFound, RuleBroken
 from domain.kernel.org import nearest_of
 from domain.kernel.time import local_date
 from domain.kernel.unit_of_work import UnitOfWork
@@ -485,3 +493,82 @@ def greedy_distance(villages: Sequence[Village], params: Any) -> int:
                     room[chosen] -= 1
                     total += d * len(unit.households)
     return total
+
+
+# ── declarations: a member's own requests and ties (自行申报, 就亲, 志趣相投) ─────────────────
+
+
+def declare_requests(
+    uow: UnitOfWork, scope: Scope, member_id: int, household_ids: Sequence[int], *, at: datetime
+) -> list[int]:
+    """The households a member asks to look after, in place of those asked before; each must be
+    one the caller sees. Returns them as now declared."""
+    scope.require(Permission.MEMBER_WRITE)
+    with uow:
+        member = uow.members.get(member_id, scope)
+        for household_id in household_ids:
+            uow.households.get(household_id, scope)
+        uow.assignments.set_requests(member_id, household_ids, at)
+        uow.emit(
+            RequestsDeclared(
+                actor=scope.actor,
+                entity_id=member_id,
+                org_path=uow.orgs.get(member.org_id, scope).path,
+                at=at,
+                after={"household_ids": list(household_ids)},
+            )
+        )
+        uow.commit()
+        return uow.assignments.requests_of(member_id)
+
+
+def declare_tie(
+    uow: UnitOfWork, scope: Scope, member_id: int, household_id: int, kind: TieKind, *, at: datetime
+) -> list[tuple[int, str]]:
+    """A member's tie to a household, which the next proposal counts; returns the member's ties."""
+    scope.require(Permission.MEMBER_WRITE)
+    with uow:
+        member = uow.members.get(member_id, scope)
+        uow.households.get(household_id, scope)
+        uow.assignments.add_tie(member_id, household_id, kind)
+        uow.emit(
+            TieDeclared(
+                actor=scope.actor,
+                entity_id=member_id,
+                org_path=uow.orgs.get(member.org_id, scope).path,
+                at=at,
+                after={"household_id": household_id, "kind": kind.value},
+            )
+        )
+        uow.commit()
+        return uow.assignments.ties_of(member_id)
+
+
+def remove_tie(
+    uow: UnitOfWork, scope: Scope, member_id: int, household_id: int, kind: TieKind, *, at: datetime
+) -> None:
+    """A tie declared by mistake, or no longer true (the households moved apart); the next
+    assignment proposal no longer counts it."""
+    scope.require(Permission.MEMBER_WRITE)
+    with uow:
+        member = uow.members.get(member_id, scope)
+        uow.households.get(household_id, scope)
+        if not uow.assignments.remove_tie(member_id, household_id, kind):
+            raise NotFound("tie.not_found", "没有这条登记", field="kind")
+        uow.emit(
+            TieRemoved(
+                actor=scope.actor,
+                entity_id=member_id,
+                org_path=uow.orgs.get(member.org_id, scope).path,
+                at=at,
+                before={"household_id": household_id, "kind": kind.value},
+            )
+        )
+        uow.commit()
+
+
+def ties(uow: UnitOfWork, scope: Scope, member_id: int) -> list[tuple[int, str]]:
+    """A member's declared ties: (household id, kind)."""
+    with uow:
+        uow.members.get(member_id, scope)
+        return uow.assignments.ties_of(member_id)

@@ -42,3 +42,17 @@ def test_a_batch_that_fails_as_a_whole_writes_nothing(app: FastAPI) -> None:
             uow.commit()
         raise RuntimeError("the connection dropped before the commit")
     assert "lost" not in categories(app)
+
+
+def test_stores_are_built_on_first_use_on_the_session_of_their_unit(app: FastAPI) -> None:
+    """A use case pays only for the stores it asks for, and a store never outlives its unit's
+    session (the next ``with uow:`` has a session, and stores, of its own)."""
+    uow = SqlAlchemyUnitOfWork(app.state.session_factory)
+    with uow:
+        assert not [k for k in vars(uow) if k.startswith("_store_")]
+        first = uow.households
+        assert uow.households is first
+        assert first.session is uow.session
+    with uow:
+        assert uow.households is not first
+        assert uow.households.session is uow.session
