@@ -111,7 +111,7 @@ class PairOut(BaseModel):
 
 
 class PairPage(Page[PairOut]):
-    """A page of PairOut."""
+    pass
 
 
 class MoveIn(StrictIn):
@@ -213,4 +213,4 @@ class ProposalSummaryOut(BaseModel):
 
 
 class ProposalPage(Page[ProposalSummaryOut]):
-    """A page of ProposalSummaryOut."""
+    pass

@@ -48,4 +48,4 @@ class AuditOut(BaseModel):
 
 
 class AuditPage(Page[AuditOut]):
-    """A page of AuditOut."""
+    pass

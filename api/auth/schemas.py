@@ -85,7 +85,7 @@ class UserOut(BaseModel):
 
 
 class UserPage(Page[UserOut]):
-    """A page of UserOut."""
+    pass
 
 
 class ApiKeyIn(StrictIn):

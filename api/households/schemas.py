@@ -155,7 +155,7 @@ class HouseholdChangedOut(HouseholdOut):
 
 
 class HouseholdPage(Page[HouseholdOut]):
-    """A page of HouseholdOut."""
+    pass
 
 
 class CategoryIn(StrictIn):

@@ -71,4 +71,4 @@ class DraftItemOut(DraftOut):
 
 
 class DraftPage(Page[DraftItemOut]):
-    """A page of DraftItemOut."""
+    pass

@@ -184,4 +184,4 @@ class MemberOut(BaseModel):
 
 
 class MemberPage(Page[MemberOut]):
-    """A page of MemberOut."""
+    pass

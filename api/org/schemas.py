@@ -52,4 +52,4 @@ class OrgUnitOut(BaseModel):
 
 
 class OrgUnitPage(Page[OrgUnitOut]):
-    """A page of OrgUnitOut."""
+    pass
