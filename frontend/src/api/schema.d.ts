@@ -267,7 +267,7 @@ export interface paths {
          * @description Changes in the caller's subtree after the cursor, oldest first: records created,
          *     changed, deleted (``delete``) or moved out of the subtree (``removed``). No permission of
          *     its own: each change is of a kind of record, read with the permission that reads that
-         *     record (domain.events.READ_PERMISSION), and personal fields are masked without
+         *     record (domain.changes.rules.READ_PERMISSION), and personal fields are masked without
          *     personal:read.
          */
         get: operations["changes-list_changes"];
