@@ -41,3 +41,12 @@ def test_the_field_bench_installs_wrk_and_every_bench_a_running_postgres() -> No
     for target in ("bench-import", "bench-assign", "bench-field"):
         text = recipe(target)
         assert "postgresql" in text and "pg_ctlcluster" in text, target
+
+
+def test_the_benches_sign_in_with_a_password_the_policy_accepts() -> None:
+    """The benches make their account through the same first-admin path as `lianhu create-admin`:
+    a password the policy refuses (one holding the username) stopped every bench at setup."""
+    from bench.bench_import import PASSWORD
+    from domain.accounts.rules import password_problem
+
+    assert password_problem(PASSWORD, "bench") is None
