@@ -498,6 +498,12 @@ def greedy_distance(villages: Sequence[Village], params: Any) -> int:
 # ── declarations: a member's own requests and ties (自行申报, 就亲, 志趣相投) ─────────────────
 
 
+def _member_path(uow: UnitOfWork, scope: Scope, member_id: int) -> str:
+    """The org path of a member the caller reaches (NotFound otherwise): where a declaration
+    about the member is recorded."""
+    return uow.orgs.get(uow.members.get(member_id, scope).org_id, scope).path
+
+
 def declare_requests(
     uow: UnitOfWork, scope: Scope, member_id: int, household_ids: Sequence[int], *, at: datetime
 ) -> list[int]:
@@ -505,7 +511,7 @@ def declare_requests(
     one the caller sees. Returns them as now declared."""
     scope.require(Permission.MEMBER_WRITE)
     with uow:
-        member = uow.members.get(member_id, scope)
+        path = _member_path(uow, scope, member_id)
         for household_id in household_ids:
             uow.households.get(household_id, scope)
         uow.assignments.set_requests(member_id, household_ids, at)
@@ -513,7 +519,7 @@ def declare_requests(
             RequestsDeclared(
                 actor=scope.actor,
                 entity_id=member_id,
-                org_path=uow.orgs.get(member.org_id, scope).path,
+                org_path=path,
                 at=at,
                 after={"household_ids": list(household_ids)},
             )
@@ -528,14 +534,14 @@ def declare_tie(
     """A member's tie to a household, which the next proposal counts; returns the member's ties."""
     scope.require(Permission.MEMBER_WRITE)
     with uow:
-        member = uow.members.get(member_id, scope)
+        path = _member_path(uow, scope, member_id)
         uow.households.get(household_id, scope)
         uow.assignments.add_tie(member_id, household_id, kind)
         uow.emit(
             TieDeclared(
                 actor=scope.actor,
                 entity_id=member_id,
-                org_path=uow.orgs.get(member.org_id, scope).path,
+                org_path=path,
                 at=at,
                 after={"household_id": household_id, "kind": kind.value},
             )
@@ -551,7 +557,7 @@ def remove_tie(
     assignment proposal no longer counts it."""
     scope.require(Permission.MEMBER_WRITE)
     with uow:
-        member = uow.members.get(member_id, scope)
+        path = _member_path(uow, scope, member_id)
         uow.households.get(household_id, scope)
         if not uow.assignments.remove_tie(member_id, household_id, kind):
             raise NotFound("tie.not_found", "没有这条登记", field="kind")
@@ -559,7 +565,7 @@ def remove_tie(
             TieRemoved(
                 actor=scope.actor,
                 entity_id=member_id,
-                org_path=uow.orgs.get(member.org_id, scope).path,
+                org_path=path,
                 at=at,
                 before={"household_id": household_id, "kind": kind.value},
             )
