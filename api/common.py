@@ -24,7 +24,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
 
 from domain.kernel.errors import Invalid
-from domain.registers.member import Location
+from domain.registers.member import Location, location_of
 
 # Ids are 32-bit on PostgreSQL: a larger number cannot name anything and is refused up front.
 MAX_ID = 2_147_483_647
@@ -139,11 +139,6 @@ def check_whole_location(model: str, lat: float | None, lng: float | None) -> No
                 )
             ],
         )
-
-
-def location_of(lat: float | None, lng: float | None) -> Location | None:
-    """The position of a form checked whole (``check_whole_location``): both or none."""
-    return Location(lat, lng) if lat is not None and lng is not None else None
 
 
 def merged_location(

@@ -1,4 +1,4 @@
-"""Small translations every store uses: a stored position, a unique code refused as a conflict."""
+"""What every store uses: a unique code or external id refused as a conflict naming the field."""
 
 from __future__ import annotations
 
@@ -6,12 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from domain.kernel.errors import Conflict
-from domain.registers.member import Location
-
-
-def location_of(lat: float | None, lng: float | None) -> Location | None:
-    """A stored position, whole or none."""
-    return Location(lat, lng) if lat is not None and lng is not None else None
 
 
 def refuse_duplicate(

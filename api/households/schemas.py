@@ -16,13 +16,13 @@ from api.common import (
     StrictIn,
     Text,
     check_whole_location,
-    location_of,
     merged_location,
 )
 from api.paging import Page
 from domain.kernel.access import Scope
 from domain.registers.household import SENSITIVE_CATEGORIES, Household, HouseholdStatus
 from domain.registers.masking import mask_address, mask_phone
+from domain.registers.member import location_of
 from domain.registers.services import HouseholdChanged
 
 

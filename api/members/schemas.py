@@ -18,7 +18,6 @@ from api.common import (
     StrictIn,
     Text,
     check_whole_location,
-    location_of,
     merged_location,
 )
 from api.paging import Page
@@ -31,6 +30,7 @@ from domain.registers.member import (
     ExemptionReason,
     Member,
     MemberRole,
+    location_of,
 )
 
 

@@ -15,9 +15,9 @@ from api.common import (
     StrictIn,
     Text,
     check_whole_location,
-    location_of,
 )
 from api.paging import Page
+from domain.registers.member import location_of
 from domain.visits.model import (
     EDIT_WINDOW,
     VISIT_MODE_LABELS,

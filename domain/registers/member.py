@@ -85,6 +85,11 @@ class Location(NamedTuple):
     lng: float
 
 
+def location_of(lat: float | None, lng: float | None) -> Location | None:
+    """A position from its two coordinates, whole or none (a form, a stored row)."""
+    return Location(lat, lng) if lat is not None and lng is not None else None
+
+
 @dataclass(frozen=True)
 class Member:
     id: int

@@ -18,7 +18,7 @@ from domain.registers.household import (
     Relation,
     Resident,
 )
-from domain.registers.member import Exemption, ExemptionReason, Member, MemberRole
+from domain.registers.member import Exemption, ExemptionReason, Member, MemberRole, location_of
 from persistence.accounts.tables import UserRow
 from persistence.assignment.tables import AssignmentRow
 from persistence.issue_drafts.tables import IssueDraftRow
@@ -34,7 +34,7 @@ from persistence.registers.tables import (
 )
 from persistence.schema import metadata
 from persistence.scoping import household_scope, member_scope
-from persistence.values import location_of, refuse_duplicate
+from persistence.values import refuse_duplicate
 from persistence.visits.tables import VisitRow
 
 
