@@ -6,7 +6,7 @@ import re
 import uuid
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import Path, Query
 from pydantic import (
@@ -19,6 +19,8 @@ from pydantic import (
     GetJsonSchemaHandler,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, InitErrorDetails, PydanticCustomError
@@ -45,6 +47,10 @@ def query_id(description: str) -> Any:
 # (NUL cannot even be stored by PostgreSQL). For query strings the pattern itself refuses them;
 # in bodies ``_printable`` does, with its own message, and the schema carries the same pattern.
 NO_CONTROL = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# The same, for a text that is trimmed and must not be empty then: at least one character that
+# is neither a control character nor white space (a name of "\r" alone is no name).
+_ALLOWED = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+NOT_BLANK = rf"^{_ALLOWED}*[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\s]{_ALLOWED}*$"
 
 
 def _printable(value: str) -> str:
@@ -57,38 +63,43 @@ class _NoControlInSchema:
     """Says in the schema (``pattern``) what ``_printable`` refuses, so that a generated client
     and a fuzzer know it."""
 
+    def __init__(self, pattern: str = NO_CONTROL) -> None:
+        self.pattern = pattern
+
     def __get_pydantic_json_schema__(
         self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         schema = handler(core_schema)
-        schema.setdefault("pattern", NO_CONTROL)
+        schema.setdefault("pattern", self.pattern)
         return schema
 
 
 Printable = (AfterValidator(_printable), _NoControlInSchema())
+# Trimmed, then at least one character: the schema says that blank is not enough.
+NotBlank = (AfterValidator(_printable), _NoControlInSchema(NOT_BLANK))
 
 Text = Annotated[str, *Printable]
 
 NameStr = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50),
-    *Printable,
+    *NotBlank,
 ]
 # A category's label: as wide as its column (PostgreSQL refuses longer, SQLite does not).
 LabelStr = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
-    *Printable,
+    *NotBlank,
 ]
 OrgNameStr = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    *Printable,
+    *NotBlank,
 ]
 ExternalId = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    *Printable,
+    *NotBlank,
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9\-]{5,20}$")]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -158,10 +169,35 @@ def merged_location(
     return location_of(new_lat, new_lng)
 
 
+def _admits_bool(annotation: Any) -> bool:
+    """Whether a field's type takes true/false anywhere (a nested model answers for itself)."""
+    if annotation is bool or annotation is Any:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_admits_bool(arg) for arg in get_args(annotation))
+
+
+def _holds_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    return isinstance(value, list | tuple) and any(_holds_bool(v) for v in value)
+
+
 class StrictIn(BaseModel):
-    """Inputs refuse unknown fields, so a typo is an error rather than silently ignored."""
+    """Inputs refuse unknown fields, so a typo is an error rather than silently ignored; and a
+    number is a number: pydantic would read ``true`` as 1 and ``false`` as 0.0 (a household
+    moved to latitude 0), which the schema's ``integer``/``number`` does not allow."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
+        if _holds_bool(value) and info.field_name is not None:
+            if not _admits_bool(cls.model_fields[info.field_name].annotation):
+                raise ValueError("应为数字或文字，不能是 true/false")
+        return value
 
 
 class Label(BaseModel):

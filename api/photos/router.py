@@ -35,6 +35,11 @@ async def _image(request: Request) -> tuple[bytes, str]:
     if media != "multipart/form-data":
         return await request.body(), media
     form = await request.form(max_files=1, max_fields=5)
+    # The form holds the photo and nothing else, as the schema says: a stray field is a mistake
+    # of the client's, named, not silently dropped.
+    stray = next((key for key in form if key != "file"), None)
+    if stray is not None:
+        raise Invalid("photo.unknown_field", "表单中只能有照片字段 file", field=stray)
     file = form.get("file")
     if not isinstance(file, UploadFile):
         raise Invalid("photo.no_file", "请在表单字段 file 中上传照片", field="file")
@@ -73,6 +78,7 @@ async def _image(request: Request) -> tuple[bytes, str]:
                         "type": "object",
                         "properties": {"file": {"type": "string", "format": "binary"}},
                         "required": ["file"],
+                        "additionalProperties": False,
                     },
                     "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}},
                 },

@@ -118,6 +118,23 @@ def test_a_multipart_upload_as_a_browser_sends_it(
     assert res.json()["content_type"] == "image/png"
 
 
+def test_a_form_with_a_field_beside_the_photo_is_refused_naming_it(
+    client: TestClient, world: World, visit_id: int
+) -> None:
+    """The schema's form holds ``file`` only (`make contract` sent six stray fields and got an
+    undeclared 400): another field is named, and nothing is stored."""
+    before = photo_rows(world)
+    res = client.post(
+        f"{API}/visits/{visit_id}/photos",
+        files={"file": ("院子.png", png(), "image/png")},
+        data={"note": "x"},
+        headers=world.headers(Role.MEMBER),
+    )
+    assert res.status_code == 422, res.text
+    assert res.json()["code"] == "photo.unknown_field" and res.json()["field"] == "note"
+    assert photo_rows(world) == before
+
+
 def form_part_without_type(data: bytes, filename: str = "blob") -> tuple[bytes, str]:
     """A multipart body whose file part has no Content-Type of its own, as a Blob appended to a
     FormData in some WebViews sends it (httpx always adds one, so it is written by hand)."""

@@ -173,6 +173,47 @@ def test_every_boolean_date_and_time_of_a_request_body_refuses_other_types() -> 
 
 
 @pytest.mark.usefixtures("app")
+def test_every_number_of_a_request_body_refuses_true_and_false() -> None:
+    """Pydantic reads ``true`` as 1 and ``false`` as 0.0: `make contract` moved a household to
+    longitude 0 with ``{"lng": false}``. The schema's integer and number take no booleans."""
+    checked = 0
+    for model in _input_models():
+        for name, prop in _property_schemas(model).items():
+            if prop.get("type") in ("integer", "number"):
+                values: list[Any] = [True, False]
+            elif prop.get("type") == "array" and prop.get("items", {}).get("type") == "integer":
+                values = [[True], [1, False]]
+            else:
+                continue
+            checked += 1
+            for value in values:
+                assert _refused_alone(model, name, value), (model.__name__, name, value)
+    assert checked >= 30
+
+
+@pytest.mark.usefixtures("app")
+def test_every_trimmed_name_that_must_not_be_blank_says_so_in_its_pattern() -> None:
+    """``{"head_name": "\\r"}`` matched the schema and was answered 422 (too short once
+    trimmed): the pattern now asks for one character that is not white space."""
+    checked = 0
+    for model in _input_models():
+        for name, prop in _property_schemas(model).items():
+            if prop.get("type") != "string" or "enum" in prop or "format" in prop:
+                continue
+            if not _refused_alone(model, name, " \r\t\u3000 ") or _refused_alone(
+                model, name, " 甲 "
+            ):
+                continue
+            checked += 1
+            pattern = prop.get("pattern")
+            assert pattern, f"{model.__name__}.{name}: refuses a blank text, no pattern"
+            for blank in ("\r", "  ", "\t\n", "\u3000"):
+                assert not re.search(pattern, blank), (model.__name__, name, blank)
+            assert re.search(pattern, " 甲 "), (model.__name__, name)
+    assert checked >= 10
+
+
+@pytest.mark.usefixtures("app")
 def test_every_text_of_a_request_body_that_refuses_control_characters_says_so_in_its_pattern() -> (
     None
 ):
