@@ -194,9 +194,9 @@ class StrictIn(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_bool_for_a_number(cls, value: Any, info: ValidationInfo) -> Any:
-        if _holds_bool(value) and info.field_name is not None:
-            if not _admits_bool(cls.model_fields[info.field_name].annotation):
-                raise ValueError("应为数字或文字，不能是 true/false")
+        field = info.field_name
+        if field and _holds_bool(value) and not _admits_bool(cls.model_fields[field].annotation):
+            raise ValueError("应为数字或文字，不能是 true/false")
         return value
 
 
