@@ -8,18 +8,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from domain.audit.model import AuditAction, AuditEntry
-from domain.kernel.events import Change, handlers, plain
+from domain.kernel.events import Change, JsonValue, handlers
 from domain.kernel.unit_of_work import UnitOfWork
 
 
-def snapshot(obj: object) -> dict[str, Any]:
-    """A JSON-ready copy of a domain object for the audit log."""
-    plain_value = plain(obj)
+def _snapshot(plain_value: JsonValue) -> dict[str, Any]:
     return plain_value if isinstance(plain_value, dict) else {"value": plain_value}
 
 
 def entry_of(event: Change) -> AuditEntry:
-    """The audit entry of one change event."""
+    """The audit entry of one change event: its before and after as the event's payload (the
+    outbox row's) already holds them in JSON, so a record is turned into JSON once."""
+    payload = event.payload()
     return AuditEntry(
         at=event.at,
         actor=event.actor,
@@ -27,8 +27,8 @@ def entry_of(event: Change) -> AuditEntry:
         entity=event.record_kind(),
         entity_id=None if event.entity_id is None else str(event.entity_id),
         org_path=event.org_path,
-        before=snapshot(event.before) if event.before is not None else None,
-        after=snapshot(event.after) if event.after is not None else None,
+        before=_snapshot(payload["before"]) if event.before is not None else None,
+        after=_snapshot(payload["after"]) if event.after is not None else None,
         request_id=event.request_id,
     )
 

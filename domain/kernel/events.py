@@ -63,20 +63,49 @@ class Event:
         return cls.__name__
 
     def payload(self) -> dict[str, JsonValue]:
-        """The event's own fields as JSON (the base fields are the outbox row's columns)."""
-        base = {f.name for f in dataclasses.fields(Event)}
-        return {
-            f.name: plain(getattr(self, f.name))
-            for f in dataclasses.fields(self)
-            if f.name not in base
-        }
+        """The event's own fields as JSON (the base fields are the outbox row's columns).
+        Made once per event: the outbox and the audit trail both read it (a group commit of 500
+        visits would otherwise turn each visit into JSON twice)."""
+        made = self.__dict__.get("_payload")
+        if made is None:
+            made = {name: plain(getattr(self, name)) for name in _own_fields(type(self))}
+            object.__setattr__(self, "_payload", made)  # a cache, not a field: still frozen
+        return made
+
+
+_BASE_FIELDS = frozenset(f.name for f in dataclasses.fields(Event))
+
+
+_OWN_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _own_fields(event_type: type[Event]) -> tuple[str, ...]:
+    names = _OWN_FIELDS.get(event_type)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(event_type) if f.name not in _BASE_FIELDS)
+        _OWN_FIELDS[event_type] = names
+    return names
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def plain(value: object) -> JsonValue:
     """A JSON-ready copy of a domain value: dataclasses as objects, enums as their codes, times
     in ISO 8601, sets sorted."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    if kind in _SCALARS:  # most values: answered before any slower test
+        return value  # type: ignore[return-value]
+    if hasattr(kind, "__dataclass_fields__") and not isinstance(value, type):
+        return {name: plain(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, Enum):
         return plain(value.value)
     if isinstance(value, datetime | date):

@@ -32,6 +32,7 @@ from persistence.assignment.tables import (
     ProposalPairRow,
     ProposalRow,
 )
+from persistence.bulk import insert_rows
 from persistence.locks import Lock, serialize
 from persistence.org.tables import OrgUnitRow
 from persistence.registers.tables import (
@@ -41,7 +42,6 @@ from persistence.registers.tables import (
     decode_categories,
 )
 from persistence.scoping import household_scope, in_subtree
-from persistence.transfer.store import insert_rows
 
 _VILLAGES = (OrgLevel.VILLAGE.value, OrgLevel.COMMUNITY.value)
 

@@ -9,6 +9,19 @@ from sqlalchemy.orm import Session
 
 from domain.audit.model import AuditEntry
 from persistence.audit.tables import AuditRow
+from persistence.bulk import BULK_ROWS, insert_rows, json_text
+
+_COLUMNS = (
+    "at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "org_path",
+    "before",
+    "after",
+    "request_id",
+)
 
 
 class SqlAuditRepository:
@@ -27,20 +40,28 @@ class SqlAuditRepository:
         # the session) for an object nobody reads back is pure cost.
         if not entries:
             return
+        rows = [
+            (
+                e.at,
+                e.actor,
+                e.action.value,
+                e.entity,
+                e.entity_id,
+                e.org_path,
+                dict(e.before) if e.before is not None else None,
+                dict(e.after) if e.after is not None else None,
+                e.request_id or self.request_id,
+            )
+            for e in entries
+        ]
+        if len(rows) >= BULK_ROWS:  # a group commit's hundreds of entries: one COPY
+            insert_rows(
+                self.session,
+                AuditRow.__tablename__,
+                _COLUMNS,
+                ((*r[:6], json_text(r[6]), json_text(r[7]), r[8]) for r in rows),
+            )
+            return
         self.session.connection().execute(
-            insert(AuditRow),
-            [
-                {
-                    "at": e.at,
-                    "actor": e.actor,
-                    "action": e.action.value,
-                    "entity": e.entity,
-                    "entity_id": e.entity_id,
-                    "org_path": e.org_path,
-                    "before": dict(e.before) if e.before is not None else None,
-                    "after": dict(e.after) if e.after is not None else None,
-                    "request_id": e.request_id or self.request_id,
-                }
-                for e in entries
-            ],
+            insert(AuditRow), [dict(zip(_COLUMNS, r, strict=True)) for r in rows]
         )

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.kernel.events import Change, Event
 from persistence.assignment.tables import AssignmentRow
+from persistence.bulk import BULK_ROWS, insert_rows, json_text
 from persistence.issue_drafts.tables import IssueDraftRow
 from persistence.must_attend.tables import MustAttendEventRow
 from persistence.org.tables import OrgUnitRow
@@ -32,6 +33,22 @@ VERSIONED: dict[str, Any] = {
 }
 
 
+_COLUMNS = (
+    "type",
+    "entity",
+    "entity_id",
+    "version",
+    "tombstone",
+    "org_path",
+    "left_path",
+    "household_id",
+    "actor",
+    "request_id",
+    "occurred_at",
+    "payload",
+)
+
+
 class SqlOutboxStore:
     def __init__(self, session: Session, request_id: str | None = None) -> None:
         self.session = session
@@ -51,10 +68,18 @@ class SqlOutboxStore:
         if not events:
             return
         versions = self._versions(events)
-        self.session.connection().execute(
-            insert(OutboxRow).values(tx=self._tx()),
-            [self._row(e, versions) for e in events],
-        )
+        rows = [self._row(e, versions) for e in events]
+        if len(rows) >= BULK_ROWS:
+            # A group commit's hundreds of events: one COPY, not a statement per row.
+            tx = self.session.scalar(select(self._tx()))
+            insert_rows(
+                self.session,
+                OutboxRow.__tablename__,
+                ("tx", *_COLUMNS),
+                ((tx, *(r[c] for c in _COLUMNS[:-1]), json_text(r["payload"])) for r in rows),
+            )
+            return
+        self.session.connection().execute(insert(OutboxRow).values(tx=self._tx()), rows)
 
     def _tx(self) -> ColumnElement[int]:
         if self.session.get_bind().dialect.name == "postgresql":

@@ -8,15 +8,12 @@ import is all-or-nothing.
 from __future__ import annotations
 
 import contextlib
-import csv
 import gc
-import io
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, cast
 
-from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
@@ -35,6 +32,14 @@ from domain.transfer.importing import (
     OrgUnitRecord,
 )
 from persistence.assignment.tables import AssignmentRow
+from persistence.bulk import (
+    copy_csv,
+    is_postgres,
+    sqlite_connection,
+    sqlite_dates,
+    sqlite_time,
+    update_from,
+)
 from persistence.org.store import SqlOrgRepository, org_to_domain
 from persistence.org.tables import OrgUnitRow
 from persistence.registers.tables import (
@@ -176,7 +181,7 @@ def write(
     else:
         _write_org_units(session, cast(list[OrgUnitRecord], list(tally)), at)
     large = tally.created + tally.updated >= BULK_LOAD_ROWS
-    if _is_postgres(session) and (large or kind is ImportKind.ORG_UNITS):
+    if is_postgres(session) and (large or kind is ImportKind.ORG_UNITS):
         # Fresh statistics at once (as after pg_restore): with a city's rows but yesterday's
         # statistics the planner takes a village for the whole table and scans it.
         session.execute(text(f"ANALYZE {_TABLES[kind]}"))
@@ -198,10 +203,6 @@ class _Tally:
             yield record
 
 
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def _write_households(session: Session, records: Iterable[HouseholdRecord], at: datetime) -> None:
     """New households stream straight into the table by COPY (PostgreSQL) or executemany
     (SQLite); changed ones are collected and updated in one statement."""
@@ -214,12 +215,12 @@ def _write_households(session: Session, records: Iterable[HouseholdRecord], at: 
             else:
                 changed.append(r)
 
-    if _is_postgres(session):
+    if is_postgres(session):
         stamp = at.isoformat()
         rows = new_rows()
         first = list(itertools.islice(rows, BULK_LOAD_ROWS))
         with _grid_check_deferred(session, enabled=len(first) == BULK_LOAD_ROWS):
-            _pg_copy_csv(
+            copy_csv(
                 session,
                 "households",
                 (*_HOUSEHOLD_COLS, "created_at", "updated_at"),
@@ -227,7 +228,7 @@ def _write_households(session: Session, records: Iterable[HouseholdRecord], at: 
                 empty_not_null=("categories",),
             )
         _end_moved_assignments(session, changed, at)
-        _pg_update_from(
+        update_from(
             session,
             "households",
             ("id", *_HOUSEHOLD_COLS, "updated_at"),
@@ -235,8 +236,8 @@ def _write_households(session: Session, records: Iterable[HouseholdRecord], at: 
             empty_not_null=("categories",),
         )
         return
-    conn = _sqlite(session)
-    stamp = _sqlite_time(at)
+    conn = sqlite_connection(session)
+    stamp = sqlite_time(at)
     marks = ",".join("?" * (len(_HOUSEHOLD_COLS) + 2))
     conn.executemany(
         f"INSERT INTO households ({','.join(_HOUSEHOLD_COLS)}, created_at, updated_at) "
@@ -370,16 +371,16 @@ def _write_members(session: Session, records: Iterable[MemberRecord], at: dateti
             else:
                 changed.append(r)
 
-    if _is_postgres(session):
+    if is_postgres(session):
         stamp = at.isoformat()
-        _pg_copy_csv(
+        copy_csv(
             session,
             "members",
             (*_MEMBER_COLS, "created_at", "updated_at"),
             ((*v, stamp, stamp) for v in new_rows()),
             empty_not_null=("skills",),
         )
-        _pg_update_from(
+        update_from(
             session,
             "members",
             ("id", *_MEMBER_COLS, "updated_at"),
@@ -387,17 +388,17 @@ def _write_members(session: Session, records: Iterable[MemberRecord], at: dateti
             empty_not_null=("skills",),
         )
         return
-    conn = _sqlite(session)
-    stamp = _sqlite_time(at)
+    conn = sqlite_connection(session)
+    stamp = sqlite_time(at)
     marks = ",".join("?" * (len(_MEMBER_COLS) + 2))
     conn.executemany(
         f"INSERT INTO members ({','.join(_MEMBER_COLS)}, created_at, updated_at) VALUES ({marks})",
-        ((*_sqlite_dates(v), stamp, stamp) for v in new_rows()),
+        ((*sqlite_dates(v), stamp, stamp) for v in new_rows()),
     )
     sets = ",".join(f"{c}=?" for c in _MEMBER_COLS)
     conn.executemany(
         f"UPDATE members SET {sets}, updated_at=?, version=version+1 WHERE id=?",
-        ((*_sqlite_dates(_member_values(r)), stamp, r.id) for r in changed),
+        ((*sqlite_dates(_member_values(r)), stamp, r.id) for r in changed),
     )
 
 
@@ -447,99 +448,3 @@ def _write_org_units(session: Session, records: list[OrgUnitRecord], at: datetim
         session.flush()
         taken = {r.code for r in ready}
         pending = [r for r in pending if r.code not in taken]
-
-
-def _pg_copy_csv(
-    session: Session,
-    table: str,
-    cols: Sequence[str],
-    rows: Iterator[tuple[Any, ...]],
-    *,
-    empty_not_null: Sequence[str] = (),
-) -> None:
-    """COPY rows as CSV text in large chunks: PostgreSQL parses while Python produces the next
-    chunk. ``None`` becomes an unquoted empty field, which CSV COPY reads as NULL."""
-    conn = session.connection().connection.driver_connection
-    assert conn is not None
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    options = "FORMAT csv"
-    if empty_not_null:  # columns where an empty field is an empty string, not NULL
-        options += f", FORCE_NOT_NULL ({','.join(empty_not_null)})"
-    statement = f"COPY {table} ({','.join(cols)}) FROM STDIN WITH ({options})"
-    # The queued writer sends from a thread of its own, so the server inserts one chunk
-    # while Python validates and formats the next: the two cores work at once.
-    with conn.cursor() as cur, cur.copy(statement, writer=QueuedLibpqWriter(cur)) as copy:
-        while chunk := list(itertools.islice(rows, 10_000)):
-            writer.writerows(chunk)
-            copy.write(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
-
-
-def _pg_update_from(
-    session: Session,
-    table: str,
-    cols: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
-    *,
-    empty_not_null: Sequence[str] = (),
-) -> None:
-    """Update many rows by id in one statement, through a staging table filled by COPY."""
-    if not rows:
-        return
-    stage = f"stage_{table}"
-    session.execute(
-        text(
-            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "
-            f"SELECT {','.join(cols)} FROM {table} WITH NO DATA"
-        )
-    )
-    _pg_copy_csv(session, stage, cols, iter(rows), empty_not_null=empty_not_null)
-    sets = ", ".join(f"{c} = s.{c}" for c in cols if c != "id")
-    session.execute(
-        text(
-            f"UPDATE {table} t SET {sets}, version = t.version + 1 FROM {stage} s WHERE t.id = s.id"
-        )
-    )
-
-
-def _sqlite(session: Session) -> Any:
-    """The sqlite3 connection under the session, inside the session's transaction."""
-    conn = session.connection().connection.driver_connection
-    assert conn is not None
-    return conn
-
-
-def _sqlite_time(at: datetime) -> str:
-    """SQLAlchemy's storage format for DateTime on SQLite (naive UTC)."""
-    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _sqlite_dates(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Dates and times as SQLAlchemy stores them on SQLite (sqlite3's adapters are deprecated)."""
-    return tuple(
-        _sqlite_time(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
-        for v in values
-    )
-
-
-def insert_rows(
-    session: Session,
-    table: str,
-    cols: Sequence[str],
-    rows: Iterable[tuple[Any, ...]],
-    *,
-    empty_not_null: Sequence[str] = (),
-) -> None:
-    """Insert many rows in the session's transaction: COPY on PostgreSQL, executemany on
-    SQLite. Values are plain (str, int, float, date, None); empty strings in ``empty_not_null``
-    columns stay empty strings."""
-    if _is_postgres(session):
-        _pg_copy_csv(session, table, cols, iter(rows), empty_not_null=empty_not_null)
-        return
-    marks = ",".join("?" * len(cols))
-    _sqlite(session).executemany(
-        f"INSERT INTO {table} ({','.join(cols)}) VALUES ({marks})",
-        (_sqlite_dates(r) for r in rows),
-    )

@@ -19,6 +19,7 @@ from domain.registers import services as registers
 from domain.registers.events import HouseholdDeleted, MemberCreated, MemberUpdated
 from domain.registers.member import Member
 from persistence.audit.tables import AuditRow
+from persistence.bulk import BULK_ROWS
 from persistence.outbox.tables import OutboxRow
 from persistence.registers.tables import HouseholdRow, MemberRow
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
@@ -102,6 +103,58 @@ def test_a_write_leaves_exactly_one_outbox_row_per_event_with_its_audit_entry(
             select(AuditRow).where(AuditRow.entity == "member", AuditRow.entity_id == row.entity_id)
         ).all()
     assert [(a.action, a.after["name"] if a.after else None) for a in audit] == [("create", "张三")]
+
+
+def test_a_group_commit_writes_its_many_events_as_one_event_alone_is_written(
+    app: FastAPI, village: int
+) -> None:
+    """From persistence.bulk.BULK_ROWS events on, the outbox and the audit log are written by
+    COPY (a sync batch of 500 visits); every column must read back as the single INSERT of one
+    event writes it: the payload's JSON (Chinese, nested, null), the time, the org path."""
+    after = {"name": "张三", "phone": "13900001111", "skills": ["电工"], "note": None}
+
+    def emitted(count: int, first_id: int) -> None:
+        unit = uow(app)
+        with unit:
+            for n in range(count):
+                unit.emit(
+                    MemberCreated(
+                        org_path=f"/1/{village}/",
+                        actor=ROOT.actor,
+                        at=AT,
+                        entity_id=first_id + n,
+                        version=1,
+                        after=after,
+                    )
+                )
+            unit.commit()
+
+    before_rows, before_entries = len(outbox(app)), count(app, AuditRow)
+    emitted(1, 900_000)
+    emitted(BULK_ROWS + 10, 900_001)
+    rows = outbox(app)[before_rows:]
+    assert len(rows) == BULK_ROWS + 11
+    assert count(app, AuditRow) == before_entries + BULK_ROWS + 11
+
+    def columns(row: OutboxRow) -> tuple[object, ...]:
+        return (row.type, row.entity, row.version, row.tombstone, row.org_path, row.left_path)
+
+    alone, *bulk = rows
+    assert {columns(r) for r in bulk} == {columns(alone)}
+    assert {(r.actor, r.occurred_at, r.request_id) for r in bulk} == {
+        (alone.actor, alone.occurred_at, alone.request_id)
+    }
+    assert alone.occurred_at == AT and alone.payload["after"] == after
+    assert all(r.payload == alone.payload for r in bulk)
+    assert [int(r.entity_id or 0) for r in rows] == list(range(900_000, 900_000 + len(rows)))
+    with app.state.session_factory() as session:
+        entries = session.scalars(
+            select(AuditRow).where(AuditRow.entity_id.in_([r.entity_id for r in rows]))
+        ).all()
+    assert {(e.action, e.at, e.org_path, e.before) for e in entries} == {
+        ("create", AT, f"/1/{village}/", None)
+    }
+    assert all(e.after == after for e in entries)
 
 
 def test_every_change_raises_the_record_version_the_event_names(app: FastAPI, village: int) -> None:
