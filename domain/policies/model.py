@@ -388,7 +388,14 @@ DELIVERY_LABELS: Final = {
     DeliveryStatus.APPLIED: "已申请",
     DeliveryStatus.RECEIVED: "已享受",
 }
-_ORDER: Final = list(DeliveryStatus)
+# The lifecycle as a table: forward only, a step may be skipped (a household may apply
+# unprompted), a status may be set again (with a new note). Going back is refused: a correction
+# is a new note, the history stays.
+DELIVERY_TRANSITIONS: Final[Mapping[DeliveryStatus, frozenset[DeliveryStatus]]] = {
+    DeliveryStatus.EXPLAINED: frozenset(DeliveryStatus),
+    DeliveryStatus.APPLIED: frozenset({DeliveryStatus.APPLIED, DeliveryStatus.RECEIVED}),
+    DeliveryStatus.RECEIVED: frozenset({DeliveryStatus.RECEIVED}),
+}
 
 
 @dataclass(frozen=True)
@@ -422,7 +429,7 @@ def advance(
         raise Conflict(
             "policy.not_eligible", "按政策规则该户不符合条件，不能登记落实", field="household_id"
         )
-    if current is not None and _ORDER.index(status) < _ORDER.index(current.status):
+    if current is not None and status not in DELIVERY_TRANSITIONS[current.status]:
         raise Conflict(
             "policy.delivery_backwards",
             f"已是“{DELIVERY_LABELS[current.status]}”，不能退回“{DELIVERY_LABELS[status]}”",

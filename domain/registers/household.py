@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Final, NamedTuple
 
-from domain.kernel.errors import Invalid
+from domain.kernel.errors import Conflict, Invalid
 from domain.registers.member import Location, check_birth_date
 
 
@@ -127,6 +127,31 @@ HOUSEHOLD_STATUS_LABELS: Final = {
     HouseholdStatus.MOVED_OUT: "已迁出",
     HouseholdStatus.ARCHIVED: "已归档",
 }
+
+# The lifecycle as a table: the statuses each may move to. Every move is a fact of the
+# household's life or the correction of a mistaken one: a household that moved out comes back
+# (迁回) or is archived; an archived one is restored, or found to have moved out instead. Leaving
+# ACTIVE ends its contact member's assignment (domain.registers.services).
+HOUSEHOLD_TRANSITIONS: Final[Mapping[HouseholdStatus, frozenset[HouseholdStatus]]] = {
+    HouseholdStatus.ACTIVE: frozenset({HouseholdStatus.MOVED_OUT, HouseholdStatus.ARCHIVED}),
+    HouseholdStatus.MOVED_OUT: frozenset({HouseholdStatus.ACTIVE, HouseholdStatus.ARCHIVED}),
+    HouseholdStatus.ARCHIVED: frozenset({HouseholdStatus.ACTIVE, HouseholdStatus.MOVED_OUT}),
+}
+
+
+def check_status_move(
+    current: HouseholdStatus,
+    to: HouseholdStatus,
+    table: Mapping[HouseholdStatus, frozenset[HouseholdStatus]] = HOUSEHOLD_TRANSITIONS,
+) -> None:
+    """Refuse a move the table does not allow (staying where it is, is no move)."""
+    if to is not current and to not in table[current]:
+        allowed = "、".join(HOUSEHOLD_STATUS_LABELS[s] for s in sorted(table[current]))
+        raise Conflict(
+            "household.status_move",
+            f"“{HOUSEHOLD_STATUS_LABELS[current]}”的农户只能改为：{allowed or '（无）'}",
+            field="status",
+        )
 
 
 @dataclass(frozen=True)

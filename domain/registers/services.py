@@ -27,6 +27,7 @@ from domain.registers.household import (
     EndedAssignment,
     Household,
     PersonalFields,
+    check_status_move,
     unseen_changes,
     with_hidden_categories,
 )
@@ -172,6 +173,7 @@ def update_household(
     with uow:
         before = uow.households.get(household_id, scope)
         after = _with_category_codes(uow, dataclasses.replace(before, **changes))
+        check_status_move(before.status, after.status)
         if not scope.sees_personal_data:
             after = unseen_kept(before, after)
         org = _household_org(uow, scope, after.org_id)
