@@ -159,34 +159,54 @@ ROLE_HOME: dict[Role, str] = {
 }
 
 
-def build_world(app: FastAPI) -> World:
-    w = World(app)
-    w.org["C"] = an_org(app, "示范县", OrgLevel.COUNTY, None, "C")
-    w.org["T1"] = an_org(app, "清河镇", OrgLevel.TOWNSHIP, w.org["C"], "T1")
-    w.org["V1"] = an_org(app, "李家村", OrgLevel.VILLAGE, w.org["T1"], "V1")
-    w.org["G1"] = an_org(app, "第1网格", OrgLevel.GRID, w.org["V1"], "G1")
-    w.org["G2"] = an_org(app, "第2网格", OrgLevel.GRID, w.org["V1"], "G2")
-    w.org["T2"] = an_org(app, "东城街道", OrgLevel.TOWNSHIP, w.org["C"], "T2")
-    w.org["V2"] = an_org(app, "和平社区", OrgLevel.COMMUNITY, w.org["T2"], "V2")
-    w.org["G3"] = an_org(app, "第3网格", OrgLevel.GRID, w.org["V2"], "G3")
-    w.member["m1"] = a_member(app, w.org["V1"], "张三", phone="13900001111", external_id="M1")
-    w.member["m2"] = a_member(
-        app,
-        w.org["V1"],
+@dataclass
+class County:
+    """The registers of a world, without its accounts: county C ─ township T1 ─ village V1 ─
+    grids G1, G2; township T2 ─ community V2 ─ grid G3. m1 (member in V1) looks after h1 (低保)
+    and h2 (G1); m2 is V1's branch secretary; m3 is in V2; h3 is on G2, h4 on G3."""
+
+    org: dict[str, int] = field(default_factory=dict)
+    member: dict[str, int] = field(default_factory=dict)
+    household: dict[str, int] = field(default_factory=dict)
+
+
+def build_county(stage: Stage) -> County:
+    """The county written through the services, on an app (HTTP tests) or a bare session
+    factory (tests/services)."""
+    c = County()
+    c.org["C"] = an_org(stage, "示范县", OrgLevel.COUNTY, None, "C")
+    c.org["T1"] = an_org(stage, "清河镇", OrgLevel.TOWNSHIP, c.org["C"], "T1")
+    c.org["V1"] = an_org(stage, "李家村", OrgLevel.VILLAGE, c.org["T1"], "V1")
+    c.org["G1"] = an_org(stage, "第1网格", OrgLevel.GRID, c.org["V1"], "G1")
+    c.org["G2"] = an_org(stage, "第2网格", OrgLevel.GRID, c.org["V1"], "G2")
+    c.org["T2"] = an_org(stage, "东城街道", OrgLevel.TOWNSHIP, c.org["C"], "T2")
+    c.org["V2"] = an_org(stage, "和平社区", OrgLevel.COMMUNITY, c.org["T2"], "V2")
+    c.org["G3"] = an_org(stage, "第3网格", OrgLevel.GRID, c.org["V2"], "G3")
+    c.member["m1"] = a_member(stage, c.org["V1"], "张三", phone="13900001111", external_id="M1")
+    c.member["m2"] = a_member(
+        stage,
+        c.org["V1"],
         "李四",
         role=MemberRole.BRANCH_SECRETARY,
         phone="13900002222",
         external_id="M2",
     )
-    w.member["m3"] = a_member(app, w.org["V2"], "王五", phone="13900003333", external_id="M3")
-    w.household["h1"] = a_household(
-        app, w.org["G1"], "赵一", external_id="H1", categories=frozenset({"dibao"})
+    c.member["m3"] = a_member(stage, c.org["V2"], "王五", phone="13900003333", external_id="M3")
+    c.household["h1"] = a_household(
+        stage, c.org["G1"], "赵一", external_id="H1", categories=frozenset({"dibao"})
     )
-    w.household["h2"] = a_household(app, w.org["G1"], "钱二", external_id="H2")
-    w.household["h3"] = a_household(app, w.org["G2"], "孙三", external_id="H3")
-    w.household["h4"] = a_household(app, w.org["G3"], "周四", external_id="H4")
-    assign(app, w.member["m1"], w.household["h1"])
-    assign(app, w.member["m1"], w.household["h2"])
+    c.household["h2"] = a_household(stage, c.org["G1"], "钱二", external_id="H2")
+    c.household["h3"] = a_household(stage, c.org["G2"], "孙三", external_id="H3")
+    c.household["h4"] = a_household(stage, c.org["G3"], "周四", external_id="H4")
+    assign(stage, c.member["m1"], c.household["h1"])
+    assign(stage, c.member["m1"], c.household["h2"])
+    return c
+
+
+def build_world(app: FastAPI) -> World:
+    """The county of ``build_county`` with an account for every role (``ROLE_HOME``)."""
+    county = build_county(app)
+    w = World(app, org=county.org, member=county.member, household=county.household)
     with app.state.session_factory() as session:
         for role, home in ROLE_HOME.items():
             account = create_user(

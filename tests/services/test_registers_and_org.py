@@ -13,8 +13,7 @@ from domain.registers import services as registers
 from domain.visits import services as visits
 from domain.visits.model import Visit, VisitMode
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
-from tests.builders import AT, ROOT
-from tests.services.conftest import County
+from tests.builders import AT, ROOT, County
 
 
 def path(uow: SqlAlchemyUnitOfWork, org_id: int) -> str:
@@ -24,7 +23,10 @@ def path(uow: SqlAlchemyUnitOfWork, org_id: int) -> str:
 
 def member_scope(uow: SqlAlchemyUnitOfWork, county: County) -> Scope:
     return Scope.for_role(
-        role=Role.MEMBER, org_path=path(uow, county.org["V1"]), actor="user:m1", member_id=county.m1
+        role=Role.MEMBER,
+        org_path=path(uow, county.org["V1"]),
+        actor="user:m1",
+        member_id=county.member["m1"],
     )
 
 
@@ -48,38 +50,44 @@ def test_a_moved_village_takes_its_grids_along(uow: SqlAlchemyUnitOfWork, county
 def test_moving_a_household_to_another_village_ends_its_assignment(
     uow: SqlAlchemyUnitOfWork, county: County
 ) -> None:
-    changed = registers.update_household(uow, ROOT, county.h1, {"org_id": county.org["G3"]}, at=AT)
+    changed = registers.update_household(
+        uow, ROOT, county.household["h1"], {"org_id": county.org["G3"]}, at=AT
+    )
     assert changed.ended_assignment is not None
     with uow:
-        assert uow.visits.contact_of(county.h1) is None
+        assert uow.visits.contact_of(county.household["h1"]) is None
 
 
 def test_moving_a_household_within_its_village_keeps_its_contact(
     uow: SqlAlchemyUnitOfWork, county: County
 ) -> None:
-    changed = registers.update_household(uow, ROOT, county.h1, {"org_id": county.org["G2"]}, at=AT)
+    changed = registers.update_household(
+        uow, ROOT, county.household["h1"], {"org_id": county.org["G2"]}, at=AT
+    )
     assert changed.ended_assignment is None
     with uow:
-        assert uow.visits.contact_of(county.h1) == county.m1
+        assert uow.visits.contact_of(county.household["h1"]) == county.member["m1"]
 
 
 def test_a_visited_household_cannot_be_deleted(uow: SqlAlchemyUnitOfWork, county: County) -> None:
     """The 民情日志 is a record: a household with visits is marked moved out, never deleted."""
-    visit = Visit(0, county.m1, county.h1, AT - timedelta(hours=1), VisitMode.HOME)
+    visit = Visit(
+        0, county.member["m1"], county.household["h1"], AT - timedelta(hours=1), VisitMode.HOME
+    )
     (logged,) = visits.log_visits(
         uow, [visits.VisitLogging(member_scope(uow, county), visit)], at=AT
     )
     assert isinstance(logged, visits.Logged)
     with pytest.raises(Conflict) as refused:
-        registers.delete_household(uow, ROOT, county.h1, at=AT)
+        registers.delete_household(uow, ROOT, county.household["h1"], at=AT)
     assert refused.value.code == "household.has_history"
     with uow:
-        assert uow.households.get(county.h1, ROOT).head_name == "赵一"
+        assert uow.households.get(county.household["h1"], ROOT).head_name == "赵一"
 
 
 def test_a_household_never_visited_can_be_deleted(
     uow: SqlAlchemyUnitOfWork, county: County
 ) -> None:
-    registers.delete_household(uow, ROOT, county.h2, at=AT)
+    registers.delete_household(uow, ROOT, county.household["h3"], at=AT)
     with uow, pytest.raises(Exception, match="不存在"):
-        uow.households.get(county.h2, ROOT)
+        uow.households.get(county.household["h3"], ROOT)

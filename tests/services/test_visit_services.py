@@ -12,8 +12,7 @@ from domain.visits import services as visits
 from domain.visits.model import Visit, VisitMode
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 from persistence.visits.tables import VisitRow
-from tests.builders import AT, ROOT
-from tests.services.conftest import County
+from tests.builders import AT, ROOT, County
 
 UUID = "6f1c7d52-3f0e-4d59-9a55-0c2b1d7e8a01"
 
@@ -21,7 +20,9 @@ UUID = "6f1c7d52-3f0e-4d59-9a55-0c2b1d7e8a01"
 def scope_of_m1(uow: SqlAlchemyUnitOfWork, county: County) -> Scope:
     with uow:
         village = uow.orgs.get(county.org["V1"], ROOT).path
-    return Scope.for_role(role=Role.MEMBER, org_path=village, actor="user:m1", member_id=county.m1)
+    return Scope.for_role(
+        role=Role.MEMBER, org_path=village, actor="user:m1", member_id=county.member["m1"]
+    )
 
 
 def stored_visits(uow: SqlAlchemyUnitOfWork) -> int:
@@ -33,7 +34,14 @@ def test_a_visit_sent_twice_with_one_uuid_is_stored_once(
     uow: SqlAlchemyUnitOfWork, county: County
 ) -> None:
     scope = scope_of_m1(uow, county)
-    visit = Visit(0, county.m1, county.h1, AT - timedelta(hours=2), VisitMode.HOME, notes="看望")
+    visit = Visit(
+        0,
+        county.member["m1"],
+        county.household["h1"],
+        AT - timedelta(hours=2),
+        VisitMode.HOME,
+        notes="看望",
+    )
     (first,) = visits.log_visits(uow, [visits.VisitLogging(scope, visit, UUID)], at=AT)
     (again,) = visits.log_visits(uow, [visits.VisitLogging(scope, visit, UUID)], at=AT)
     assert isinstance(first, visits.Logged) and not first.duplicate
@@ -48,8 +56,12 @@ def test_one_refused_visit_costs_the_others_of_its_batch_nothing(
     """Only the household's contact member logs a visit (visit.not_contact_member); written
     together, the refused one is answered alone and the good one is stored."""
     scope = scope_of_m1(uow, county)
-    own = Visit(0, county.m1, county.h1, AT - timedelta(hours=1), VisitMode.PHONE)
-    not_mine = Visit(0, county.m1, county.h2, AT - timedelta(hours=1), VisitMode.HOME)
+    own = Visit(
+        0, county.member["m1"], county.household["h1"], AT - timedelta(hours=1), VisitMode.PHONE
+    )
+    not_mine = Visit(
+        0, county.member["m1"], county.household["h3"], AT - timedelta(hours=1), VisitMode.HOME
+    )
     good, refused = visits.log_visits(
         uow, [visits.VisitLogging(scope, own), visits.VisitLogging(scope, not_mine)], at=AT
     )
@@ -60,7 +72,9 @@ def test_one_refused_visit_costs_the_others_of_its_batch_nothing(
 
 def test_a_visit_dated_in_the_future_is_refused(uow: SqlAlchemyUnitOfWork, county: County) -> None:
     scope = scope_of_m1(uow, county)
-    later = Visit(0, county.m1, county.h1, AT + timedelta(days=2), VisitMode.HOME)
+    later = Visit(
+        0, county.member["m1"], county.household["h1"], AT + timedelta(days=2), VisitMode.HOME
+    )
     (outcome,) = visits.log_visits(uow, [visits.VisitLogging(scope, later)], at=AT)
     assert isinstance(outcome, DomainError)
     assert stored_visits(uow) == 0
