@@ -8,10 +8,11 @@ the distribution (``make browser-deps``); ``playwright install`` is never run.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -66,16 +67,25 @@ class Live:
 
     base: str
     database: Path  # the SQLite file behind it, for setting up what the API cannot (the past)
+    # One sign-in per account and module: a test setting up 51 records through the API spent
+    # most of a minute hashing the same password.
+    _tokens: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def token(self, username: str) -> dict[str, str]:
-        r = httpx.post(
-            f"{self.base}/api/v1/auth/login", json={"username": username, "password": PASSWORD}
-        )
-        r.raise_for_status()
-        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    def token(self, username: str, *, fresh: bool = False) -> dict[str, str]:
+        if fresh or username not in self._tokens:
+            r = httpx.post(
+                f"{self.base}/api/v1/auth/login",
+                json={"username": username, "password": PASSWORD},
+            )
+            r.raise_for_status()
+            self._tokens[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        return self._tokens[username]
 
     def get(self, path: str, username: str) -> httpx.Response:
-        return httpx.get(f"{self.base}{path}", headers=self.token(username), timeout=30)
+        res = httpx.get(f"{self.base}{path}", headers=self.token(username), timeout=30)
+        if res.status_code == 401:  # its sessions ended (a password changed): sign in again
+            res = httpx.get(f"{self.base}{path}", headers=self.token(username, fresh=True))
+        return res
 
 
 def _cli(database_url: str, *args: str) -> None:
@@ -105,13 +115,24 @@ def chromium_ready() -> None:
     assert fonts.strip(), "no CJK font: `make browser-deps` installs fonts-wqy-zenhei"
 
 
-@pytest.fixture(scope="module")
-def live(chromium_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    path = tmp_path_factory.mktemp("browser") / "lianhu.db"
+@pytest.fixture(scope="session")
+def demo_database(chromium_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated demo county, made once per test process; each module serves a copy (two
+    command-line runs of the app per module were a third of the browser tests' time)."""
+    path = tmp_path_factory.mktemp("browser-template") / "lianhu.db"
     url = f"sqlite:///{path}"
     _cli(url, "migrate")
     _cli(url, "demo", "--households", "300", "--seed", "7")
-    with server(url) as (base, _proc):
+    return path
+
+
+@pytest.fixture(scope="module")
+def live(demo_database: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    path = tmp_path_factory.mktemp("browser") / "lianhu.db"
+    for suffix in ("", "-wal"):  # the CLI closed it: a write-ahead log, if any, goes along
+        if (source := demo_database.with_name(demo_database.name + suffix)).exists():
+            shutil.copyfile(source, path.with_name(path.name + suffix))
+    with server(f"sqlite:///{path}") as (base, _proc):
         yield Live(base, path)
 
 
