@@ -1,7 +1,8 @@
 import { reactive } from 'vue'
 import { unwrap, type Schemas } from '../../api'
 import { api } from '../../shared/session'
-import { usePagedList, type BodyOf, type QueryOf } from './paging'
+import { sortContacts, type Contact } from '../lib/assignment'
+import { useLoader, usePagedList, type BodyOf, type QueryOf } from './paging'
 
 /** 农户: the household register, a household's residents (家庭成员), its 联心卡 and its contact
  * members over time (联系党员). Its visits are in visits.ts. */
@@ -52,6 +53,16 @@ export function revokeCardToken(id: number): Promise<unknown> {
 
 export function householdContacts(id: number) {
   return unwrap(api.GET('/api/v1/households/{household_id}/contacts', { params: { path: { household_id: id } } }))
+}
+
+/** A household's 联心卡 tab: what its card shows (read by the household's id). */
+export function useHouseholdCard() {
+  return useLoader(householdCard, null as Schemas['CardOut'] | null)
+}
+
+/** A household's 联系党员 history tab: the current contact first, then the past ones. */
+export function useHouseholdContacts() {
+  return useLoader(async (id: number) => sortContacts(await householdContacts(id)), [] as Contact[])
 }
 
 export interface HouseholdFilters {
