@@ -8,7 +8,7 @@ persistence and edited by an admin; here it is a plain value with the day arithm
 Days are counted after the start: ``add_working_days(d, 1)`` is the first working day after
 ``d`` (a step begun on a Friday evening has Monday as its first day), and
 ``working_days_between(a, b)`` counts the working days in ``(a, b]``, so that the one undoes the
-other: ``working_days_between(a, add_working_days(a, n)) == n``.
+other: ``working_days_between(a, add_working_days(a, n)) == n`` (for ``n`` < 0 too).
 """
 
 from __future__ import annotations
@@ -78,9 +78,11 @@ class WorkCalendar:
         return day
 
     def working_days_between(self, a: date, b: date) -> int:
-        """The working days in ``(a, b]`` (negative, counted the same way, when ``b`` < ``a``)."""
+        """The working days in ``(a, b]``: the days stepped on going from ``a`` to ``b``. Going
+        back (``b`` < ``a``), minus those in ``[b, a)``: the inverse of ``add_working_days``
+        either way."""
         if b < a:
-            return -self.working_days_between(b, a)
+            return -self.working_days_between(b - _DAY, a - _DAY)
         weekdays = _weekdays_upto(b) - _weekdays_upto(a)
         return weekdays - _count_in(self._off, a, b) + _count_in(self._on, a, b)
 
