@@ -17,7 +17,7 @@ reopened), each its own event, both before and after that one call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import ClassVar, Final
 
 from domain.audit.model import AuditAction
@@ -67,30 +67,13 @@ class IssueSnapshot:
 
     @classmethod
     def of(cls, issue: Issue) -> IssueSnapshot:
-        return cls(
-            id=issue.id,
-            source=issue.source,
-            title=issue.title,
-            text=issue.text,
-            raiser=issue.raiser,
-            household_id=issue.household_id,
-            origin=issue.origin,
-            handler=issue.handler,
-            status=issue.status,
-            category=issue.category,
-            difficulty=issue.difficulty,
-            clock=issue.clock,
-            extension=issue.extension,
-            supervision=issue.supervision,
-            overdue_count=issue.overdue_count,
-            ledger=issue.ledger,
-            answer=issue.answer,
-            result=issue.result,
-            rating=issue.rating,
-            dissatisfied_count=issue.dissatisfied_count,
-            reopen_count=issue.reopen_count,
-            entries=len(issue.timeline),
-        )
+        snapshot = object.__new__(cls)  # built as the issue's copies are (the sweep makes many)
+        snapshot.__dict__.update({name: issue.__dict__[name] for name in _SHARED})
+        snapshot.__dict__.update(origin=issue.origin, entries=len(issue.timeline))
+        return snapshot
+
+
+_SHARED: Final = tuple(f.name for f in fields(IssueSnapshot) if f.name not in {"origin", "entries"})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,7 @@ escalation past the county and a send-back below the origin are refused by const
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
@@ -676,7 +676,7 @@ class Issue:
         rated = self._moved(IssueAction.RATE, by, at, note, rating=rating)
         if rating is not Rating.DISSATISFIED:
             return rated
-        rated = replace(rated, dissatisfied_count=rated.dissatisfied_count + 1)
+        rated = rated._with(dissatisfied_count=rated.dissatisfied_count + 1)
         at_index = rated._handler_index()
         to = rated.handler if rated.dissatisfied_count == 1 else rated.line[max(at_index - 1, 0)]
         return rated._reopened(to, by, at, f"群众不满意：{reason}", timetable)
@@ -721,7 +721,8 @@ class Issue:
         self._check(IssueAction.WARN, at)
         clock = self._swept_clock(by)
         note = f"{STEP_LABELS[clock.step]}期限将至"
-        return self._moved(IssueAction.WARN, by, at, note, clock=replace(clock, warned=True))
+        warned = StepClock(clock.step, clock.started_at, clock.due, warned=True)
+        return self._moved(IssueAction.WARN, by, at, note, clock=warned)
 
     def mark_overdue(self, *, by: Actor, at: datetime) -> Issue:
         self._check(IssueAction.MARK_OVERDUE, at)
@@ -731,7 +732,7 @@ class Issue:
             by,
             at,
             f"{STEP_LABELS[clock.step]}超期",
-            clock=replace(clock, overdue=True),
+            clock=StepClock(clock.step, clock.started_at, clock.due, clock.warned, overdue=True),
             overdue_count=self.overdue_count + 1,
         )
 
@@ -800,13 +801,19 @@ class Issue:
             note=note,
             due=due,
         )
-        return replace(
-            self,
-            status=to_status,
-            handler=handler,
-            timeline=(*self.timeline, entry),
-            **changes,  # type: ignore[arg-type]
+        return self._with(
+            status=to_status, handler=handler, timeline=(*self.timeline, entry), **changes
         )
+
+    def _with(self, **changes: object) -> Issue:
+        """A copy with these fields changed: ``dataclasses.replace`` without its re-running of
+        ``__init__``, which the sweep over tens of thousands of issues would feel (nothing
+        here is derived or checked at construction)."""
+        assert changes.keys() <= _ISSUE_FIELDS, changes.keys() - _ISSUE_FIELDS
+        copy = object.__new__(Issue)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
 
     def _handed(
         self,
@@ -892,6 +899,9 @@ class Issue:
         _by_sweep(by)
         assert self.clock is not None  # a clocked status: the table says so
         return self.clock
+
+
+_ISSUE_FIELDS: Final = frozenset(f.name for f in fields(Issue))
 
 
 # ── Raising an issue (收集) ───────────────────────────────────────────────────────────────────
