@@ -1,5 +1,6 @@
-"""Operations behind the command line: first admin, file import/export, the demo county.
-They run the same services and writers as the HTTP API, with the scope of a named account."""
+"""Operations behind the command line: first admin, unlock, file import/export, the demo county.
+They run the same services and queries as the HTTP API, with the scope of a named account, or
+the console's own (the whole installation) for the first admin and an unlock."""
 
 from __future__ import annotations
 
@@ -9,23 +10,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from api.security import hash_password
+from api.auth.passwords import PASSWORDS, Argon2Passwords
 from api.transfer.tabular import read_rows, write_csv, write_xlsx
-from domain.accounts.events import UserUnlocked
-from domain.accounts.rules import password_problem
+from domain.accounts import services as accounts
+from domain.accounts.model import Account, NewAccount
 from domain.kernel.access import Role, Scope
 from domain.kernel.errors import Invalid, NotFound
+from domain.kernel.org import OrgLevel, OrgUnit
 from domain.transfer.importing import ImportKind
 from domain.transfer.services import import_rows
-from persistence.accounts.store import Account, account_of, create_user, unlock
-from persistence.accounts.tables import UserRow
 from persistence.engine import make_engine, make_session_factory
-from persistence.org.tables import OrgUnitRow
-from persistence.registers.tables import MemberRow
-from persistence.unit_of_work import SqlAlchemyUnitOfWork, record_on
+from persistence.org.queries import list_orgs, org_by_code
+from persistence.paging import Window
+from persistence.registers.queries import list_members
+from persistence.unit_of_work import SqlAlchemyUnitOfWork
+
+# The command line acts over the whole installation, as the person at the server's console.
+CONSOLE = Scope.for_role(role=Role.ADMIN, org_path="/", actor="cli")
 
 
 def _now() -> datetime:
@@ -43,14 +44,20 @@ class Database:
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.sessions)
 
+    def account(self, username: str) -> Account | None:
+        with self.uow() as uow:
+            return uow.accounts.by_username(username)
 
-def scope_of_user(session: Session, username: str) -> Scope:
-    user = session.scalar(select(UserRow).where(UserRow.username == username))
-    if user is None:
+
+def scope_of_user(db: Database, username: str) -> Scope:
+    account = db.account(username)
+    if account is None:
         raise NotFound("user.not_found", f"没有用户 {username}；先运行 lianhu create-admin")
-    path = "/" if user.org_id is None else session.get_one(OrgUnitRow, user.org_id).path
     return Scope.for_role(
-        role=Role(user.role), org_path=path, actor=f"cli:{username}", member_id=user.member_id
+        role=account.role,
+        org_path=account.org_path,
+        actor=f"cli:{username}",
+        member_id=account.member_id,
     )
 
 
@@ -58,57 +65,38 @@ def create_admin_account(
     url: str, *, username: str, password: str, org_code: str | None
 ) -> Account:
     """A system administrator over one subtree (``org_code``) or the whole installation."""
-    problem = password_problem(password, username)
-    if problem is not None:
-        raise Invalid("user.weak_password", problem, field="password")
     db = Database(url)
-    with db.sessions() as session:
-        org_id = None
-        if org_code is not None:
-            org_id = session.scalar(select(OrgUnitRow.id).where(OrgUnitRow.code == org_code))
-            if org_id is None:
-                raise NotFound("org.not_found", f"没有编码为 {org_code} 的组织", field="org_code")
-        account = create_user(
-            session,
-            username=username,
-            password_hash=hash_password(password),
-            role=Role.ADMIN,
-            org_id=org_id,
-            member_id=None,
-            at=_now(),
-        )
-        session.commit()
-        return account
+    org_id = None
+    if org_code is not None:
+        with db.sessions() as session:
+            org = org_by_code(session, CONSOLE, org_code)
+        if org is None:
+            raise NotFound("org.not_found", f"没有编码为 {org_code} 的组织", field="org_code")
+        org_id = org.id
+    return accounts.create_user(
+        db.uow(),
+        CONSOLE,
+        NewAccount(username=username, role=Role.ADMIN, org_id=org_id),
+        password=password,
+        passwords=PASSWORDS,
+        at=_now(),
+    )
 
 
 def unlock_account(url: str, username: str) -> int:
     """Lift the login locks of ``username`` (lianhu unlock): how many counters were cleared.
     For the one who can no longer reach the console: the only administrator locked out."""
     db = Database(url)
-    with db.sessions() as session:
-        row = session.scalar(select(UserRow).where(UserRow.username == username))
-        if row is None:
-            raise NotFound("user.not_found", f"没有用户名为 {username} 的账户", field="username")
-        cleared = unlock(session, username)
-        record_on(
-            session,
-            UserUnlocked(
-                actor="cli",
-                at=_now(),
-                entity_id=row.id,
-                org_path=account_of(session, row).org_path,
-                after={"cleared": cleared},
-            ),
-        )
-        session.commit()
-        return cleared
+    account = db.account(username)
+    if account is None:
+        raise NotFound("user.not_found", f"没有用户名为 {username} 的账户", field="username")
+    return accounts.unlock_user(db.uow(), CONSOLE, account.id, at=_now()).cleared
 
 
 def run_import(url: str, *, kind: str, path: Path, username: str) -> dict[str, Any]:
     db = Database(url)
     data = path.read_bytes()
-    with db.sessions() as session:
-        scope = scope_of_user(session, username)
+    scope = scope_of_user(db, username)
     return _import(
         db,
         scope,
@@ -128,8 +116,8 @@ def run_export(url: str, *, kind: str, path: Path, username: str) -> int:
     from persistence.transfer.queries import SHEET_NAMES, export_rows
 
     db = Database(url)
+    scope = scope_of_user(db, username)
     with db.sessions() as session:
-        scope = scope_of_user(session, username)
         rows = export_rows(session, scope, ImportKind(kind))
         header = next(rows)
         if path.suffix.lower() == ".xlsx":
@@ -140,6 +128,18 @@ def run_export(url: str, *, kind: str, path: Path, username: str) -> int:
 
 
 DEMO_PASSWORD = "lianhu-demo"
+
+
+class _HashedOnce(Argon2Passwords):
+    """The demo's accounts share one password: hashed once (each argon2 hash takes a moment)."""
+
+    def __init__(self) -> None:
+        self._hashes: dict[str, str] = {}
+
+    def hash(self, password: str) -> str:
+        if password not in self._hashes:
+            self._hashes[password] = super().hash(password)
+        return self._hashes[password]
 
 
 def load_demo(
@@ -153,11 +153,11 @@ def load_demo(
     from api.demo import generate_county
 
     db = Database(url)
+    root = Scope.for_role(role=Role.ADMIN, org_path="/", actor="cli:demo")
     with db.sessions() as session:
-        if only_if_empty and session.scalar(select(func.count()).select_from(OrgUnitRow)):
+        if only_if_empty and list_orgs(session, root, Window(limit=1)).total:
             return "database not empty: demo skipped"
     county = generate_county(households=households, seed=seed)
-    root = Scope.for_role(role=Role.ADMIN, org_path="/", actor="cli:demo")
     for kind, rows in (
         (ImportKind.ORG_UNITS, county.org_units),
         (ImportKind.MEMBERS, county.members),
@@ -165,19 +165,16 @@ def load_demo(
     ):
         if len(rows) > 1:  # a header-only file is refused by the importer
             _import(db, root, kind, rows, source={"file": f"demo-{kind.value}", "seed": seed})
-    with db.sessions() as session:
-        county_row = session.scalars(
-            select(OrgUnitRow).where(OrgUnitRow.parent_id.is_(None)).order_by(OrgUnitRow.id.desc())
-        ).first()
-        assert county_row is not None
-        _bind_scheme(db, root, county_row.id, at)
-        _assign(db, root, county_row.id, at)
-        accounts = _demo_accounts(session, county_row)
-        session.commit()
+    with db.sessions() as session:  # the county: the org units' first row after the header
+        county_unit = org_by_code(session, root, county.org_units[1][0])
+    assert county_unit is not None
+    _bind_scheme(db, root, county_unit.id, at)
+    _assign(db, root, county_unit.id, at)
+    usernames = _demo_accounts(db, root, county_unit)
     return (
-        f"demo county {county_row.name}: {len(county.org_units) - 1} org units, "
+        f"demo county {county_unit.name}: {len(county.org_units) - 1} org units, "
         f"{len(county.members) - 1} members, {households} households; "
-        f"accounts {' / '.join(accounts)}, password {DEMO_PASSWORD}"
+        f"accounts {' / '.join(usernames)}, password {DEMO_PASSWORD}"
     )
 
 
@@ -196,34 +193,37 @@ def _assign(db: Database, scope: Scope, county_id: int, at: datetime) -> None:
     publish_proposal(db.uow(), scope, made.proposal_id, accept_shortfalls=True, at=at)
 
 
-def _demo_accounts(session: Session, county: OrgUnitRow) -> list[str]:
+def _first(db: Database, scope: Scope, level: OrgLevel) -> OrgUnit | None:
+    with db.sessions() as session:
+        found = list_orgs(session, scope, Window(limit=1, sort="id"), level=level).items
+    return found[0] if found else None
+
+
+def _first_member(db: Database, scope: Scope, village: OrgUnit, role: str) -> int | None:
+    """The first member of ``role`` in the village (an ordinary member: one not exempt)."""
+    with db.sessions() as session:
+        found = list_members(
+            session,
+            scope,
+            Window(limit=1, sort="id"),
+            under=village.id,
+            role=role,
+            exempt=False if role == "member" else None,
+        ).items
+    return found[0].id if found else None
+
+
+def _demo_accounts(db: Database, scope: Scope, county: OrgUnit) -> list[str]:
     """The demo's accounts (made when missing); returns their usernames, which the command
     prints: the list cannot leave one out."""
-    township = session.scalars(
-        select(OrgUnitRow).where(OrgUnitRow.level == "township").order_by(OrgUnitRow.id)
-    ).first()
-    village = session.scalars(
-        select(OrgUnitRow).where(OrgUnitRow.level == "village").order_by(OrgUnitRow.id)
-    ).first()
+    township = _first(db, scope, OrgLevel.TOWNSHIP)
+    village = _first(db, scope, OrgLevel.VILLAGE)
     if township is None or village is None:
         raise Invalid("demo.too_small", "演示县太小，至少需要一个乡镇和一个村")
-    secretary = session.scalars(
-        select(MemberRow).where(
-            MemberRow.org_id == village.id, MemberRow.role == "branch_secretary"
-        )
-    ).first()
-    member = session.scalars(
-        select(MemberRow)
-        .join(OrgUnitRow, OrgUnitRow.id == MemberRow.org_id)
-        .where(
-            OrgUnitRow.path.startswith(village.path),
-            MemberRow.role == "member",
-            MemberRow.exempt_reason.is_(None),
-        )
-        .order_by(MemberRow.id)
-    ).first()
-    password_hash = hash_password(DEMO_PASSWORD)
+    secretary = _first_member(db, scope, village, "branch_secretary")
+    member = _first_member(db, scope, village, "member")
     now = _now()
+    passwords = _HashedOnce()
     # Staff accounts carry a person's name; the secretary's and the member's are their members'.
     demo = (
         ("admin", "周立新", Role.ADMIN, county, None),
@@ -233,16 +233,20 @@ def _demo_accounts(session: Session, county: OrgUnitRow) -> list[str]:
         ("secretary", None, Role.BRANCH_SECRETARY, village, secretary),
         ("member", None, Role.MEMBER, village, member),
     )
-    for username, name, role, org, member_row in demo:
-        if session.scalar(select(UserRow.id).where(UserRow.username == username)) is None:
-            account = create_user(
-                session,
-                username=username,
-                password_hash=password_hash,
-                role=role,
-                org_id=org.id,
-                member_id=member_row.id if member_row else None,
+    for username, name, role, org, member_id in demo:
+        if db.account(username) is None:
+            accounts.create_user(
+                db.uow(),
+                scope,
+                NewAccount(
+                    username=username,
+                    role=role,
+                    org_id=org.id,
+                    member_id=member_id,
+                    display_name=name,
+                ),
+                password=DEMO_PASSWORD,
+                passwords=passwords,
                 at=now,
             )
-            session.get_one(UserRow, account.id).display_name = name
     return [username for username, *_ in demo]

@@ -36,8 +36,11 @@ def sort_enum(name: str, fields: Sequence[str]) -> type[StrEnum]:
     return StrEnum(name, [(value, value) for value in values])  # type: ignore[return-value]
 
 
-def window_sorted_by(name: str, fields: Sequence[str], default: str) -> Callable[..., Window]:
-    """The window dependency of a list sorted by ``fields`` (``default`` when no sort is sent)."""
+def window_sorted_by(
+    name: str, fields: Sequence[str], default: str, *, q_max_length: int = 50
+) -> Callable[..., Window]:
+    """The window dependency of a list sorted by ``fields`` (``default`` when no sort is sent),
+    searched by a ``q`` of at most ``q_max_length`` characters."""
     sort_type: Any = sort_enum(name, fields)
 
     def window(
@@ -49,7 +52,11 @@ def window_sorted_by(name: str, fields: Sequence[str], default: str) -> Callable
         ] = None,
         q: Annotated[
             str | None,
-            Query(max_length=50, pattern=NO_CONTROL, description="按名称模糊搜索（支持中文）"),
+            Query(
+                max_length=q_max_length,
+                pattern=NO_CONTROL,
+                description="按名称模糊搜索（支持中文）",
+            ),
         ] = None,
     ) -> Window:
         return Window(limit=limit, offset=offset, sort=sort.value if sort else None, q=q)
@@ -81,4 +88,9 @@ ProposalWindow = Annotated[
 ]
 IdleMemberWindow = Annotated[
     Window, Depends(window_sorted_by("IdleMemberSort", ["last_visit", "name"], "last_visit"))
+]
+# The accounts' list searches usernames, which are up to 64 characters long.
+UserWindow = Annotated[
+    Window,
+    Depends(window_sorted_by("UserSort", ["id", "username"], "id", q_max_length=64)),
 ]

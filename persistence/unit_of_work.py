@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 import domain.audit.trail  # noqa: F401  (subscribes the audit trail to every change)
 from domain.kernel.events import Event, handlers
+from persistence.accounts.store import SqlAccountStore
 from persistence.assignment.store import SqlAssignmentStore
 from persistence.audit.store import SqlAuditRepository
 from persistence.issue_drafts.store import SqlIssueDraftStore
@@ -70,6 +71,7 @@ class SqlAlchemyUnitOfWork:
     photos = _Store(SqlPhotoStore)
     issue_drafts = _Store(SqlIssueDraftStore)
     policies = _Store(SqlPolicyStore)
+    accounts = _Store(SqlAccountStore)
 
     def __init__(self, session_factory: sessionmaker[Session], request_id: str | None = None):
         self.session_factory = session_factory

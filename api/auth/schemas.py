@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from api.common import Bool, Id, StrictIn, Text
 from api.paging import Page
+from domain.accounts.model import Account, ApiKey, NewAccount
 from domain.accounts.rules import MIN_PASSWORD_LENGTH
 from domain.kernel.access import Permission, Role
 
@@ -56,6 +58,15 @@ class UserIn(StrictIn):
         default=None, max_length=50, description="姓名（列表中显示）；不填则用党员姓名或账号"
     )
 
+    def to_domain(self) -> NewAccount:
+        return NewAccount(
+            username=self.username,
+            role=self.role,
+            org_id=self.org_id,
+            member_id=self.member_id,
+            display_name=self.display_name,
+        )
+
 
 class UserUpdate(StrictIn):
     """Only the fields sent change; ``member_id: null`` unlinks the member."""
@@ -68,6 +79,17 @@ class UserUpdate(StrictIn):
     )
     active: Bool | None = None
     password: str | None = Field(default=None, min_length=MIN_PASSWORD_LENGTH, max_length=256)
+
+    def changes(self) -> dict[str, Any]:
+        """The account's fields sent (the password apart); a role, home or state sent as null
+        is left as it is, a member or display name sent as null is removed."""
+        sent = self.model_fields_set - {"password"}
+        clearable = {"member_id", "display_name"}
+        return {
+            name: getattr(self, name)
+            for name in sorted(sent)
+            if name in clearable or getattr(self, name) is not None
+        }
 
 
 class UserOut(BaseModel):
@@ -82,6 +104,20 @@ class UserOut(BaseModel):
     locked_until: datetime | None = Field(
         default=None, description="登录锁定到何时（在某个地址或所有地址上）；未锁定为 null"
     )
+
+    @classmethod
+    def of(cls, account: Account, locked_until: datetime | None = None) -> UserOut:
+        return cls(
+            id=account.id,
+            username=account.username,
+            display_name=account.display_name,
+            name=account.name or account.username,
+            role=account.role,
+            org_id=account.org_id,
+            member_id=account.member_id,
+            active=account.active,
+            locked_until=locked_until,
+        )
 
 
 class UserPage(Page[UserOut]):
@@ -103,6 +139,19 @@ class ApiKeyOut(BaseModel):
     created_by: str
     created_at: datetime
     revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, key: ApiKey) -> ApiKeyOut:
+        return cls(
+            id=key.id,
+            name=key.name,
+            prefix=key.prefix,
+            org_id=key.org_id,
+            permissions=sorted(key.permissions),
+            created_by=key.created_by,
+            created_at=key.created_at,
+            revoked_at=key.revoked_at,
+        )
 
 
 class ApiKeyCreatedOut(ApiKeyOut):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol, Self
 from domain.kernel.events import Event
 
 if TYPE_CHECKING:  # the kernel names the features' ports, never imports them at run time
+    from domain.accounts.ports import AccountStore
     from domain.assignment.ports import AssignmentStore
     from domain.audit.ports import AuditRepository
     from domain.issue_drafts.ports import IssueDraftStore
@@ -48,6 +49,8 @@ class UnitOfWork(Protocol):
     def issue_drafts(self) -> IssueDraftStore: ...
     @property
     def policies(self) -> PolicyStore: ...
+    @property
+    def accounts(self) -> AccountStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session
 from persistence.accounts.tables import ApiKeyRow, UserRow
 from persistence.registers.tables import MemberRow
 
+# A user's display name, else their linked member's (NULL for neither: the username is shown);
+# over users outer-joined to their member.
+SHOWN_NAME = func.coalesce(func.nullif(func.trim(UserRow.display_name), ""), MemberRow.name)
+
 
 def user_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
     """The shown name of each username found (one query)."""
@@ -21,10 +25,7 @@ def user_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
     if not wanted:
         return {}
     rows = session.execute(
-        select(
-            UserRow.username,
-            func.coalesce(func.nullif(func.trim(UserRow.display_name), ""), MemberRow.name),
-        )
+        select(UserRow.username, SHOWN_NAME)
         .outerjoin(MemberRow, MemberRow.id == UserRow.member_id)
         .where(UserRow.username.in_(wanted))
     )

@@ -37,3 +37,13 @@ def list_orgs(
     }
     rows, total = _page(session, stmt, window, _order(window, allowed, OrgUnitRow.path))
     return Page([org_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+def org_by_code(session: Session, scope: Scope, code: str) -> OrgUnit | None:
+    """The org unit of the caller's subtree that has this code (机构编码), if any."""
+    row = session.scalar(
+        select(OrgUnitRow).where(
+            OrgUnitRow.code == code, in_subtree(OrgUnitRow.path, scope.org_path)
+        )
+    )
+    return None if row is None else org_to_domain(row)

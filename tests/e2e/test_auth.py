@@ -177,6 +177,21 @@ def test_accounts_are_listed_within_scope_and_can_be_disabled(
     assert audit[0]["before"]["active"] is True and audit[0]["after"]["active"] is False
 
 
+def test_the_account_list_sorts_by_username_and_searches_up_to_a_usernames_length(
+    client: TestClient, world: World
+) -> None:
+    h = world.headers(Role.ADMIN)
+    res = client.get("/api/v1/users", params={"sort": "-username", "limit": 3}, headers=h)
+    page = res.json()
+    names = [u["username"] for u in page["data"]]
+    assert (page["total"], page["limit"], page["offset"]) == (8, 3, 0)
+    assert names == sorted((r.value for r in Role), reverse=True)[:3]
+    longest = client.get("/api/v1/users", params={"q": "x" * 64}, headers=h)
+    assert longest.status_code == 200 and longest.json()["total"] == 0
+    too_long = client.get("/api/v1/users", params={"q": "x" * 65}, headers=h)
+    assert too_long.status_code == 422 and too_long.json()["field"] == "q"
+
+
 def test_a_password_reset_unlocks_the_account(client: TestClient, world: World) -> None:
     for _ in range(5):
         client.post("/api/v1/auth/login", json={"username": "member", "password": "wrong"})

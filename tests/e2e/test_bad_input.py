@@ -563,7 +563,7 @@ def test_an_api_key_used_outside_its_scope_is_404_and_beyond_its_permissions_403
 
 # ── List windows ──────────────────────────────────────────────────────────────────────────────
 
-LISTS = ["/org-units", "/members", "/households", "/audit"]
+LISTS = ["/org-units", "/members", "/households", "/audit", "/users"]
 WINDOWS = {
     "limit=0": ("limit", "request.validation"),
     "limit=100000": ("limit", "request.validation"),

@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api.cli import app
 from api.settings import get_settings
+from domain.kernel.errors import DomainError
+from persistence.engine import make_engine
 
 runner = CliRunner()
 
@@ -54,6 +57,24 @@ def test_import_refuses_a_bad_file_with_its_rows(env: None, tmp_path: Path) -> N
 def test_create_admin_on_an_empty_database(env: None) -> None:
     out = run("create-admin", "--username", "root", "--password", "a-long-password")
     assert "created admin root" in out
+
+
+def test_the_console_makes_accounts_through_the_audited_use_case(env: None, db_url: str) -> None:
+    run("create-admin", "--username", "root", "--password", "a-long-password")
+    for args, code in (
+        (["--username", "x", "--password", "1234567890"], "user.weak_password"),
+        (["--username", "y", "--password", "a-long-password", "--org-code", "NO"], "org.not_found"),
+    ):
+        refused = runner.invoke(app, ["create-admin", *args])
+        assert isinstance(refused.exception, DomainError) and refused.exception.code == code
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        users = conn.execute(text("SELECT username FROM users")).scalars().all()
+        made = conn.execute(
+            text("SELECT actor FROM audit_log WHERE entity = 'user' AND action = 'create'")
+        ).scalars()
+        assert (users, list(made)) == (["root"], ["cli"])
+    engine.dispose()
 
 
 def test_openapi_json_is_current(env: None) -> None:

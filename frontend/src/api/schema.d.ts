@@ -3678,6 +3678,11 @@ export interface components {
             total: number;
         };
         /**
+         * UserSort
+         * @enum {string}
+         */
+        UserSort: "id" | "-id" | "username" | "-username";
+        /**
          * UserUpdate
          * @description Only the fields sent change; ``member_id: null`` unlinks the member.
          */
@@ -10675,9 +10680,13 @@ export interface operations {
     "accounts-list_users": {
         parameters: {
             query?: {
+                /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
+                /** @description 排序字段，前加 - 为降序；默认 id */
+                sort?: components["schemas"]["UserSort"] | null;
+                /** @description 按名称模糊搜索（支持中文） */
                 q?: string | null;
             };
             header?: never;

@@ -1,0 +1,69 @@
+"""The accounts' store, and the password hashing the use cases are given (api.security)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from domain.accounts.model import (
+    Account,
+    ApiKey,
+    NewAccount,
+    NewApiKey,
+    RefreshGrant,
+    SpentToken,
+)
+from domain.kernel.access import Scope
+
+
+class AccountStore(Protocol):
+    """Accounts, the lockout's counters, refresh tokens and API keys.
+
+    ``by_username`` and ``by_id`` read without a scope: a sign-in comes before any scope."""
+
+    def get(self, user_id: int, scope: Scope) -> Account: ...
+    def by_username(self, username: str) -> Account | None: ...
+    def by_id(self, user_id: int) -> Account: ...
+    def add(self, account: NewAccount, *, password_hash: str, at: datetime) -> Account: ...
+    # role, home, member, display name and active, as ``account`` holds them
+    def update(self, account: Account) -> None: ...
+    # the hash to check a sign-in against: None for an unknown or deactivated account
+    def password_hash_of(self, username: str) -> str | None: ...
+    def set_password(self, user_id: int, password_hash: str) -> None: ...
+    # its refresh tokens revoked, its access tokens issued before ``at`` refused
+    def end_sessions(self, user_id: int, *, at: datetime) -> None: ...
+
+    # The lockout's counters, kept by username and client (``*``: every client together).
+    # One password check claimed, atomically: False when the counter is used up or locked.
+    def claim_attempt(self, username: str, client: str, *, allowed: int, at: datetime) -> bool: ...
+    def locked_until(self, username: str, client: str) -> datetime | None: ...
+    # A counter whose attempts are used up is locked until ``until``: whether this locked it.
+    def lock_when_used_up(
+        self, username: str, client: str, *, allowed: int, until: datetime, at: datetime
+    ) -> bool: ...
+    def clear_failures(self, username: str, clients: Sequence[str], *, at: datetime) -> None: ...
+    def unlock(self, username: str) -> int: ...  # every counter removed: how many
+
+    # Refresh tokens (rotation, RFC 9700): each is spent once, by one conditional update.
+    def add_refresh_token(self, user_id: int, grant: RefreshGrant, *, family: str) -> None: ...
+    def spend_refresh_token(self, token_hash: str, *, at: datetime) -> SpentToken | None: ...
+    def rotated_token(self, token_hash: str) -> SpentToken | None: ...  # spent by a rotation
+    def revoke_family(self, token: SpentToken, *, at: datetime) -> int: ...
+    def revoke_refresh_tokens(self, user_id: int, *, at: datetime) -> None: ...
+
+    def add_key(
+        self, key: NewApiKey, *, created_by: str, created_by_user_id: int | None, at: datetime
+    ) -> ApiKey: ...
+    def get_key(self, key_id: int, scope: Scope) -> ApiKey: ...
+    def revoke_key(self, key_id: int, *, at: datetime) -> ApiKey: ...  # the first revocation kept
+
+
+class Passwords(Protocol):
+    """How passwords are hashed and checked (argon2 in api.security)."""
+
+    # a hash of no account's password, checked for an unknown username (see services.log_in)
+    @property
+    def unknown_user_hash(self) -> str: ...
+    def hash(self, password: str) -> str: ...
+    def verify(self, password_hash: str, password: str) -> bool: ...
