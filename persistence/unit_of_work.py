@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, Self, TypeVar
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 import domain.audit.trail  # noqa: F401  (subscribes the audit trail to every change)
@@ -112,14 +111,6 @@ class SqlAlchemyUnitOfWork:
         self._open_stores()
         return self
 
-    @classmethod
-    def over(cls, session: Session, request_id: str | None = None) -> SqlAlchemyUnitOfWork:
-        """The stores over a session its caller opened and commits (see ``record_on``)."""
-        uow = cls(sessionmaker(), request_id)
-        uow.session = session
-        uow._open_stores()
-        return uow
-
     def _open_stores(self) -> None:
         """A new session: the stores of the last one are dropped, built again on first use."""
         for key in [k for k in self.__dict__ if k.startswith("_store_")]:
@@ -170,27 +161,3 @@ class SqlAlchemyUnitOfWork:
                 self._savepoint.rollback()
         else:
             self.session.rollback()
-
-
-_AFTER_COMMIT = "lianhu.events_after_commit"
-
-
-def record_on(session: Session, *events: Event, request_id: str | None = None) -> None:
-    """The events of a write made on a plain session (accounts, sign-in): written to the outbox
-    and handed to the in-transaction handlers now, in the session's transaction; to the
-    after-commit handlers once the session commits (dropped if it rolls back)."""
-    uow = SqlAlchemyUnitOfWork.over(session, request_id)
-    uow.emit(*events)
-    session.info.setdefault(_AFTER_COMMIT, []).extend(uow._write_events())
-
-
-@sa_event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    events = session.info.pop(_AFTER_COMMIT, None)
-    if events:
-        handlers.run_after_commit(events)
-
-
-@sa_event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
