@@ -23,8 +23,7 @@ from domain.accounts.rules import LockoutPolicy
 from domain.kernel.access import Permission, Role, Scope
 from domain.kernel.errors import Conflict, Forbidden, Invalid, Locked, NotFound, Unauthenticated
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
-from tests.builders import AT, ROOT
-from tests.services.conftest import County
+from tests.builders import AT, ROOT, County
 
 PASSWORD = "correct-horse-battery"
 POLICY = LockoutPolicy(per_client=3, anywhere=5, lock_for=timedelta(minutes=15))
@@ -126,7 +125,7 @@ def test_a_new_account_shows_its_members_name_and_is_audited_as_answered(
     uow: SqlAlchemyUnitOfWork, county: County, passwords: CheapArgon2
 ) -> None:
     account = an_account(
-        uow, passwords, county.org["V1"], role=Role.BRANCH_SECRETARY, member_id=county.s1
+        uow, passwords, county.org["V1"], role=Role.BRANCH_SECRETARY, member_id=county.member["m2"]
     )
     assert account.name == "李四" and account.display_name is None
     (entry,) = audited(uow, "create")
@@ -139,7 +138,7 @@ def test_a_new_account_shows_its_members_name_and_is_audited_as_answered(
         "name": "李四",
         "role": "branch_secretary",
         "org_id": county.org["V1"],
-        "member_id": county.s1,
+        "member_id": county.member["m2"],
         "active": True,
         "locked_until": None,
     }
@@ -196,7 +195,7 @@ def test_linking_a_member_outside_the_subtree_changes_nothing(
     uow: SqlAlchemyUnitOfWork, county: County, passwords: CheapArgon2
 ) -> None:
     account = an_account(uow, passwords, county.org["T2"], display_name="刘志强")
-    outside = county.m1  # of V1, in township T1
+    outside = county.member["m1"]  # of V1, in township T1
     township = scope_at(uow, county.org["T2"], Role.ADMIN)
     with pytest.raises(NotFound):
         accounts.update_user(
@@ -220,7 +219,7 @@ def test_a_blank_display_name_shows_the_linked_members_name(
         uow,
         ROOT,
         account.id,
-        {"member_id": county.s1, "display_name": "  "},
+        {"member_id": county.member["m2"], "display_name": "  "},
         password=None,
         passwords=passwords,
         at=AT,
