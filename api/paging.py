@@ -36,12 +36,22 @@ def sort_enum(name: str, fields: Sequence[str]) -> type[StrEnum]:
     return StrEnum(name, [(value, value) for value in values])  # type: ignore[return-value]
 
 
-def window_sorted_by(name: str, fields: Sequence[str], default: str) -> Callable[..., Window]:
-    """The window dependency of a list sorted by ``fields`` (``default`` when no sort is sent)."""
+def window_sorted_by(
+    name: str,
+    fields: Sequence[str],
+    default: str,
+    *,
+    per_page: int = 50,
+    max_limit: int = 500,
+    search: str = "按名称模糊搜索（支持中文）",
+) -> Callable[..., Window]:
+    """The window dependency of a list sorted by ``fields`` (``default`` when no sort is sent),
+    a page of ``per_page`` rows unless asked for another number up to ``max_limit``; ``search``
+    says what ``q`` searches."""
     sort_type: Any = sort_enum(name, fields)
 
     def window(
-        limit: Annotated[int, Query(ge=1, le=500, description="每页条数")] = 50,
+        limit: Annotated[int, Query(ge=1, le=max_limit, description="每页条数")] = per_page,
         offset: Offset = 0,
         sort: Annotated[
             sort_type | None,
@@ -49,7 +59,7 @@ def window_sorted_by(name: str, fields: Sequence[str], default: str) -> Callable
         ] = None,
         q: Annotated[
             str | None,
-            Query(max_length=50, pattern=NO_CONTROL, description="按名称模糊搜索（支持中文）"),
+            Query(max_length=50, pattern=NO_CONTROL, description=search),
         ] = None,
     ) -> Window:
         return Window(limit=limit, offset=offset, sort=sort.value if sort else None, q=q)
@@ -81,4 +91,16 @@ ProposalWindow = Annotated[
 ]
 IdleMemberWindow = Annotated[
     Window, Depends(window_sorted_by("IdleMemberSort", ["last_visit", "name"], "last_visit"))
+]
+EventWindow = Annotated[
+    Window,
+    Depends(
+        window_sorted_by(
+            "EventSort",
+            ["reported_at", "deadline", "id"],
+            "-reported_at",
+            per_page=100,
+            search="按户主姓名模糊搜索（支持中文）",
+        )
+    ),
 ]

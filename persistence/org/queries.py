@@ -1,4 +1,4 @@
-"""Read side: org unit lists."""
+"""Read side: org unit lists, and one org unit in the caller's reach."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from domain.kernel.access import Scope
 from domain.kernel.org import OrgLevel, OrgUnit
-from persistence.org.store import org_to_domain
+from persistence.org.store import SqlOrgRepository, org_to_domain
 from persistence.org.tables import OrgUnitRow
 from persistence.paging import Page, Window, _area_path, _order, _page, _text
 from persistence.scoping import in_subtree
@@ -37,3 +37,8 @@ def list_orgs(
     }
     rows, total = _page(session, stmt, window, _order(window, allowed, OrgUnitRow.path))
     return Page([org_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+def get_org(session: Session, scope: Scope, org_id: int) -> OrgUnit:
+    """The org unit, or ``org.not_found`` when outside the caller's reach."""
+    return SqlOrgRepository(session).get(org_id, scope)

@@ -1,6 +1,8 @@
-"""Read side: member and household lists."""
+"""Read side: member and household lists, and one member or household in the caller's reach."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -9,7 +11,12 @@ from domain.kernel.access import Scope
 from domain.registers.household import Household
 from domain.registers.member import Member
 from persistence.paging import Page, Window, _area_path, _order, _page, _text
-from persistence.registers.store import household_to_domain, member_to_domain
+from persistence.registers.store import (
+    SqlHouseholdRepository,
+    SqlMemberRepository,
+    household_to_domain,
+    member_to_domain,
+)
 from persistence.registers.tables import HouseholdRow, MemberRow
 from persistence.scoping import household_scope, member_scope
 
@@ -73,3 +80,25 @@ def list_households(
     }
     rows, total = _page(session, stmt, window, _order(window, allowed, HouseholdRow.id))
     return Page([household_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+def get_member(session: Session, scope: Scope, member_id: int) -> Member:
+    """The member, or ``member.not_found`` when outside the caller's reach."""
+    return SqlMemberRepository(session).get(member_id, scope)
+
+
+def get_household(session: Session, scope: Scope, household_id: int) -> Household:
+    """The household, or ``household.not_found`` when outside the caller's reach."""
+    return SqlHouseholdRepository(session).get(household_id, scope)
+
+
+def households_by_id(session: Session, scope: Scope, ids: Sequence[int]) -> list[Household]:
+    """The households of ``ids`` the caller may see, in the order of ``ids``: a page's worth
+    in one query, not one each."""
+    if not ids:
+        return []
+    rows = session.scalars(
+        select(HouseholdRow).where(HouseholdRow.id.in_(list(ids)), household_scope(scope))
+    )
+    found = {r.id: household_to_domain(r) for r in rows}
+    return [found[i] for i in ids if i in found]

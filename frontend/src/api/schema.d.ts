@@ -2354,6 +2354,22 @@ export interface components {
             /** Visit Id */
             visit_id: number | null;
         };
+        /** EventPage */
+        EventPage: {
+            /** Data */
+            data: components["schemas"]["EventOut"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * EventSort
+         * @enum {string}
+         */
+        EventSort: "reported_at" | "-reported_at" | "deadline" | "-deadline" | "id" | "-id";
         /**
          * EventStatus
          * @enum {string}
@@ -9180,9 +9196,14 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["EventStatus"] | null;
+                /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
+                /** @description 排序字段，前加 - 为降序；默认 -reported_at */
+                sort?: components["schemas"]["EventSort"] | null;
+                /** @description 按户主姓名模糊搜索（支持中文） */
+                q?: string | null;
             };
             header?: never;
             path: {
@@ -9198,7 +9219,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EventOut"][];
+                    "application/json": components["schemas"]["EventPage"];
                 };
             };
             /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
