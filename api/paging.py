@@ -78,9 +78,11 @@ MemberWindow = Annotated[
         window_sorted_by("MemberSort", ["name", "id", "birth_date", "role", "updated_at"], "id")
     ),
 ]
+# What ``q`` searches in a list of households, or of what happens on them.
+BY_HEAD_NAME = "按户主姓名模糊搜索（支持中文）"
+HOUSEHOLD_FIELDS = ["head_name", "id", "size", "updated_at"]
 HouseholdWindow = Annotated[
-    Window,
-    Depends(window_sorted_by("HouseholdSort", ["head_name", "id", "size", "updated_at"], "id")),
+    Window, Depends(window_sorted_by("HouseholdSort", HOUSEHOLD_FIELDS, "id"))
 ]
 AuditWindow = Annotated[Window, Depends(window_sorted_by("AuditSort", ["at", "id"], "-id"))]
 IssueDraftWindow = Annotated[
@@ -100,7 +102,15 @@ EventWindow = Annotated[
             ["reported_at", "deadline", "id"],
             "-reported_at",
             per_page=100,
-            search="按户主姓名模糊搜索（支持中文）",
+            search=BY_HEAD_NAME,
         )
+    ),
+]
+# A policy's matching households (persistence.registers.queries.households_among): 200 at most,
+# each evaluated against the policy's rule.
+MatchWindow = Annotated[
+    Window,
+    Depends(
+        window_sorted_by("MatchSort", HOUSEHOLD_FIELDS, "id", max_limit=200, search=BY_HEAD_NAME)
     ),
 ]

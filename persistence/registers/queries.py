@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,14 @@ from persistence.registers.store import (
 )
 from persistence.registers.tables import HouseholdRow, MemberRow
 from persistence.scoping import household_scope, member_scope
+
+# What a household list sorts by (api.paging.HouseholdWindow and MatchWindow name the same).
+HOUSEHOLD_SORT: dict[str, Any] = {
+    "head_name": HouseholdRow.head_name,
+    "id": HouseholdRow.id,
+    "size": HouseholdRow.size,
+    "updated_at": HouseholdRow.updated_at,
+}
 
 
 def list_members(
@@ -72,14 +81,29 @@ def list_households(
         stmt = stmt.where(HouseholdRow.building == building)
     if (clause := _text(HouseholdRow.head_name, window.q)) is not None:
         stmt = stmt.where(clause)
-    allowed = {
-        "head_name": HouseholdRow.head_name,
-        "id": HouseholdRow.id,
-        "size": HouseholdRow.size,
-        "updated_at": HouseholdRow.updated_at,
-    }
-    rows, total = _page(session, stmt, window, _order(window, allowed, HouseholdRow.id))
+    rows, total = _page(session, stmt, window, _order(window, HOUSEHOLD_SORT, HouseholdRow.id))
     return Page([household_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+def households_among(
+    session: Session, scope: Scope, area_path: str, ids: Collection[int], window: Window
+) -> Page[Household]:
+    """A page of the households of ``ids`` (chosen by a rule the database cannot run, as a
+    policy's matches) that the caller sees in the area at ``area_path``, paged as the household
+    list: ``q`` searches the head's name, ``sort`` by the same fields, by id unless asked."""
+    if not ids:
+        return Page([], 0, window.limit, window.offset)
+    stmt = select(HouseholdRow.id).where(household_scope(scope, area_path))
+    if (clause := _text(HouseholdRow.head_name, window.q)) is not None:
+        stmt = stmt.where(clause)
+    wanted = set(ids)
+    listed = [
+        h
+        for h in session.scalars(stmt.order_by(*_order(window, HOUSEHOLD_SORT, HouseholdRow.id)))
+        if h in wanted
+    ]
+    page = listed[window.offset : window.offset + window.limit]
+    return Page(households_by_id(session, scope, page), len(listed), window.limit, window.offset)
 
 
 def get_member(session: Session, scope: Scope, member_id: int) -> Member:

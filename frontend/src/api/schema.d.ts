@@ -1084,7 +1084,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 区域内符合（或待核实）该政策的农户及落实情况 */
+        /**
+         * 区域内符合（或待核实）该政策的农户及落实情况
+         * @description 规则涉及敏感户类而调用者无个人信息权限时不列名单（households_hidden）：
+         *     total 为筛选条件下的全部户数，q 不起作用——按姓名计数就会透露谁属于该户类。
+         */
         get: operations["policies-policy_households"];
         put?: never;
         post?: never;
@@ -2796,6 +2800,11 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * MatchSort
+         * @enum {string}
+         */
+        MatchSort: "head_name" | "-head_name" | "id" | "-id" | "size" | "-size" | "updated_at" | "-updated_at";
         /** MeOut */
         MeOut: {
             /** Actor */
@@ -10090,9 +10099,14 @@ export interface operations {
                 delivery?: components["schemas"]["DeliveryStatus"] | null;
                 /** @description 只列尚未宣讲的 */
                 undelivered?: boolean;
+                /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
+                /** @description 排序字段，前加 - 为降序；默认 id */
+                sort?: components["schemas"]["MatchSort"] | null;
+                /** @description 按户主姓名模糊搜索（支持中文） */
+                q?: string | null;
             };
             header?: never;
             path: {
