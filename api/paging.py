@@ -114,3 +114,15 @@ MatchWindow = Annotated[
         window_sorted_by("MatchSort", HOUSEHOLD_FIELDS, "id", max_limit=200, search=BY_HEAD_NAME)
     ),
 ]
+PairWindow = Annotated[
+    Window,
+    Depends(
+        window_sorted_by(
+            "PairSort",
+            ["member_id", "household_id", "member_name", "head_name"],
+            "member_id",
+            per_page=100,
+            search="按党员或户主姓名模糊搜索（支持中文）",
+        )
+    ),
+]

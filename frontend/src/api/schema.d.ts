@@ -3049,6 +3049,11 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * PairSort
+         * @enum {string}
+         */
+        PairSort: "member_id" | "-member_id" | "household_id" | "-household_id" | "member_name" | "-member_name" | "head_name" | "-head_name";
         /** PartnerOut */
         PartnerOut: {
             /** Member Id */
@@ -4407,9 +4412,14 @@ export interface operations {
                 member_id?: number | null;
                 /** @description 只看有变化的联系对：与现行联系不同（新建立或改换党员）的农户 */
                 changed_only?: boolean;
+                /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
+                /** @description 排序字段，前加 - 为降序；默认 member_id */
+                sort?: components["schemas"]["PairSort"] | null;
+                /** @description 按党员或户主姓名模糊搜索（支持中文） */
+                q?: string | null;
             };
             header?: never;
             path: {
