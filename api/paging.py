@@ -37,14 +37,22 @@ def sort_enum(name: str, fields: Sequence[str]) -> type[StrEnum]:
 
 
 def window_sorted_by(
-    name: str, fields: Sequence[str], default: str, *, q_max_length: int = 50
+    name: str,
+    fields: Sequence[str],
+    default: str,
+    *,
+    per_page: int = 50,
+    max_limit: int = 500,
+    search: str = "按名称模糊搜索（支持中文）",
+    q_max_length: int = 50,
 ) -> Callable[..., Window]:
     """The window dependency of a list sorted by ``fields`` (``default`` when no sort is sent),
-    searched by a ``q`` of at most ``q_max_length`` characters."""
+    a page of ``per_page`` rows unless asked for another number up to ``max_limit``; ``search``
+    says what ``q`` (at most ``q_max_length`` characters) searches."""
     sort_type: Any = sort_enum(name, fields)
 
     def window(
-        limit: Annotated[int, Query(ge=1, le=500, description="每页条数")] = 50,
+        limit: Annotated[int, Query(ge=1, le=max_limit, description="每页条数")] = per_page,
         offset: Offset = 0,
         sort: Annotated[
             sort_type | None,
@@ -52,11 +60,7 @@ def window_sorted_by(
         ] = None,
         q: Annotated[
             str | None,
-            Query(
-                max_length=q_max_length,
-                pattern=NO_CONTROL,
-                description="按名称模糊搜索（支持中文）",
-            ),
+            Query(max_length=q_max_length, pattern=NO_CONTROL, description=search),
         ] = None,
     ) -> Window:
         return Window(limit=limit, offset=offset, sort=sort.value if sort else None, q=q)
@@ -75,9 +79,11 @@ MemberWindow = Annotated[
         window_sorted_by("MemberSort", ["name", "id", "birth_date", "role", "updated_at"], "id")
     ),
 ]
+# What ``q`` searches in a list of households, or of what happens on them.
+BY_HEAD_NAME = "按户主姓名模糊搜索（支持中文）"
+HOUSEHOLD_FIELDS = ["head_name", "id", "size", "updated_at"]
 HouseholdWindow = Annotated[
-    Window,
-    Depends(window_sorted_by("HouseholdSort", ["head_name", "id", "size", "updated_at"], "id")),
+    Window, Depends(window_sorted_by("HouseholdSort", HOUSEHOLD_FIELDS, "id"))
 ]
 AuditWindow = Annotated[Window, Depends(window_sorted_by("AuditSort", ["at", "id"], "-id"))]
 IssueDraftWindow = Annotated[
@@ -88,6 +94,38 @@ ProposalWindow = Annotated[
 ]
 IdleMemberWindow = Annotated[
     Window, Depends(window_sorted_by("IdleMemberSort", ["last_visit", "name"], "last_visit"))
+]
+EventWindow = Annotated[
+    Window,
+    Depends(
+        window_sorted_by(
+            "EventSort",
+            ["reported_at", "deadline", "id"],
+            "-reported_at",
+            per_page=100,
+            search=BY_HEAD_NAME,
+        )
+    ),
+]
+# A policy's matching households (persistence.registers.queries.households_among): 200 at most,
+# each evaluated against the policy's rule.
+MatchWindow = Annotated[
+    Window,
+    Depends(
+        window_sorted_by("MatchSort", HOUSEHOLD_FIELDS, "id", max_limit=200, search=BY_HEAD_NAME)
+    ),
+]
+PairWindow = Annotated[
+    Window,
+    Depends(
+        window_sorted_by(
+            "PairSort",
+            ["member_id", "household_id", "member_name", "head_name"],
+            "member_id",
+            per_page=100,
+            search="按党员或户主姓名模糊搜索（支持中文）",
+        )
+    ),
 ]
 # The accounts' list searches usernames, which are up to 64 characters long.
 UserWindow = Annotated[

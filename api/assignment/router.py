@@ -6,6 +6,7 @@ import dataclasses
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy.orm import Session
 
 from api.assignment.schemas import (
     ContactOut,
@@ -28,22 +29,20 @@ from api.assignment.schemas import (
     TieOut,
     ViolationOut,
 )
-from api.common import IsoDate, Offset, PathId, QueryBool, query_id
+from api.common import IsoDate, PathId, QueryBool, query_id
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.paging import ProposalWindow
+from api.paging import PairWindow, ProposalWindow
 from domain.assignment import services as assignments
 from domain.assignment.model import REASON_LABELS, TieKind, parse_reasons
 from domain.kernel.access import Permission, Scope
 from persistence.accounts.names import actor_name, actor_names
-from persistence.assignment.queries import list_proposals
-from persistence.assignment.store import SqlAssignmentStore
-from persistence.registers.store import SqlMemberRepository
+from persistence.assignment import queries
 
 router = APIRouter(tags=["assignments"])
 
 
-def _proposal_out(store: SqlAssignmentStore, scope: Scope, proposal_id: int) -> ProposalOut:
-    meta = store.proposal(proposal_id, scope)
+def _proposal_out(session: Session, scope: Scope, proposal_id: int) -> ProposalOut:
+    meta = queries.get_proposal(session, scope, proposal_id)
     return ProposalOut(
         id=meta.id,
         org_id=meta.org_id,
@@ -51,7 +50,7 @@ def _proposal_out(store: SqlAssignmentStore, scope: Scope, proposal_id: int) -> 
         status=meta.status,
         mode=meta.mode,
         created_by=meta.created_by,
-        created_by_name=actor_name(store.session, meta.created_by),
+        created_by_name=actor_name(session, meta.created_by),
         report=ProposalReportOut.model_validate(meta.report),
     )
 
@@ -67,7 +66,7 @@ def create_proposal(
     body: ProposalIn, scope: ScopeDep, uow: UowDep, session: SessionDep, clock: ClockDep
 ) -> ProposalOut:
     made = assignments.create_proposal(uow, scope, body.org_id, mode=body.mode, at=clock())
-    return _proposal_out(SqlAssignmentStore(session), scope, made.proposal_id)
+    return _proposal_out(session, scope, made.proposal_id)
 
 
 @router.get(
@@ -83,7 +82,7 @@ def list_proposal_history(
     org_id: Annotated[int | None, query_id("只列此组织子树内的方案")] = None,
     status: Annotated[Literal["draft", "published"] | None, Query(description="方案状态")] = None,
 ) -> ProposalPage:
-    page = list_proposals(session, scope, window, under=org_id, status=status)
+    page = queries.list_proposals(session, scope, window, under=org_id, status=status)
     people = actor_names(session, [p.created_by for p in page.items])
     return ProposalPage(
         data=[
@@ -103,7 +102,7 @@ def list_proposal_history(
     dependencies=[require(Permission.HOUSEHOLD_READ)],
 )
 def get_proposal(proposal_id: PathId, scope: ScopeDep, session: SessionDep) -> ProposalOut:
-    return _proposal_out(SqlAssignmentStore(session), scope, proposal_id)
+    return _proposal_out(session, scope, proposal_id)
 
 
 @router.get(
@@ -116,24 +115,21 @@ def list_pairs(
     proposal_id: PathId,
     scope: ScopeDep,
     session: SessionDep,
+    window: PairWindow,
     member_id: Annotated[int | None, query_id("只看此党员")] = None,
     changed_only: Annotated[
         QueryBool,
         Query(description="只看有变化的联系对：与现行联系不同（新建立或改换党员）的农户"),
     ] = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Offset = 0,
 ) -> PairPage:
-    store = SqlAssignmentStore(session)
-    store.proposal(proposal_id, scope)
-    rows, total = store.pairs_page(
-        proposal_id, member_id=member_id, changed_only=changed_only, limit=limit, offset=offset
+    page = queries.list_pairs(
+        session, scope, proposal_id, window, member_id=member_id, changed_only=changed_only
     )
     return PairPage(
-        data=[PairOut.from_domain(p, m, h) for p, m, h in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
+        data=[PairOut.from_domain(p, m, h) for p, m, h in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 
@@ -190,7 +186,7 @@ def household_contacts(
     session: SessionDep,
     on: Annotated[IsoDate | None, Query(description="只看这一天的联系党员；不填为全部历史")] = None,
 ) -> list[ContactOut]:
-    rows = SqlAssignmentStore(session).history(household_id, scope, on=on)
+    rows = queries.contact_history(session, scope, household_id, on=on)
     return [
         ContactOut(
             member_id=m,
@@ -210,10 +206,9 @@ def household_contacts(
     dependencies=[require(Permission.MEMBER_READ)],
 )
 def elderly_partners(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[PartnerOut]:
-    SqlMemberRepository(session).get(member_id, scope)
     return [
         PartnerOut(member_id=m, name=n, side=side, since=d)
-        for m, n, side, d in SqlAssignmentStore(session).elderly_partners(member_id)
+        for m, n, side, d in queries.elderly_partners(session, scope, member_id)
     ]
 
 
@@ -224,8 +219,7 @@ def elderly_partners(member_id: PathId, scope: ScopeDep, session: SessionDep) ->
     dependencies=[require(Permission.MEMBER_READ)],
 )
 def get_requests(member_id: PathId, scope: ScopeDep, session: SessionDep) -> list[int]:
-    SqlMemberRepository(session).get(member_id, scope)
-    return SqlAssignmentStore(session).requests_of(member_id)
+    return queries.member_requests(session, scope, member_id)
 
 
 @router.get(

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from persistence.checklists.queries import ChecklistRollup, HouseholdChecklist
+
 
 class ItemOut(BaseModel):
     item: str
@@ -19,6 +21,16 @@ class HouseholdChecklistOut(BaseModel):
     period_end: datetime
     complete: bool
     items: list[ItemOut]
+
+    @classmethod
+    def from_checklist(cls, c: HouseholdChecklist) -> HouseholdChecklistOut:
+        return cls(
+            household_id=c.household_id,
+            period_start=c.period.start,
+            period_end=c.period.end,
+            complete=all(c.items.values()),
+            items=[ItemOut(item=i, done=bool(v), visit_ids=v) for i, v in c.items.items()],
+        )
 
 
 class ItemRollupOut(BaseModel):
@@ -37,6 +49,25 @@ class ChecklistGroupOut(BaseModel):
     households: int
     households_complete: int
     items: list[ItemRollupOut]
+
+    @classmethod
+    def from_rollup(cls, r: ChecklistRollup) -> ChecklistGroupOut:
+        return cls(
+            checklist=list(r.template),
+            checklist_period_months=r.period_months,
+            period_start=r.period.start,
+            period_end=r.period.end,
+            households=r.households,
+            households_complete=r.households_complete,
+            items=[
+                ItemRollupOut(
+                    item=item,
+                    households_done=r.households_done[item],
+                    rate=round(r.households_done[item] / r.households, 4) if r.households else 0.0,
+                )
+                for item in r.template
+            ],
+        )
 
 
 class AreaChecklistOut(BaseModel):

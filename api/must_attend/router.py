@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Query
-
-from api.common import Offset, PathId
+from api.common import PathId
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
-from api.must_attend.schemas import CancelIn, EventIn, EventOut
-from api.must_attend.shown import shown, tasks_of
+from api.must_attend.schemas import CancelIn, EventIn, EventOut, EventPage
+from api.must_attend.shown import shown
+from api.paging import EventWindow
 from api.visits.schemas import VisitIn
 from domain.kernel.access import Permission
 from domain.must_attend import services as must_attend
 from domain.must_attend.model import EventStatus
-from persistence.must_attend.store import SqlEventStore
-from persistence.org.store import SqlOrgRepository
-from persistence.registers.store import SqlHouseholdRepository, SqlMemberRepository
+from persistence.must_attend import queries as events
 
 router = APIRouter(tags=["must-attend"])
 
@@ -93,13 +90,12 @@ def cancel_event(
 def member_tasks(
     member_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
 ) -> list[EventOut]:
-    SqlMemberRepository(session).get(member_id, scope)
-    return tasks_of(session, scope, member_id, clock())
+    return shown(session, events.member_tasks(session, scope, member_id), clock())
 
 
 @router.get(
     "/org-units/{org_id}/events",
-    response_model=list[EventOut],
+    response_model=EventPage,
     summary="区域内的必到事项（含迟到、逾期未到），报告时间新的在前；用 offset 翻页",
     dependencies=[require(Permission.HOUSEHOLD_READ)],
 )
@@ -107,17 +103,18 @@ def area_events(
     org_id: PathId,
     scope: ScopeDep,
     session: SessionDep,
+    window: EventWindow,
     clock: ClockDep,
     status: EventStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Offset = 0,
-) -> list[EventOut]:
-    org = SqlOrgRepository(session).get(org_id, scope)
+) -> EventPage:
     now = clock()
-    found = SqlEventStore(session).in_area(
-        org.path, scope, limit=limit, offset=offset, status=status, now=now
+    page = events.area_events(session, scope, org_id, window, status=status, now=now)
+    return EventPage(
+        data=shown(session, page.items, now),
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
     )
-    return shown(session, found, now)
 
 
 @router.get(
@@ -129,6 +126,4 @@ def area_events(
 def household_events(
     household_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
 ) -> list[EventOut]:
-    SqlHouseholdRepository(session).get(household_id, scope)
-    now = clock()
-    return shown(session, SqlEventStore(session).of_household(household_id), now)
+    return shown(session, events.household_events(session, scope, household_id), clock())

@@ -7,8 +7,9 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from api.common import StrictIn, Text
+from api.paging import Page
 from domain.must_attend.model import EVENT_STATUS_LABELS, EventStatus, MustAttendEvent
-from persistence.must_attend.store import EventNames
+from persistence.must_attend.queries import EventNames
 
 
 class EventIn(StrictIn):
@@ -73,3 +74,7 @@ class EventOut(BaseModel):
             cancelled_by=e.cancelled_by,
             cancel_reason=e.cancel_reason,
         )
+
+
+class EventPage(Page[EventOut]):
+    pass

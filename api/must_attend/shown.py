@@ -11,12 +11,12 @@ from api.must_attend.schemas import EventOut
 from domain.kernel.access import Scope
 from domain.must_attend.model import MustAttendEvent
 from persistence.accounts.names import actor_names
-from persistence.must_attend.store import SqlEventStore, event_names
+from persistence.must_attend.queries import event_names, open_tasks
 
 
 def tasks_of(session: Session, scope: Scope, member_id: int, now: datetime) -> list[EventOut]:
     """A member's open tasks, soonest deadline first (also carried by the sync pull)."""
-    return shown(session, SqlEventStore(session).of_member(member_id, scope), now)
+    return shown(session, open_tasks(session, scope, member_id), now)
 
 
 def shown(session: Session, events: Sequence[MustAttendEvent], now: datetime) -> list[EventOut]:

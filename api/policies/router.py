@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.common import Offset, PathId, QueryBool, query_id
+from api.common import PathId, QueryBool, query_id
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.households.schemas import HouseholdOut
+from api.paging import MatchWindow
 from api.policies.schemas import (
     DeliveryIn,
     DeliveryOut,
@@ -34,7 +35,7 @@ from domain.policies.model import (
     age_on,
 )
 from domain.registers.household import RELATION_LABELS, Resident
-from persistence.registers.store import SqlHouseholdRepository
+from persistence.registers.queries import households_among
 
 router = APIRouter(tags=["policies"])
 
@@ -134,6 +135,7 @@ def policy_households(
     scope: ScopeDep,
     uow: UowDep,
     session: SessionDep,
+    window: MatchWindow,
     clock: ClockDep,
     org_id: Annotated[int | None, query_id("区域；默认为本人管辖范围")] = None,
     eligibility: Annotated[
@@ -141,38 +143,36 @@ def policy_households(
     ] = None,
     delivery: Annotated[DeliveryStatus | None, Query(description="只列落实到此状态的")] = None,
     undelivered: Annotated[QueryBool, Query(description="只列尚未宣讲的")] = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Offset = 0,
 ) -> MatchPage:
-    wanted = frozenset(eligibility or (Eligibility.ELIGIBLE, Eligibility.UNKNOWN))
+    """规则涉及敏感户类而调用者无个人信息权限时不列名单（households_hidden）：
+    total 为筛选条件下的全部户数，q 不起作用——按姓名计数就会透露谁属于该户类。"""
     matching = policies.match_area(
         uow,
         scope,
         policy_id,
         org_id=org_id,
-        eligibility=wanted,
+        eligibility=frozenset(eligibility or (Eligibility.ELIGIBLE, Eligibility.UNKNOWN)),
         delivery=delivery,
         undelivered=undelivered,
-        limit=limit,
-        offset=offset,
         at=clock(),
     )
-    repo = SqlHouseholdRepository(session)
+    matches = {m.household_id: m for m in matching.items}
+    page = households_among(session, scope, matching.area_path, matches, window)
     return MatchPage(
         policy=PolicyOut.from_domain(matching.policy, _labels(uow)),
         counts=matching.counts,
         data=[
             MatchOut(
-                household=HouseholdOut.from_domain(repo.get(m.household_id, scope), scope),
-                delivery=DeliveryOut.from_domain(m.delivery),
-                **_outcome(m.outcome),
+                household=HouseholdOut.from_domain(h, scope),
+                delivery=DeliveryOut.from_domain(matches[h.id].delivery),
+                **_outcome(matches[h.id].outcome),
             )
-            for m in matching.items
+            for h in page.items
         ],
         households_hidden=matching.hidden,
-        total=matching.total,
-        limit=limit,
-        offset=offset,
+        total=matching.total if matching.hidden else page.total,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 

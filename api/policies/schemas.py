@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.common import Bool, IsoDate, OrgNameStr, StrictIn, Text
 from api.households.schemas import HouseholdOut
+from api.paging import Page
 from domain.policies.model import (
     DELIVERY_LABELS,
     Delivery,
@@ -117,18 +118,14 @@ class MatchOut(BaseModel):
     delivery: DeliveryOut | None
 
 
-class MatchPage(BaseModel):
+class MatchPage(Page[MatchOut]):
     policy: PolicyOut
     counts: dict[str, int] = Field(
         description="该区域全部适用农户的汇总：eligible、unknown、not_eligible 与各落实状态"
     )
-    data: list[MatchOut]
     households_hidden: bool = Field(
         description="规则涉及敏感户类而调用者无个人信息权限：只给汇总数，不列逐户名单"
     )
-    total: int
-    limit: int
-    offset: int
 
 
 class ResidentIn(StrictIn):

@@ -30,8 +30,7 @@ from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import DomainError
 from domain.must_attend import services as must_attend
 from domain.visits import services as visits
-from persistence.registers.store import SqlHouseholdRepository
-from persistence.visits.store import SqlVisitStore
+from persistence.visits.queries import changed_since
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
@@ -245,11 +244,15 @@ def pull(
     now = clock()
     start = since or PULL_EPOCH
     end = min(until, now) if until is not None else now
-    household_ids, changed = SqlVisitStore(session).changed_since(
-        scope, start, end, after_household=after_household, after_visit=after_visit, limit=limit
+    households, changed = changed_since(
+        session,
+        scope,
+        start,
+        end,
+        after_household=after_household,
+        after_visit=after_visit,
+        limit=limit,
     )
-    repo = SqlHouseholdRepository(session)
-    households = [HouseholdOut.from_domain(repo.get(h, scope), scope) for h in household_ids]
     due, tasks = None, None
     first_page = until is None and after_household == 0 and after_visit == 0
     if scope.member_id is not None and first_page:
@@ -257,17 +260,17 @@ def pull(
         due = DueListOut(cadence_days=cadence, data=[DueOut.from_domain(i, now) for i in items])
         # Whole, as the due list: a handful, and what the phone must show with no signal.
         tasks = tasks_of(session, scope, scope.member_id, now)
-    more = len(household_ids) == limit or len(changed) == limit
+    more = len(households) == limit or len(changed) == limit
     return PullOut(
         cursor=max(end, PULL_EPOCH + PULL_OVERLAP) - PULL_OVERLAP,
-        households=households,
+        households=[HouseholdOut.from_domain(h, scope) for h in households],
         visits=[VisitOut.from_domain(v) for v in changed],
         due=due,
         tasks=tasks,
         more=more,
         next=PullNext(
             until=end,
-            after_household=household_ids[-1] if household_ids else after_household,
+            after_household=households[-1].id if households else after_household,
             after_visit=changed[-1].id if changed else after_visit,
         )
         if more

@@ -31,11 +31,9 @@ from domain.kernel.errors import DomainError
 from domain.kernel.time import CHINA, local_date
 from domain.visits import services as visits
 from domain.visits.model import month_start
-from persistence.org.store import SqlOrgRepository
-from persistence.paging import Window
-from persistence.registers.store import SqlHouseholdRepository
+from persistence.org.queries import get_org
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
-from persistence.visits.store import SqlVisitStore
+from persistence.visits import queries
 
 router = APIRouter(tags=["visits"])
 
@@ -123,10 +121,9 @@ def household_visits(
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[VisitOut]:
-    SqlHouseholdRepository(session).get(household_id, scope)
     return [
         VisitOut.from_domain(v)
-        for v in SqlVisitStore(session).of_household(household_id, limit=limit)
+        for v in queries.household_visits(session, scope, household_id, limit=limit)
     ]
 
 
@@ -180,9 +177,8 @@ def idle_members(
 ) -> IdleMemberPage:
     """与走访达标率中的党员参与率同一口径（有联系户、本月（北京时间）没有走访），列出的总数即
     members − members_visiting_this_month，供提醒；只列调用者范围内的党员。"""
-    org = SqlOrgRepository(session).get(org_id, scope)
-    page = SqlVisitStore(session).idle_members(
-        scope, org.path, since_month=month_start(clock()), window=window
+    page = queries.idle_members(
+        session, scope, org_id, since_month=month_start(clock()), window=window
     )
     return IdleMemberPage(
         data=[IdleMemberOut.from_domain(m) for m in page.items],
@@ -205,26 +201,18 @@ IDLE_HEADER = ["党员", "所在组织", "联系农户数", "最近一次走访"
 def idle_members_csv(
     org_id: PathId, scope: ScopeDep, session: SessionDep, clock: ClockDep
 ) -> Response:
-    org = SqlOrgRepository(session).get(org_id, scope)
-    store, since = SqlVisitStore(session), month_start(clock())
-    rows: list[list[object]] = []
-    while True:
-        page = store.idle_members(
-            scope, org.path, since_month=since, window=Window(limit=500, offset=len(rows))
-        )
-        rows += [
-            [
-                m.name,
-                m.org_name,
-                m.households,
-                m.last_visit.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-                if m.last_visit
-                else "从未走访",
-            ]
-            for m in page.items
+    org = get_org(session, scope, org_id)
+    rows: list[list[object]] = [
+        [
+            m.name,
+            m.org_name,
+            m.households,
+            m.last_visit.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+            if m.last_visit
+            else "从未走访",
         ]
-        if not page.items or len(rows) >= page.total:
-            break
+        for m in queries.every_idle_member(session, scope, org_id, since_month=month_start(clock()))
+    ]
     out = io.StringIO()
     write_csv(out, IDLE_HEADER, rows)
     name = f"本月未走访党员-{org.name}-{local_date(clock()).isoformat()}.csv"

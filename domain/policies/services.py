@@ -182,8 +182,9 @@ class Matching:
     policy: Policy
     counts: dict[str, int]  # eligible / unknown / not_eligible / explained / applied / received
     total: int  # households listed under the filters
-    items: list[Match]
+    items: list[Match]  # each of them, by household id; none when hidden
     hidden: bool  # the rule reads a sensitive category the caller may not see: counts only
+    area_path: str  # where they were looked for: the area, or the policy's part of it
 
 
 def match_area(
@@ -195,12 +196,11 @@ def match_area(
     eligibility: frozenset[Eligibility],
     delivery: DeliveryStatus | None,
     undelivered: bool,
-    limit: int,
-    offset: int,
     at: datetime,
 ) -> Matching:
     """The households of an area (default: the caller's reach) the policy applies to, each
-    evaluated; counts over all of them, the page under the filters."""
+    evaluated; counts over all of them, and those under the filters (a list pages them on the
+    read side, ``persistence.registers.queries.households_among``)."""
     scope.require(Permission.HOUSEHOLD_READ)
     with uow:
         policy = uow.policies.get(policy_id, scope)
@@ -229,13 +229,13 @@ def match_area(
             and not (undelivered and h in deliveries)
         ]
         hidden = is_sensitive(policy) and not scope.sees_personal_data
-        page = [] if hidden else picked[offset : offset + limit]
         return Matching(
             policy,
             {k: counts.get(k, 0) for k in [*Eligibility, *DeliveryStatus]},
             len(picked),
-            [Match(h, outcomes[h], deliveries.get(h)) for h in page],
+            [] if hidden else [Match(h, outcomes[h], deliveries.get(h)) for h in picked],
             hidden,
+            area,
         )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from domain.assignment.area import AreaRoster, GridRecord, HouseholdRecord, MemberRecord
@@ -41,7 +41,7 @@ from persistence.registers.tables import (
     MemberRow,
     decode_categories,
 )
-from persistence.scoping import household_scope, in_subtree
+from persistence.scoping import in_subtree
 
 _VILLAGES = (OrgLevel.VILLAGE.value, OrgLevel.COMMUNITY.value)
 
@@ -287,52 +287,6 @@ class SqlAssignmentStore:
             for h, m, r, d in self.session.execute(stmt.order_by(ProposalPairRow.household_id))
         ]
 
-    def pairs_page(
-        self,
-        proposal_id: int,
-        *,
-        member_id: int | None,
-        limit: int,
-        offset: int,
-        changed_only: bool = False,
-    ) -> tuple[list[tuple[Pair, str, str]], int]:
-        """A page of pairs with the member's name and the household head's name. With
-        ``changed_only``, only the pairs that change the roster: the household's contact in
-        force is another member, or none (for a published proposal: the pairs it started)."""
-        stmt = (
-            select(ProposalPairRow, MemberRow.name, HouseholdRow.head_name)
-            .join(MemberRow, MemberRow.id == ProposalPairRow.member_id)
-            .join(HouseholdRow, HouseholdRow.id == ProposalPairRow.household_id)
-            .where(ProposalPairRow.proposal_id == proposal_id)
-        )
-        if member_id is not None:
-            stmt = stmt.where(ProposalPairRow.member_id == member_id)
-        if changed_only:
-            same = (
-                select(AssignmentRow.id)
-                .where(
-                    AssignmentRow.household_id == ProposalPairRow.household_id,
-                    AssignmentRow.member_id == ProposalPairRow.member_id,
-                    AssignmentRow.ended_on.is_(None),
-                    or_(
-                        AssignmentRow.proposal_id.is_(None),
-                        AssignmentRow.proposal_id != proposal_id,
-                    ),
-                )
-                .exists()
-            )
-            stmt = stmt.where(~same)
-        total = self.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = self.session.execute(
-            stmt.order_by(ProposalPairRow.member_id, ProposalPairRow.household_id)
-            .limit(limit)
-            .offset(offset)
-        ).all()
-        return [
-            (Pair(r.household_id, r.member_id, parse_reasons(r.reasons), r.distance_m), name, head)
-            for r, name, head in rows
-        ], total
-
     def loads(self, proposal_id: int, member_ids: Iterable[int]) -> dict[int, int]:
         ids = list(member_ids)
         return dict(
@@ -497,70 +451,6 @@ class SqlAssignmentStore:
             "elderly_pairings",
             ("contact_member_id", "elderly_member_id", "started_on", "proposal_id"),
             ((c, e, on, proposal_id) for c, e in elderly),
-        )
-
-    def history(
-        self, household_id: int, scope: Scope, *, on: date | None
-    ) -> list[tuple[int, str, date, date | None, str]]:
-        """(member id, name, started, ended, reasons) of the household, newest first; with
-        ``on``, only the assignment that was active that day."""
-        if (
-            self.session.scalar(
-                select(HouseholdRow.id).where(
-                    HouseholdRow.id == household_id, household_scope(scope)
-                )
-            )
-            is None
-        ):
-            raise NotFound(
-                "household.not_found", f"农户 {household_id} 不存在", field="household_id"
-            )
-        stmt = (
-            select(
-                AssignmentRow.member_id,
-                MemberRow.name,
-                AssignmentRow.started_on,
-                AssignmentRow.ended_on,
-                AssignmentRow.reasons,
-            )
-            .join(MemberRow, MemberRow.id == AssignmentRow.member_id)
-            .where(AssignmentRow.household_id == household_id)
-        )
-        if on is not None:
-            stmt = stmt.where(
-                AssignmentRow.started_on <= on,
-                or_(AssignmentRow.ended_on.is_(None), AssignmentRow.ended_on > on),
-            )
-        rows = self.session.execute(
-            stmt.order_by(AssignmentRow.started_on.desc(), AssignmentRow.id.desc())
-        ).all()
-        return list(rows)
-
-    def elderly_partners(self, member_id: int) -> list[tuple[int, str, str, date]]:
-        """Active 1+6+N pairings of a member, either side: (partner id, name, side, since)."""
-        contact = self.session.execute(
-            select(
-                ElderlyPairingRow.elderly_member_id, MemberRow.name, ElderlyPairingRow.started_on
-            )
-            .join(MemberRow, MemberRow.id == ElderlyPairingRow.elderly_member_id)
-            .where(
-                ElderlyPairingRow.contact_member_id == member_id,
-                ElderlyPairingRow.ended_on.is_(None),
-            )
-        ).all()
-        elderly = self.session.execute(
-            select(
-                ElderlyPairingRow.contact_member_id, MemberRow.name, ElderlyPairingRow.started_on
-            )
-            .join(MemberRow, MemberRow.id == ElderlyPairingRow.contact_member_id)
-            .where(
-                ElderlyPairingRow.elderly_member_id == member_id,
-                ElderlyPairingRow.ended_on.is_(None),
-            )
-        ).all()
-        return sorted(
-            [(m, n, "elderly", d) for m, n, d in contact]
-            + [(m, n, "contact", d) for m, n, d in elderly]
         )
 
     # ── declarations ─────────────────────────────────────────────────────────────────────

@@ -1,4 +1,4 @@
-"""Read side: org unit lists."""
+"""Read side: org unit lists, and one org unit in the caller's reach."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from domain.kernel.access import Scope
 from domain.kernel.org import OrgLevel, OrgUnit
-from persistence.org.store import org_to_domain
+from persistence.org.store import SqlOrgRepository, org_to_domain
 from persistence.org.tables import OrgUnitRow
 from persistence.paging import Page, Window, _area_path, _order, _page, _text
 from persistence.scoping import in_subtree
@@ -47,3 +47,8 @@ def org_by_code(session: Session, scope: Scope, code: str) -> OrgUnit | None:
         )
     )
     return None if row is None else org_to_domain(row)
+
+
+def get_org(session: Session, scope: Scope, org_id: int) -> OrgUnit:
+    """The org unit, or ``org.not_found`` when outside the caller's reach."""
+    return SqlOrgRepository(session).get(org_id, scope)

@@ -1,6 +1,9 @@
-"""Read side: member and household lists."""
+"""Read side: member and household lists, and one member or household in the caller's reach."""
 
 from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -9,9 +12,22 @@ from domain.kernel.access import Scope
 from domain.registers.household import Household
 from domain.registers.member import Member
 from persistence.paging import Page, Window, _area_path, _order, _page, _text
-from persistence.registers.store import household_to_domain, member_to_domain
+from persistence.registers.store import (
+    SqlHouseholdRepository,
+    SqlMemberRepository,
+    household_to_domain,
+    member_to_domain,
+)
 from persistence.registers.tables import HouseholdRow, MemberRow
 from persistence.scoping import household_scope, member_scope
+
+# What a household list sorts by (api.paging.HouseholdWindow and MatchWindow name the same).
+HOUSEHOLD_SORT: dict[str, Any] = {
+    "head_name": HouseholdRow.head_name,
+    "id": HouseholdRow.id,
+    "size": HouseholdRow.size,
+    "updated_at": HouseholdRow.updated_at,
+}
 
 
 def list_members(
@@ -65,11 +81,48 @@ def list_households(
         stmt = stmt.where(HouseholdRow.building == building)
     if (clause := _text(HouseholdRow.head_name, window.q)) is not None:
         stmt = stmt.where(clause)
-    allowed = {
-        "head_name": HouseholdRow.head_name,
-        "id": HouseholdRow.id,
-        "size": HouseholdRow.size,
-        "updated_at": HouseholdRow.updated_at,
-    }
-    rows, total = _page(session, stmt, window, _order(window, allowed, HouseholdRow.id))
+    rows, total = _page(session, stmt, window, _order(window, HOUSEHOLD_SORT, HouseholdRow.id))
     return Page([household_to_domain(r) for r in rows], total, window.limit, window.offset)
+
+
+def households_among(
+    session: Session, scope: Scope, area_path: str, ids: Collection[int], window: Window
+) -> Page[Household]:
+    """A page of the households of ``ids`` (chosen by a rule the database cannot run, as a
+    policy's matches) that the caller sees in the area at ``area_path``, paged as the household
+    list: ``q`` searches the head's name, ``sort`` by the same fields, by id unless asked."""
+    if not ids:
+        return Page([], 0, window.limit, window.offset)
+    stmt = select(HouseholdRow.id).where(household_scope(scope, area_path))
+    if (clause := _text(HouseholdRow.head_name, window.q)) is not None:
+        stmt = stmt.where(clause)
+    wanted = set(ids)
+    listed = [
+        h
+        for h in session.scalars(stmt.order_by(*_order(window, HOUSEHOLD_SORT, HouseholdRow.id)))
+        if h in wanted
+    ]
+    page = listed[window.offset : window.offset + window.limit]
+    return Page(households_by_id(session, scope, page), len(listed), window.limit, window.offset)
+
+
+def get_member(session: Session, scope: Scope, member_id: int) -> Member:
+    """The member, or ``member.not_found`` when outside the caller's reach."""
+    return SqlMemberRepository(session).get(member_id, scope)
+
+
+def get_household(session: Session, scope: Scope, household_id: int) -> Household:
+    """The household, or ``household.not_found`` when outside the caller's reach."""
+    return SqlHouseholdRepository(session).get(household_id, scope)
+
+
+def households_by_id(session: Session, scope: Scope, ids: Sequence[int]) -> list[Household]:
+    """The households of ``ids`` the caller may see, in the order of ``ids``: a page's worth
+    in one query, not one each."""
+    if not ids:
+        return []
+    rows = session.scalars(
+        select(HouseholdRow).where(HouseholdRow.id.in_(list(ids)), household_scope(scope))
+    )
+    found = {r.id: household_to_domain(r) for r in rows}
+    return [found[i] for i in ids if i in found]

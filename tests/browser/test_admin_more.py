@@ -76,7 +76,7 @@ def test_an_event_reported_on_a_household_is_on_the_events_page(
     expect(dialog).to_be_hidden()
     expect(page.get_by_text("已报告必到事项：生病住院")).to_be_visible()
 
-    events = api(live, "GET", f"/org-units/{household['org_id']}/events").json()
+    events = api(live, "GET", f"/org-units/{household['org_id']}/events").json()["data"]
     mine = [e for e in events if e["note"] == note]
     assert [(e["household_id"], e["kind"], e["status"]) for e in mine] == [
         (household["id"], "生病住院", "open")

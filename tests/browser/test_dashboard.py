@@ -56,7 +56,7 @@ def test_the_events_list_pages(desktop: BrowserContext, live: Live) -> None:
     village = live.get("/api/v1/org-units?level=village", "secretary").json()["data"][0]["id"]
     url = f"/api/v1/org-units/{village}/events?limit=500"
     household = live.get("/api/v1/sync/pull", "member").json()["households"][0]["id"]
-    for i in range(max(0, 51 - len(live.get(url, "secretary").json()))):
+    for i in range(max(0, 51 - live.get(url, "secretary").json()["total"])):
         res = httpx.post(
             f"{live.base}/api/v1/households/{household}/events",
             json={"kind": "代办事项", "note": f"翻页 {i}"},
@@ -74,6 +74,6 @@ def test_the_events_list_pages(desktop: BrowserContext, live: Live) -> None:
     expect(page.locator("[data-test=events-table] .el-table__row")).to_have_count(50)
     page.locator("[data-test=event-next]").click()
     expect(page.locator("[data-test=event-page]")).to_have_text("第 2 页")
-    first_of_second = second.json()[0]
+    first_of_second = second.json()["data"][0]
     expect(page.locator("[data-test=events-table]")).to_contain_text(first_of_second["note"])
     expect(page.locator("[data-test=event-prev]")).to_be_enabled()

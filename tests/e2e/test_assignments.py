@@ -476,6 +476,30 @@ def test_an_edit_that_overloads_a_member_names_them(client: TestClient, demo: Fa
     assert over[0] in kept
 
 
+def test_a_proposals_pairs_search_either_name_and_sort_by_a_field(
+    client: TestClient, world: World
+) -> None:
+    h = world.headers(Role.ADMIN)
+    client.put(f"{API}/org-units/{world.org['C']}/scheme", json={"scheme": "wuge_daohu"}, headers=h)
+    made = client.post(f"{API}/assignment-proposals", json={"org_id": world.org["V1"]}, headers=h)
+    url = f"{API}/assignment-proposals/{made.json()['id']}/pairs"
+    every = client.get(url, headers=h).json()
+    assert every["total"] == len(every["data"]) >= 2 and every["limit"] == 100
+    by_member = [(p["member_id"], p["household_id"]) for p in every["data"]]
+    assert by_member == sorted(by_member)  # by member unless asked
+    heads = {
+        sort: [
+            p["head_name"] for p in client.get(url, params={"sort": sort}, headers=h).json()["data"]
+        ]
+        for sort in ("head_name", "-head_name")
+    }
+    assert heads["-head_name"] == heads["head_name"][::-1] != heads["head_name"]
+    for name in ("赵一", "张三"):  # a household's head, or a member
+        found = client.get(url, params={"q": name}, headers=h).json()
+        assert found["data"] and found["total"] == len(found["data"]), name
+        assert all(name in (p["head_name"], p["member_name"]) for p in found["data"]), name
+
+
 def test_the_coverage_report_names_what_is_missing(client: TestClient, world: World) -> None:
     h = world.headers(Role.ADMIN)
     client.put(f"{API}/org-units/{world.org['C']}/scheme", json={"scheme": "wuge_daohu"}, headers=h)

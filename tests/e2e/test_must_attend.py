@@ -111,7 +111,7 @@ def test_the_branch_sees_missed_attendance(
         f"{API}/org-units/{world.org['V1']}/events",
         params={"status": "missed"},
         headers=world.headers(Role.TOWNSHIP_CADRE),
-    ).json()
+    ).json()["data"]
     assert [e["id"] for e in missed] == [event["id"]]
     assert missed[0]["status_label"] == "逾期未到"
 
@@ -186,7 +186,7 @@ def test_each_status_filter_finds_exactly_the_events_in_it_past_the_newest(
     newest = report(client, world, "h2").json()  # still open
     url = f"{API}/org-units/{world.org['V1']}/events"
     cadre = world.headers(Role.TOWNSHIP_CADRE)
-    everything = client.get(url, headers=cadre).json()
+    everything = client.get(url, headers=cadre).json()["data"]
     assert {e["id"]: e["status"] for e in everything} == {
         on_time["id"]: "attended",
         late["id"]: "late",
@@ -195,7 +195,8 @@ def test_each_status_filter_finds_exactly_the_events_in_it_past_the_newest(
     }
     for status in ("attended", "late", "missed", "open"):
         found = client.get(url, params={"status": status, "limit": 1}, headers=cadre).json()
-        assert [e["status"] for e in found] == [status], status
+        assert [e["status"] for e in found["data"]] == [status], status
+        assert found["total"] == 1, status
     # a household's whole history, attended or not, newest first
     history = client.get(f"{API}/households/{world.household['h2']}/events", headers=h).json()
     assert [e["id"] for e in history] == [newest["id"], late["id"]]
@@ -239,7 +240,7 @@ def area_events(client: TestClient, world: World, status: str | None = None) -> 
         f"{API}/org-units/{world.org['V1']}/events",
         params=params,
         headers=world.headers(Role.BRANCH_SECRETARY),
-    ).json()
+    ).json()["data"]
 
 
 def test_an_open_task_follows_the_household_to_its_new_contact_member(
@@ -533,9 +534,27 @@ def test_the_areas_events_page_past_the_first_hundred(
     h = world.headers(Role.BRANCH_SECRETARY)
     url = f"{API}/org-units/{world.org['V1']}/events"
     pages = [
-        [e["id"] for e in client.get(url, params={"limit": 2, "offset": o}, headers=h).json()]
-        for o in (0, 2, 4, 6)
+        client.get(url, params={"limit": 2, "offset": o}, headers=h).json() for o in (0, 2, 4, 6)
     ]
-    assert pages == [made[4:2:-1], made[2:0:-1], made[:1], []]  # newest first, each once
+    ids = [[e["id"] for e in p["data"]] for p in pages]
+    assert ids == [made[4:2:-1], made[2:0:-1], made[:1], []]  # newest first, each once
+    assert {p["total"] for p in pages} == {5}
+    assert client.get(url, headers=h).json()["limit"] == 100  # a page of a hundred unless asked
     res = client.get(url, params={"offset": -1}, headers=h)
     assert res.status_code == 422 and res.json()["field"].endswith("offset")
+
+
+def test_the_areas_events_search_the_heads_name_and_sort_by_a_field(
+    client: TestClient, world: World, scheme: None, clock: Clock
+) -> None:
+    made = []
+    for household in ("h1", "h2", "h1"):
+        made.append(report(client, world, household).json()["id"])
+        clock.advance(minutes=1)
+    h = world.headers(Role.BRANCH_SECRETARY)
+    url = f"{API}/org-units/{world.org['V1']}/events"
+    found = client.get(url, params={"q": "钱"}, headers=h).json()
+    assert ([e["id"] for e in found["data"]], found["total"]) == ([made[1]], 1)
+    oldest_first = client.get(url, params={"sort": "reported_at"}, headers=h).json()["data"]
+    assert [e["id"] for e in oldest_first] == made
+    assert [e["id"] for e in client.get(url, headers=h).json()["data"]] == made[::-1]

@@ -91,5 +91,5 @@ def test_reporters_are_named_by_the_person(client: TestClient, world: World, sch
         "user:branch_secretary",
         "李书记",
     )
-    listed = client.get(f"{API}/org-units/{world.org['V1']}/events", headers=admin).json()
+    listed = client.get(f"{API}/org-units/{world.org['V1']}/events", headers=admin).json()["data"]
     assert [e["reported_by_name"] for e in listed] == ["李书记"]

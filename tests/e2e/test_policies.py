@@ -90,6 +90,24 @@ def test_the_eligible_households_of_an_area_with_counts_and_delivery(
     }
 
 
+def test_the_matching_households_page_sort_and_search_as_the_household_list(
+    client: TestClient, world: World, policy: dict[str, Any]
+) -> None:
+    url = f"{API}/policies/{policy['id']}/households"
+    h = world.headers(Role.BRANCH_SECRETARY)
+    h1, h2 = world.household["h1"], world.household["h2"]
+
+    def listed(**params: Any) -> tuple[list[int], int]:
+        page = client.get(url, params=params, headers=h).json()
+        return [m["household"]["id"] for m in page["data"]], page["total"]
+
+    assert listed() == ([h1, h2], 2)  # by id, 50 a page, unless asked
+    assert listed(sort="-id") == ([h2, h1], 2)
+    assert listed(limit=1, offset=1) == ([h2], 2)
+    assert listed(q="钱") == ([h2], 1)
+    assert client.get(url, params={"limit": 201}, headers=h).json()["field"] == "limit"
+
+
 def test_delivery_goes_forward_and_is_refused_for_an_excluded_household(
     client: TestClient, world: World, policy: dict[str, Any]
 ) -> None:
@@ -177,6 +195,10 @@ def test_a_rule_on_a_sensitive_category_lists_households_only_to_those_who_may_s
     township = client.get(url, headers=world.headers(Role.TOWNSHIP_CADRE)).json()
     assert township["data"] == [] and township["households_hidden"] is True
     assert township["counts"]["eligible"] == 1  # the aggregate is not personal
+    # a search by name is not applied to a hidden list: its count would tell who has 低保
+    for name in ("赵一", "钱二"):
+        found = client.get(url, params={"q": name}, headers=world.headers(Role.TOWNSHIP_CADRE))
+        assert (found.json()["data"], found.json()["total"]) == ([], 1), name
     page = client.get(
         f"{API}/households/{world.household['h1']}/policies",
         headers=world.headers(Role.TOWNSHIP_CADRE),

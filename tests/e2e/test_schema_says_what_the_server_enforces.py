@@ -45,8 +45,26 @@ def _lists(app: FastAPI) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-def _fill(path: str, world: World) -> str:
-    return path.replace("{org_id}", str(world.org["C"]))
+def _fill(path: str, world: World, ids: dict[str, int]) -> str:
+    for name, value in {"org_id": world.org["C"], **ids}.items():
+        path = path.replace(f"{{{name}}}", str(value))
+    return path
+
+
+def _records(client: TestClient, world: World) -> dict[str, int]:
+    """A record of each kind a list is of, so every list's path can be filled: a policy, and
+    an assignment proposal (its pairs)."""
+    admin = world.headers(Role.ADMIN)
+    policy = client.post(
+        f"/api/v1/org-units/{world.org['C']}/policies",
+        json={"code": "all", "name": "全部农户", "rule": {"field": "size", "op": ">=", "value": 1}},
+        headers=admin,
+    )
+    proposal = client.post(
+        "/api/v1/assignment-proposals", json={"org_id": world.org["V1"]}, headers=admin
+    )
+    assert policy.status_code == proposal.status_code == 201, (policy.text, proposal.text)
+    return {"policy_id": policy.json()["id"], "proposal_id": proposal.json()["id"]}
 
 
 def test_every_list_sort_is_an_enum_of_fields_and_their_descending_forms(app: FastAPI) -> None:
@@ -61,11 +79,12 @@ def test_every_list_sort_is_an_enum_of_fields_and_their_descending_forms(app: Fa
 
 
 def test_every_sort_value_a_list_declares_is_accepted_and_others_are_refused(
-    app: FastAPI, client: TestClient, world: World
+    app: FastAPI, client: TestClient, world: World, scheme: None
 ) -> None:
     components = app.openapi()["components"]["schemas"]
+    ids = _records(client, world)
     for path, schema in _lists(app):
-        url = _fill(path, world)
+        url = _fill(path, world, ids)
         headers = world.headers(Role.AUDITOR if path.endswith("/audit") else Role.ADMIN)
         for value in _not_null(schema, components)["enum"]:
             res = client.get(url, params={"sort": value}, headers=headers)

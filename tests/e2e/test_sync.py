@@ -449,7 +449,7 @@ def test_every_kind_of_offline_work_syncs_once_even_when_replayed(
     assert client.get(f"{API}/members/{world.member['m1']}/tasks", headers=h).json() == []
     events = client.get(
         f"{API}/org-units/{world.org['V1']}/events", headers=world.headers(Role.BRANCH_SECRETARY)
-    ).json()
+    ).json()["data"]
     assert [e["status"] for e in events] == ["attended"]
 
 
@@ -870,7 +870,7 @@ def test_an_offline_attendance_to_a_household_given_away_since_is_kept_and_flagg
     assert again["results"][0]["status"] == "duplicate", again
     events = client.get(
         f"{API}/org-units/{world.org['V1']}/events", headers=world.headers(Role.BRANCH_SECRETARY)
-    ).json()
+    ).json()["data"]
     (event,) = [e for e in events if e["id"] == event_id]
     assert (event["status"], event["member_id"]) == ("attended", world.member["m1"])
     visits = client.get(

@@ -1084,7 +1084,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 区域内符合（或待核实）该政策的农户及落实情况 */
+        /**
+         * 区域内符合（或待核实）该政策的农户及落实情况
+         * @description 规则涉及敏感户类而调用者无个人信息权限时不列名单（households_hidden）：
+         *     total 为筛选条件下的全部户数，q 不起作用——按姓名计数就会透露谁属于该户类。
+         */
         get: operations["policies-policy_households"];
         put?: never;
         post?: never;
@@ -2354,6 +2358,22 @@ export interface components {
             /** Visit Id */
             visit_id: number | null;
         };
+        /** EventPage */
+        EventPage: {
+            /** Data */
+            data: components["schemas"]["EventOut"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * EventSort
+         * @enum {string}
+         */
+        EventSort: "reported_at" | "-reported_at" | "deadline" | "-deadline" | "id" | "-id";
         /**
          * EventStatus
          * @enum {string}
@@ -2780,6 +2800,11 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * MatchSort
+         * @enum {string}
+         */
+        MatchSort: "head_name" | "-head_name" | "id" | "-id" | "size" | "-size" | "updated_at" | "-updated_at";
         /** MeOut */
         MeOut: {
             /** Actor */
@@ -3024,6 +3049,11 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * PairSort
+         * @enum {string}
+         */
+        PairSort: "member_id" | "-member_id" | "household_id" | "-household_id" | "member_name" | "-member_name" | "head_name" | "-head_name";
         /** PartnerOut */
         PartnerOut: {
             /** Member Id */
@@ -4387,9 +4417,14 @@ export interface operations {
                 member_id?: number | null;
                 /** @description 只看有变化的联系对：与现行联系不同（新建立或改换党员）的农户 */
                 changed_only?: boolean;
+                /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
+                /** @description 排序字段，前加 - 为降序；默认 member_id */
+                sort?: components["schemas"]["PairSort"] | null;
+                /** @description 按党员或户主姓名模糊搜索（支持中文） */
+                q?: string | null;
             };
             header?: never;
             path: {
@@ -9185,9 +9220,14 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["EventStatus"] | null;
+                /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
+                /** @description 排序字段，前加 - 为降序；默认 -reported_at */
+                sort?: components["schemas"]["EventSort"] | null;
+                /** @description 按户主姓名模糊搜索（支持中文） */
+                q?: string | null;
             };
             header?: never;
             path: {
@@ -9203,7 +9243,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EventOut"][];
+                    "application/json": components["schemas"]["EventPage"];
                 };
             };
             /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
@@ -10074,9 +10114,14 @@ export interface operations {
                 delivery?: components["schemas"]["DeliveryStatus"] | null;
                 /** @description 只列尚未宣讲的 */
                 undelivered?: boolean;
+                /** @description 每页条数 */
                 limit?: number;
                 /** @description 跳过条数 */
                 offset?: number;
+                /** @description 排序字段，前加 - 为降序；默认 id */
+                sort?: components["schemas"]["MatchSort"] | null;
+                /** @description 按户主姓名模糊搜索（支持中文） */
+                q?: string | null;
             };
             header?: never;
             path: {

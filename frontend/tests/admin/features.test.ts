@@ -69,7 +69,7 @@ afterEach(() => {
 describe('useWorkbench', () => {
   const routes = {
     'GET /api/v1/org-units': orgUnits,
-    'GET /api/v1/org-units/1/events': () => json(200, [{ id: 1 }, { id: 2 }]),
+    'GET /api/v1/org-units/1/events': () => json(200, { data: [{ id: 1 }], total: 2, limit: 1, offset: 0 }),
     'GET /api/v1/org-units/1/compliance/idle-members': () => page([{}], 7),
     'GET /api/v1/org-units/1/coverage': () => problem(403, '您没有查看联户覆盖的权限', 'auth.forbidden'),
     'GET /api/v1/assignment-proposals': () => page([], 3),
@@ -93,7 +93,7 @@ describe('useWorkbench', () => {
       issueDrafts: '2',
     })
     const events = seen.find((r) => r.url.includes('/events'))!
-    expect(Object.fromEntries(query(events))).toEqual({ status: 'missed', limit: '100' })
+    expect(Object.fromEntries(query(events))).toEqual({ status: 'missed', limit: '1' })
   })
 
   it('does not ask for proposal drafts without assignment:write', async () => {

@@ -41,7 +41,7 @@ export function useAreaEvents(orgId?: number, status?: EventStatus) {
         offset: filters.offset,
       })
       now.value = new Date()
-      rows.value = sortEvents(out)
+      rows.value = sortEvents(out.data)
     } catch (err) {
       rows.value = []
       error.value = messageOf(err)

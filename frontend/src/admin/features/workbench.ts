@@ -11,9 +11,6 @@ import { useLoader } from './paging'
 
 /** 工作台: what needs doing today in an area, counted from the features that hold it. */
 
-/** 逾期未到 are counted up to this many (a full page shows as "100+"). */
-export const MISSED_CAP = 100
-
 const NONE: WorkbenchCounts = {
   missedEvents: null,
   idleMembers: null,
@@ -28,14 +25,14 @@ const orNull = <T>(p: Promise<T>): Promise<T | null> => p.catch(() => null)
  * still come. The proposal drafts are asked for only with `proposals` (assignment:write). */
 export async function workbenchCounts(orgId: number, { proposals }: { proposals: boolean }): Promise<WorkbenchCounts> {
   const [missed, idle, coverage, drafts, issues] = await Promise.all([
-    orNull(areaEvents(orgId, { status: 'missed', limit: MISSED_CAP })),
+    orNull(areaEvents(orgId, { status: 'missed', limit: 1 })),
     orNull(idleMembers(orgId, { limit: 1 })),
     orNull(coverageOf(orgId)),
     proposals ? orNull(listProposals({ status: 'draft', limit: 1 })) : Promise.resolve(null),
     orNull(listIssueDrafts({ status: 'draft', limit: 1 })),
   ])
   return {
-    missedEvents: missed ? { count: missed.length, capped: missed.length === MISSED_CAP } : null,
+    missedEvents: missed ? { count: missed.total, capped: false } : null,
     idleMembers: idle?.total ?? null,
     uncovered: coverage?.uncovered.count ?? null,
     proposalDrafts: drafts?.total ?? null,
