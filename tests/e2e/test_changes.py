@@ -5,6 +5,7 @@ the changes of its own subtree only, masked by its permissions."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -330,8 +331,33 @@ def test_every_write_route_leaves_an_audit_entry_and_an_outbox_row_per_change(
 # ── The feed ─────────────────────────────────────────────────────────────────────────────────
 
 
+def settled(client: TestClient) -> None:
+    """Wait until the feed can show every row written so far. On PostgreSQL it shows only the
+    rows of transactions older than every one still running in the whole cluster (see
+    persistence/outbox/queries.py): the other test process's open transactions, on its own
+    database, hold it back for a moment. Waiting for them is what a poller does too."""
+    factory = client.app.state.session_factory  # type: ignore[attr-defined]
+    if factory.kw["bind"].dialect.name != "postgresql":
+        return
+    deadline = time.monotonic() + 60
+    with factory() as session:
+        while True:
+            behind = session.scalar(
+                text(
+                    "SELECT coalesce(max(tx), 0) >= "
+                    "pg_snapshot_xmin(pg_current_snapshot())::text::bigint FROM outbox"
+                )
+            )
+            session.rollback()  # a fresh snapshot on the next look
+            if not behind:
+                return
+            assert time.monotonic() < deadline, "a transaction held the feed back for a minute"
+            time.sleep(0.05)
+
+
 def feed(client: TestClient, headers: dict[str, str], **params: Any) -> list[dict[str, Any]]:
     """Every change the caller may read, page by page."""
+    settled(client)
     out: list[dict[str, Any]] = []
     after: str | None = None
     while True:
@@ -357,6 +383,7 @@ def test_the_feed_pages_with_a_cursor_oldest_first_without_gaps_or_repeats(
     last = client.get(f"{API}/changes", params={"after": whole[-1]["cursor"]}, headers=admin)
     assert last.json() == {"data": [], "next": whole[-1]["cursor"], "has_more": False}
     client.patch(f"{API}/households/{world.household['h1']}", json={"size": 5}, headers=admin)
+    settled(client)
     new = client.get(f"{API}/changes", params={"after": whole[-1]["cursor"]}, headers=admin)
     assert [(c["type"], c["entity_id"]) for c in new.json()["data"]] == [
         ("HouseholdUpdated", str(world.household["h1"]))
