@@ -12,7 +12,9 @@ household category, so the audit trail's masking (domain/registers/masking.py) h
 to hide in it. The matter's own words (title, text, answer) are carried as a visit's notes are.
 
 Every event of one action shares its before and after: a 不满意 rating is two entries (rated,
-reopened), each its own event, both before and after that one call.
+reopened), each its own event, both before and after that one call. An issue's version is the
+length of its timeline (``IssueStore``), so each event names the version its entry made
+(``entry.seq + 1``): an integrator's mirror orders them without reading the issue again.
 """
 
 from __future__ import annotations
@@ -233,6 +235,7 @@ def changes(
             actor=entry.actor,
             at=entry.at,
             entity_id=after.id,
+            version=entry.seq + 1,
             household_id=after.household_id,
             request_id=request_id,
             before=old,
@@ -241,3 +244,21 @@ def changes(
         )
         for entry in after.timeline[seen:]
     ]
+
+
+# ── the work calendar and photos ──────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarDayChanged(Change):
+    """An admin set what a day of the work calendar is (工作日历); ``before``: the edit it
+    replaced (None: the day was as published)."""
+
+    entity: ClassVar[str] = "work_calendar_day"
+    action: ClassVar[str] = AuditAction.UPDATE
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssuePhotoAdded(Change):
+    entity: ClassVar[str] = "issue_photo"
+    action: ClassVar[str] = AuditAction.CREATE
