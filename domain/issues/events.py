@@ -37,7 +37,7 @@ from domain.issues.model import (
     Supervision,
     TimelineEntry,
 )
-from domain.kernel.events import Change
+from domain.kernel.events import Change, Event, JsonValue, plain
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,31 @@ class IssueChange(Change):
     entity: ClassVar[str] = "issue"
     action: ClassVar[str] = AuditAction.UPDATE
     entry: TimelineEntry | None = None
+
+    def payload(self) -> dict[str, JsonValue]:
+        """``Event.payload``, with each snapshot made JSON once however many events carry it:
+        the events of one action share their before and after (the sweep's overdue and its
+        yellow card; a 不满意 rating and its reopening), and a sweep writes thousands."""
+        made: dict[str, JsonValue] | None = self.__dict__.get("_payload")
+        if made is None:
+            made = {name: _plain_once(getattr(self, name)) for name in _CHANGE_FIELDS}
+            object.__setattr__(self, "_payload", made)
+        return made
+
+
+_CHANGE_FIELDS: Final = tuple(
+    f.name for f in fields(IssueChange) if f.name not in {g.name for g in fields(Event)}
+)
+
+
+def _plain_once(value: object) -> JsonValue:
+    if not isinstance(value, IssueSnapshot):
+        return plain(value)
+    made: JsonValue = value.__dict__.get("_plain")
+    if made is None:
+        made = plain(value)
+        object.__setattr__(value, "_plain", made)  # a cache, not a field: still frozen
+    return made
 
 
 # The audit trail knows the actions of AuditAction only: raising is a creation, every other

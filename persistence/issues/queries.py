@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.issues.calendar import CalendarDay, DayKind
@@ -118,7 +118,9 @@ def _matching(
     if wanted.supervision is not None:
         stmt = stmt.where(ISSUES.c.supervision == wanted.supervision.value)
     if wanted.overdue is not None:
-        stmt = stmt.where(_overdue(wanted.now) if wanted.overdue else ~_overdue(wanted.now))
+        due = ISSUES.c.due
+        late = _overdue(wanted.now)
+        stmt = stmt.where(late if wanted.overdue else or_(due.is_(None), ~late))
     if wanted.category is not None:
         stmt = stmt.where(ISSUES.c.category == wanted.category)
     if wanted.household_id is not None:
@@ -132,8 +134,8 @@ def _matching(
 
 def _overdue(now: datetime) -> ColumnElement[bool]:
     """An open step past its deadline (a step runs only while the issue is open: a closed or
-    ledger issue has no deadline)."""
-    return func.coalesce(ISSUES.c.due < now, False)
+    ledger issue has no deadline, and NULL is never less)."""
+    return ISSUES.c.due < now
 
 
 def _summary(r: Any, now: datetime) -> IssueSummary:

@@ -11,21 +11,25 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     Table,
     and_,
+    any_,
     bindparam,
     exists,
     func,
     insert,
     or_,
     select,
+    text,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult, Row
@@ -53,6 +57,7 @@ from domain.kernel.access import Scope
 from domain.kernel.errors import Conflict, NotFound
 from domain.kernel.org import OrgLevel, ancestor_ids
 from persistence.assignment.tables import AssignmentRow
+from persistence.bulk import BULK_ROWS, copy_csv, insert_rows, is_postgres
 from persistence.issues.tables import IssueEntryRow, IssuePhotoRow, IssueRow
 from persistence.locks import Lock, serialize
 from persistence.org.tables import OrgUnitRow
@@ -62,6 +67,9 @@ from persistence.scoping import in_subtree
 ISSUES: Final = cast(Table, IssueRow.__table__)
 ENTRIES: Final = cast(Table, IssueEntryRow.__table__)
 PHOTOS: Final = cast(Table, IssuePhotoRow.__table__)
+_IDS: Final = ARRAY(Integer)
+_ENTRY_COLUMNS: Final = tuple(c.name for c in ENTRIES.columns)
+T = TypeVar("T")
 
 
 def issue_scope(scope: Scope) -> ColumnElement[bool]:
@@ -201,16 +209,29 @@ class SqlIssueStore:
         self._append(issue, issue.timeline[stored_entries:])
 
     def save_many(self, issues: Sequence[tuple[Issue, int]]) -> None:
-        """Each issue's state in one executemany, and all their new entries in one insert.
-        Called on issues read locked (``open_issues``), so none can be stale; were one, the
-        whole batch is refused (where the driver counts the rows of an executemany)."""
+        """``save`` for a batch (the sweep's): each issue's state written only over the version
+        it was read at, and all their new entries, in a few statements however many: on
+        PostgreSQL from a batch of ``BULK_ROWS`` on, through a staging table filled by COPY
+        (one UPDATE … FROM, one COPY of the entries). Called on issues read locked
+        (``open_issues``), so none can be stale; were one, the whole batch is refused."""
         if not issues:
             return
-        written = self._write(issues)
+        if len(issues) >= BULK_ROWS and is_postgres(self.session):
+            written = self._write_staged(issues)
+        else:
+            written = self._write(issues)
         if written >= 0 and written != len(issues):
             raise _stale()
         rows = [_entry(i.id, e) for i, stored in issues for e in i.timeline[stored:]]
-        if rows:
+        if len(rows) >= BULK_ROWS:
+            insert_rows(
+                self.session,
+                ENTRIES.name,
+                _ENTRY_COLUMNS,
+                (tuple(r[c] for c in _ENTRY_COLUMNS) for r in rows),
+                empty_not_null=("note",),
+            )
+        elif rows:
             self.session.execute(insert(ENTRIES), rows)
 
     def _write(self, issues: Sequence[tuple[Issue, int]]) -> int:
@@ -228,6 +249,33 @@ class SqlIssueStore:
         if len(params) > 1 and not connection.dialect.supports_sane_multi_rowcount:
             return -1
         return result.rowcount
+
+    def _write_staged(self, issues: Sequence[tuple[Issue, int]]) -> int:
+        """``_write`` on PostgreSQL in one UPDATE: the new states COPYed into a temporary
+        table (dropped at commit), joined by id and the version read."""
+        columns = [*_state(issues[0][0]), "id", "stored"]
+        sets = ", ".join(f"{c} = s.{c}" for c in columns if c not in ("id", "stored"))
+        self.session.execute(text("DROP TABLE IF EXISTS pg_temp.stage_issues"))
+        self.session.execute(
+            text(
+                "CREATE TEMP TABLE stage_issues ON COMMIT DROP AS SELECT "
+                f"{', '.join(c for c in columns if c != 'stored')}, version AS stored "
+                "FROM issues WITH NO DATA"
+            )
+        )
+        copy_csv(
+            self.session,
+            "stage_issues",
+            columns,
+            (tuple({**_state(i), "id": i.id, "stored": n}.values()) for i, n in issues),
+        )
+        result = self.session.execute(
+            text(
+                f"UPDATE issues t SET {sets} FROM stage_issues s "
+                "WHERE t.id = s.id AND t.version = s.stored"
+            )
+        )
+        return cast(CursorResult[Any], result).rowcount
 
     def _append(self, issue: Issue, entries: Iterable[TimelineEntry]) -> None:
         rows = [_entry(issue.id, e) for e in entries]
@@ -300,18 +348,27 @@ class SqlIssueStore:
     def _issues(self, statement: Select[Any]) -> list[Issue]:
         """The issues a statement on ``issues`` selects, with their timelines and lines, in
         three queries however many."""
-        rows = self.session.execute(statement).all()
+        result = self.session.execute(statement)
+        keys = list(result.keys())
+        rows = [dict(zip(keys, row, strict=True)) for row in result.all()]  # by name, cheaply
         if not rows:
             return []
-        timelines: dict[int, list[TimelineEntry]] = {r.id: [] for r in rows}
-        for e in self.session.execute(
-            select(ENTRIES)
-            .where(ENTRIES.c.issue_id.in_(list(timelines)))
+        timelines: dict[int, list[TimelineEntry]] = {r["id"]: [] for r in rows}
+        for issue_id, *entry in self.session.execute(
+            select(ENTRIES.c.issue_id, *_ENTRY_FIELDS)
+            .where(self._among(ENTRIES.c.issue_id, list(timelines)))
             .order_by(ENTRIES.c.issue_id, ENTRIES.c.seq)
-        ):
-            timelines[e.issue_id].append(_to_entry(e))
-        lines = self._lines_of({r.origin_path for r in rows})
-        return [_to_issue(r, tuple(timelines[r.id]), lines[r.origin_path]) for r in rows]
+        ).all():
+            timelines[issue_id].append(_to_entry(entry))
+        lines = self._lines_of({r["origin_path"] for r in rows})
+        return [_to_issue(r, tuple(timelines[r["id"]]), lines[r["origin_path"]]) for r in rows]
+
+    def _among(self, column: Any, ids: list[int]) -> ColumnElement[bool]:
+        """``column IN ids``; on PostgreSQL as ``= ANY(array)``, one parameter however many
+        (a sweep's batch names hundreds, each a parameter to render and send otherwise)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return cast(ColumnElement[bool], column == any_(bindparam(None, ids, type_=_IDS)))
+        return cast(ColumnElement[bool], column.in_(ids))
 
     def _lines_of(self, paths: Iterable[str]) -> dict[str, tuple[OrgRef, ...]]:
         """Each path's line: its ancestors at the handling levels, from the nearest county
@@ -324,7 +381,7 @@ class SqlIssueStore:
                 r.id: OrgRef(r.id, OrgLevel(r.level), r.path)
                 for r in self.session.execute(
                     select(OrgUnitRow.id, OrgUnitRow.level, OrgUnitRow.path).where(
-                        OrgUnitRow.id.in_(ids)
+                        self._among(OrgUnitRow.id, list(ids))
                     )
                 )
             }
@@ -405,59 +462,106 @@ def _entry(issue_id: int, e: TimelineEntry) -> dict[str, Any]:
     }
 
 
-def _to_entry(r: Row[Any]) -> TimelineEntry:
-    return TimelineEntry(
-        seq=r.seq,
-        at=r.at,
-        actor=r.actor,
-        action=IssueAction(r.action),
-        from_status=IssueStatus(r.from_status) if r.from_status else None,
-        to_status=IssueStatus(r.to_status),
-        from_org=r.from_org,
-        to_org=r.to_org,
-        note=r.note,
-        due=r.due,
+def _made(cls: type[T], fields: dict[str, Any]) -> T:
+    """A frozen dataclass from its fields without running its ``__init__`` (one
+    ``object.__setattr__`` a field): a sweep reads tens of thousands of issues and their
+    entries, none of which derives or checks anything at construction (as ``Issue._with``)."""
+    made = object.__new__(cls)
+    made.__dict__.update(fields)
+    return made
+
+
+# Codes to members by a dict (the enums' own lookup is several times slower, and a sweep
+# makes hundreds of thousands).
+_ACTIONS: Final = {a.value: a for a in IssueAction}
+_STATUSES: Final = {s.value: s for s in IssueStatus}
+_SOURCES: Final = {s.value: s for s in Source}
+_DIFFICULTIES: Final = {d.value: d for d in Difficulty}
+_STEPS: Final = {s.value: s for s in Step}
+_SUPERVISIONS: Final = {s.value: s for s in Supervision}
+
+
+_ENTRY_FIELDS: Final = tuple(ENTRIES.c[name] for name in _ENTRY_COLUMNS if name != "issue_id")
+
+
+def _to_entry(entry: list[Any]) -> TimelineEntry:
+    """An entry from its columns in ``_ENTRY_FIELDS`` order."""
+    seq, at, actor, action, from_status, to_status, from_org, to_org, note, due = entry
+    return _made(
+        TimelineEntry,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": _ACTIONS[action],
+            "from_status": _STATUSES[from_status] if from_status else None,
+            "to_status": _STATUSES[to_status],
+            "from_org": from_org,
+            "to_org": to_org,
+            "note": note,
+            "due": due,
+        },
     )
 
 
-def _to_issue(r: Row[Any], timeline: tuple[TimelineEntry, ...], line: tuple[OrgRef, ...]) -> Issue:
-    handler = next((o for o in line if o.id == r.handler_org_id), None)
+def _to_issue(
+    r: dict[str, Any], timeline: tuple[TimelineEntry, ...], line: tuple[OrgRef, ...]
+) -> Issue:
+    handler = next((o for o in line if o.id == r["handler_org_id"]), None)
     if handler is None:  # off its line (``follow_move`` puts it back): where the matter lives
         handler = line[-1]
-    return Issue(
-        id=r.id,
-        source=Source(r.source),
-        title=r.title,
-        text=r.text,
-        raiser=r.raiser,
-        household_id=r.household_id,
-        line=line,
-        handler=handler,
-        status=IssueStatus(r.status),
-        timeline=timeline,
-        category=r.category,
-        difficulty=Difficulty(r.difficulty) if r.difficulty else None,
-        clock=StepClock(Step(r.step), r.step_started_at, r.due, r.warned, r.overdue)
-        if r.step
-        else None,
-        extension=ExtensionRequest(
-            r.extension_until, r.extension_reason or "", r.extension_by or "", r.extension_at
-        )
-        if r.extension_until
-        else None,
-        supervision=Supervision(r.supervision),
-        overdue_count=r.overdue_count,
-        ledger=LedgerEntry(
-            r.ledger_plan, r.ledger_owner or "", r.ledger_review_on, r.ledger_review_flagged
-        )
-        if r.ledger_plan is not None
-        else None,
-        answer=r.answer,
-        result=r.result,
-        rating=Rating(r.rating) if r.rating else None,
-        dissatisfied_count=r.dissatisfied_count,
-        reopen_count=r.reopen_count,
-        client_ref=r.client_ref,
+    return _made(
+        Issue,
+        {
+            "id": r["id"],
+            "source": _SOURCES[r["source"]],
+            "title": r["title"],
+            "text": r["text"],
+            "raiser": r["raiser"],
+            "household_id": r["household_id"],
+            "line": line,
+            "handler": handler,
+            "status": _STATUSES[r["status"]],
+            "timeline": timeline,
+            "category": r["category"],
+            "difficulty": _DIFFICULTIES[r["difficulty"]] if r["difficulty"] else None,
+            "clock": _made(
+                StepClock,
+                {
+                    "step": _STEPS[r["step"]],
+                    "started_at": r["step_started_at"],
+                    "due": r["due"],
+                    "warned": r["warned"],
+                    "overdue": r["overdue"],
+                },
+            )
+            if r["step"]
+            else None,
+            "extension": ExtensionRequest(
+                r["extension_until"],
+                r["extension_reason"] or "",
+                r["extension_by"] or "",
+                r["extension_at"],
+            )
+            if r["extension_until"]
+            else None,
+            "supervision": _SUPERVISIONS[r["supervision"]],
+            "overdue_count": r["overdue_count"],
+            "ledger": LedgerEntry(
+                r["ledger_plan"],
+                r["ledger_owner"] or "",
+                r["ledger_review_on"],
+                r["ledger_review_flagged"],
+            )
+            if r["ledger_plan"] is not None
+            else None,
+            "answer": r["answer"],
+            "result": r["result"],
+            "rating": Rating(r["rating"]) if r["rating"] else None,
+            "dissatisfied_count": r["dissatisfied_count"],
+            "reopen_count": r["reopen_count"],
+            "client_ref": r["client_ref"],
+        },
     )
 
 

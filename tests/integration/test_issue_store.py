@@ -28,6 +28,7 @@ from domain.issues.model import (
     IssueAction,
     IssueStatus,
     Source,
+    Supervision,
     raise_issue,
 )
 from domain.issues.rules import Timetable
@@ -359,3 +360,12 @@ def test_the_sweep_marks_each_issue_once_even_run_twice_one_outbox_row_an_event(
     assert count(sessions, OutboxRow, OutboxRow.entity == "issue") == entries
     with sessions() as session:
         assert session.scalar(select(func.sum(IssueRow.version))) == entries
+    with SqlAlchemyUnitOfWork(sessions) as uow:
+        (first, *_) = uow.issues.open_issues(ROOT, limit=1)
+    assert first.clock is not None and (first.clock.warned, first.clock.overdue) == (True, True)
+    assert (first.supervision, first.overdue_count) == (Supervision.YELLOW, 1)
+    assert [e.action for e in first.timeline][1:] == [
+        IssueAction.WARN,
+        IssueAction.MARK_OVERDUE,
+        IssueAction.RAISE_SUPERVISION,
+    ]
