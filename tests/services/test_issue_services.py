@@ -7,9 +7,12 @@ The county (tests.builders.build_county): C ─ T1 ─ V1 ─ G1 (h1, h2), G2 (h
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +25,7 @@ from domain.issues.model import (
     Difficulty,
     Issue,
     IssueAction,
+    IssuePhoto,
     IssueStatus,
     Rating,
     Source,
@@ -39,6 +43,7 @@ from persistence.issues.queries import IssueFilter, list_issues, org_statistics
 from persistence.issues.tables import IssueEntryRow, IssueRow, WorkCalendarDayRow
 from persistence.outbox.tables import OutboxRow
 from persistence.paging import Window
+from persistence.photos.media import LocalDiskStorage, clean_photo
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 from tests.builders import AT, ROOT, County
 
@@ -561,6 +566,59 @@ def test_the_ledger_takes_what_cannot_be_solved_now_with_a_plan(
     )
     assert ledger.status is IssueStatus.ON_LEDGER and ledger.deadline is None
     assert stored(uow, issue.id) == ledger
+
+
+def test_an_issue_climbs_one_level_at_a_time_and_never_past_the_county(
+    uow: SqlAlchemyUnitOfWork, people: People, county: County, sessions: sessionmaker[Session]
+) -> None:
+    issue = raised_for_h1(uow, people, county)
+    issues.classify(
+        uow, people.m1, issue.id, category="dispute", difficulty=Difficulty.SMALL, at=later(1)
+    )
+    issues.assign(uow, people.m1, issue.id, at=later(2))
+    up = issues.escalate(uow, people.secretary, issue.id, reason="需乡镇协调", at=later(3))
+    assert up.handler.id == county.org["T1"]
+    top = issues.escalate(uow, people.township, issue.id, reason="涉及县级部门", at=later(4))
+    assert top.handler.id == county.org["C"]
+    before = written(sessions)
+    with pytest.raises(RuleBroken) as refused:
+        issues.escalate(uow, people.county, issue.id, reason="再上报", at=later(5))
+    assert refused.value.code == "issue.escalation_past_county"
+    assert written(sessions) == before
+    down = issues.send_back(uow, people.county, issue.id, reason="由乡镇办理", at=later(5))
+    assert down.handler.id == county.org["T1"] and stored(uow, issue.id) == down
+
+
+def test_a_photo_attaches_to_an_open_issue_once_per_client_uuid(
+    uow: SqlAlchemyUnitOfWork, people: People, county: County, tmp_path: Path
+) -> None:
+    issue = raised_for_h1(uow, people, county)
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (0, 128, 0)).save(out, format="PNG")
+    storage = LocalDiskStorage(tmp_path)
+    ref = "3a5e7c9b-2d4f-4a6b-8c0d-1e3f5a7b9c2d"
+
+    def add() -> tuple[IssuePhoto, bool]:
+        return issues.add_issue_photo(
+            uow,
+            storage,
+            clean_photo,
+            people.m1,
+            issue.id,
+            data=out.getvalue(),
+            content_type="image/png",
+            max_bytes=1_000_000,
+            at=later(1),
+            client_uuid=ref,
+        )
+
+    photo, seen = add()
+    again, seen_again = add()
+    assert (seen, seen_again) == (False, True) and again == photo
+    assert issues.issue_photos(uow, people.m1, issue.id) == [photo]
+    assert storage.get(photo.storage_key).startswith(b"\x89PNG")
+    with pytest.raises(NotFound):
+        issues.issue_photos(uow, people.other_township, issue.id)
 
 
 # ── the sweep ─────────────────────────────────────────────────────────────────────────────────
