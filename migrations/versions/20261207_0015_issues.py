@@ -115,13 +115,6 @@ def upgrade() -> None:
         ["status", "handler_path", "supervision", "due"],
         postgresql_include=["id", "category"],
     )
-    op.create_index(
-        "ix_issues_open",
-        "issues",
-        ["id"],
-        postgresql_where=sa.text("status <> 'closed'"),
-        sqlite_where=sa.text("status <> 'closed'"),
-    )
     op.create_index("ix_issues_origin", "issues", ["origin_path", "status"])
 
     op.create_table(
@@ -194,12 +187,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS issue_timeline_append_only ON issue_timeline")
         op.execute("DROP FUNCTION IF EXISTS issue_timeline_append_only()")
     op.drop_table("issue_timeline")
-    for index in (
-        "ix_issues_origin",
-        "ix_issues_open",
-        "ix_issues_inbox",
-        "ix_issues_household_id",
-    ):
+    for index in ("ix_issues_origin", "ix_issues_inbox", "ix_issues_household_id"):
         op.drop_index(index, table_name="issues")
     op.drop_table("issues")
     op.drop_table("work_calendar_days")
