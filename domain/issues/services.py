@@ -94,10 +94,12 @@ def _save(uow: UnitOfWork, before: Issue, after: Issue) -> Issue:
     return after
 
 
-Step = Callable[[Issue, Actor, UnitOfWork], Issue]
+Acting = Callable[[Issue, Actor, UnitOfWork], Issue]  # what one action does to the issue
 
 
-def _act(uow: UnitOfWork, scope: Scope, issue_id: int, step: Step, permission: Permission) -> Issue:
+def _act(
+    uow: UnitOfWork, scope: Scope, issue_id: int, step: Acting, permission: Permission
+) -> Issue:
     scope.require(permission)
     with uow:
         before = uow.issues.get_locked(issue_id, scope)

@@ -672,6 +672,29 @@ def test_an_edited_holiday_moves_the_deadline_of_a_step_begun_after_it(
     assert "CalendarDayChanged" in kinds
 
 
+def test_a_day_edited_again_is_what_the_last_edit_says_and_can_go_back_to_regular(
+    uow: SqlAlchemyUnitOfWork, people: People
+) -> None:
+    """国庆节: 5 October 2026 is published as a day off; made a working day, then regular (a
+    Monday: at work), it is one row, and the event of each edit names the one it replaced."""
+    day = date(2026, 10, 5)
+    for kind in (DayKind.WORKDAY, DayKind.REGULAR):
+        issues.set_calendar_day(uow, people.county, day=day, kind=kind, note="", at=AT)
+    with uow:
+        assert uow.work_calendar.get().is_working_day(day)
+        (row,) = uow.session.scalars(select(WorkCalendarDayRow))
+        assert (row.day, row.kind) == (day, "regular")
+        befores = [
+            e.payload["before"]
+            for e in uow.session.scalars(
+                select(OutboxRow)
+                .where(OutboxRow.type == "CalendarDayChanged")
+                .order_by(OutboxRow.id)
+            )
+        ]
+    assert befores == [None, {"day": "2026-10-05", "kind": "workday", "note": ""}]
+
+
 def test_only_those_who_choose_the_scheme_edit_the_work_calendar(
     uow: SqlAlchemyUnitOfWork, people: People
 ) -> None:
