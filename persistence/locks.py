@@ -16,6 +16,7 @@ class Lock(IntEnum):
     ORG_TREE = 1  # creating or moving org units: their paths
     PUBLISHING = 2  # publishing rosters
     CARD_REPORTS = 3  # a household's reports through its contact card, per household
+    CARD_ISSUES = 4  # a household's issues raised through its contact card, per household
 
 
 def serialize(session: Session, lock: Lock, key: int = 0) -> None:

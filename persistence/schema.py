@@ -23,6 +23,7 @@ FEATURE_TABLES = (
     "must_attend",
     "photos",
     "issue_drafts",
+    "issues",
     "policies",
     "audit",
     "outbox",

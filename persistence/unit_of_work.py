@@ -18,12 +18,15 @@ from typing import Any, Generic, Self, TypeVar
 
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
-import domain.audit.trail  # noqa: F401  (subscribes the audit trail to every change)
+import domain.audit.trail  # subscribes the audit trail to every change
+import domain.issues.handlers  # noqa: F401  (issues follow their org units when the tree moves)
 from domain.kernel.events import Event, handlers
 from persistence.accounts.store import SqlAccountStore
 from persistence.assignment.store import SqlAssignmentStore
 from persistence.audit.store import SqlAuditRepository
 from persistence.issue_drafts.store import SqlIssueDraftStore
+from persistence.issues.calendar import SqlWorkCalendarStore
+from persistence.issues.store import SqlIssueStore
 from persistence.must_attend.store import SqlEventStore
 from persistence.org.store import SqlOrgRepository
 from persistence.outbox.store import SqlOutboxStore
@@ -71,6 +74,8 @@ class SqlAlchemyUnitOfWork:
     issue_drafts = _Store(SqlIssueDraftStore)
     policies = _Store(SqlPolicyStore)
     accounts = _Store(SqlAccountStore)
+    issues = _Store(SqlIssueStore)
+    work_calendar = _Store(SqlWorkCalendarStore)
 
     def __init__(self, session_factory: sessionmaker[Session], request_id: str | None = None):
         self.session_factory = session_factory

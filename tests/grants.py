@@ -7,10 +7,13 @@ from __future__ import annotations
 from domain.kernel.access import Role
 
 READ = frozenset({"org:read", "member:read", "household:read", "scheme:read"})
+ISSUES = frozenset({"issue:read", "issue:write"})  # raise and handle issues
+SUPERVISING = ISSUES | {"issue:supervise"}  # and supervise the levels below (催办, 延期审批)
 GRANTS: dict[Role, frozenset[str]] = {
-    Role.MEMBER: READ | {"personal:read", "visit:write"},
-    Role.GROUP_LEADER: READ | {"personal:read", "visit:write"},
+    Role.MEMBER: READ | ISSUES | {"personal:read", "visit:write"},
+    Role.GROUP_LEADER: READ | ISSUES | {"personal:read", "visit:write"},
     Role.BRANCH_SECRETARY: READ
+    | SUPERVISING
     | {
         "personal:read",
         "member:write",
@@ -20,8 +23,11 @@ GRANTS: dict[Role, frozenset[str]] = {
         "assignment:write",
         "visit:write",
     },
-    Role.VILLAGE_CADRE: READ | {"personal:read", "household:write", "data:export", "visit:write"},
+    Role.VILLAGE_CADRE: READ
+    | SUPERVISING
+    | {"personal:read", "household:write", "data:export", "visit:write"},
     Role.TOWNSHIP_CADRE: READ
+    | SUPERVISING
     | {
         "org:write",
         "member:write",
@@ -32,6 +38,7 @@ GRANTS: dict[Role, frozenset[str]] = {
         "policy:write",
     },
     Role.COUNTY_CADRE: READ
+    | SUPERVISING
     | {
         "org:write",
         "member:write",
@@ -43,8 +50,9 @@ GRANTS: dict[Role, frozenset[str]] = {
         "assignment:write",
         "policy:write",
     },
-    Role.AUDITOR: READ | {"audit:read"},
+    Role.AUDITOR: READ | {"audit:read", "issue:read"},
     Role.ADMIN: READ
+    | SUPERVISING
     | {
         "org:write",
         "member:write",

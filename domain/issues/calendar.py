@@ -14,9 +14,10 @@ other: ``working_days_between(a, add_working_days(a, n)) == n`` (for ``n`` < 0 t
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Final
 
 from domain.kernel.errors import Invalid
@@ -98,3 +99,43 @@ def _count_in(days: tuple[date, ...], a: date, b: date) -> int:
 def calendar_from(holidays: Iterable[date] = (), workdays: Iterable[date] = ()) -> WorkCalendar:
     """A calendar from plain lists of dates (as persistence or an admin's edit hands them)."""
     return WorkCalendar(holidays=frozenset(holidays), workdays=frozenset(workdays))
+
+
+class DayKind(StrEnum):
+    """What an admin says a day is (工作日历的调整), overriding the published holidays."""
+
+    HOLIDAY = "holiday"  # 放假, whatever the weekday
+    WORKDAY = "workday"  # 调休上班, whatever the weekday
+    REGULAR = "regular"  # as the weekday says: Monday to Friday at work, the weekend off
+
+
+DAY_KIND_LABELS: Final[dict[DayKind, str]] = {
+    DayKind.HOLIDAY: "放假",
+    DayKind.WORKDAY: "调休上班",
+    DayKind.REGULAR: "按平常（周一至周五上班）",
+}
+
+
+def with_edits(base: WorkCalendar, edits: Mapping[date, DayKind]) -> WorkCalendar:
+    """The published calendar (``base``: the State Council's notices, as the chinese-calendar
+    package holds them) with an admin's edits over it: an edited day is what the edit says,
+    whatever the notice said (a county's own day off, a correction, a year the package does not
+    know yet)."""
+    holidays, workdays = set(base.holidays), set(base.workdays)
+    for day, kind in edits.items():
+        holidays.discard(day)
+        workdays.discard(day)
+        if kind is DayKind.HOLIDAY:
+            holidays.add(day)
+        elif kind is DayKind.WORKDAY:
+            workdays.add(day)
+    return WorkCalendar(holidays=frozenset(holidays), workdays=frozenset(workdays))
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """A day of the work calendar as an admin set it (``kind``), with why."""
+
+    day: date
+    kind: DayKind
+    note: str = ""

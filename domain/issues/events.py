@@ -12,7 +12,9 @@ household category, so the audit trail's masking (domain/registers/masking.py) h
 to hide in it. The matter's own words (title, text, answer) are carried as a visit's notes are.
 
 Every event of one action shares its before and after: a 不满意 rating is two entries (rated,
-reopened), each its own event, both before and after that one call.
+reopened), each its own event, both before and after that one call. An issue's version is the
+length of its timeline (``IssueStore``), so each event names the version its entry made
+(``entry.seq + 1``): an integrator's mirror orders them without reading the issue again.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from domain.issues.model import (
     Supervision,
     TimelineEntry,
 )
-from domain.kernel.events import Change
+from domain.kernel.events import Change, Event, JsonValue, plain
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,31 @@ class IssueChange(Change):
     entity: ClassVar[str] = "issue"
     action: ClassVar[str] = AuditAction.UPDATE
     entry: TimelineEntry | None = None
+
+    def payload(self) -> dict[str, JsonValue]:
+        """``Event.payload``, with each snapshot made JSON once however many events carry it:
+        the events of one action share their before and after (the sweep's overdue and its
+        yellow card; a 不满意 rating and its reopening), and a sweep writes thousands."""
+        made: dict[str, JsonValue] | None = self.__dict__.get("_payload")
+        if made is None:
+            made = {name: _plain_once(getattr(self, name)) for name in _CHANGE_FIELDS}
+            object.__setattr__(self, "_payload", made)
+        return made
+
+
+_CHANGE_FIELDS: Final = tuple(
+    f.name for f in fields(IssueChange) if f.name not in {g.name for g in fields(Event)}
+)
+
+
+def _plain_once(value: object) -> JsonValue:
+    if not isinstance(value, IssueSnapshot):
+        return plain(value)
+    made: JsonValue = value.__dict__.get("_plain")
+    if made is None:
+        made = plain(value)
+        object.__setattr__(value, "_plain", made)  # a cache, not a field: still frozen
+    return made
 
 
 # The audit trail knows the actions of AuditAction only: raising is a creation, every other
@@ -233,6 +260,7 @@ def changes(
             actor=entry.actor,
             at=entry.at,
             entity_id=after.id,
+            version=entry.seq + 1,
             household_id=after.household_id,
             request_id=request_id,
             before=old,
@@ -241,3 +269,21 @@ def changes(
         )
         for entry in after.timeline[seen:]
     ]
+
+
+# ── the work calendar and photos ──────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalendarDayChanged(Change):
+    """An admin set what a day of the work calendar is (工作日历); ``before``: the edit it
+    replaced (None: the day was as published)."""
+
+    entity: ClassVar[str] = "work_calendar_day"
+    action: ClassVar[str] = AuditAction.UPDATE
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssuePhotoAdded(Change):
+    entity: ClassVar[str] = "issue_photo"
+    action: ClassVar[str] = AuditAction.CREATE

@@ -407,6 +407,23 @@ class TimelineEntry:
     due: datetime | None = None
 
 
+@dataclass(frozen=True)
+class IssuePhoto:
+    """A photo attached to an issue (as on visits: the bytes in the photo storage)."""
+
+    id: int
+    issue_id: int
+    content_type: str
+    size_bytes: int
+    width: int
+    height: int
+    sha256: str
+    storage_key: str
+    created_by: str
+    created_at: datetime
+    client_uuid: str | None = None
+
+
 def end_of_day(day: date) -> datetime:
     """The instant a day (China time) is over, in UTC: a deadline "until that day" falls due
     then."""

@@ -32,6 +32,9 @@ class Permission(StrEnum):
     ASSIGNMENT_WRITE = "assignment:write"  # propose, edit and publish rosters (包户方案)
     VISIT_WRITE = "visit:write"  # log visits (民情日志): members in the field and their branch
     POLICY_WRITE = "policy:write"  # define policies and their eligibility rules (政策明白卡)
+    ISSUE_READ = "issue:read"  # see the issues (问题/诉求) of one's area and their timelines
+    ISSUE_WRITE = "issue:write"  # raise and handle issues: classify, pass on, answer, close
+    ISSUE_SUPERVISE = "issue:supervise"  # 督办: urge, approve or refuse extensions below one
 
 
 PERMISSION_LABELS: Final[dict[Permission, str]] = {
@@ -51,6 +54,9 @@ PERMISSION_LABELS: Final[dict[Permission, str]] = {
     Permission.ASSIGNMENT_WRITE: "编制包户方案",
     Permission.VISIT_WRITE: "记录走访",
     Permission.POLICY_WRITE: "维护政策",
+    Permission.ISSUE_READ: "查看问题",
+    Permission.ISSUE_WRITE: "收集办理问题",
+    Permission.ISSUE_SUPERVISE: "督办问题",
 }
 
 
@@ -83,12 +89,19 @@ _READ = frozenset(
 )
 _P = Permission
 
+# The issue flow (问题/诉求): members and group leaders raise and handle issues at their place;
+# those who lead a level (branch, 两委, township, county) also supervise the levels below them
+# (催办, 延期审批: the level above approves); auditors read.
+_ISSUES = frozenset({Permission.ISSUE_READ, Permission.ISSUE_WRITE})
+_SUPERVISING = _ISSUES | {Permission.ISSUE_SUPERVISE}
+
 # Personal data goes to those who contact households (member, group, branch, 两委) and to the
 # admin who maintains the registers; supervising cadres and auditors see masked values.
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
-    Role.MEMBER: _READ | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
-    Role.GROUP_LEADER: _READ | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
+    Role.MEMBER: _READ | _ISSUES | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
+    Role.GROUP_LEADER: _READ | _ISSUES | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
     Role.BRANCH_SECRETARY: _READ
+    | _SUPERVISING
     | {
         _P.PERSONAL_DATA,
         _P.MEMBER_WRITE,
@@ -98,8 +111,11 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.ASSIGNMENT_WRITE,
         _P.VISIT_WRITE,
     },
-    Role.VILLAGE_CADRE: _READ | {_P.PERSONAL_DATA, _P.HOUSEHOLD_WRITE, _P.EXPORT, _P.VISIT_WRITE},
+    Role.VILLAGE_CADRE: _READ
+    | _SUPERVISING
+    | {_P.PERSONAL_DATA, _P.HOUSEHOLD_WRITE, _P.EXPORT, _P.VISIT_WRITE},
     Role.TOWNSHIP_CADRE: _READ
+    | _SUPERVISING
     | {
         _P.ORG_WRITE,
         _P.MEMBER_WRITE,
@@ -110,6 +126,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.POLICY_WRITE,
     },
     Role.COUNTY_CADRE: _READ
+    | _SUPERVISING
     | {
         _P.ORG_WRITE,
         _P.MEMBER_WRITE,
@@ -121,7 +138,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.ASSIGNMENT_WRITE,
         _P.POLICY_WRITE,
     },
-    Role.AUDITOR: _READ | {_P.AUDIT_READ},
+    Role.AUDITOR: _READ | {_P.AUDIT_READ, _P.ISSUE_READ},
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -18,7 +18,7 @@ from domain.issues.events import (
     changes,
 )
 from domain.issues.model import Issue, IssueAction, Rating
-from domain.kernel.events import JsonValue
+from domain.kernel.events import JsonValue, plain
 from domain.registers.masking import mask_snapshot
 from tests.unit.issue_world import (
     COUNTY_CADRE,
@@ -100,3 +100,18 @@ def test_the_audit_trail_writes_an_issue_event_as_any_change() -> None:
     (event,) = changes(before, after)
     entry = entry_of(event)
     assert (entry.entity, entry.entity_id, entry.action) == ("issue", "42", AuditAction.UPDATE)
+
+
+def test_an_events_payload_is_the_generic_one_with_shared_snapshots_made_once() -> None:
+    """The sweep writes thousands of events: the two of one action (rated, reopened) make
+    their shared before and after JSON once, and say exactly what ``Event.payload`` says."""
+    before = replace_id(fed_back(), 42)
+    after = rated(Rating.DISSATISFIED, before, at=later(6), reason="没修好")
+    first, second = changes(before, after)
+    for event in (first, second):
+        generic = {
+            name: plain(getattr(event, name))
+            for name in ("before", "after", "household_id", "entry")
+        }
+        assert event.payload() == generic
+    assert first.payload()["after"] is second.payload()["after"]

@@ -3085,7 +3085,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "org:read" | "org:write" | "member:read" | "member:write" | "household:read" | "household:write" | "scheme:read" | "scheme:write" | "data:import" | "data:export" | "personal:read" | "audit:read" | "user:admin" | "assignment:write" | "visit:write" | "policy:write";
+        Permission: "org:read" | "org:write" | "member:read" | "member:write" | "household:read" | "household:write" | "scheme:read" | "scheme:write" | "data:import" | "data:export" | "personal:read" | "audit:read" | "user:admin" | "assignment:write" | "visit:write" | "policy:write" | "issue:read" | "issue:write" | "issue:supervise";
         /** PhotoOut */
         PhotoOut: {
             /** Content Type */
