@@ -121,7 +121,7 @@ def delete(uow: UnitOfWork, scope: Scope, org_id: int, *, at: datetime) -> None:
         if unit.path == scope.org_path:
             raise Forbidden("org.cannot_delete_own_root", "不能删除自己所在的组织")
         if not uow.orgs.is_empty(unit):
-            raise Conflict("org.not_empty", "组织下还有下级组织、党员或农户，不能删除")
+            raise Conflict("org.not_empty", "组织下还有下级组织、党员、农户或问题诉求，不能删除")
         uow.emit(  # before the deletion: the tombstone names the version it ends
             OrgUnitDeleted(
                 actor=scope.actor,

@@ -11,6 +11,7 @@ from domain.kernel.access import Scope
 from domain.kernel.errors import NotFound
 from domain.kernel.org import OrgLevel, OrgUnit, path_of
 from persistence.accounts.tables import ApiKeyRow, UserRow
+from persistence.issues.tables import IssueRow
 from persistence.locks import Lock, serialize
 from persistence.org.tables import OrgUnitRow
 from persistence.registers.tables import (
@@ -107,9 +108,12 @@ class SqlOrgRepository:
         self.session.expire_all()
 
     def is_empty(self, unit: OrgUnit) -> bool:
-        """Nothing hangs on the node: no children, members, households, accounts or keys."""
+        """Nothing hangs on the node: no children, members, households, accounts, keys or
+        issues (raised there or handled there)."""
         for column in (
             OrgUnitRow.parent_id,
+            IssueRow.origin_org_id,
+            IssueRow.handler_org_id,
             MemberRow.org_id,
             MemberRow.reported_community_id,
             HouseholdRow.org_id,

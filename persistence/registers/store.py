@@ -22,6 +22,7 @@ from domain.registers.member import Exemption, ExemptionReason, Member, MemberRo
 from persistence.accounts.tables import UserRow
 from persistence.assignment.tables import AssignmentRow
 from persistence.issue_drafts.tables import IssueDraftRow
+from persistence.issues.tables import IssueRow
 from persistence.must_attend.tables import MustAttendEventRow
 from persistence.policies.tables import PolicyDeliveryRow
 from persistence.registers.tables import (
@@ -239,6 +240,7 @@ class SqlHouseholdRepository:
                 ("走访", VisitRow.household_id),
                 ("必到事项", MustAttendEventRow.household_id),
                 ("问题上报", IssueDraftRow.household_id),
+                ("问题诉求", IssueRow.household_id),
                 ("政策落实", PolicyDeliveryRow.household_id),
             )
             if self.session.scalar(select(column).where(column == household.id).limit(1))

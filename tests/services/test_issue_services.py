@@ -34,8 +34,17 @@ from domain.issues.model import (
     household_ref,
 )
 from domain.kernel.access import Role, Scope
-from domain.kernel.errors import DomainError, Forbidden, Invalid, Locked, NotFound, RuleBroken
+from domain.kernel.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    Locked,
+    NotFound,
+    RuleBroken,
+)
 from domain.org import services as orgs
+from domain.registers import services as registers
 from domain.visits import services as visits
 from domain.visits.model import Flag, Visit, VisitMode
 from persistence.disclosure.store import SqlDisclosureUnitOfWork
@@ -816,3 +825,22 @@ def test_statistics_count_received_solved_on_time_overdue_and_satisfaction_per_o
     assert (t1.rated, t1.satisfied, t1.satisfaction) == (1, 1, 1.0)
     assert t1.average_days_to_close == pytest.approx(2.0)
     assert (t2.received, t2.solved, t2.overdue, t2.satisfaction) == (1, 0, 1, None)
+
+
+def test_a_household_with_an_issue_is_never_deleted_and_its_grid_not_emptied(
+    uow: SqlAlchemyUnitOfWork, sessions: sessionmaker[Session], people: People, county: County
+) -> None:
+    """An issue is on the household's record (民情日志) as its visits are: the deletion is
+    refused as for a visited household, and the grid where the issue lives stays."""
+    issue = raised_for_h1(uow, people, county)
+    with pytest.raises(Conflict) as refused:
+        registers.delete_household(uow, ROOT, county.household["h1"], at=later(1))
+    assert refused.value.code == "household.has_history" and "问题诉求" in refused.value.message
+    for key in ("h1", "h2"):  # G1 holds no household any more
+        registers.update_household(
+            uow, ROOT, county.household[key], {"org_id": county.org["G2"]}, at=later(2)
+        )
+    with pytest.raises(Conflict) as kept:  # but the issue still lives there
+        orgs.delete(uow, ROOT, county.org["G1"], at=later(3))
+    assert kept.value.code == "org.not_empty"
+    assert stored(uow, issue.id).household_id == county.household["h1"]
