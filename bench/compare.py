@@ -12,6 +12,7 @@ Exits 0 either way, like every benchmark here."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -65,9 +66,16 @@ def judged(name: str, then: float, now: float, unit: str, goal: str) -> str:
 def main(ref: str, targets: list[str]) -> None:
     tree = ref_tree(ref)
     tag = tree.name
+    # The second of two runs inherits the first's aftermath (its checkpoints, a warm or a busy
+    # cache): BENCH_COMPARE_ORDER=head-first runs this tree first, to see what order alone does.
+    head_first = os.environ.get("BENCH_COMPARE_ORDER") == "head-first"
     for target in targets:
-        then = run(tree, target)
-        now = run(ROOT, target)
+        if head_first:
+            now = run(ROOT, target)
+            then = run(tree, target)
+        else:
+            then = run(tree, target)
+            now = run(ROOT, target)
         for name, (value, unit, goal, rest) in then.items():
             print(f"BENCH {name}@{tag} {rest}")
             if name in now:
