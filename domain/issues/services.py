@@ -44,7 +44,7 @@ from domain.kernel.errors import Conflict, Forbidden, Invalid, Locked, NotFound,
 from domain.kernel.org import ancestor_ids
 from domain.kernel.time import CHINA, local_date
 from domain.kernel.unit_of_work import UnitOfWork
-from domain.photos.model import MAX_PER_VISIT, PHOTO_TYPES, check_upload
+from domain.photos.model import PHOTO_TYPES, check_room, check_upload
 from domain.photos.ports import PhotoCleaner, PhotoStorage
 from domain.registers.household import HOUSEHOLD_STATUS_LABELS
 
@@ -52,7 +52,6 @@ from domain.registers.household import HOUSEHOLD_STATUS_LABELS
 # domain.must_attend.services.CARD_REPORTS_A_DAY).
 CARD_ISSUES_A_DAY: Final = 3
 SWEEP_BATCH: Final = 500  # issues a sweep transaction marks: short enough not to hold people up
-MAX_PHOTOS: Final = MAX_PER_VISIT  # as on a visit: a WeChat moment's nine
 
 
 @dataclass(frozen=True)
@@ -660,10 +659,7 @@ def add_issue_photo(
         issue = uow.issues.get(issue_id, scope)
         if not issue.is_open:
             raise RuleBroken("issue.closed", "问题已销号，不能再添加照片", field="issue_id")
-        if uow.issues.photo_count(issue_id) >= MAX_PHOTOS:
-            raise RuleBroken(
-                "photo.too_many", f"每个问题最多 {MAX_PHOTOS} 张照片", field="issue_id"
-            )
+        check_room(uow.issues.photo_count(issue_id), per="每个问题", field="issue_id")
         storage.put(key, photo.data)
         try:
             stored = uow.issues.add_photo(

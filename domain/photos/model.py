@@ -66,6 +66,7 @@ def check_upload(content_type: str, size: int, *, max_bytes: int) -> None:
         )
 
 
-def check_room(existing: int) -> None:
+def check_room(existing: int, *, per: str = "每次走访", field: str = "visit_id") -> None:
+    """At most nine photos on a record (a WeChat moment's nine): a visit's, an issue's."""
     if existing >= MAX_PER_VISIT:
-        raise RuleBroken("photo.too_many", f"每次走访最多 {MAX_PER_VISIT} 张照片", field="visit_id")
+        raise RuleBroken("photo.too_many", f"{per}最多 {MAX_PER_VISIT} 张照片", field=field)
