@@ -30,6 +30,7 @@ from api.org import router as orgs
 from api.photos import router as photos
 from api.policies import router as policies
 from api.schemes import router as schemes
+from api.service_orders import router as service_orders
 from api.settings import Settings, get_settings
 from api.sync import router as sync
 from api.transfer import router as transfer
@@ -63,6 +64,9 @@ FEATURE_ROUTERS: tuple[APIRouter, ...] = (
     transfer.router,
     disclosure.router,
     disclosure.public_router,
+    service_orders.router,
+    service_orders.household_router,
+    service_orders.public_router,
     accounts.router,
     audit.router,
     changes.router,
