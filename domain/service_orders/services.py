@@ -400,7 +400,7 @@ def add_order_photo(
             raise Conflict("photo.uuid_reused", "该 UUID 已用于另一张照片", field="client_uuid")
         return seen, True
     photo = clean(data, content_type)
-    key = f"service_orders/{order_id}/{uuid.uuid4().hex}.{PHOTO_TYPES[content_type]}"
+    key = f"serviceorders/{order_id}/{uuid.uuid4().hex}.{PHOTO_TYPES[content_type]}"
     with uow:
         order = _photo_room(uow.service_orders.get_locked(order_id, scope), scope)
         check_room(uow.service_orders.photo_count(order_id), per="每个订单", field="order_id")

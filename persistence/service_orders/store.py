@@ -32,7 +32,7 @@ from domain.kernel.errors import Conflict, NotFound
 from domain.kernel.org import OrgLevel, ancestor_ids, is_within
 from domain.registers.member import Location, location_of
 from domain.service_orders.model import (
-    HELD_STATUSES,
+    OPEN_STATUSES,
     OrderAction,
     OrderClock,
     OrderPhoto,
@@ -60,7 +60,7 @@ ORDERS: Final = cast(Table, ServiceOrderRow.__table__)
 ENTRIES: Final = cast(Table, ServiceOrderEntryRow.__table__)
 PHOTOS: Final = cast(Table, ServiceOrderPhotoRow.__table__)
 _AREA_LEVELS: Final = frozenset({OrgLevel.VILLAGE.value, OrgLevel.COMMUNITY.value})
-_HELD: Final = [s.value for s in HELD_STATUSES]
+_OPEN: Final = sorted(s.value for s in OPEN_STATUSES)
 
 
 def prefixes(path: str) -> list[str]:
@@ -72,8 +72,8 @@ def prefixes(path: str) -> list[str]:
 def order_scope(scope: Scope) -> ColumnElement[bool]:
     """The orders a caller may reach: those of households in their subtree (for an ordinary
     member, of those: his own households', those he placed, his to take or do, and those on
-    the open list); and, for a member, those of his village (or community) that are on its
-    open list or his to take or do, wherever in it their grid is (接单 from the open list)."""
+    the open list); and, for a member, those of his village (or community) still open or his
+    to take or do, wherever in it their grid is (接单 from the open list)."""
     clause = in_subtree(ServiceOrderRow.grid_path, scope.org_path)
     me = scope.member_id if scope.member_id is not None else -1
     his = or_(ORDERS.c.taker_id == me, ORDERS.c.assignee_id == me)
@@ -93,9 +93,11 @@ def order_scope(scope: Scope) -> ColumnElement[bool]:
             ),
         )
     if scope.member_id is not None:
+        # Open ones too once taken (a second member trying to take it is told it is taken,
+        # not that it vanished); personal data stays masked (persistence/service_orders/queries).
         around = and_(
             ORDERS.c.area_path.in_(prefixes(scope.org_path)),
-            or_(ORDERS.c.status == OrderStatus.ORDERED.value, his),
+            or_(ORDERS.c.status.in_(_OPEN), his),
         )
         clause = or_(clause, around)
     return clause
