@@ -16,6 +16,13 @@ PUBLIC = {
     ("GET", "/api/v1/public/cards/{token}"),  # the household's contact card: masked by design
     ("GET", "/api/v1/public/cards/{token}/event-kinds"),  # what the card may report
     ("POST", "/api/v1/public/cards/{token}/events"),  # the household reports: 3 a day per card
+    # The household's service orders on its card page (服务订单): its own only, 3 a day.
+    ("GET", "/api/v1/public/cards/{token}/service-orders/kinds"),
+    ("GET", "/api/v1/public/cards/{token}/service-orders"),
+    ("POST", "/api/v1/public/cards/{token}/service-orders"),
+    ("GET", "/api/v1/public/cards/{token}/service-orders/{order_id}"),
+    ("POST", "/api/v1/public/cards/{token}/service-orders/{order_id}/rate"),
+    ("POST", "/api/v1/public/cards/{token}/service-orders/{order_id}/cancel"),
     ("GET", "/api/v1/meta/enums"),  # labels of codes, no data
 }
 
