@@ -129,7 +129,7 @@ def _cancel(client: TestClient, world: World, state: State) -> Any:
 # ── service orders (服务订单): each call one transition, in the order the flow allows ─────────
 
 
-def _so(c: TestClient, s: State, path: str, headers: dict[str, str], **body: Any) -> httpx.Response:
+def _so(c: TestClient, s: State, path: str, headers: dict[str, str], **body: Any) -> Any:
     return c.post(f"{API}/service-orders/{s['order']}/{path}", json=body, headers=headers)
 
 
@@ -137,7 +137,7 @@ def _so_member(w: World, member: str = "m1") -> dict[str, str]:
     return w.headers(Role.MEMBER, member=member)
 
 
-def _so_photo(c: TestClient, w: World, s: State) -> httpx.Response:
+def _so_photo(c: TestClient, w: World, s: State) -> Any:
     import io
 
     from PIL import Image
@@ -151,7 +151,7 @@ def _so_photo(c: TestClient, w: World, s: State) -> httpx.Response:
     )
 
 
-def _so_card_rate(c: TestClient, w: World, s: State) -> httpx.Response:
+def _so_card_rate(c: TestClient, w: World, s: State) -> Any:
     made = c.post(
         f"{API}/public/cards/{s['card']}/service-orders", json={"kind": "care", "text": "陪护"}
     ).json()["id"]
@@ -204,7 +204,7 @@ SERVICE_ORDER_WRITES: dict[tuple[str, str], Call] = {
 }
 
 
-def _so_release(c: TestClient, w: World, s: State) -> httpx.Response:
+def _so_release(c: TestClient, w: World, s: State) -> Any:
     made = c.post(
         f"{API}/households/{w.household['h1']}/service-orders",
         json={"kind": "care", "text": "陪护"},
@@ -215,7 +215,7 @@ def _so_release(c: TestClient, w: World, s: State) -> httpx.Response:
     return _so(c, s, "release", _so_member(w), reason="临时外出")
 
 
-def _so_complete(c: TestClient, w: World, s: State) -> httpx.Response:
+def _so_complete(c: TestClient, w: World, s: State) -> Any:
     c.post(f"{API}/service-orders/{s['order']}/take", json={}, headers=_so_member(w))
     return _so(c, s, "complete", _so_member(w), note="已完成")
 
