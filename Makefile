@@ -8,7 +8,7 @@ DEMO_HOUSEHOLDS ?= 3000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: install run serve migrate demo test lint typecheck openapi openapi-check alembic-check \
-        pytest pytest-postgres bench-import bench-assign bench-field bench-postgres bench-wrk \
+        pytest pytest-postgres bench-import bench-assign bench-field bench-postgres bench-wrk bench-issues \
         mutation lock clean bench-compare contract
 .PHONY: frontend test-frontend browser-deps bench-frontend
 NPM_STAMP := frontend/node_modules/.installed-$(shell cat frontend/package-lock.json 2>/dev/null | sha1sum | cut -c1-12)
@@ -125,6 +125,11 @@ test-frontend: $(NPM_STAMP)
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -f $(WQY_FONT) ]; then \
 	  $(APT_INSTALL) chromium fonts-wqy-zenhei || echo "could not install chromium: browser tests will skip"; fi
+
+## issue 15's figures on PostgreSQL: 100,000 issues; the inbox p99, one escalation's steps,
+## the deadline sweep over 20,000 open issues
+bench-issues: install bench-postgres
+	$(BIN)/python -m bench.bench_issues
 
 bench-frontend: install frontend browser-deps
 	$(BIN)/python -m bench.bench_frontend

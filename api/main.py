@@ -31,6 +31,7 @@ from api.org import router as orgs
 from api.photos import router as photos
 from api.policies import router as policies
 from api.schemes import router as schemes
+from api.service_orders import router as service_orders
 from api.settings import Settings, get_settings
 from api.sweeping import periodic_sweep
 from api.sync import router as sync
@@ -40,7 +41,7 @@ from persistence.engine import make_engine, make_session_factory
 from persistence.photos.media import LocalDiskStorage
 
 IMPORT_PATHS = r"^/api/v1/imports"
-PHOTO_PATHS = r"^/api/v1/(visits|issues)/[0-9]+/photos$"
+PHOTO_PATHS = r"^/api/v1/(visits|issues|service-orders)/[0-9]+/photos$"
 SYNC_PATHS = r"^/api/v1/sync/batch$"
 
 # Every feature's routes under /api/v1: adding a feature is adding its router here. FastAPI
@@ -67,6 +68,9 @@ FEATURE_ROUTERS: tuple[APIRouter, ...] = (
     transfer.router,
     disclosure.router,
     disclosure.public_router,
+    service_orders.router,
+    service_orders.household_router,
+    service_orders.public_router,
     accounts.router,
     audit.router,
     changes.router,

@@ -17,6 +17,7 @@ class Lock(IntEnum):
     PUBLISHING = 2  # publishing rosters
     CARD_REPORTS = 3  # a household's reports through its contact card, per household
     CARD_ISSUES = 4  # a household's issues raised through its contact card, per household
+    CARD_SERVICE_ORDERS = 6  # a household's service orders placed through its card, per household
 
 
 def serialize(session: Session, lock: Lock, key: int = 0) -> None:

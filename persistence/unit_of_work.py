@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 import domain.audit.trail  # subscribes the audit trail to every change
 import domain.issues.handlers  # noqa: F401  (issues follow their org units when the tree moves)
 from domain.kernel.events import Event, handlers
+from domain.service_orders import handlers as _orders_follow_moves  # noqa: F401  (so do orders)
 from persistence.accounts.store import SqlAccountStore
 from persistence.assignment.store import SqlAssignmentStore
 from persistence.audit.store import SqlAuditRepository
@@ -34,6 +35,7 @@ from persistence.photos.store import SqlPhotoStore
 from persistence.policies.store import SqlPolicyStore
 from persistence.registers.store import SqlHouseholdRepository, SqlMemberRepository
 from persistence.schemes.store import SqlSchemeRepository
+from persistence.service_orders.store import SqlServiceOrderStore
 from persistence.transfer.store import SqlBulkStore
 from persistence.visits.store import SqlVisitStore
 
@@ -76,6 +78,7 @@ class SqlAlchemyUnitOfWork:
     accounts = _Store(SqlAccountStore)
     issues = _Store(SqlIssueStore)
     work_calendar = _Store(SqlWorkCalendarStore)
+    service_orders = _Store(SqlServiceOrderStore)
 
     def __init__(self, session_factory: sessionmaker[Session], request_id: str | None = None):
         self.session_factory = session_factory

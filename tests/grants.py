@@ -9,11 +9,14 @@ from domain.kernel.access import Role
 READ = frozenset({"org:read", "member:read", "household:read", "scheme:read"})
 ISSUES = frozenset({"issue:read", "issue:write"})  # raise and handle issues
 SUPERVISING = ISSUES | {"issue:supervise"}  # and supervise the levels below (催办, 延期审批)
+ORDERS = frozenset({"service_order:read", "service_order:write"})  # order, take, do
+DISPATCHING = ORDERS | {"service_order:dispatch"}  # and dispatch (网格下单)
 GRANTS: dict[Role, frozenset[str]] = {
-    Role.MEMBER: READ | ISSUES | {"personal:read", "visit:write"},
-    Role.GROUP_LEADER: READ | ISSUES | {"personal:read", "visit:write"},
+    Role.MEMBER: READ | ISSUES | ORDERS | {"personal:read", "visit:write"},
+    Role.GROUP_LEADER: READ | ISSUES | ORDERS | {"personal:read", "visit:write"},
     Role.BRANCH_SECRETARY: READ
     | SUPERVISING
+    | DISPATCHING
     | {
         "personal:read",
         "member:write",
@@ -25,9 +28,11 @@ GRANTS: dict[Role, frozenset[str]] = {
     },
     Role.VILLAGE_CADRE: READ
     | SUPERVISING
+    | DISPATCHING
     | {"personal:read", "household:write", "data:export", "visit:write"},
     Role.TOWNSHIP_CADRE: READ
     | SUPERVISING
+    | DISPATCHING
     | {
         "org:write",
         "member:write",
@@ -39,6 +44,7 @@ GRANTS: dict[Role, frozenset[str]] = {
     },
     Role.COUNTY_CADRE: READ
     | SUPERVISING
+    | DISPATCHING
     | {
         "org:write",
         "member:write",
@@ -50,9 +56,10 @@ GRANTS: dict[Role, frozenset[str]] = {
         "assignment:write",
         "policy:write",
     },
-    Role.AUDITOR: READ | {"audit:read", "issue:read"},
+    Role.AUDITOR: READ | {"audit:read", "issue:read", "service_order:read"},
     Role.ADMIN: READ
     | SUPERVISING
+    | DISPATCHING
     | {
         "org:write",
         "member:write",

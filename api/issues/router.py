@@ -54,6 +54,7 @@ from api.issues.schemas import (
 )
 from api.paging import IssueWindow
 from api.photos.upload import PHOTO_BODY, StorageDep, image_upload
+from api.problems import PROBLEM_JSON, Problem
 from domain.issues import services as issues
 from domain.issues.model import (
     ACTION_LABELS,
@@ -366,7 +367,10 @@ def act(
     "`file`; at most 9 per issue; `LIANHU_PHOTO_MAX_MB` each; `client_uuid` makes a resend "
     "find the photo stored the first time (200, `duplicate`). Not on a closed issue.",
     dependencies=[require(Permission.ISSUE_WRITE)],
-    responses={200: {"model": IssuePhotoOut, "description": "同一 client_uuid 已上传过"}},
+    responses={
+        200: {"model": IssuePhotoOut, "description": "同一 client_uuid 已上传过"},
+        415: {"model": Problem, "content": {PROBLEM_JSON: {}}},
+    },
     openapi_extra=PHOTO_BODY,
 )
 async def add_photo(

@@ -31,6 +31,8 @@ READ_PERMISSION: Final[dict[str, Permission]] = {
     "issue": Permission.ISSUE_READ,
     "issue_photo": Permission.ISSUE_READ,
     "work_calendar_day": Permission.ISSUE_READ,
+    "service_order": Permission.SERVICE_ORDER_READ,
+    "service_order_photo": Permission.SERVICE_ORDER_READ,
     "assignment_proposal": Permission.HOUSEHOLD_READ,
     "user": Permission.USER_ADMIN,
     "api_key": Permission.USER_ADMIN,

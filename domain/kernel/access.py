@@ -35,6 +35,9 @@ class Permission(StrEnum):
     ISSUE_READ = "issue:read"  # see the issues (问题/诉求) of one's area and their timelines
     ISSUE_WRITE = "issue:write"  # raise and handle issues: classify, pass on, answer, close
     ISSUE_SUPERVISE = "issue:supervise"  # 督办: urge, approve or refuse extensions below one
+    SERVICE_ORDER_READ = "service_order:read"  # see service orders (服务订单) of one's area
+    SERVICE_ORDER_WRITE = "service_order:write"  # order for a household, take, do, complete
+    SERVICE_ORDER_DISPATCH = "service_order:dispatch"  # 网格下单: send an order to a member
 
 
 PERMISSION_LABELS: Final[dict[Permission, str]] = {
@@ -57,6 +60,9 @@ PERMISSION_LABELS: Final[dict[Permission, str]] = {
     Permission.ISSUE_READ: "查看问题",
     Permission.ISSUE_WRITE: "收集办理问题",
     Permission.ISSUE_SUPERVISE: "督办问题",
+    Permission.SERVICE_ORDER_READ: "查看服务订单",
+    Permission.SERVICE_ORDER_WRITE: "点单接单",
+    Permission.SERVICE_ORDER_DISPATCH: "服务派单",
 }
 
 
@@ -95,13 +101,20 @@ _P = Permission
 _ISSUES = frozenset({Permission.ISSUE_READ, Permission.ISSUE_WRITE})
 _SUPERVISING = _ISSUES | {Permission.ISSUE_SUPERVISE}
 
+# Service orders (群众点单 → 网格下单 → 党员接单): members and group leaders order for their
+# households, take and do orders; those who lead a grid branch or a level above also dispatch
+# (a grid's or village's branch secretary, 两委, township, county); auditors read.
+_ORDERS = frozenset({Permission.SERVICE_ORDER_READ, Permission.SERVICE_ORDER_WRITE})
+_DISPATCHING = _ORDERS | {Permission.SERVICE_ORDER_DISPATCH}
+
 # Personal data goes to those who contact households (member, group, branch, 两委) and to the
 # admin who maintains the registers; supervising cadres and auditors see masked values.
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
-    Role.MEMBER: _READ | _ISSUES | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
-    Role.GROUP_LEADER: _READ | _ISSUES | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
+    Role.MEMBER: _READ | _ISSUES | _ORDERS | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
+    Role.GROUP_LEADER: _READ | _ISSUES | _ORDERS | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
     Role.BRANCH_SECRETARY: _READ
     | _SUPERVISING
+    | _DISPATCHING
     | {
         _P.PERSONAL_DATA,
         _P.MEMBER_WRITE,
@@ -113,9 +126,11 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     },
     Role.VILLAGE_CADRE: _READ
     | _SUPERVISING
+    | _DISPATCHING
     | {_P.PERSONAL_DATA, _P.HOUSEHOLD_WRITE, _P.EXPORT, _P.VISIT_WRITE},
     Role.TOWNSHIP_CADRE: _READ
     | _SUPERVISING
+    | _DISPATCHING
     | {
         _P.ORG_WRITE,
         _P.MEMBER_WRITE,
@@ -127,6 +142,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     },
     Role.COUNTY_CADRE: _READ
     | _SUPERVISING
+    | _DISPATCHING
     | {
         _P.ORG_WRITE,
         _P.MEMBER_WRITE,
@@ -138,7 +154,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.ASSIGNMENT_WRITE,
         _P.POLICY_WRITE,
     },
-    Role.AUDITOR: _READ | {_P.AUDIT_READ, _P.ISSUE_READ},
+    Role.AUDITOR: _READ | {_P.AUDIT_READ, _P.ISSUE_READ, _P.SERVICE_ORDER_READ},
     Role.ADMIN: frozenset(Permission),
 }
 

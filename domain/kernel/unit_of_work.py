@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the kernel names the features' ports, never imports them at
     from domain.policies.ports import PolicyStore
     from domain.registers.ports import HouseholdRepository, MemberRepository
     from domain.schemes.ports import SchemeRepository
+    from domain.service_orders.ports import ServiceOrderStore
     from domain.transfer.ports import BulkStore
     from domain.visits.ports import VisitStore
 
@@ -56,6 +57,8 @@ class UnitOfWork(Protocol):
     def issues(self) -> IssueStore: ...
     @property
     def work_calendar(self) -> WorkCalendarStore: ...
+    @property
+    def service_orders(self) -> ServiceOrderStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -155,3 +155,15 @@ def test_a_served_app_takes_its_json_limit_from_the_environment(db_url: str) -> 
     with server(db_url, env={"LIANHU_MAX_JSON_KB": "16"}) as (base, _proc):
         answer, _sent, _seconds = _send_chunked(base, f"{API}/auth/login", 64 * 1024)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+def test_a_photo_of_an_issue_or_a_service_order_has_the_photo_limit_not_the_json_one(
+    client: TestClient, world: World
+) -> None:
+    """A photo a little over the JSON limit (1 MiB) but within the photo limit reaches the
+    photo checks (here: not an image) on every route that takes photos, not 413."""
+    body = b"\xff\xd8" + b"x" * (MIB + 16 * 1024)
+    headers = {**world.headers(Role.MEMBER), "Content-Type": "image/jpeg"}
+    for path in ("/visits/1/photos", "/issues/1/photos", "/service-orders/1/photos"):
+        res = client.post(f"{API}{path}", content=body, headers=headers)
+        assert res.status_code != 413 or res.json()["code"] != "request.too_large", (path, res.text)

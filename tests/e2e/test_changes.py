@@ -152,6 +152,101 @@ def _cancel(client: TestClient, world: World, state: State) -> Any:
 
 
 # In the order they run: what a later write needs, an earlier one made (``state``).
+
+# ── service orders (服务订单): each call one transition, in the order the flow allows ─────────
+
+
+def _so(c: TestClient, s: State, path: str, headers: dict[str, str], **body: Any) -> Any:
+    return c.post(f"{API}/service-orders/{s['order']}/{path}", json=body, headers=headers)
+
+
+def _so_member(w: World, member: str = "m1") -> dict[str, str]:
+    return w.headers(Role.MEMBER, member=member)
+
+
+def _so_photo(c: TestClient, w: World, s: State) -> Any:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (0, 128, 0)).save(out, "JPEG")
+    return c.post(
+        f"{API}/service-orders/{s['order']}/photos",
+        content=out.getvalue(),
+        headers={**_so_member(w), "Content-Type": "image/jpeg"},
+    )
+
+
+def _so_card_rate(c: TestClient, w: World, s: State) -> Any:
+    made = c.post(
+        f"{API}/public/cards/{s['card']}/service-orders", json={"kind": "care", "text": "陪护"}
+    ).json()["id"]
+    c.post(f"{API}/service-orders/{made}/take", json={}, headers=_so_member(w))
+    c.post(f"{API}/service-orders/{made}/complete", json={"note": "好了"}, headers=_so_member(w))
+    return c.post(
+        f"{API}/public/cards/{s['card']}/service-orders/{made}/rate", json={"rating": "satisfied"}
+    )
+
+
+SERVICE_ORDER_WRITES: dict[tuple[str, str], Call] = {
+    ("POST", "/households/{household_id}/service-orders"): lambda c, w, s: _kept(
+        "order",
+        c.post(
+            f"{API}/households/{w.household['h1']}/service-orders",
+            json={"kind": "repair", "text": "修水管"},
+            headers=_so_member(w),
+        ),
+        s,
+    ),
+    ("POST", "/service-orders/{order_id}/dispatch"): lambda c, w, s: _so(
+        c, s, "dispatch", _h(w, Role.BRANCH_SECRETARY), member_id=w.member["m1"]
+    ),
+    ("POST", "/service-orders/{order_id}/decline"): lambda c, w, s: _so(
+        c, s, "decline", _so_member(w), reason="没空"
+    ),
+    ("POST", "/service-orders/{order_id}/take"): lambda c, w, s: _so(c, s, "take", _so_member(w)),
+    ("POST", "/service-orders/{order_id}/photos"): _so_photo,
+    ("POST", "/service-orders/{order_id}/redispatch"): lambda c, w, s: _so(
+        c, s, "redispatch", _h(w, Role.BRANCH_SECRETARY), member_id=w.member["m2"], reason="改派"
+    ),
+    ("POST", "/service-orders/{order_id}/cancel"): lambda c, w, s: _so(
+        c, s, "cancel", _h(w, Role.BRANCH_SECRETARY), reason="不需要了"
+    ),
+    ("POST", "/public/cards/{token}/service-orders"): lambda c, _w, s: _kept(
+        "card_order",
+        c.post(
+            f"{API}/public/cards/{s['card']}/service-orders",
+            json={"kind": "errands", "text": "代购"},
+        ),
+        s,
+    ),
+    ("POST", "/public/cards/{token}/service-orders/{order_id}/cancel"): lambda c, _w, s: c.post(
+        f"{API}/public/cards/{s['card']}/service-orders/{s['card_order']}/cancel",
+        json={"reason": "不用了"},
+    ),
+    ("POST", "/service-orders/{order_id}/release"): lambda c, w, s: _so_release(c, w, s),
+    ("POST", "/service-orders/{order_id}/complete"): lambda c, w, s: _so_complete(c, w, s),
+    ("POST", "/public/cards/{token}/service-orders/{order_id}/rate"): _so_card_rate,
+}
+
+
+def _so_release(c: TestClient, w: World, s: State) -> Any:
+    made = c.post(
+        f"{API}/households/{w.household['h1']}/service-orders",
+        json={"kind": "care", "text": "陪护"},
+        headers=_so_member(w),
+    ).json()["id"]
+    s["order"] = made
+    c.post(f"{API}/service-orders/{made}/take", json={}, headers=_so_member(w))
+    return _so(c, s, "release", _so_member(w), reason="临时外出")
+
+
+def _so_complete(c: TestClient, w: World, s: State) -> Any:
+    c.post(f"{API}/service-orders/{s['order']}/take", json={}, headers=_so_member(w))
+    return _so(c, s, "complete", _so_member(w), note="已完成")
+
+
 WRITES: dict[tuple[str, str], Call] = {
     ("POST", "/auth/login"): _login,
     ("POST", "/auth/password"): _password,
@@ -316,6 +411,7 @@ WRITES: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/public/cards/{token}/issues/{issue_id}/rating"): _rate_by_card,
     ("POST", "/events/{event_id}/cancel"): _cancel,
+    **SERVICE_ORDER_WRITES,
     ("DELETE", "/households/{household_id}/card-token"): lambda c, w, _s: c.delete(
         f"{API}/households/{w.household['h2']}/card-token", headers=_h(w)
     ),

@@ -21,6 +21,13 @@ PUBLIC = {
     ("POST", "/api/v1/public/cards/{token}/issues"),
     ("GET", "/api/v1/public/cards/{token}/issues/{issue_id}"),
     ("POST", "/api/v1/public/cards/{token}/issues/{issue_id}/rating"),
+    # The household's service orders on its card page (服务订单): its own only, 3 a day.
+    ("GET", "/api/v1/public/cards/{token}/service-orders/kinds"),
+    ("GET", "/api/v1/public/cards/{token}/service-orders"),
+    ("POST", "/api/v1/public/cards/{token}/service-orders"),
+    ("GET", "/api/v1/public/cards/{token}/service-orders/{order_id}"),
+    ("POST", "/api/v1/public/cards/{token}/service-orders/{order_id}/rate"),
+    ("POST", "/api/v1/public/cards/{token}/service-orders/{order_id}/cancel"),
     ("GET", "/api/v1/meta/enums"),  # labels of codes, no data
 }
 
