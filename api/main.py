@@ -22,6 +22,7 @@ from api.households import router as households
 from api.issue_drafts import router as issue_drafts
 from api.lifespan import with_worker_threads
 from api.limits import BodyLimit, BodyLimitMiddleware
+from api.meetings import router as meetings
 from api.members import router as members
 from api.meta import router as meta
 from api.must_attend import router as must_attend
@@ -53,6 +54,7 @@ FEATURE_ROUTERS: tuple[APIRouter, ...] = (
     households.categories_router,
     photos.router,
     issue_drafts.router,
+    meetings.router,
     policies.router,
     members.router,
     orgs.router,

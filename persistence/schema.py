@@ -24,6 +24,7 @@ FEATURE_TABLES = (
     "photos",
     "issue_drafts",
     "issues",
+    "meetings",
     "policies",
     "audit",
     "outbox",

@@ -9,11 +9,13 @@ from domain.kernel.access import Role
 READ = frozenset({"org:read", "member:read", "household:read", "scheme:read"})
 ISSUES = frozenset({"issue:read", "issue:write"})  # raise and handle issues
 SUPERVISING = ISSUES | {"issue:supervise"}  # and supervise the levels below (催办, 延期审批)
+MEETINGS = frozenset({"meeting:read", "meeting:write"})  # hold meetings (会议), assign tasks
 GRANTS: dict[Role, frozenset[str]] = {
-    Role.MEMBER: READ | ISSUES | {"personal:read", "visit:write"},
-    Role.GROUP_LEADER: READ | ISSUES | {"personal:read", "visit:write"},
+    Role.MEMBER: READ | ISSUES | {"personal:read", "visit:write", "meeting:read"},
+    Role.GROUP_LEADER: READ | ISSUES | {"personal:read", "visit:write", "meeting:read"},
     Role.BRANCH_SECRETARY: READ
     | SUPERVISING
+    | MEETINGS
     | {
         "personal:read",
         "member:write",
@@ -25,9 +27,11 @@ GRANTS: dict[Role, frozenset[str]] = {
     },
     Role.VILLAGE_CADRE: READ
     | SUPERVISING
+    | MEETINGS
     | {"personal:read", "household:write", "data:export", "visit:write"},
     Role.TOWNSHIP_CADRE: READ
     | SUPERVISING
+    | MEETINGS
     | {
         "org:write",
         "member:write",
@@ -39,6 +43,7 @@ GRANTS: dict[Role, frozenset[str]] = {
     },
     Role.COUNTY_CADRE: READ
     | SUPERVISING
+    | MEETINGS
     | {
         "org:write",
         "member:write",
@@ -50,9 +55,10 @@ GRANTS: dict[Role, frozenset[str]] = {
         "assignment:write",
         "policy:write",
     },
-    Role.AUDITOR: READ | {"audit:read", "issue:read"},
+    Role.AUDITOR: READ | {"audit:read", "issue:read", "meeting:read"},
     Role.ADMIN: READ
     | SUPERVISING
+    | MEETINGS
     | {
         "org:write",
         "member:write",

@@ -31,6 +31,8 @@ READ_PERMISSION: Final[dict[str, Permission]] = {
     "issue": Permission.ISSUE_READ,
     "issue_photo": Permission.ISSUE_READ,
     "work_calendar_day": Permission.ISSUE_READ,
+    "meeting": Permission.MEETING_READ,
+    "meeting_task": Permission.MEETING_READ,
     "assignment_proposal": Permission.HOUSEHOLD_READ,
     "user": Permission.USER_ADMIN,
     "api_key": Permission.USER_ADMIN,

@@ -35,6 +35,8 @@ class Permission(StrEnum):
     ISSUE_READ = "issue:read"  # see the issues (问题/诉求) of one's area and their timelines
     ISSUE_WRITE = "issue:write"  # raise and handle issues: classify, pass on, answer, close
     ISSUE_SUPERVISE = "issue:supervise"  # 督办: urge, approve or refuse extensions below one
+    MEETING_READ = "meeting:read"  # see the meetings (会议) of one's org, their minutes, tasks
+    MEETING_WRITE = "meeting:write"  # plan and hold meetings: agenda, attendance, minutes, tasks
 
 
 PERMISSION_LABELS: Final[dict[Permission, str]] = {
@@ -57,6 +59,8 @@ PERMISSION_LABELS: Final[dict[Permission, str]] = {
     Permission.ISSUE_READ: "查看问题",
     Permission.ISSUE_WRITE: "收集办理问题",
     Permission.ISSUE_SUPERVISE: "督办问题",
+    Permission.MEETING_READ: "查看会议",
+    Permission.MEETING_WRITE: "组织会议",
 }
 
 
@@ -94,14 +98,18 @@ _P = Permission
 # (催办, 延期审批: the level above approves); auditors read.
 _ISSUES = frozenset({Permission.ISSUE_READ, Permission.ISSUE_WRITE})
 _SUPERVISING = _ISSUES | {Permission.ISSUE_SUPERVISE}
+# Meetings (会议): members and group leaders read their org's meetings (and mark their own tasks
+# done); whoever leads a level (branch, 两委, township, county) holds them; auditors read.
+_MEETINGS = frozenset({Permission.MEETING_READ, Permission.MEETING_WRITE})
 
 # Personal data goes to those who contact households (member, group, branch, 两委) and to the
 # admin who maintains the registers; supervising cadres and auditors see masked values.
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
-    Role.MEMBER: _READ | _ISSUES | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
-    Role.GROUP_LEADER: _READ | _ISSUES | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
+    Role.MEMBER: _READ | _ISSUES | {_P.PERSONAL_DATA, _P.VISIT_WRITE, _P.MEETING_READ},
+    Role.GROUP_LEADER: _READ | _ISSUES | {_P.PERSONAL_DATA, _P.VISIT_WRITE, _P.MEETING_READ},
     Role.BRANCH_SECRETARY: _READ
     | _SUPERVISING
+    | _MEETINGS
     | {
         _P.PERSONAL_DATA,
         _P.MEMBER_WRITE,
@@ -113,9 +121,11 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     },
     Role.VILLAGE_CADRE: _READ
     | _SUPERVISING
+    | _MEETINGS
     | {_P.PERSONAL_DATA, _P.HOUSEHOLD_WRITE, _P.EXPORT, _P.VISIT_WRITE},
     Role.TOWNSHIP_CADRE: _READ
     | _SUPERVISING
+    | _MEETINGS
     | {
         _P.ORG_WRITE,
         _P.MEMBER_WRITE,
@@ -127,6 +137,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     },
     Role.COUNTY_CADRE: _READ
     | _SUPERVISING
+    | _MEETINGS
     | {
         _P.ORG_WRITE,
         _P.MEMBER_WRITE,
@@ -138,7 +149,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.ASSIGNMENT_WRITE,
         _P.POLICY_WRITE,
     },
-    Role.AUDITOR: _READ | {_P.AUDIT_READ, _P.ISSUE_READ},
+    Role.AUDITOR: _READ | {_P.AUDIT_READ, _P.ISSUE_READ, _P.MEETING_READ},
     Role.ADMIN: frozenset(Permission),
 }
 
