@@ -236,6 +236,7 @@ def to_pdf(doc: Minutes, *, font: str) -> bytes:
     pdf.set_title(doc.title)
     pdf.set_creator("联户 Lianhu")
     pdf.add_font("cjk", fname=font)
+    pdf.add_font("cjk", style="B", fname=font)  # the table's headings (one weight in the file)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("cjk", size=16)

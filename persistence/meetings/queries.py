@@ -174,4 +174,4 @@ def task_titles(session: Session, task_ids: Sequence[int]) -> dict[int, str]:
     if not task_ids:
         return {}
     rows = session.execute(select(TaskRow.id, TaskRow.title).where(TaskRow.id.in_(set(task_ids))))
-    return dict(rows)
+    return {key: value for key, value in rows}  # noqa: C416 (rows, not pairs, to mypy)

@@ -308,7 +308,7 @@ class SqlMeetingStore:
             .join(OrgUnitRow, OrgUnitRow.id == MemberRow.org_id)
             .where(MemberRow.id.in_(member_ids), in_subtree(OrgUnitRow.path, self.org_path(org_id)))
         )
-        return dict(rows)
+        return {key: value for key, value in rows}  # noqa: C416 (rows, not pairs, to mypy)
 
     def household_names(self, org_id: int, household_ids: Sequence[int]) -> dict[int, str]:
         if not household_ids:
@@ -321,7 +321,7 @@ class SqlMeetingStore:
                 in_subtree(OrgUnitRow.path, self.org_path(org_id)),
             )
         )
-        return dict(rows)
+        return {key: value for key, value in rows}  # noqa: C416 (rows, not pairs, to mypy)
 
     # ── tasks ──
 
