@@ -73,7 +73,7 @@ def _whole(uow: UowDep, scope: Scope, meeting_id: int, today: date) -> MeetingOu
 
 
 @router.get(
-    "/meetings/vocabulary",
+    "/meeting-vocabulary",
     response_model=MeetingVocabularyOut,
     summary="会议类型、状态、议程类别、评议等级的代码与名称",
     dependencies=[require(Permission.MEETING_READ)],

@@ -31,7 +31,7 @@ let vocabulary: Promise<MeetingVocabulary> | null = null
 
 /** The codes and labels of the meeting forms, asked once. */
 export function meetingVocabulary(): Promise<MeetingVocabulary> {
-  vocabulary ??= unwrap(api.GET('/api/v1/meetings/vocabulary')).catch((err: unknown) => {
+  vocabulary ??= unwrap(api.GET('/api/v1/meeting-vocabulary')).catch((err: unknown) => {
     vocabulary = null
     throw err
   })
