@@ -48,7 +48,7 @@ def raise_issue(world: World, title: str, *, household: str, at: Any) -> int:
     return raised.issue.id
 
 
-def plan(client: TestClient, world: World, kind: str = "tasking", **kw: Any) -> dict[str, Any]:
+def plan(client: TestClient, world: World, kind: str = "tasking", **kw: Any) -> Any:
     body = {
         "type": kind,
         "org_id": world.org["V1"],
@@ -65,7 +65,7 @@ def sec(world: World) -> dict[str, str]:
     return world.headers(Role.BRANCH_SECRETARY)
 
 
-def attend(client: TestClient, world: World, meeting_id: int, **kw: Any) -> dict[str, Any]:
+def attend(client: TestClient, world: World, meeting_id: int, **kw: Any) -> Any:
     body = {
         "members": [
             {"member_id": world.member["m1"], "present": True},
@@ -183,7 +183,7 @@ def test_a_tasking_meeting_from_drawn_agenda_to_published_tasks_and_minutes(
     ]
 
 
-def finalised_tasking(client: TestClient, world: World) -> dict[str, Any]:
+def finalised_tasking(client: TestClient, world: World) -> Any:
     meeting = plan(client, world)
     ok(
         client.put(
@@ -265,11 +265,8 @@ def test_the_minutes_export_as_pdf_embeds_the_chinese_font_and_reads_back(
     reader = PdfReader(io.BytesIO(res.content))
     words = "".join(page.extract_text() for page in reader.pages)
     assert "李家村民事交办会会议纪要" in words and "修缮村口路灯" in words and "张三" in words
-    fonts = {
-        str(font["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].get_object().values()
-    }
+    resources: list[Any] = [page["/Resources"] for page in reader.pages]
+    fonts = {str(font["/BaseFont"]) for r in resources for font in r["/Font"].get_object().values()}
     assert any("WenQuanYi" in f or "wqy" in f.lower() for f in fonts), fonts
 
 
@@ -358,7 +355,7 @@ def test_a_task_for_a_member_of_another_village_is_refused(
     assert refused["field"] == "owner_member_id" and count(world, TaskRow) == 0
 
 
-def evaluation(client: TestClient, world: World) -> dict[str, Any]:
+def evaluation(client: TestClient, world: World) -> Any:
     meeting = plan(client, world, "evaluation", title="民主评议会")
     return attend(
         client, world, meeting["id"], representatives=[world.household["h1"], world.household["h3"]]
@@ -385,7 +382,8 @@ def test_a_rating_out_of_range_is_refused_naming_the_field(
 def test_representatives_rate_members_and_the_satisfaction_rate_follows(
     client: TestClient, world: World
 ) -> None:
-    """seeds/jiaxing-yilian-sanhui.txt: 村民代表对每名村“两委”班子成员和所办事项的满意率均在95%以上."""
+    """seeds/jiaxing-yilian-sanhui.txt: 村民代表对每名村“两委”班子成员和所办事项的满意率
+    均在95%以上 — the share of 满意 and 基本满意 among the ratings."""
     meeting = evaluation(client, world)
     for household, level in (("h1", "satisfied"), ("h3", "dissatisfied")):
         body = {
