@@ -73,6 +73,16 @@ class Kind(StrEnum):
     households = "households"
 
 
+@app.command("sweep")
+def sweep() -> None:
+    """The deadline sweep once (督办): 预警, 超期, 黄牌/红牌, 台账到期复查 on every open issue.
+    The server also sweeps every LIANHU_SWEEP_MINUTES; run this from cron where that is 0."""
+    from api.operations import sweep_issues
+
+    marked, marks = sweep_issues(get_settings().database_url)
+    typer.echo(f"swept: {marked} issues marked, {marks} marks")
+
+
 @app.command("import")
 def import_file(
     kind: Kind,

@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+import anyio
 from anyio import to_thread
 from starlette.types import ASGIApp
 
 
-def with_worker_threads(threads: int) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+def with_worker_threads(
+    threads: int, background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     """A lifespan that serves synchronous endpoints on ``threads`` threads (anyio's default
     is 40): as many as the engine keeps connections, so no request waits for one or opens one
     (see persistence.engine.make_engine). On two cores, 40 threads only contend for the GIL.
     It also builds the routes before the first request (see ``build_routes``), then freezes
-    what startup made (see ``freeze_startup_objects``)."""
+    what startup made (see ``freeze_startup_objects``). The ``background`` tasks (the deadline
+    sweep) run while the worker serves and are cancelled when it stops."""
 
     @asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = threads
         build_routes(app)
         freeze_startup_objects()
-        yield
+        async with anyio.create_task_group() as tasks:
+            for task in background:
+                tasks.start_soon(task)
+            yield
+            tasks.cancel_scope.cancel()
 
     return lifespan
 

@@ -20,6 +20,7 @@ from api.disclosure import router as disclosure
 from api.health import router as health
 from api.households import router as households
 from api.issue_drafts import router as issue_drafts
+from api.issues import router as issues
 from api.lifespan import with_worker_threads
 from api.limits import BodyLimit, BodyLimitMiddleware
 from api.meetings import router as meetings
@@ -32,6 +33,7 @@ from api.photos import router as photos
 from api.policies import router as policies
 from api.schemes import router as schemes
 from api.settings import Settings, get_settings
+from api.sweeping import periodic_sweep
 from api.sync import router as sync
 from api.transfer import router as transfer
 from api.visits import router as visits
@@ -39,7 +41,7 @@ from persistence.engine import make_engine, make_session_factory
 from persistence.photos.media import LocalDiskStorage
 
 IMPORT_PATHS = r"^/api/v1/imports"
-PHOTO_PATHS = r"^/api/v1/visits/[0-9]+/photos$"
+PHOTO_PATHS = r"^/api/v1/(visits|issues)/[0-9]+/photos$"
 SYNC_PATHS = r"^/api/v1/sync/batch$"
 
 # Every feature's routes under /api/v1: adding a feature is adding its router here. FastAPI
@@ -54,6 +56,8 @@ FEATURE_ROUTERS: tuple[APIRouter, ...] = (
     households.categories_router,
     photos.router,
     issue_drafts.router,
+    issues.router,
+    issues.public_router,
     meetings.router,
     policies.router,
     members.router,
@@ -106,12 +110,16 @@ def create_app(
         generate_unique_id_function=_operation_id,
         docs_url=None,  # api.frontend serves /docs with Swagger UI from this server, not a CDN
         redoc_url=None,
-        lifespan=with_worker_threads(settings.db_pool_size),
     )
     engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    sweeping = settings.sweep_minutes
+    app.router.lifespan_context = with_worker_threads(
+        settings.db_pool_size,
+        [periodic_sweep(app.state.session_factory, clock, sweeping)] if sweeping else [],
+    )
     app.state.account_states = AccountStates(app.state.session_factory)
     app.state.clock = clock
     app.state.visit_log = visits.visit_log(app.state.session_factory, clock)

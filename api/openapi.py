@@ -54,6 +54,7 @@ EXTRA_ERRORS: dict[tuple[str, str], set[int]] = {
     ("POST", f"{API}/auth/login"): {401, 429},  # a wrong password; failed logins lock a while
     ("POST", f"{API}/auth/refresh"): {401},  # a refresh token unknown, spent or expired
     ("POST", f"{API}/public/cards/{{token}}/events"): {429},  # 3 reports a day per card
+    ("POST", f"{API}/public/cards/{{token}}/issues"): {429},  # 3 matters a day per card
 }
 # Operations that answer from the token or the code alone: no database, so never 503.
 NO_DATABASE = {

@@ -250,3 +250,11 @@ def _demo_accounts(db: Database, scope: Scope, county: OrgUnit) -> list[str]:
                 at=now,
             )
     return [username for username, *_ in demo]
+
+
+def sweep_issues(url: str, at: datetime | None = None) -> tuple[int, int]:
+    """The deadline sweep once (``lianhu sweep``): (issues marked, marks made)."""
+    from api.sweeping import sweep_once
+
+    report = sweep_once(Database(url).sessions, at or _now())
+    return report.issues, report.events

@@ -89,6 +89,14 @@ AuditWindow = Annotated[Window, Depends(window_sorted_by("AuditSort", ["at", "id
 IssueDraftWindow = Annotated[
     Window, Depends(window_sorted_by("IssueDraftSort", ["created_at", "id"], "id"))
 ]
+IssueWindow = Annotated[
+    Window,
+    Depends(
+        window_sorted_by(
+            "IssueSort", ["due", "raised_at", "updated_at", "id"], "due", search="按问题摘要搜索"
+        )
+    ),
+]
 ProposalWindow = Annotated[
     Window, Depends(window_sorted_by("ProposalSort", ["created_at", "id"], "-id"))
 ]

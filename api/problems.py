@@ -119,6 +119,13 @@ def problem_response(
     )
 
 
+def _without_tag(loc: tuple[Any, ...], body: Any) -> tuple[Any, ...]:
+    """The location without the variant's tag pydantic puts in it for a body told apart by
+    ``action`` (``body.escalate.reason``): the field is ``reason`` of the body as sent."""
+    tagged = len(loc) > 2 and loc[0] == "body" and isinstance(body, dict)
+    return (loc[0], *loc[2:]) if tagged and body.get("action") == loc[1] else loc
+
+
 def _pointer(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) if parts else str(loc[-1]) if loc else ""
@@ -170,8 +177,10 @@ def install(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = []
         for err in exc.errors():
-            loc = tuple(err.get("loc", ()))
+            loc = _without_tag(tuple(err.get("loc", ())), exc.body)
             kind = str(err.get("type", "invalid"))
+            if kind in ("union_tag_invalid", "union_tag_not_found"):
+                loc = (*loc, str(err.get("ctx", {}).get("discriminator", "")).strip("'"))
             field = "body" if kind == "json_invalid" else _pointer(loc)
             errors.append({"field": field, "message": zh_message(err), "code": kind})
         first = errors[0] if errors else {"field": None, "message": "invalid", "code": "invalid"}

@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     # synchronous endpoints (each holds one connection while it runs).
     db_pool_size: int = Field(default=20, ge=1, le=200)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # The deadline sweep's timer in each server worker (0: none; run `lianhu sweep` from cron).
+    sweep_minutes: int = Field(default=5, ge=0, le=24 * 60)
     demo_households: int = Field(default=3000, ge=0)
     demo_seed: int = 7
     # Where the public card pages are served: the QR code on each contact card encodes

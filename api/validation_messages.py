@@ -28,6 +28,8 @@ _TEMPLATES: Mapping[str, str] = {
     "less_than_equal": "不能大于 {le}",
     "enum": "应为以下之一：{expected}",
     "literal_error": "应为以下之一：{expected}",
+    "union_tag_invalid": "应为以下之一：{expected_tags}",
+    "union_tag_not_found": "必填",
     "date_type": "应为日期，如 2026-11-25",
     "date_parsing": "应为日期，如 2026-11-25",
     "date_from_datetime_parsing": "应为日期，如 2026-11-25",

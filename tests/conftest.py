@@ -136,6 +136,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=db_url,
         env="test",
+        sweep_minutes=0,  # a test sweeps when it means to, at its own clock's time
         max_upload_mb=2,
         photo_max_mb=1,
         media_dir=str(tmp_path / "media"),

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from api.common import PathId
 from api.deps import ClaimsDep, ClockDep, ScopeDep, SettingsDep, require, scope_of
+from api.disclosure.card import card_uow, no_store
 from api.disclosure.pages import (
     PAGE_HEADERS,
     card_sheet_page,
@@ -37,24 +38,11 @@ from domain.kernel.access import Permission
 from domain.kernel.errors import DomainError, Forbidden, Locked, NotFound, Unauthenticated
 from domain.kernel.time import CHINA, local_date
 from domain.must_attend import services as must_attend
-from persistence.disclosure.store import SqlDisclosureUnitOfWork
 
 router = APIRouter(tags=["disclosure"])
 public_router = APIRouter(prefix="/public", tags=["disclosure"])
 page_router = APIRouter(include_in_schema=False)  # /c/{token}, /print/…, outside /api/v1
 PRINT_LINK_TTL = timedelta(minutes=10)
-
-
-def _uow(request: Request) -> SqlDisclosureUnitOfWork:
-    return SqlDisclosureUnitOfWork(
-        request.app.state.session_factory,
-        request_id=getattr(request.state, "request_id", None),
-    )
-
-
-def _no_store(response: Response) -> None:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
 
 
 @router.post(
@@ -72,8 +60,8 @@ def issue_card_token(
     clock: ClockDep,
     settings: SettingsDep,
 ) -> CardTokenOut:
-    token, revoked = disclosure.issue_card_token(_uow(request), scope, household_id, at=clock())
-    _no_store(response)
+    token, revoked = disclosure.issue_card_token(card_uow(request), scope, household_id, at=clock())
+    no_store(response)
     return CardTokenOut(
         household_id=household_id,
         token=token.token,
@@ -92,7 +80,7 @@ def issue_card_token(
 def revoke_card_token(
     household_id: PathId, request: Request, scope: ScopeDep, clock: ClockDep
 ) -> Response:
-    disclosure.revoke_card_token(_uow(request), scope, household_id, at=clock())
+    disclosure.revoke_card_token(card_uow(request), scope, household_id, at=clock())
     return Response(status_code=204)
 
 
@@ -109,8 +97,8 @@ def get_household_card(
     scope: ScopeDep,
     settings: SettingsDep,
 ) -> CardOut:
-    card, token = disclosure.household_card(_uow(request), scope, household_id)
-    _no_store(response)
+    card, token = disclosure.household_card(card_uow(request), scope, household_id)
+    no_store(response)
     url = card_url(settings.public_base_url, token.token) if token else None
     return CardOut.of(household_id, card, token, url)
 
@@ -122,7 +110,7 @@ def get_household_card(
     dependencies=[require(Permission.ORG_READ, Permission.HOUSEHOLD_READ)],
 )
 def get_village_board(org_id: PathId, request: Request, scope: ScopeDep) -> BoardOut:
-    return BoardOut.of(org_id, disclosure.board(_uow(request), scope, org_id))
+    return BoardOut.of(org_id, disclosure.board(card_uow(request), scope, org_id))
 
 
 @router.get(
@@ -137,7 +125,7 @@ def print_cards(
     org_id: PathId, request: Request, scope: ScopeDep, clock: ClockDep, settings: SettingsDep
 ) -> HTMLResponse:
     at = clock()
-    area, cards = disclosure.print_cards(_uow(request), scope, org_id, at=at)
+    area, cards = disclosure.print_cards(card_uow(request), scope, org_id, at=at)
     page = card_sheet_page(
         area.name,
         [(c, card_url(settings.public_base_url, c.token)) for c in cards],
@@ -164,12 +152,12 @@ def cards_link(
     clock: ClockDep,
     settings: SettingsDep,
 ) -> PrintLinkOut:
-    area = disclosure.printable_area(_uow(request), scope, org_id)
+    area = disclosure.printable_area(card_uow(request), scope, org_id)
     at = clock()
     token = issue_link_token(
         claims, "cards", area.id, secret=settings.secret_key, at=at, ttl=PRINT_LINK_TTL
     )
-    _no_store(response)
+    no_store(response)
     return PrintLinkOut(url=f"/print/cards/{token}", expires_at=at + PRINT_LINK_TTL)
 
 
@@ -179,8 +167,8 @@ def cards_link(
     summary="公开的党群联心卡（扫码，无需登录）",
 )
 def get_public_card(token: str, request: Request, response: Response) -> PublicCardOut:
-    card = disclosure.public_card(_uow(request), token)
-    _no_store(response)
+    card = disclosure.public_card(card_uow(request), token)
+    no_store(response)
     return PublicCardOut.from_domain(card)
 
 
@@ -190,8 +178,8 @@ def get_public_card(token: str, request: Request, response: Response) -> PublicC
     summary="联心卡可报告的必到事项（扫码，无需登录）",
 )
 def card_event_kinds(token: str, request: Request, response: Response) -> CardEventKindsOut:
-    kinds = must_attend.card_event_kinds(_uow(request), token)
-    _no_store(response)
+    kinds = must_attend.card_event_kinds(card_uow(request), token)
+    no_store(response)
     return CardEventKindsOut(kinds=list(kinds), per_day=must_attend.CARD_REPORTS_A_DAY)
 
 
@@ -207,9 +195,9 @@ def report_by_card(
     """The household tells its contact member of an event (五必到) itself; the member gets the
     task with the scheme's deadline, as for any report."""
     event = must_attend.report_by_card(
-        _uow(request), token, kind=body.kind, note=body.note, at=clock()
+        card_uow(request), token, kind=body.kind, note=body.note, at=clock()
     )
-    _no_store(response)
+    no_store(response)
     return CardEventOut(
         kind=event.kind, note=event.note, reported_at=event.reported_at, deadline=event.deadline
     )
@@ -218,8 +206,8 @@ def report_by_card(
 @page_router.get("/c/{token}", response_class=HTMLResponse)
 def public_card_html(token: str, request: Request) -> HTMLResponse:
     try:
-        card = disclosure.public_card(_uow(request), token)
-        kinds = must_attend.card_event_kinds(_uow(request), token)
+        card = disclosure.public_card(card_uow(request), token)
+        kinds = must_attend.card_event_kinds(card_uow(request), token)
     except NotFound:
         return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
     page = public_card_page(card, report_to=f"/c/{token}/events", kinds=kinds)
@@ -239,7 +227,7 @@ def report_by_card_form(
     try:
         body = EventIn.model_validate({"kind": kind, "note": note})
         event = must_attend.report_by_card(
-            _uow(request), token, kind=body.kind, note=body.note, at=clock()
+            card_uow(request), token, kind=body.kind, note=body.note, at=clock()
         )
     except NotFound:
         return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
@@ -271,7 +259,7 @@ def print_cards_by_link(
     at = clock()
     try:
         claims, org_id = read_link_token(token, "cards", secret=settings.secret_key, at=at)
-        area, cards = disclosure.print_cards(_uow(request), scope_of(claims), org_id, at=at)
+        area, cards = disclosure.print_cards(card_uow(request), scope_of(claims), org_id, at=at)
     except Unauthenticated:
         return HTMLResponse(
             message_page("打印链接已失效", "链接已过期或无效，请回到管理后台重新点击“打印”。"),

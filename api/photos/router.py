@@ -4,49 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from api.common import ClientUuid, PathId
 from api.deps import ClockDep, ScopeDep, SettingsDep, UowDep, require
 from api.photos.schemas import PhotoOut
+from api.photos.upload import PHOTO_BODY, StorageDep, image_upload
 from api.problems import PROBLEM_JSON, Problem
 from domain.kernel.access import Permission
-from domain.kernel.errors import Invalid
 from domain.photos import services as photos
-from domain.photos.ports import PhotoStorage
-from persistence.photos.media import clean_photo, photo_type
+from persistence.photos.media import clean_photo
 
 router = APIRouter(tags=["photos"])
-
-
-async def get_photo_storage(request: Request) -> PhotoStorage:
-    storage: PhotoStorage = request.app.state.photo_storage
-    return storage
-
-
-StorageDep = Annotated[PhotoStorage, Depends(get_photo_storage)]
-
-
-async def _image(request: Request) -> tuple[bytes, str]:
-    """The image and its declared type, from a multipart form (field ``file``) or raw body."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "multipart/form-data":
-        return await request.body(), media
-    form = await request.form(max_files=1, max_fields=5)
-    # The form holds the photo and nothing else, as the schema says: a stray field is a mistake
-    # of the client's, named, not silently dropped.
-    stray = next((key for key in form if key != "file"), None)
-    if stray is not None:
-        raise Invalid("photo.unknown_field", "表单中只能有照片字段 file", field=stray)
-    file = form.get("file")
-    if not isinstance(file, UploadFile):
-        raise Invalid("photo.no_file", "请在表单字段 file 中上传照片", field="file")
-    data = await file.read()
-    # A form part often comes without a type of its own (a Blob, some WebView pickers): its bytes
-    # say what it is. A type that is declared is kept, so a mismatch is still refused.
-    return data, photo_type(data, (file.content_type or "").split(";")[0].strip().lower())
 
 
 @router.post(
@@ -66,25 +36,7 @@ async def _image(request: Request) -> tuple[bytes, str]:
         # Declared here, not among api.main's app-wide statuses: few routes refuse a body type.
         415: {"model": Problem, "content": {PROBLEM_JSON: {}}},
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
-                "image/png": {"schema": {"type": "string", "format": "binary"}},
-                "image/webp": {"schema": {"type": "string", "format": "binary"}},
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "properties": {"file": {"type": "string", "format": "binary"}},
-                        "required": ["file"],
-                        "additionalProperties": False,
-                    },
-                    "encoding": {"file": {"contentType": "image/jpeg, image/png, image/webp"}},
-                },
-            },
-        }
-    },
+    openapi_extra=PHOTO_BODY,
 )
 async def add_photo(
     visit_id: PathId,
@@ -99,7 +51,7 @@ async def add_photo(
         ClientUuid | None, Query(description="客户端为这次上传生成的 UUID（不分大小写）")
     ] = None,
 ) -> PhotoOut:
-    data, content_type = await _image(request)
+    data, content_type = await image_upload(request)
     photo, duplicate = await run_in_threadpool(
         photos.add_photo,
         uow,

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from api.common import IsoAwareDateTime, canonical_uuid
 from api.deps import ClockDep, ScopeDep, SessionDep, UowDep, require
 from api.households.schemas import HouseholdOut
+from api.issues.schemas import IssueFields
 from api.must_attend.shown import tasks_of
 from api.sync.schemas import (
     AttendanceOp,
@@ -26,6 +27,7 @@ from api.sync.schemas import (
 from api.validation_messages import zh_message
 from api.visits.schemas import DueListOut, DueOut, VisitIn, VisitOut
 from domain.issue_drafts import services as issue_drafts
+from domain.issues import services as issues
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import DomainError
 from domain.must_attend import services as must_attend
@@ -176,11 +178,29 @@ def _draft(payload: IssueDraftOp, uuid: str, scope: Scope, uow: UowDep, now: dat
     return not raised.created, raised.draft.id, found.id, None
 
 
+def _issue(payload: IssueFields, uuid: str, scope: Scope, uow: UowDep, now: datetime) -> Outcome:
+    """An issue raised offline (党员直报): its operation's uuid is its ``client_ref``, so a batch
+    sent again (its answer lost) finds the issue raised the first time."""
+    raised = issues.raise_issue(
+        uow,
+        scope,
+        title=payload.title,
+        text=payload.text,
+        at=now,
+        household_id=payload.household_id,
+        org_id=payload.org_id,
+        category=payload.category,
+        client_ref=canonical_uuid(uuid),
+    )
+    return not raised.created, raised.issue.id, None, None
+
+
 # Visits are written in runs (``_visits``); every other kind by its handler.
 HANDLERS: dict[str, tuple[type[BaseModel], Callable[..., Outcome]]] = {
     "attendance": (AttendanceOp, _attendance),
     "checklist_tick": (ChecklistTickOp, _tick),
     "issue_draft": (IssueDraftOp, _draft),
+    "issue": (IssueFields, _issue),
 }
 KINDS: dict[str, type[BaseModel]] = {"visit": VisitIn} | {k: m for k, (m, _) in HANDLERS.items()}
 

@@ -53,8 +53,9 @@ class SyncBatchIn(StrictIn):
         description="每项 {uuid, kind, payload}。kind：visit（走访，含清单勾选）、"
         "attendance（必到事项到场：走访字段加 event_id）、checklist_tick（给已记录的走访补勾"
         "清单：visit_id 或 visit_uuid，加 items）、issue_draft（把走访中记录的一项问题上报："
-        "visit_id 或 visit_uuid，加 kind）。按顺序逐项处理，同一批中后面的操作可引用前面"
-        "走访的 uuid。",
+        "visit_id 或 visit_uuid，加 kind）、issue（离线提出问题：title、text，可选 "
+        "household_id、org_id、category；uuid 即其 client_ref，重发不重复）。按顺序逐项处理，"
+        "同一批中后面的操作可引用前面走访的 uuid。",
     )
 
 

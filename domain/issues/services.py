@@ -69,6 +69,11 @@ def _categories(uow: UnitOfWork) -> Mapping[str, str]:  # noqa: ARG001
     return DEFAULT_CATEGORIES
 
 
+def issue_categories(uow: UnitOfWork) -> dict[str, str]:
+    """The kinds of matter (code → 中文) a form offers and a reader sees."""
+    return dict(_categories(uow))
+
+
 def _timetable(uow: UnitOfWork) -> Timetable:
     """The time limits (ours by default, a county's from its scheme when it sets them) counted
     on the work calendar."""
@@ -305,6 +310,17 @@ def raise_by_card(
         stored = uow.issues.add(issue)
         assert stored is not None  # no client_ref, no draft: nothing to skip it for
         return _raised(uow, stored).issue
+
+
+CARD_ISSUES_SHOWN: Final = 20  # the card page lists the household's latest matters
+
+
+def card_issues(uow: DisclosureUnitOfWork, token: str) -> list[Issue]:
+    """The household's matters, newest first: those it raised on its card and those its member
+    raised for it (the answer comes back to the household, which rates it)."""
+    holder = card_holder(uow, token)
+    with uow:
+        return list(uow.issues.of_household(holder.household_id, limit=CARD_ISSUES_SHOWN))
 
 
 def card_issue(uow: DisclosureUnitOfWork, token: str, issue_id: int) -> Issue:
@@ -692,6 +708,16 @@ def add_issue_photo(
             storage.delete(key)
             raise
         return stored, False
+
+
+def issue_photo_bytes(
+    uow: UnitOfWork, storage: PhotoStorage, scope: Scope, issue_id: int, photo_id: int
+) -> tuple[IssuePhoto, bytes]:
+    """One photo of an issue the caller may read, with its bytes."""
+    photo = next((p for p in issue_photos(uow, scope, issue_id) if p.id == photo_id), None)
+    if photo is None:
+        raise NotFound("photo.not_found", f"照片 {photo_id} 不存在", field="photo_id")
+    return photo, storage.get(photo.storage_key)
 
 
 def issue_photos(uow: UnitOfWork, scope: Scope, issue_id: int) -> list[IssuePhoto]:

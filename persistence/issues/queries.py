@@ -8,7 +8,7 @@ count from the index alone; then the page's rows by id."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -24,6 +24,7 @@ from persistence.issues.store import ISSUES, issue_scope
 from persistence.issues.tables import IssueRow
 from persistence.org.tables import OrgUnitRow
 from persistence.paging import Page, Window, _area_path, _order, _text
+from persistence.registers.tables import HouseholdRow
 from persistence.scoping import in_subtree
 
 
@@ -276,6 +277,15 @@ class CalendarEntry:
     edited: bool
 
 
+def calendar_day(session: Session, day: date) -> CalendarEntry:
+    """One day as the calendar has it now (an ordinary day included)."""
+    edit = session.execute(select(DAYS).where(DAYS.c.day == day)).first()
+    kind = published_kind(day)
+    if edit is None:
+        return CalendarEntry(CalendarDay(day, kind), kind, False)
+    return CalendarEntry(CalendarDay(day, DayKind(edit.kind), edit.note), kind, True)
+
+
 def calendar_days(session: Session, year: int) -> list[CalendarEntry]:
     """The admin's screen: the year's holidays, make-up working days and edits, by date."""
     first, last = date(year, 1, 1), date(year, 12, 31)
@@ -291,3 +301,40 @@ def calendar_days(session: Session, year: int) -> list[CalendarEntry]:
         )
         for d in sorted(special)
     ]
+
+
+# ── names a reader looks for ──────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class IssueNames:
+    """The org units' names and the households' heads a page of issues (or one issue's line
+    and timeline) mentions, read in two queries."""
+
+    orgs: dict[int, str]
+    heads: dict[int, str]
+
+    def org(self, org_id: int | None) -> str:
+        return self.orgs.get(org_id, "") if org_id is not None else ""
+
+
+def issue_names(
+    session: Session, org_ids: Iterable[int | None], household_ids: Iterable[int | None]
+) -> IssueNames:
+    orgs = sorted({i for i in org_ids if i is not None})
+    households = sorted({i for i in household_ids if i is not None})
+    org_rows = (
+        session.execute(select(OrgUnitRow.id, OrgUnitRow.name).where(OrgUnitRow.id.in_(orgs)))
+        if orgs
+        else None
+    )
+    head_rows = (
+        session.execute(
+            select(HouseholdRow.id, HouseholdRow.head_name).where(HouseholdRow.id.in_(households))
+        )
+        if households
+        else None
+    )
+    return IssueNames(
+        {r.id: r.name for r in org_rows or ()}, {r.id: r.head_name for r in head_rows or ()}
+    )

@@ -128,6 +128,14 @@ class SqlIssueStore:
         )
         return found[0] if found else None
 
+    def of_household(self, household_id: int, *, limit: int) -> Sequence[Issue]:
+        return self._issues(
+            select(ISSUES)
+            .where(ISSUES.c.household_id == household_id)
+            .order_by(ISSUES.c.id.desc())
+            .limit(limit)
+        )
+
     def by_draft(self, draft_id: int) -> Issue | None:
         found = self._issues(select(ISSUES).where(ISSUES.c.draft_id == draft_id))
         return found[0] if found else None

@@ -79,6 +79,33 @@ def _photo(client: TestClient, world: World, state: State) -> Any:
     return _kept("photo", res, state)
 
 
+def _issue_photo(client: TestClient, world: World, state: State) -> Any:
+    return client.post(
+        f"{API}/issues/{state['issue']}/photos",
+        content=jpeg_with_gps(),
+        headers={**_h(world, Role.MEMBER), "Content-Type": "image/jpeg"},
+    )
+
+
+def _rate_by_card(client: TestClient, world: World, state: State) -> Any:
+    """h2's matter answered and told (V1's secretary handles a 小事; m1 looks after h2), then
+    rated by the household on its card."""
+    for role, body in [
+        (Role.BRANCH_SECRETARY, {"action": "assign"}),
+        (Role.BRANCH_SECRETARY, {"action": "accept"}),
+        (Role.BRANCH_SECRETARY, {"action": "resolve", "answer": "已修好"}),
+        (Role.MEMBER, {"action": "confirm_told"}),
+    ]:
+        res = client.post(
+            f"{API}/issues/{state['issue']}/actions", json=body, headers=_h(world, role)
+        )
+        assert res.status_code == 200, res.text
+    return client.post(
+        f"{API}/public/cards/{state['card']}/issues/{state['issue']}/rating",
+        json={"rating": "satisfied"},
+    )
+
+
 def _proposal(client: TestClient, world: World, state: State) -> Any:
     res = client.post(
         f"{API}/assignment-proposals", json={"org_id": world.org["V1"]}, headers=_h(world)
@@ -266,10 +293,25 @@ WRITES: dict[tuple[str, str], Call] = {
     ("DELETE", "/photos/{photo_id}"): lambda c, w, s: c.delete(
         f"{API}/photos/{s['photo']}", headers=_h(w, Role.MEMBER)
     ),
-    ("POST", "/visits/{visit_id}/issue-drafts"): lambda c, w, s: c.post(
-        f"{API}/visits/{s['visit']}/issue-drafts",
-        json={"kind": "difficulty"},
-        headers=_h(w, Role.MEMBER),
+    ("POST", "/visits/{visit_id}/issue-drafts"): lambda c, w, s: _kept(
+        "draft",
+        c.post(
+            f"{API}/visits/{s['visit']}/issue-drafts",
+            json={"kind": "difficulty"},
+            headers=_h(w, Role.MEMBER),
+        ),
+        s,
+    ),
+    ("POST", "/issue-drafts/{draft_id}/issue"): lambda c, w, s: c.post(
+        f"{API}/issue-drafts/{s['draft']}/issue", json={}, headers=_h(w, Role.MEMBER)
+    ),
+    ("POST", "/issues"): lambda c, w, _s: c.post(
+        f"{API}/issues",
+        json={"title": "村道破损", "text": "需要修补", "org_id": w.org["V1"]},
+        headers=_h(w, Role.BRANCH_SECRETARY),
+    ),
+    ("PUT", "/work-calendar/{day}"): lambda c, w, _s: c.put(
+        f"{API}/work-calendar/2026-12-30", json={"kind": "holiday", "note": "县庆"}, headers=_h(w)
     ),
     ("POST", "/sync/batch"): lambda c, w, _s: c.post(
         f"{API}/sync/batch",
@@ -295,6 +337,21 @@ WRITES: dict[tuple[str, str], Call] = {
     ("POST", "/public/cards/{token}/events"): lambda c, _w, s: c.post(
         f"{API}/public/cards/{s['card']}/events", json={"kind": "生病住院", "note": "住院"}
     ),
+    ("POST", "/public/cards/{token}/issues"): lambda c, _w, s: _kept(
+        "issue",
+        c.post(
+            f"{API}/public/cards/{s['card']}/issues",
+            json={"category": "infrastructure", "title": "门前路灯不亮", "text": "一周了"},
+        ),
+        s,
+    ),
+    ("POST", "/issues/{issue_id}/photos"): _issue_photo,
+    ("POST", "/issues/{issue_id}/actions"): lambda c, w, s: c.post(
+        f"{API}/issues/{s['issue']}/actions",
+        json={"action": "classify", "category": "infrastructure", "difficulty": "small"},
+        headers=_h(w, Role.BRANCH_SECRETARY),
+    ),
+    ("POST", "/public/cards/{token}/issues/{issue_id}/rating"): _rate_by_card,
     ("POST", "/events/{event_id}/cancel"): _cancel,
     ("DELETE", "/households/{household_id}/card-token"): lambda c, w, _s: c.delete(
         f"{API}/households/{w.household['h2']}/card-token", headers=_h(w)

@@ -16,6 +16,11 @@ PUBLIC = {
     ("GET", "/api/v1/public/cards/{token}"),  # the household's contact card: masked by design
     ("GET", "/api/v1/public/cards/{token}/event-kinds"),  # what the card may report
     ("POST", "/api/v1/public/cards/{token}/events"),  # the household reports: 3 a day per card
+    # the household's own matters (问题): raise (3 a day), follow, rate; no names on a door
+    ("GET", "/api/v1/public/cards/{token}/issues"),
+    ("POST", "/api/v1/public/cards/{token}/issues"),
+    ("GET", "/api/v1/public/cards/{token}/issues/{issue_id}"),
+    ("POST", "/api/v1/public/cards/{token}/issues/{issue_id}/rating"),
     ("GET", "/api/v1/meta/enums"),  # labels of codes, no data
 }
 

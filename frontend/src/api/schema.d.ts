@@ -620,6 +620,156 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/issue-drafts/{draft_id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 把走访中的问题草稿转为问题办理 */
+        post: operations["issues-raise_from_draft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 问题列表：待办、超期、黄牌红牌、台账（按办理组织子树）
+         * @description Issues handled in the caller's subtree (or `org_id`'s in it), soonest deadline first. `status` may be given several times. `overdue` is judged now, whether or not the sweep has marked it yet. `mine`: the issues the caller sent.
+         */
+        get: operations["issues-list_all"];
+        put?: never;
+        /**
+         * 提出问题（党员直报，或支部及以上提出）
+         * @description A household's matter (`household_id`, one the caller may reach) or one of a place (`org_id`, by default the caller's own org). Its first receiver is the caller's own org when it lies on the issue's line (首问负责). With `client_ref` a request sent again answers 200 with the issue created the first time (`duplicate`).
+         */
+        post: operations["issues-raise_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issues/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各办理组织的问题统计：受理、办结、按时、超期、满意率、平均办结天数 */
+        get: operations["issues-statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issues/vocabulary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题办理的代码与中文名称（类别、难度、状态、操作……） */
+        get: operations["issues-vocabulary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issues/{issue_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题详情：流转线路、时限、时间线、可进行的操作 */
+        get: operations["issues-get_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issues/{issue_id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 办理问题：分类、当场解决、交办、受理、上报、退回、延期、催办、答复、反馈、评价、销号、台账、重办
+         * @description One action, named by `action`, with its own fields. An action the issue's status does not allow is 409 `issue.action_not_allowed`, whose `errors` list the actions that are allowed (code and label). Who may act is checked next: the handling org (受理、上报、退回、答复 …), the level above it (批准延期、督办), the raiser (评价), the household's contact member (确认已反馈). Approving or refusing an extension and urging need `issue:supervise`.
+         */
+        post: operations["issues-act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issues/{issue_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题的照片 */
+        get: operations["issues-photos"];
+        put?: never;
+        /**
+         * 给问题添加照片（JPEG/PNG/WebP；去除 EXIF 位置信息）
+         * @description As on visits: the raw image body with its Content-Type or multipart `file`; at most 9 per issue; `LIANHU_PHOTO_MAX_MB` each; `client_uuid` makes a resend find the photo stored the first time (200, `duplicate`). Not on a closed issue.
+         */
+        post: operations["issues-add_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issues/{issue_id}/photos/{photo_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题照片文件 */
+        get: operations["issues-photo_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meeting-tasks": {
         parameters: {
             query?: never;
@@ -1461,6 +1611,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/cards/{token}/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联心卡：本户反映的问题及办理进度（扫码，无需登录） */
+        get: operations["issues-card_issues"];
+        put?: never;
+        /**
+         * 联心卡：农户反映问题（扫码，无需登录；每户每天 3 件）
+         * @description The household must choose the kind of matter (`category`): nothing is chosen for it. Its grid receives it. More than 3 a day (China time) is 429 with Retry-After.
+         */
+        post: operations["issues-card_raise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/cards/{token}/issues/{issue_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联心卡：一件问题的办理进度（扫码，无需登录） */
+        get: operations["issues-card_issue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/cards/{token}/issues/{issue_id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 联心卡：评价办理结果（满意 / 基本满意 / 不满意；不满意将重新办理） */
+        post: operations["issues-card_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/schemes": {
         parameters: {
             query?: never;
@@ -1689,6 +1894,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/work-calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 工作日历：一年中的节假日、调休上班日及改动（办理时限按工作日计算） */
+        get: operations["issues-work_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/work-calendar/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 设置某天：放假、调休上班，或按国家安排 */
+        put: operations["issues-set_day"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1727,6 +1966,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcceptIn */
+        AcceptIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "accept";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
         /** AgendaIn */
         AgendaIn: {
             /** Items */
@@ -1824,6 +2076,19 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
         };
+        /** ApproveExtensionIn */
+        ApproveExtensionIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "approve_extension";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
         /** AreaChecklistOut */
         AreaChecklistOut: {
             /**
@@ -1852,6 +2117,19 @@ export interface components {
              * Format: date-time
              */
             period_start: string;
+        };
+        /** AssignIn */
+        AssignIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "assign";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** AttendanceIn */
         AttendanceIn: {
@@ -2028,6 +2306,41 @@ export interface components {
              */
             visited_within_cadence: number;
         };
+        /** CalendarDayIn */
+        CalendarDayIn: {
+            kind: components["schemas"]["DayKind"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** CalendarDayOut */
+        CalendarDayOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Edited */
+            edited: boolean;
+            kind: components["schemas"]["DayKind"];
+            /** Kind Label */
+            kind_label: string;
+            /** Note */
+            note: string;
+            published: components["schemas"]["DayKind"];
+        };
+        /** CalendarOut */
+        CalendarOut: {
+            /**
+             * Days
+             * @description 与星期不符的日子（节假日、调休上班）及改过的日子
+             */
+            days: components["schemas"]["CalendarDayOut"][];
+            /** Year */
+            year: number;
+        };
         /** CardEventKindsOut */
         CardEventKindsOut: {
             /**
@@ -2061,6 +2374,79 @@ export interface components {
              * Format: date-time
              */
             reported_at: string;
+        };
+        /**
+         * CardIssueIn
+         * @description A household raises a matter on its card page: it must say what kind (nothing chosen).
+         */
+        CardIssueIn: {
+            /**
+             * Category
+             * @description 问题类别（必选，不预设）
+             */
+            category: string;
+            /**
+             * Text
+             * @description 问题详情
+             */
+            text: string;
+            /**
+             * Title
+             * @description 问题摘要
+             */
+            title: string;
+        };
+        /**
+         * CardIssueOut
+         * @description A household's own matter as its card page shows it: no one's names or accounts, and the
+         *     details (``text``) only of what it wrote itself on the card (the card hangs on its door:
+         *     what its member wrote down on a visit is the member's record), the steps and the answer.
+         */
+        CardIssueOut: {
+            /** Answer */
+            answer: string | null;
+            /** Can Rate */
+            can_rate: boolean;
+            /** Category Label */
+            category_label: string | null;
+            /** Due */
+            due: string | null;
+            /** Handler Tier Label */
+            handler_tier_label: string;
+            /** Id */
+            id: number;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            rating: components["schemas"]["Rating"] | null;
+            /** Rating Label */
+            rating_label: string | null;
+            status: components["schemas"]["IssueStatus"];
+            /** Status Label */
+            status_label: string;
+            /** Steps */
+            steps: components["schemas"]["CardStepOut"][];
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
+        };
+        /** CardIssuesOut */
+        CardIssuesOut: {
+            /**
+             * Categories
+             * @description 可选的问题类别（须选一项，不预设）
+             */
+            categories: components["schemas"]["Label"][];
+            /** Data */
+            data: components["schemas"]["CardIssueOut"][];
+            /**
+             * Per Day
+             * @description 每天最多反映几件
+             */
+            per_day: number;
         };
         /** CardMemberOut */
         CardMemberOut: {
@@ -2112,6 +2498,27 @@ export interface components {
             token_created_at: string | null;
             /** Village */
             village: string;
+        };
+        /** CardRatingIn */
+        CardRatingIn: {
+            rating: components["schemas"]["Rating"];
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
+        /** CardStepOut */
+        CardStepOut: {
+            /** Action Label */
+            action_label: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Status Label */
+            status_label: string;
         };
         /** CardTokenOut */
         CardTokenOut: {
@@ -2244,6 +2651,55 @@ export interface components {
              */
             period_start: string;
         };
+        /** ClassifyIn */
+        ClassifyIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "classify";
+            /** Category */
+            category: string;
+            difficulty: components["schemas"]["Difficulty"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+        };
+        /** ClockOut */
+        ClockOut: {
+            /**
+             * Due
+             * Format: date-time
+             */
+            due: string;
+            /** Overdue */
+            overdue: boolean;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            step: components["schemas"]["Step"];
+            /** Step Label */
+            step_label: string;
+            /** Warned */
+            warned: boolean;
+        };
+        /** CloseIn */
+        CloseIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "close";
+            /**
+             * Result
+             * @description 销号结果
+             */
+            result: string;
+        };
         /** ComplianceOut */
         ComplianceOut: {
             /**
@@ -2286,6 +2742,19 @@ export interface components {
              * @description 周期内走访过的农户数（各户按所在组织适用的走访周期）
              */
             visited_within_cadence: number;
+        };
+        /** ConfirmToldIn */
+        ConfirmToldIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "confirm_told";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** ContactOut */
         ContactOut: {
@@ -2331,6 +2800,12 @@ export interface components {
             /** @description 困难户无两委干部联系 */
             vulnerable_without_cadre: components["schemas"]["ListedOut"];
         };
+        /**
+         * DayKind
+         * @description What an admin says a day is (工作日历的调整), overriding the published holidays.
+         * @enum {string}
+         */
+        DayKind: "holiday" | "workday" | "regular";
         /** DeliveryIn */
         DeliveryIn: {
             /**
@@ -2368,6 +2843,12 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "explained" | "applied" | "received";
+        /**
+         * Difficulty
+         * @description How hard the matter is (分类: 难易程度), which says the lowest level able to solve it.
+         * @enum {string}
+         */
+        Difficulty: "simple" | "small" | "major" | "hard";
         /** DraftIn */
         DraftIn: {
             /**
@@ -2616,6 +3097,19 @@ export interface components {
             /** Visit Modes */
             visit_modes: components["schemas"]["Label"][];
         };
+        /** EscalateIn */
+        EscalateIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "escalate";
+            /**
+             * Reason
+             * @description 上报理由
+             */
+            reason: string;
+        };
         /** EventIn */
         EventIn: {
             /**
@@ -2759,6 +3253,23 @@ export interface components {
          * @enum {string}
          */
         ExemptionReason: "elderly" | "infirm" | "away";
+        /** ExtensionOut */
+        ExtensionOut: {
+            /** Reason */
+            reason: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** Requested By */
+            requested_by: string;
+            /**
+             * Until
+             * Format: date
+             */
+            until: string;
+        };
         /** FieldError */
         FieldError: {
             /**
@@ -2833,6 +3344,14 @@ export interface components {
             label: string;
             /** Text */
             text: string;
+        };
+        /** FromDraftIn */
+        FromDraftIn: {
+            /**
+             * Category
+             * @description 问题类别（可稍后分类时再定）
+             */
+            category?: string | null;
         };
         /** HouseholdChangedOut */
         HouseholdChangedOut: {
@@ -3065,10 +3584,287 @@ export interface components {
             updated: number;
         };
         /**
+         * IssueAction
+         * @enum {string}
+         */
+        IssueAction: "raise" | "classify" | "solve_on_spot" | "assign" | "accept" | "escalate" | "send_back" | "request_extension" | "approve_extension" | "refuse_extension" | "urge" | "resolve" | "confirm_told" | "rate" | "close" | "put_on_ledger" | "reopen" | "warn" | "mark_overdue" | "raise_supervision" | "flag_review";
+        /**
          * IssueDraftSort
          * @enum {string}
          */
         IssueDraftSort: "created_at" | "-created_at" | "id" | "-id";
+        /**
+         * IssueIn
+         * @description A member (党员直报) or a branch or higher raises an issue: a household's matter, or one of
+         *     a place (``org_id``, by default the caller's own org).
+         */
+        IssueIn: {
+            /**
+             * Category
+             * @description 问题类别（可稍后分类时再定）
+             */
+            category?: string | null;
+            /**
+             * Client Ref
+             * @description 客户端自己的编号：重发时返回第一次创建的问题，不重复创建
+             */
+            client_ref?: string | null;
+            /**
+             * Household Id
+             * @description 所涉农户（与 org_id 二选一或都不填）
+             */
+            household_id?: number | null;
+            /**
+             * Org Id
+             * @description 问题所在的组织（默认本人所在组织）
+             */
+            org_id?: number | null;
+            /**
+             * Text
+             * @description 问题详情
+             * @example 村口两盏路灯已坏一周，夜间出行不便
+             */
+            text: string;
+            /**
+             * Title
+             * @description 问题摘要
+             * @example 村口路灯不亮
+             */
+            title: string;
+        };
+        /**
+         * IssueItemOut
+         * @description An issue as the inbox and the ledger list it.
+         */
+        IssueItemOut: {
+            /** Category */
+            category: string | null;
+            /** Category Label */
+            category_label: string | null;
+            difficulty: components["schemas"]["Difficulty"] | null;
+            /** Due */
+            due: string | null;
+            /** Handler Name */
+            handler_name: string;
+            /** Handler Org Id */
+            handler_org_id: number;
+            /** Head Name */
+            head_name: string | null;
+            /** Household Id */
+            household_id: number | null;
+            /** Id */
+            id: number;
+            /** Ledger Review On */
+            ledger_review_on: string | null;
+            /** Origin Name */
+            origin_name: string;
+            /** Origin Org Id */
+            origin_org_id: number;
+            /** Overdue */
+            overdue: boolean;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            /** Raiser */
+            raiser: string;
+            rating: components["schemas"]["Rating"] | null;
+            /** Reopen Count */
+            reopen_count: number;
+            source: components["schemas"]["Source"];
+            /** Source Label */
+            source_label: string;
+            status: components["schemas"]["IssueStatus"];
+            /** Status Label */
+            status_label: string;
+            supervision: components["schemas"]["Supervision"];
+            /** Supervision Label */
+            supervision_label: string;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * IssueOut
+         * @description An issue with its line, its clock and its whole timeline; ``allowed_actions``: what may
+         *     be done next (who may do it is checked when it is done).
+         */
+        IssueOut: {
+            /** Allowed Actions */
+            allowed_actions: components["schemas"]["Label"][];
+            /** Answer */
+            answer: string | null;
+            /** Category */
+            category: string | null;
+            /** Category Label */
+            category_label: string | null;
+            /** Client Ref */
+            client_ref: string | null;
+            clock: components["schemas"]["ClockOut"] | null;
+            difficulty: components["schemas"]["Difficulty"] | null;
+            /** Difficulty Label */
+            difficulty_label: string | null;
+            /** Dissatisfied Count */
+            dissatisfied_count: number;
+            /** Due */
+            due: string | null;
+            /**
+             * Duplicate
+             * @default false
+             */
+            duplicate: boolean;
+            extension: components["schemas"]["ExtensionOut"] | null;
+            handler: components["schemas"]["OrgOut"];
+            /** Head Name */
+            head_name: string | null;
+            /** Household Id */
+            household_id: number | null;
+            /** Id */
+            id: number;
+            ledger: components["schemas"]["LedgerOut"] | null;
+            /**
+             * Line
+             * @description 可流转的组织，县在前，至问题所在的组织
+             */
+            line: components["schemas"]["OrgOut"][];
+            origin: components["schemas"]["OrgOut"];
+            /** Overdue */
+            overdue: boolean;
+            /** Overdue Count */
+            overdue_count: number;
+            /**
+             * Raised At
+             * Format: date-time
+             */
+            raised_at: string;
+            /** Raiser */
+            raiser: string;
+            /** Raiser Name */
+            raiser_name: string;
+            rating: components["schemas"]["Rating"] | null;
+            /** Rating Label */
+            rating_label: string | null;
+            /** Reopen Count */
+            reopen_count: number;
+            /** Result */
+            result: string | null;
+            source: components["schemas"]["Source"];
+            /** Source Label */
+            source_label: string;
+            status: components["schemas"]["IssueStatus"];
+            /** Status Label */
+            status_label: string;
+            supervision: components["schemas"]["Supervision"];
+            /** Supervision Label */
+            supervision_label: string;
+            /** Text */
+            text: string;
+            /** Timeline */
+            timeline: components["schemas"]["TimelineOut"][];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description 时间线的条数：每次办理加一
+             */
+            version: number;
+        };
+        /** IssuePage */
+        IssuePage: {
+            /** Data */
+            data: components["schemas"]["IssueItemOut"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** IssuePhotoOut */
+        IssuePhotoOut: {
+            /** Content Type */
+            content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Duplicate
+             * @default false
+             */
+            duplicate: boolean;
+            /** Height */
+            height: number;
+            /** Id */
+            id: number;
+            /** Issue Id */
+            issue_id: number;
+            /** Size Bytes */
+            size_bytes: number;
+            /** Url */
+            url: string;
+            /** Width */
+            width: number;
+        };
+        /**
+         * IssueSort
+         * @enum {string}
+         */
+        IssueSort: "due" | "-due" | "raised_at" | "-raised_at" | "updated_at" | "-updated_at" | "id" | "-id";
+        /** IssueStatsOut */
+        IssueStatsOut: {
+            /**
+             * Data
+             * @description 本级在前，然后每个下级（含其子树）
+             */
+            data: components["schemas"]["OrgIssueStatsOut"][];
+        };
+        /**
+         * IssueStatus
+         * @enum {string}
+         */
+        IssueStatus: "raised" | "classified" | "assigned" | "in_progress" | "resolved" | "fed_back" | "closed" | "on_ledger";
+        /**
+         * IssueVocabularyOut
+         * @description The flow's codes with their Chinese names, for forms and badges.
+         */
+        IssueVocabularyOut: {
+            /** Actions */
+            actions: components["schemas"]["Label"][];
+            /** Card Issues A Day */
+            card_issues_a_day: number;
+            /** Categories */
+            categories: components["schemas"]["Label"][];
+            /** Difficulties */
+            difficulties: components["schemas"]["Label"][];
+            /** Ratings */
+            ratings: components["schemas"]["Label"][];
+            /** Sources */
+            sources: components["schemas"]["Label"][];
+            /** Statuses */
+            statuses: components["schemas"]["Label"][];
+            /** Steps */
+            steps: components["schemas"]["Label"][];
+            /** Supervision Levels */
+            supervision_levels: components["schemas"]["Label"][];
+            /** Tiers */
+            tiers: components["schemas"]["Label"][];
+        };
         /** ItemMinutesIn */
         ItemMinutesIn: {
             /** Minutes */
@@ -3100,6 +3896,20 @@ export interface components {
             code: string;
             /** Label */
             label: string;
+        };
+        /** LedgerOut */
+        LedgerOut: {
+            /** Owner */
+            owner: string;
+            /** Plan */
+            plan: string;
+            /** Review Flagged */
+            review_flagged: boolean;
+            /**
+             * Review On
+             * Format: date
+             */
+            review_on: string;
         };
         /** ListedOut */
         ListedOut: {
@@ -3504,6 +4314,50 @@ export interface components {
             /** Members Count */
             members_count: number;
         };
+        /** OrgIssueStatsOut */
+        OrgIssueStatsOut: {
+            /**
+             * Average Days To Close
+             * @description 平均办结天数
+             */
+            average_days_to_close: number | null;
+            /** Name */
+            name: string;
+            /**
+             * On Time
+             * @description 按时办结数
+             */
+            on_time: number;
+            /** Org Id */
+            org_id: number;
+            /**
+             * Overdue
+             * @description 超期数（曾超期或现超期）
+             */
+            overdue: number;
+            /** Rated */
+            rated: number;
+            /**
+             * Received
+             * @description 受理数
+             */
+            received: number;
+            /**
+             * Satisfaction
+             * @description 满意率（0–1）
+             */
+            satisfaction: number | null;
+            /**
+             * Satisfied
+             * @description 满意与基本满意
+             */
+            satisfied: number;
+            /**
+             * Solved
+             * @description 办结销号数
+             */
+            solved: number;
+        };
         /**
          * OrgLevel
          * @enum {string}
@@ -3513,6 +4367,16 @@ export interface components {
         OrgMoveIn: {
             /** Parent Id */
             parent_id: number;
+        };
+        /** OrgOut */
+        OrgOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            tier: components["schemas"]["Tier"];
+            /** Tier Label */
+            tier_label: string;
         };
         /** OrgUnitIn */
         OrgUnitIn: {
@@ -3978,6 +4842,49 @@ export interface components {
             /** Visits */
             visits: components["schemas"]["VisitOut"][];
         };
+        /** PutOnLedgerIn */
+        PutOnLedgerIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "put_on_ledger";
+            /**
+             * Owner
+             * @description 责任人
+             */
+            owner: string;
+            /**
+             * Plan
+             * @description 解决计划
+             */
+            plan: string;
+            /**
+             * Review On
+             * Format: date
+             * @description 复查日期
+             */
+            review_on: string;
+        };
+        /** RateIn */
+        RateIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "rate";
+            rating: components["schemas"]["Rating"];
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
+        /**
+         * Rating
+         * @enum {string}
+         */
+        Rating: "satisfied" | "basically_satisfied" | "dissatisfied";
         /** RatingIn */
         RatingIn: {
             /**
@@ -4023,12 +4930,32 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** RefuseExtensionIn */
+        RefuseExtensionIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "refuse_extension";
+            /** Reason */
+            reason: string;
+        };
         /**
          * Relation
          * @description A resident's relation to the head of household (与户主关系).
          * @enum {string}
          */
         Relation: "head" | "spouse" | "child" | "parent" | "grandchild" | "grandparent" | "sibling" | "other";
+        /** ReopenIn */
+        ReopenIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "reopen";
+            /** Reason */
+            reason: string;
+        };
         /** ReportIn */
         ReportIn: {
             /** Member Id */
@@ -4042,6 +4969,22 @@ export interface components {
             household_id: number;
             /** Name */
             name: string;
+        };
+        /** RequestExtensionIn */
+        RequestExtensionIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "request_extension";
+            /** Reason */
+            reason: string;
+            /**
+             * Until
+             * Format: date
+             * @description 延至哪天（含当天）
+             */
+            until: string;
         };
         /** RequestsIn */
         RequestsIn: {
@@ -4078,6 +5021,19 @@ export interface components {
         ResidentsIn: {
             /** Residents */
             residents: components["schemas"]["ResidentIn"][];
+        };
+        /** ResolveIn */
+        ResolveIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "resolve";
+            /**
+             * Answer
+             * @description 办理结果与答复
+             */
+            answer: string;
         };
         /**
          * Role
@@ -4149,6 +5105,19 @@ export interface components {
             /** Source */
             source: string;
         };
+        /** SendBackIn */
+        SendBackIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "send_back";
+            /**
+             * Reason
+             * @description 退回理由
+             */
+            reason: string;
+        };
         /**
          * ShortfallOut
          * @description A grid the rules cannot be met in, with what would fix it.
@@ -4181,11 +5150,42 @@ export interface components {
             /** Units */
             units: number;
         };
+        /** SolveOnSpotIn */
+        SolveOnSpotIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "solve_on_spot";
+            /**
+             * Answer
+             * @description 当场解决的答复
+             */
+            answer: string;
+        };
+        /**
+         * Source
+         * @description Where the issue was collected (收集).
+         * @enum {string}
+         */
+        Source: "member_visit" | "member_direct" | "branch" | "household_card";
+        /**
+         * Step
+         * @description The time-limited steps (督办: 受理 / 办理 / 反馈).
+         * @enum {string}
+         */
+        Step: "accept" | "handle" | "feedback";
+        /**
+         * Supervision
+         * @description The supervision level (督办等级), raised by overdue, never lowered (as grid systems do).
+         * @enum {string}
+         */
+        Supervision: "none" | "yellow" | "red";
         /** SyncBatchIn */
         SyncBatchIn: {
             /**
              * Operations
-             * @description 每项 {uuid, kind, payload}。kind：visit（走访，含清单勾选）、attendance（必到事项到场：走访字段加 event_id）、checklist_tick（给已记录的走访补勾清单：visit_id 或 visit_uuid，加 items）、issue_draft（把走访中记录的一项问题上报：visit_id 或 visit_uuid，加 kind）。按顺序逐项处理，同一批中后面的操作可引用前面走访的 uuid。
+             * @description 每项 {uuid, kind, payload}。kind：visit（走访，含清单勾选）、attendance（必到事项到场：走访字段加 event_id）、checklist_tick（给已记录的走访补勾清单：visit_id 或 visit_uuid，加 items）、issue_draft（把走访中记录的一项问题上报：visit_id 或 visit_uuid，加 kind）、issue（离线提出问题：title、text，可选 household_id、org_id、category；uuid 即其 client_ref，重发不重复）。按顺序逐项处理，同一批中后面的操作可引用前面走访的 uuid。
              */
             operations: unknown[];
         };
@@ -4370,6 +5370,45 @@ export interface components {
             household_id: number;
             kind: components["schemas"]["TieKind"];
         };
+        /**
+         * Tier
+         * @description The handling levels an issue climbs, in order (grid → village → township → county).
+         * @enum {string}
+         */
+        Tier: "grid" | "village" | "township" | "county";
+        /** TimelineOut */
+        TimelineOut: {
+            action: components["schemas"]["IssueAction"];
+            /** Action Label */
+            action_label: string;
+            /** Actor */
+            actor: string;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Due */
+            due: string | null;
+            /** From Org */
+            from_org: number | null;
+            /** From Org Name */
+            from_org_name: string;
+            from_status: components["schemas"]["IssueStatus"] | null;
+            /** Note */
+            note: string;
+            /** Seq */
+            seq: number;
+            /** To Org */
+            to_org: number;
+            /** To Org Name */
+            to_org_name: string;
+            to_status: components["schemas"]["IssueStatus"];
+            /** To Status Label */
+            to_status_label: string;
+        };
         /** TokenOut */
         TokenOut: {
             /** Access Token */
@@ -4397,6 +5436,19 @@ export interface components {
             member_id: number;
             /** Why */
             why: string;
+        };
+        /** UrgeIn */
+        UrgeIn: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            action: "urge";
+            /**
+             * Note
+             * @default
+             */
+            note: string;
         };
         /** UserIn */
         UserIn: {
@@ -7916,6 +8968,845 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DraftOut"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-raise_from_draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromDraftIn"];
+            };
+        };
+        responses: {
+            /** @description 该草稿已转为问题：返回该问题 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueOut"];
+                };
+            };
+            /** @description 请求体不是合法的 JSON 或表单 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过上限（LIANHU_MAX_JSON_KB 等） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-list_all": {
+        parameters: {
+            query?: {
+                /** @description 办理组织在此组织子树内 */
+                org_id?: number | null;
+                /** @description 问题所在地在此组织子树内 */
+                origin_org_id?: number | null;
+                /** @description 状态（可多选） */
+                status?: components["schemas"]["IssueStatus"][] | null;
+                /** @description 督办等级 */
+                supervision?: components["schemas"]["Supervision"] | null;
+                /** @description 是否超期 */
+                overdue?: boolean | null;
+                /** @description 类别 */
+                category?: string | null;
+                /** @description 所涉农户 */
+                household_id?: number | null;
+                /** @description 只看本人提出的 */
+                mine?: boolean;
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 跳过条数 */
+                offset?: number;
+                /** @description 排序字段，前加 - 为降序；默认 due */
+                sort?: components["schemas"]["IssueSort"] | null;
+                /** @description 按问题摘要搜索 */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuePage"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-raise_issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueIn"];
+            };
+        };
+        responses: {
+            /** @description 同一 client_ref 已提出过：返回原问题 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueOut"];
+                };
+            };
+            /** @description 请求体不是合法的 JSON 或表单 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过上限（LIANHU_MAX_JSON_KB 等） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-statistics": {
+        parameters: {
+            query?: {
+                /** @description 统计此组织及其下级（默认本人管辖范围） */
+                org_id?: number | null;
+                /** @description 提出日期自（含） */
+                since?: string | null;
+                /** @description 提出日期至（含） */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueStatsOut"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-vocabulary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueVocabularyOut"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-get_one": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                issue_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueOut"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-act": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                issue_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassifyIn"] | components["schemas"]["SolveOnSpotIn"] | components["schemas"]["AssignIn"] | components["schemas"]["AcceptIn"] | components["schemas"]["EscalateIn"] | components["schemas"]["SendBackIn"] | components["schemas"]["RequestExtensionIn"] | components["schemas"]["ApproveExtensionIn"] | components["schemas"]["RefuseExtensionIn"] | components["schemas"]["UrgeIn"] | components["schemas"]["ResolveIn"] | components["schemas"]["ConfirmToldIn"] | components["schemas"]["RateIn"] | components["schemas"]["CloseIn"] | components["schemas"]["PutOnLedgerIn"] | components["schemas"]["ReopenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueOut"];
+                };
+            };
+            /** @description 请求体不是合法的 JSON 或表单 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过上限（LIANHU_MAX_JSON_KB 等） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                issue_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuePhotoOut"][];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-add_photo": {
+        parameters: {
+            query?: {
+                /** @description 客户端生成的 UUID：重发时不重复保存 */
+                client_uuid?: string | null;
+            };
+            header?: never;
+            path: {
+                issue_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 同一 client_uuid 已上传过 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuePhotoOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuePhotoOut"];
+                };
+            };
+            /** @description 请求体不是合法的 JSON 或表单 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过上限（LIANHU_MAX_JSON_KB 等） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-photo_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                issue_id: number;
+                photo_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                    "image/webp": unknown;
                 };
             };
             /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
@@ -12813,6 +14704,275 @@ export interface operations {
             };
         };
     };
+    "issues-card_issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardIssuesOut"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-card_raise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardIssueIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardIssueOut"];
+                };
+            };
+            /** @description 请求体不是合法的 JSON 或表单 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过上限（LIANHU_MAX_JSON_KB 等） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求过于频繁（登录失败过多、当天报告已达上限），见 Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-card_issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                issue_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardIssueOut"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-card_rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                issue_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardRatingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardIssueOut"];
+                };
+            };
+            /** @description 请求体不是合法的 JSON 或表单 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过上限（LIANHU_MAX_JSON_KB 等） */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     "schemes-list_schemes": {
         parameters: {
             query?: never;
@@ -13970,6 +16130,163 @@ export interface operations {
             };
             /** @description 不支持的请求体类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-work_calendar": {
+        parameters: {
+            query?: {
+                /** @description 年份（默认今年） */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "issues-set_day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDayOut"];
+                };
+            };
+            /** @description 请求体不是合法的 JSON 或表单 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 与现有数据冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体超过上限（LIANHU_MAX_JSON_KB 等） */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
