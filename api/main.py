@@ -23,6 +23,7 @@ from api.issue_drafts import router as issue_drafts
 from api.issues import router as issues
 from api.lifespan import with_worker_threads
 from api.limits import BodyLimit, BodyLimitMiddleware
+from api.meetings import router as meetings
 from api.members import router as members
 from api.meta import router as meta
 from api.must_attend import router as must_attend
@@ -58,6 +59,7 @@ FEATURE_ROUTERS: tuple[APIRouter, ...] = (
     issue_drafts.router,
     issues.router,
     issues.public_router,
+    meetings.router,
     policies.router,
     members.router,
     orgs.router,

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     # Visit photos: where their files go (local disk) and how big one may be.
     media_dir: str = "var/media"
     photo_max_mb: int = Field(default=8, ge=1, le=50)
+    # The CJK font minutes are written in as PDF (the Makefile's WQY_FONT, fonts-wqy-zenhei).
+    pdf_font: str = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1)

@@ -25,6 +25,7 @@ FEATURE_TABLES = (
     "issue_drafts",
     "issues",
     "service_orders",
+    "meetings",
     "policies",
     "audit",
     "outbox",

@@ -28,6 +28,7 @@ from persistence.audit.store import SqlAuditRepository
 from persistence.issue_drafts.store import SqlIssueDraftStore
 from persistence.issues.calendar import SqlWorkCalendarStore
 from persistence.issues.store import SqlIssueStore
+from persistence.meetings.store import SqlMeetingStore
 from persistence.must_attend.store import SqlEventStore
 from persistence.org.store import SqlOrgRepository
 from persistence.outbox.store import SqlOutboxStore
@@ -79,6 +80,7 @@ class SqlAlchemyUnitOfWork:
     issues = _Store(SqlIssueStore)
     work_calendar = _Store(SqlWorkCalendarStore)
     service_orders = _Store(SqlServiceOrderStore)
+    meetings = _Store(SqlMeetingStore)
 
     def __init__(self, session_factory: sessionmaker[Session], request_id: str | None = None):
         self.session_factory = session_factory

@@ -11,12 +11,14 @@ ISSUES = frozenset({"issue:read", "issue:write"})  # raise and handle issues
 SUPERVISING = ISSUES | {"issue:supervise"}  # and supervise the levels below (催办, 延期审批)
 ORDERS = frozenset({"service_order:read", "service_order:write"})  # order, take, do
 DISPATCHING = ORDERS | {"service_order:dispatch"}  # and dispatch (网格下单)
+MEETINGS = frozenset({"meeting:read", "meeting:write"})  # hold meetings (会议), assign tasks
 GRANTS: dict[Role, frozenset[str]] = {
-    Role.MEMBER: READ | ISSUES | ORDERS | {"personal:read", "visit:write"},
-    Role.GROUP_LEADER: READ | ISSUES | ORDERS | {"personal:read", "visit:write"},
+    Role.MEMBER: READ | ISSUES | ORDERS | {"personal:read", "visit:write", "meeting:read"},
+    Role.GROUP_LEADER: READ | ISSUES | ORDERS | {"personal:read", "visit:write", "meeting:read"},
     Role.BRANCH_SECRETARY: READ
     | SUPERVISING
     | DISPATCHING
+    | MEETINGS
     | {
         "personal:read",
         "member:write",
@@ -29,10 +31,12 @@ GRANTS: dict[Role, frozenset[str]] = {
     Role.VILLAGE_CADRE: READ
     | SUPERVISING
     | DISPATCHING
+    | MEETINGS
     | {"personal:read", "household:write", "data:export", "visit:write"},
     Role.TOWNSHIP_CADRE: READ
     | SUPERVISING
     | DISPATCHING
+    | MEETINGS
     | {
         "org:write",
         "member:write",
@@ -45,6 +49,7 @@ GRANTS: dict[Role, frozenset[str]] = {
     Role.COUNTY_CADRE: READ
     | SUPERVISING
     | DISPATCHING
+    | MEETINGS
     | {
         "org:write",
         "member:write",
@@ -56,10 +61,11 @@ GRANTS: dict[Role, frozenset[str]] = {
         "assignment:write",
         "policy:write",
     },
-    Role.AUDITOR: READ | {"audit:read", "issue:read", "service_order:read"},
+    Role.AUDITOR: READ | {"audit:read", "issue:read", "service_order:read", "meeting:read"},
     Role.ADMIN: READ
     | SUPERVISING
     | DISPATCHING
+    | MEETINGS
     | {
         "org:write",
         "member:write",

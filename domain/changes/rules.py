@@ -33,6 +33,8 @@ READ_PERMISSION: Final[dict[str, Permission]] = {
     "work_calendar_day": Permission.ISSUE_READ,
     "service_order": Permission.SERVICE_ORDER_READ,
     "service_order_photo": Permission.SERVICE_ORDER_READ,
+    "meeting": Permission.MEETING_READ,
+    "meeting_task": Permission.MEETING_READ,
     "assignment_proposal": Permission.HOUSEHOLD_READ,
     "user": Permission.USER_ADMIN,
     "api_key": Permission.USER_ADMIN,

@@ -38,6 +38,8 @@ class Permission(StrEnum):
     SERVICE_ORDER_READ = "service_order:read"  # see service orders (服务订单) of one's area
     SERVICE_ORDER_WRITE = "service_order:write"  # order for a household, take, do, complete
     SERVICE_ORDER_DISPATCH = "service_order:dispatch"  # 网格下单: send an order to a member
+    MEETING_READ = "meeting:read"  # see the meetings (会议) of one's org, their minutes, tasks
+    MEETING_WRITE = "meeting:write"  # plan and hold meetings: agenda, attendance, minutes, tasks
 
 
 PERMISSION_LABELS: Final[dict[Permission, str]] = {
@@ -63,6 +65,8 @@ PERMISSION_LABELS: Final[dict[Permission, str]] = {
     Permission.SERVICE_ORDER_READ: "查看服务订单",
     Permission.SERVICE_ORDER_WRITE: "点单接单",
     Permission.SERVICE_ORDER_DISPATCH: "服务派单",
+    Permission.MEETING_READ: "查看会议",
+    Permission.MEETING_WRITE: "组织会议",
 }
 
 
@@ -100,6 +104,9 @@ _P = Permission
 # (催办, 延期审批: the level above approves); auditors read.
 _ISSUES = frozenset({Permission.ISSUE_READ, Permission.ISSUE_WRITE})
 _SUPERVISING = _ISSUES | {Permission.ISSUE_SUPERVISE}
+# Meetings (会议): members and group leaders read their org's meetings (and mark their own tasks
+# done); whoever leads a level (branch, 两委, township, county) holds them; auditors read.
+_MEETINGS = frozenset({Permission.MEETING_READ, Permission.MEETING_WRITE})
 
 # Service orders (群众点单 → 网格下单 → 党员接单): members and group leaders order for their
 # households, take and do orders; those who lead a grid branch or a level above also dispatch
@@ -110,11 +117,15 @@ _DISPATCHING = _ORDERS | {Permission.SERVICE_ORDER_DISPATCH}
 # Personal data goes to those who contact households (member, group, branch, 两委) and to the
 # admin who maintains the registers; supervising cadres and auditors see masked values.
 ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
-    Role.MEMBER: _READ | _ISSUES | _ORDERS | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
-    Role.GROUP_LEADER: _READ | _ISSUES | _ORDERS | {_P.PERSONAL_DATA, _P.VISIT_WRITE},
+    Role.MEMBER: _READ | _ISSUES | _ORDERS | {_P.PERSONAL_DATA, _P.VISIT_WRITE, _P.MEETING_READ},
+    Role.GROUP_LEADER: _READ
+    | _ISSUES
+    | _ORDERS
+    | {_P.PERSONAL_DATA, _P.VISIT_WRITE, _P.MEETING_READ},
     Role.BRANCH_SECRETARY: _READ
     | _SUPERVISING
     | _DISPATCHING
+    | _MEETINGS
     | {
         _P.PERSONAL_DATA,
         _P.MEMBER_WRITE,
@@ -127,10 +138,12 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     Role.VILLAGE_CADRE: _READ
     | _SUPERVISING
     | _DISPATCHING
+    | _MEETINGS
     | {_P.PERSONAL_DATA, _P.HOUSEHOLD_WRITE, _P.EXPORT, _P.VISIT_WRITE},
     Role.TOWNSHIP_CADRE: _READ
     | _SUPERVISING
     | _DISPATCHING
+    | _MEETINGS
     | {
         _P.ORG_WRITE,
         _P.MEMBER_WRITE,
@@ -143,6 +156,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
     Role.COUNTY_CADRE: _READ
     | _SUPERVISING
     | _DISPATCHING
+    | _MEETINGS
     | {
         _P.ORG_WRITE,
         _P.MEMBER_WRITE,
@@ -154,7 +168,7 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
         _P.ASSIGNMENT_WRITE,
         _P.POLICY_WRITE,
     },
-    Role.AUDITOR: _READ | {_P.AUDIT_READ, _P.ISSUE_READ, _P.SERVICE_ORDER_READ},
+    Role.AUDITOR: _READ | {_P.AUDIT_READ, _P.ISSUE_READ, _P.SERVICE_ORDER_READ, _P.MEETING_READ},
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # the kernel names the features' ports, never imports them at
     from domain.audit.ports import AuditRepository
     from domain.issue_drafts.ports import IssueDraftStore
     from domain.issues.ports import IssueStore, WorkCalendarStore
+    from domain.meetings.ports import MeetingStore
     from domain.must_attend.ports import EventStore
     from domain.org.ports import OrgRepository
     from domain.photos.ports import PhotoStore
@@ -59,6 +60,8 @@ class UnitOfWork(Protocol):
     def work_calendar(self) -> WorkCalendarStore: ...
     @property
     def service_orders(self) -> ServiceOrderStore: ...
+    @property
+    def meetings(self) -> MeetingStore: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

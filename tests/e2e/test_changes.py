@@ -151,6 +151,43 @@ def _cancel(client: TestClient, world: World, state: State) -> Any:
     )
 
 
+def _meeting(client: TestClient, world: World, state: State, kind: str = "tasking") -> Any:
+    res = client.post(
+        f"{API}/meetings",
+        json={"type": kind, "org_id": world.org["V1"], "title": "会议", "held_on": "2026-11-25"},
+        headers=_h(world),
+    )
+    return _kept("meeting" if kind == "tasking" else kind, res, state)
+
+
+def _rate(client: TestClient, world: World, state: State) -> Any:
+    _meeting(client, world, state, "evaluation")
+    client.put(
+        f"{API}/meetings/{state['evaluation']}/attendance",
+        json={"members": [], "representatives": [world.household["h1"]]},
+        headers=_h(world),
+    )
+    return client.post(
+        f"{API}/meetings/{state['evaluation']}/ratings",
+        json={
+            "household_id": world.household["h1"],
+            "target": "member",
+            "target_id": world.member["m1"],
+            "level": "satisfied",
+        },
+        headers=_h(world),
+    )
+
+
+def _cancel_meeting(client: TestClient, world: World, state: State) -> Any:
+    _meeting(client, world, state, "weekly_huddle")
+    return client.post(
+        f"{API}/meetings/{state['weekly_huddle']}/cancel",
+        json={"reason": "改期"},
+        headers=_h(world),
+    )
+
+
 # In the order they run: what a later write needs, an earlier one made (``state``).
 
 # ── service orders (服务订单): each call one transition, in the order the flow allows ─────────
@@ -449,6 +486,47 @@ WRITES: dict[tuple[str, str], Call] = {
         f"{API}/api-keys/{s['key']}", headers=_h(w)
     ),
     ("POST", "/visits/{visit_id}/amendments"): _amend,
+    ("POST", "/meetings"): _meeting,
+    ("PATCH", "/meetings/{meeting_id}"): lambda c, w, s: c.patch(
+        f"{API}/meetings/{s['meeting']}", json={"place": "村委会"}, headers=_h(w)
+    ),
+    ("POST", "/meetings/{meeting_id}/agenda/draw"): lambda c, w, s: c.post(
+        f"{API}/meetings/{s['meeting']}/agenda/draw", headers=_h(w)
+    ),
+    ("PUT", "/meetings/{meeting_id}/agenda"): lambda c, w, s: c.put(
+        f"{API}/meetings/{s['meeting']}/agenda", json={"items": [{"title": "路灯"}]}, headers=_h(w)
+    ),
+    ("PUT", "/meetings/{meeting_id}/attendance"): lambda c, w, s: c.put(
+        f"{API}/meetings/{s['meeting']}/attendance",
+        json={"members": [{"member_id": w.member["m1"], "present": True}]},
+        headers=_h(w),
+    ),
+    ("POST", "/meetings/{meeting_id}/tasks"): lambda c, w, s: _kept(
+        "task",
+        c.post(
+            f"{API}/meetings/{s['meeting']}/tasks",
+            json={
+                "title": "修路灯",
+                "owner_member_id": w.member["m1"],
+                "target": "亮灯",
+                "measures": "检修",
+                "deadline": "2026-12-31",
+            },
+            headers=_h(w),
+        ),
+        s,
+    ),
+    ("PUT", "/meetings/{meeting_id}/minutes"): lambda c, w, s: c.put(
+        f"{API}/meetings/{s['meeting']}/minutes", json={"summary": "交办路灯"}, headers=_h(w)
+    ),
+    ("POST", "/meetings/{meeting_id}/finalise"): lambda c, w, s: c.post(
+        f"{API}/meetings/{s['meeting']}/finalise", headers=_h(w)
+    ),
+    ("POST", "/meeting-tasks/{task_id}/done"): lambda c, w, s: c.post(
+        f"{API}/meeting-tasks/{s['task']}/done", json={"note": "已修好"}, headers=_h(w)
+    ),
+    ("POST", "/meetings/{meeting_id}/ratings"): _rate,
+    ("POST", "/meetings/{meeting_id}/cancel"): _cancel_meeting,
 }
 
 

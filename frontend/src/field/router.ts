@@ -13,6 +13,7 @@ export const router = createRouter({
       children: [
         { path: '', name: 'households', component: HouseholdsView },
         { path: 'tasks', name: 'tasks', component: () => import('./views/TasksView.vue') },
+        { path: 'meeting-tasks', name: 'meeting-tasks', component: () => import('./views/MeetingTasksView.vue') },
         { path: 'outbox', name: 'outbox', component: () => import('./views/OutboxView.vue') },
         { path: 'me', name: 'me', component: () => import('./views/MeView.vue') },
       ],
