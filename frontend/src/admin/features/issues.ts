@@ -127,7 +127,7 @@ export function useIssue(id: number) {
   return { issue, loading, error, load, act }
 }
 
-/** The ledger's review and the issue's photos. */
+/** The issue's photos (not shown on the issue page yet). */
 export function issuePhotos(id: number) {
   return unwrap(api.GET('/api/v1/issues/{issue_id}/photos', { params: { path: { issue_id: id } } }))
 }
