@@ -4,14 +4,17 @@ so they work on a weak signal and under a strict Content-Security-Policy."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from html import escape
 
 import segno
 
+from api.issues.schemas import CardIssueOut
 from domain.disclosure.model import ContactCard, ShownMember
 from domain.disclosure.services import PrintedCard
+from domain.issues.model import RATING_LABELS
+from domain.kernel.time import CHINA
 
 FONTS = '"PingFang SC","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif'
 # The pages carry no script and no external resource; tokens must not leak through Referer.
@@ -94,10 +97,13 @@ def _place(card: ContactCard) -> str:
     return " · ".join(escape(p) for p in (card.village, card.grid) if p)
 
 
-def public_card_page(card: ContactCard, *, report_to: str = "", kinds: Sequence[str] = ()) -> str:
+def public_card_page(
+    card: ContactCard, *, report_to: str = "", kinds: Sequence[str] = (), matters: str = ""
+) -> str:
     """What a household (or anyone) sees after scanning the card: public fields only, and a
     form to tell the contact member of an event of the scheme's kinds (五必到), posted to
-    ``report_to`` — a plain form: the page runs no script."""
+    ``report_to`` — a plain form: the page runs no script; ``matters``: the household's
+    matters and the form to raise one (``card_matters_section``)."""
     form = ""
     if kinds and report_to:
         # Nothing chosen in advance: one tap on 报告 must not file a task the household did not
@@ -121,9 +127,9 @@ def public_card_page(card: ContactCard, *, report_to: str = "", kinds: Sequence[
         f"<dl><dt>户主</dt><dd>{escape(card.head_name)}</dd>{_member_rows(card.member)}</dl>\n"
         '<p class="note">完整联系电话印在入户发放的联心卡上；'
         "也可直接联系本村（社区）党组织。</p>\n"
-        f"{form}</section></main>"
+        f"{form}{matters}</section></main>"
     )
-    return _page(f"党群联心卡 · {card.village}", _PUBLIC_CSS, body)
+    return _page(f"党群联心卡 · {card.village}", _PUBLIC_CSS + _MATTERS_CSS, body)
 
 
 def not_found_page() -> str:
@@ -174,3 +180,102 @@ def card_sheet_page(
         parts.append(f'<h2 class="uncovered">{NO_MEMBER}（{len(waiting)} 户）</h2>')
         parts.append('<section class="sheet">\n' + "\n".join(waiting) + "\n</section>")
     return _page(f"{area} · 党群联心卡", _SHEET_CSS, "\n".join(parts))
+
+
+# ── the household's matters (问题办理) on its card page ──────────────────────────────────────
+
+_MATTERS_CSS = """
+.report input[type=text] { display: block; width: 100%; margin-top: .3rem; font: inherit;
+  padding: .4rem; box-sizing: border-box; }
+.matters { border-top: 1px solid #eee; margin-top: 1.25rem; padding-top: .5rem; }
+.matters h2 { font-size: 1.1rem; color: #c8102e; }
+.matter { border: 1px solid #eee; border-radius: 6px; padding: .6rem .8rem; margin: .6rem 0; }
+.matter h3 { font-size: 1rem; margin: 0 0 .3rem; }
+.matter .status { color: #c8102e; font-size: .9rem; margin-left: .4rem; }
+.matter ol { margin: .4rem 0; padding-left: 1.2rem; color: #555; font-size: .9rem; }
+.matter .answer { background: #f6f1ee; padding: .4rem .6rem; border-radius: 4px; }
+.matter fieldset { border: 0; padding: 0; margin: .4rem 0; }
+.matter fieldset label { display: inline-block; margin-right: 1rem; color: #222; }
+"""
+
+
+def _at(moment: datetime) -> str:
+    return moment.astimezone(CHINA).strftime("%m月%d日 %H:%M")
+
+
+def _matter(m: CardIssueOut, rate_to: str) -> str:
+    steps = "".join(
+        f"<li>{_at(s.at)} {escape(s.action_label)} · {escape(s.status_label)}</li>" for s in m.steps
+    )
+    parts = [
+        f'<article class="matter" data-issue-id="{m.id}" data-status="{escape(m.status)}">',
+        f'<h3>{escape(m.title)}<span class="status">{escape(m.status_label)}</span></h3>',
+        f'<p class="note">{escape(m.category_label or "未分类")} · {_at(m.raised_at)} 反映'
+        f" · 现由{escape(m.handler_tier_label)}办理</p>",
+    ]
+    if m.text:
+        parts.append(f"<p>{escape(m.text)}</p>")
+    parts.append(f"<ol>{steps}</ol>")
+    if m.answer:
+        parts.append(f'<p class="answer">答复：{escape(m.answer)}</p>')
+    if m.rating_label:
+        parts.append(f"<p>您的评价：{escape(m.rating_label)}</p>")
+    if m.can_rate:
+        # Nothing chosen in advance (``required``): a tap on 提交 must be the household's own word.
+        choices = "".join(
+            f'<label><input type="radio" name="rating" value="{code}" required> {label}</label>'
+            for code, label in RATING_LABELS.items()
+        )
+        parts.append(
+            f'<form class="report" method="post" action="{escape(rate_to)}">'
+            f"<fieldset><legend>对办理结果是否满意？</legend>{choices}</fieldset>"
+            '<label>理由（可不填） <textarea name="reason" maxlength="500" rows="2">'
+            "</textarea></label>"
+            '<button type="submit">提交评价</button>'
+            '<p class="note">选择“不满意”将重新办理。</p></form>'
+        )
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def card_matters_section(
+    matters: Sequence[CardIssueOut],
+    categories: Sequence[tuple[str, str]],
+    *,
+    raise_to: str,
+    rate_to: Callable[[int], str],
+    per_day: int,
+) -> str:
+    """The household's matters on its card page: a form to raise one (what kind of matter it
+    is must be chosen: nothing is selected for it), then each matter with its steps, the answer
+    and, once answered, a form to rate it. Plain forms: the page runs no script."""
+    options = '<option value="" selected disabled>请选择问题类别</option>' + "".join(
+        f'<option value="{escape(code)}">{escape(label)}</option>' for code, label in categories
+    )
+    form = (
+        f'<form class="report" method="post" action="{escape(raise_to)}">\n'
+        "<h2>反映问题、提出建议</h2>\n"
+        f'<label>问题类别 <select name="category" required>{options}</select></label>\n'
+        '<label>问题摘要 <input type="text" name="title" maxlength="100" required '
+        'placeholder="如：村口路灯不亮"></label>\n'
+        '<label>详细情况 <textarea name="text" maxlength="2000" rows="4" required '
+        'placeholder="说清楚地点、情况和您的诉求"></textarea></label>\n'
+        '<button type="submit">提交</button>\n'
+        f'<p class="note">问题会交给网格和村里办理，办理进度和答复在本页查看；'
+        f"每户每天最多反映 {per_day} 件。</p>\n</form>\n"
+    )
+    listed = "".join(_matter(m, rate_to(m.id)) for m in matters)
+    shown = (
+        f'<section class="matters"><h2>本户反映的问题</h2>\n{listed}</section>\n' if listed else ""
+    )
+    return form + shown
+
+
+def message_page_back(title: str, message: str, back_to: str) -> str:
+    """A short page with a link back to the card."""
+    body = (
+        f'<main><section class="card"><h1>{escape(title)}</h1>'
+        f"<p>{escape(message)}</p>"
+        f'<p><a href="{escape(back_to)}">返回联心卡</a></p></section></main>'
+    )
+    return _page(title, _PUBLIC_CSS, body)

@@ -15,8 +15,10 @@ from api.deps import ClaimsDep, ClockDep, ScopeDep, SettingsDep, require, scope_
 from api.disclosure.card import card_uow, no_store
 from api.disclosure.pages import (
     PAGE_HEADERS,
+    card_matters_section,
     card_sheet_page,
     message_page,
+    message_page_back,
     not_found_page,
     public_card_page,
 )
@@ -29,13 +31,23 @@ from api.disclosure.schemas import (
     PrintLinkOut,
     PublicCardOut,
 )
+from api.issues.schemas import CardIssueIn, CardIssueOut, CardRatingIn
 from api.must_attend.schemas import EventIn
 from api.security import issue_link_token, read_link_token
 from api.validation_messages import zh_message
 from domain.disclosure import services as disclosure
 from domain.disclosure.model import card_url
+from domain.issues import services as issues
+from domain.issues.model import RATING_LABELS, Rating
 from domain.kernel.access import Permission
-from domain.kernel.errors import DomainError, Forbidden, Locked, NotFound, Unauthenticated
+from domain.kernel.errors import (
+    DomainError,
+    Forbidden,
+    Invalid,
+    Locked,
+    NotFound,
+    Unauthenticated,
+)
 from domain.kernel.time import CHINA, local_date
 from domain.must_attend import services as must_attend
 
@@ -210,7 +222,12 @@ def public_card_html(token: str, request: Request) -> HTMLResponse:
         kinds = must_attend.card_event_kinds(card_uow(request), token)
     except NotFound:
         return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
-    page = public_card_page(card, report_to=f"/c/{token}/events", kinds=kinds)
+    page = public_card_page(
+        card,
+        report_to=f"/c/{token}/events",
+        kinds=kinds,
+        matters=_card_matters(token, request),
+    )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 
@@ -278,3 +295,105 @@ def print_cards_by_link(
         printed_on=local_date(at),
     )
     return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+# ── the household's matters (问题办理) on the card page: forms for a browser, every answer a
+# page (``/public/cards/{token}/issues…`` for a client) ───────────────────────────────────────
+
+
+def _card_matters(token: str, request: Request) -> str:
+    """The card page's matters section: the form to raise one, the household's matters with
+    their steps and answers, and the rating form where the answer awaits its rating."""
+    found = issues.card_issues(card_uow(request), token)
+    categories = issues.issue_categories(card_uow(request))
+    return card_matters_section(
+        [CardIssueOut.of(i, categories) for i in found],
+        list(categories.items()),
+        raise_to=f"/c/{token}/issues",
+        rate_to=lambda issue_id: f"/c/{token}/issues/{issue_id}/rating",
+        per_day=issues.CARD_ISSUES_A_DAY,
+    )
+
+
+def _refused(title: str, err: Exception) -> HTMLResponse:
+    """A refusal as a page: a form's bad field (422), the daily limit (429 with Retry-After)."""
+    if isinstance(err, ValidationError):
+        return HTMLResponse(
+            message_page(title, zh_message(err.errors()[0])), status_code=422, headers=PAGE_HEADERS
+        )
+    assert isinstance(err, DomainError)
+    headers = dict(PAGE_HEADERS)
+    if isinstance(err, Locked) and err.retry_after_seconds:
+        headers["Retry-After"] = str(err.retry_after_seconds)
+    return HTMLResponse(
+        message_page(title, err.message),
+        status_code=429 if isinstance(err, Locked) else 422 if isinstance(err, Invalid) else 409,
+        headers=headers,
+    )
+
+
+@page_router.post("/c/{token}/issues", response_class=HTMLResponse)
+def raise_by_card_form(
+    token: str,
+    request: Request,
+    clock: ClockDep,
+    category: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The card page's form to raise a matter (``POST /public/cards/{token}/issues`` for a
+    browser)."""
+    try:
+        body = CardIssueIn.model_validate({"category": category, "title": title, "text": text})
+        issue = issues.raise_by_card(
+            card_uow(request),
+            token,
+            title=body.title,
+            text=body.text,
+            category=body.category,
+            at=clock(),
+        )
+    except NotFound:
+        return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
+    except (ValidationError, DomainError) as err:
+        return _refused("未能提交", err)
+    return HTMLResponse(
+        message_page_back(
+            "已提交",
+            f"您反映的“{issue.title}”已交给网格办理，办理进度和答复可回到联心卡查看。",
+            f"/c/{token}",
+        ),
+        status_code=201,
+        headers=PAGE_HEADERS,
+    )
+
+
+@page_router.post("/c/{token}/issues/{issue_id}/rating", response_class=HTMLResponse)
+def rate_by_card_form(
+    token: str,
+    issue_id: PathId,
+    request: Request,
+    clock: ClockDep,
+    rating: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The card page's rating form (``POST /public/cards/{token}/issues/{id}/rating`` for a
+    browser): 不满意 sends the matter back to be handled again."""
+    try:
+        body = CardRatingIn.model_validate({"rating": rating, "reason": reason})
+        issue = issues.rate_by_card(
+            card_uow(request), token, issue_id, rating=body.rating, at=clock(), reason=body.reason
+        )
+    except NotFound:
+        return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
+    except (ValidationError, DomainError) as err:
+        return _refused("未能评价", err)
+    again = "，将重新办理" if body.rating is Rating.DISSATISFIED else ""
+    return HTMLResponse(
+        message_page_back(
+            "已评价",
+            f"您对“{issue.title}”的评价：{RATING_LABELS[body.rating]}{again}。",
+            f"/c/{token}",
+        ),
+        headers=PAGE_HEADERS,
+    )

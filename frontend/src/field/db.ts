@@ -18,15 +18,25 @@ export interface IssueDraftPayload {
   kind: string // one of the four's codes, or a county's own 必记 (its label)
 }
 
+/** An issue the member raises (党员直报), offline too: the item's uuid is its client_ref. */
+export interface IssuePayload {
+  title: string
+  text: string
+  household_id?: number
+  category?: string
+}
+
 /** The operation kinds of POST /sync/batch this app makes (its payloads are untyped there). */
 export type Operation =
   | { kind: 'visit'; payload: VisitPayload }
   | { kind: 'attendance'; payload: AttendancePayload }
   | { kind: 'issue_draft'; payload: IssueDraftPayload }
+  | { kind: 'issue'; payload: IssuePayload }
 
 /** One operation made on the phone (offline or not), kept until the server has answered it. */
 export type OutboxItem = Operation & {
   uuid: string
+  /** The household it is about (0: an issue of a place, about no household). */
   household_id: number
   /** The household's head as the phone knew it when the item was made: the queue names it so
    * after the phone has forgotten the household (moved out, given to another member). */

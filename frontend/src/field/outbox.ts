@@ -1,5 +1,5 @@
 import { unwrap, type Api } from '../api'
-import type { AttendancePayload, FieldDb, Operation, OutboxItem, VisitPayload } from './db'
+import type { AttendancePayload, FieldDb, IssuePayload, Operation, OutboxItem, VisitPayload } from './db'
 import type { FlagKind } from './labels'
 
 /** At most this many operations a request (the server takes 500). */
@@ -23,7 +23,7 @@ function nextSeq(): number {
 }
 
 async function enqueue(db: FieldDb, op: Operation, householdId: number): Promise<OutboxItem> {
-  const headName = (await db.households.get(householdId))?.head_name
+  const headName = householdId ? (await db.households.get(householdId))?.head_name : undefined
   const item = {
     ...op,
     uuid: newUuid(),
@@ -55,6 +55,15 @@ export async function enqueueVisit(
 /** Queue the attendance of a must-attend event (到场), which is a visit linked to the event. */
 export async function enqueueAttendance(db: FieldDb, payload: AttendancePayload): Promise<OutboxItem> {
   return enqueue(db, { kind: 'attendance', payload }, payload.household_id)
+}
+
+/** Queue an issue the member raises (党员直报): sent with the next sync, offline or not; its uuid
+ * is the issue's client_ref, so a batch sent again raises it once. */
+export async function enqueueIssue(db: FieldDb, payload: IssuePayload): Promise<OutboxItem> {
+  const sent: IssuePayload = { title: payload.title.trim(), text: payload.text.trim() }
+  if (payload.household_id) sent.household_id = payload.household_id
+  if (payload.category) sent.category = payload.category
+  return enqueue(db, { kind: 'issue', payload: sent }, payload.household_id ?? 0)
 }
 
 export interface SyncSummary {
@@ -139,6 +148,7 @@ export function householdName(
   item: Pick<OutboxItem, 'household_id' | 'head_name'>,
   known: { id: number; head_name: string }[],
 ): string {
+  if (!item.household_id) return '不涉及具体农户'
   return known.find((h) => h.id === item.household_id)?.head_name ?? item.head_name ?? `农户 ${item.household_id}`
 }
 

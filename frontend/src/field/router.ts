@@ -13,6 +13,7 @@ export const router = createRouter({
       children: [
         { path: '', name: 'households', component: HouseholdsView },
         { path: 'tasks', name: 'tasks', component: () => import('./views/TasksView.vue') },
+        { path: 'issues', name: 'issues', component: () => import('./views/MyIssuesView.vue') },
         { path: 'meeting-tasks', name: 'meeting-tasks', component: () => import('./views/MeetingTasksView.vue') },
         { path: 'outbox', name: 'outbox', component: () => import('./views/OutboxView.vue') },
         { path: 'me', name: 'me', component: () => import('./views/MeView.vue') },
@@ -41,6 +42,18 @@ export const router = createRouter({
         edit: typeof r.query.edit === 'string' ? Number(r.query.edit) : undefined,
         amend: r.query.amend === '1',
       }),
+    },
+    {
+      path: '/issues/new',
+      name: 'raise-issue',
+      component: () => import('./views/IssueRaiseView.vue'),
+      props: (r) => ({ household: typeof r.query.household === 'string' ? Number(r.query.household) : undefined }),
+    },
+    {
+      path: '/issues/:id(\\d+)',
+      name: 'issue',
+      component: () => import('./views/IssueDetailView.vue'),
+      props: (r) => ({ id: Number(r.params.id) }),
     },
     { path: '/me/password', name: 'password', component: () => import('./views/PasswordView.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
