@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -22,8 +23,16 @@ BULK_ROWS = 50
 
 
 def json_text(value: object) -> str | None:
-    """A JSON column's value as the text the database parses (SQL NULL for None)."""
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+    """A JSON column's value as the text the database parses (SQL NULL for None). orjson: the
+    outbox and the audit trail write a JSON text per event, tens of thousands in a sweep, and
+    it encodes them about ten times faster than ``json``; what it refuses (an integer beyond
+    64 bits) the standard library still writes."""
+    if value is None:
+        return None
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False)
 
 
 def is_postgres(session: Session) -> bool:

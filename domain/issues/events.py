@@ -24,6 +24,7 @@ from typing import ClassVar, Final
 
 from domain.audit.model import AuditAction
 from domain.issues.model import (
+    SYSTEM_ACTIONS,
     Difficulty,
     ExtensionRequest,
     Issue,
@@ -103,7 +104,7 @@ _CHANGE_FIELDS: Final = tuple(
 
 
 def _plain_once(value: object) -> JsonValue:
-    if not isinstance(value, IssueSnapshot):
+    if not isinstance(value, IssueSnapshot | _Fields):
         return plain(value)
     made: JsonValue = value.__dict__.get("_plain")
     if made is None:
@@ -252,8 +253,11 @@ def changes(
     """The events of what happened between ``before`` (None: just raised) and ``after``: one
     per timeline entry added. The issue must have its id (emit after the store's ``add``)."""
     seen = len(before.timeline) if before is not None else 0
-    old = IssueSnapshot.of(before) if before is not None else None
-    new = IssueSnapshot.of(after)
+    added = after.timeline[seen:]
+    old: object = IssueSnapshot.of(before) if before is not None else None
+    new: object = IssueSnapshot.of(after)
+    if before is not None and all(e.action in SYSTEM_ACTIONS for e in added):
+        old, new = _changed(old, new)
     return [
         EVENT_OF[entry.action](
             org_path=after.origin.path,
@@ -267,8 +271,27 @@ def changes(
             after=new,
             entry=entry,
         )
-        for entry in after.timeline[seen:]
+        for entry in added
     ]
+
+
+class _Fields(dict[str, object]):
+    """Some fields of an issue (a sweep's change), made JSON once however many events carry
+    them (a dict subclass can hold the cache a dict cannot)."""
+
+
+def _changed(old: object, new: object) -> tuple[_Fields, _Fields]:
+    """The deadline sweep's marks (预警, 超期, 升级督办, 台账复查) change a few fields of an
+    issue nobody touched: their events carry those fields only, as they were and as they are
+    (with the entry, that is the whole change). A sweep marks tens of thousands of issues;
+    the whole issue twice in every outbox row and audit entry was most of its time."""
+    names = [n for n in _SNAPSHOT_FIELDS if getattr(old, n) != getattr(new, n)]
+    return _Fields((n, getattr(old, n)) for n in names), _Fields(
+        (n, getattr(new, n)) for n in names
+    )
+
+
+_SNAPSHOT_FIELDS: Final = tuple(f.name for f in fields(IssueSnapshot))
 
 
 # ── the work calendar and photos ──────────────────────────────────────────────────────────────

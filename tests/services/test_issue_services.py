@@ -8,12 +8,13 @@ The county (tests.builders.build_county): C ─ T1 ─ V1 ─ G1 (h1, h2), G2 (h
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.disclosure import services as disclosure
@@ -658,6 +659,38 @@ def test_the_sweep_warns_then_marks_overdue_once_and_raises_the_supervision(
             )
         )
     assert events == ["IssueRaised", "IssueWarned", "IssueOverdue", "SupervisionRaised"]
+
+
+def test_the_sweeps_events_carry_the_fields_it_changed_not_the_whole_issue(
+    uow: SqlAlchemyUnitOfWork, people: People, county: County
+) -> None:
+    """A sweep marks tens of thousands of issues: its events (and audit entries) carry the
+    fields its marks changed, as they were and as they are, with the timeline entry; a
+    person's action carries the whole issue."""
+    raised_for_h1(uow, people, county)
+    issues.sweep(uow, later(40))  # overdue, and the yellow card with it
+    with uow:
+        rows = uow.session.execute(
+            select(OutboxRow.type, OutboxRow.payload)
+            .where(OutboxRow.entity == "issue")
+            .order_by(OutboxRow.id)
+        ).all()
+        audit = uow.session.execute(
+            text("SELECT after FROM audit_log WHERE actor = 'system:sweep' ORDER BY id")
+        ).all()
+    raised, *marks = rows
+    assert "text" in raised.payload["after"] and raised.payload["before"] is None
+    assert [m.type for m in marks] == ["IssueOverdue", "SupervisionRaised"]
+    for mark in marks:
+        assert set(mark.payload["after"]) == {"clock", "supervision", "overdue_count", "entries"}
+        assert mark.payload["before"]["supervision"] == "none"
+        assert mark.payload["after"]["supervision"] == "yellow"
+        assert mark.payload["entry"]["actor"] == "system:sweep"
+    assert len(audit) == 2 and all("text" not in json_of(a[0]) for a in audit)
+
+
+def json_of(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else json.loads(str(value))
 
 
 def test_an_edited_holiday_moves_the_deadline_of_a_step_begun_after_it(
