@@ -57,7 +57,7 @@ def test_the_member_changes_their_password_on_the_phone(
 ) -> None:
     page = phone.new_page()
     log_in(page, live)
-    page.get_by_role("tab", name="我的").click()
+    page.locator("[data-tab=me]").click()
     page.locator("[data-test=change-password]").click()
     page.get_by_label("当前密码").fill("not-my-password-1")
     page.get_by_label("新密码", exact=True).fill("Dangyuan-2027x")

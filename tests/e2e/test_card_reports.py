@@ -110,8 +110,10 @@ def test_the_card_page_has_a_form_that_reports_without_a_script(
     assert page.status_code == 200
     assert f'action="/c/{token}/events"' in page.text and "<script" not in page.text
     assert '<option value="生病住院">' in page.text
-    # nothing is chosen for the household: the only selected option is the empty prompt
-    assert page.text.count(" selected") == 1
+    # nothing is chosen for the household: in each of its two forms (must-attend events, and
+    # matters) the only selected option is the empty prompt
+    assert page.text.count(" selected") == 2
+    assert '<option value="" selected disabled>请选择问题类别</option>' in page.text
     assert '<option value="" selected disabled>请选择事项</option>' in page.text
     done = client.post(f"/c/{token}/events", data={"kind": "红白大事", "note": "儿子结婚"})
     assert done.status_code == 201 and "已报告" in done.text and "11月27日 10:00" in done.text
@@ -126,6 +128,9 @@ def test_the_card_page_has_a_form_that_reports_without_a_script(
 def test_without_a_scheme_the_card_offers_no_form(client: TestClient, world: World) -> None:
     token = issue(client, world)["token"]
     assert client.get(f"{API}/public/cards/{token}/event-kinds").json()["kinds"] == []
-    assert "<form" not in client.get(f"/c/{token}").text
+    # no must-attend form (its kinds are the scheme's); a matter can still be raised (问题办理
+    # offers the default kinds where no scheme is chosen)
+    page = client.get(f"/c/{token}").text
+    assert f'action="/c/{token}/events"' not in page and f'action="/c/{token}/issues"' in page
     res = client.post(f"{API}/public/cards/{token}/events", json={"kind": "红白大事"})
     assert res.status_code == 422 and res.json()["code"] == "scheme.not_selected"
