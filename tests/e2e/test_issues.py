@@ -479,3 +479,31 @@ def test_lianhu_sweep_marks_what_is_due_once(
     assert "swept: 1 issues marked" in first.output
     assert "swept: 0 issues marked, 0 marks" in again.output
     assert _supervision(world, issue_id)[1] == 1
+
+
+def test_the_kinds_of_matter_offered_are_the_areas_schemes(
+    client: TestClient, world: World, token: str, scheme: None
+) -> None:
+    """A township's scheme offers two kinds of matter: its forms and its households' cards
+    offer those, and a matter of another kind is refused; elsewhere the default six."""
+    res = client.put(
+        f"{API}/org-units/{world.org['T1']}/scheme",
+        json={"overrides": {"issue_categories": ["infrastructure", "safety"]}},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 200, res.text
+    words = client.get(
+        f"{API}/issues/vocabulary",
+        params={"org_id": world.org["V1"]},
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    ).json()
+    assert [c["code"] for c in words["categories"]] == ["infrastructure", "safety"]
+    card = client.get(f"{API}/public/cards/{token}/issues").json()
+    assert [c["label"] for c in card["categories"]] == ["基础设施", "安全隐患"]
+    refused = card_raise(client, token, category="dispute")
+    assert refused.status_code == 422 and refused.json()["field"] == "category"
+    assert card_raise(client, token, category="safety").status_code == 201
+    other = client.get(
+        f"{API}/issues/vocabulary", headers=world.headers(Role.TOWNSHIP_CADRE, org="T2")
+    )
+    assert len(other.json()["categories"]) == 6

@@ -10225,7 +10225,10 @@ export interface operations {
     };
     "issues-vocabulary": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 类别按此组织的联户模式（默认本人所在组织） */
+                org_id?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10252,6 +10255,24 @@ export interface operations {
             };
             /** @description 角色或管辖范围不允许 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
