@@ -507,3 +507,44 @@ def test_the_kinds_of_matter_offered_are_the_areas_schemes(
         f"{API}/issues/vocabulary", headers=world.headers(Role.TOWNSHIP_CADRE, org="T2")
     )
     assert len(other.json()["categories"]) == 6
+
+
+def test_an_issue_reads_as_an_open311_service_request(
+    client: TestClient, world: World, token: str, clock: Clock
+) -> None:
+    """GeoReport v2 for platforms that speak it: the kind as service_code, open or closed, the
+    handling org as agency_responsible, the deadline as expected_datetime; no address or
+    position; only the caller's scope."""
+    handled = _to_handling(client, world, clock, token)
+    card_raise(client, token, title="垃圾清运不及时", category="sanitation")
+    headers = world.headers(Role.TOWNSHIP_CADRE)
+    services = client.get(f"{API}/open311/v2/services.json", headers=headers).json()
+    assert {"service_code": "infrastructure", "service_name": "基础设施"}.items() <= services[
+        0
+    ].items()
+    found = client.get(
+        f"{API}/open311/v2/requests.json",
+        params={"service_code": "infrastructure", "status": "open"},
+        headers=headers,
+    ).json()
+    assert [r["service_request_id"] for r in found] == [str(handled)]
+    one = client.get(f"{API}/open311/v2/requests/{handled}.json", headers=headers).json()
+    assert len(one) == 1 and one[0]["agency_responsible"] == "李家村"
+    assert one[0]["status"] == "open" and one[0]["expected_datetime"] is not None
+    assert one[0]["address"] is None and one[0]["lat"] is None
+    assert one[0]["description"].startswith("村口路灯不亮")
+    closed = client.get(
+        f"{API}/open311/v2/requests.json", params={"status": "closed"}, headers=headers
+    )
+    assert closed.json() == []
+    elsewhere = world.headers(Role.TOWNSHIP_CADRE, org="T2")
+    assert (
+        client.get(f"{API}/open311/v2/requests/{handled}.json", headers=elsewhere).status_code
+        == 404
+    )
+    bad = client.get(
+        f"{API}/open311/v2/requests.json",
+        params={"start_date": "2026-12-01T00:00:00Z", "end_date": "2026-11-01T00:00:00Z"},
+        headers=headers,
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "end_date"
