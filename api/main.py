@@ -20,6 +20,7 @@ from api.disclosure import router as disclosure
 from api.health import router as health
 from api.households import router as households
 from api.issue_drafts import router as issue_drafts
+from api.issues import open311
 from api.issues import router as issues
 from api.lifespan import with_worker_threads
 from api.limits import BodyLimit, BodyLimitMiddleware
@@ -59,6 +60,7 @@ FEATURE_ROUTERS: tuple[APIRouter, ...] = (
     issue_drafts.router,
     issues.router,
     issues.public_router,
+    open311.router,
     meetings.router,
     policies.router,
     members.router,

@@ -305,10 +305,10 @@ def _card_matters(token: str, request: Request) -> str:
     """The card page's matters section: the form to raise one, the household's matters with
     their steps and answers, and the rating form where the answer awaits its rating."""
     found = issues.card_issues(card_uow(request), token)
-    categories = issues.issue_categories(card_uow(request))
+    offered = issues.card_categories(card_uow(request), token)
     return card_matters_section(
-        [CardIssueOut.of(i, categories) for i in found],
-        list(categories.items()),
+        [CardIssueOut.of(i, issues.category_labels()) for i in found],
+        list(offered.items()),
         raise_to=f"/c/{token}/issues",
         rate_to=lambda issue_id: f"/c/{token}/issues/{issue_id}/rating",
         per_day=issues.CARD_ISSUES_A_DAY,

@@ -104,7 +104,7 @@ def _shown(
         issue,
         names=names,
         people=people,
-        categories=issues.issue_categories(uow),
+        categories=issues.category_labels(),
         now=now,
         duplicate=duplicate,
     )
@@ -116,9 +116,13 @@ def _shown(
     summary="问题办理的代码与中文名称（类别、难度、状态、操作……）",
     dependencies=[require(Permission.ISSUE_READ)],
 )
-def vocabulary(uow: UowDep) -> IssueVocabularyOut:
+def vocabulary(
+    uow: UowDep,
+    scope: ScopeDep,
+    org_id: Annotated[int | None, query_id("类别按此组织的联户模式（默认本人所在组织）")] = None,
+) -> IssueVocabularyOut:
     return IssueVocabularyOut(
-        categories=_labels(issues.issue_categories(uow)),
+        categories=_labels(issues.offered_categories(uow, scope, org_id)),
         difficulties=_labels(DIFFICULTY_LABELS),
         statuses=_labels(STATUS_LABELS),
         actions=_labels({a: v for a, v in ACTION_LABELS.items() if a not in SYSTEM_ACTIONS}),
@@ -241,7 +245,7 @@ def list_all(
         [i.handler_org_id for i in page.items] + [i.origin_org_id for i in page.items],
         [i.household_id for i in page.items],
     )
-    categories = issues.issue_categories(uow)
+    categories = issues.category_labels()
     return IssuePage(
         data=[IssueItemOut.of(i, names, categories) for i in page.items],
         total=page.total,
@@ -475,7 +479,7 @@ def set_day(
 
 
 def _card_view(request: Request, issue: Issue) -> CardIssueOut:
-    return CardIssueOut.of(issue, issues.issue_categories(card_uow(request)))
+    return CardIssueOut.of(issue, issues.category_labels())
 
 
 @public_router.get(
@@ -486,10 +490,9 @@ def _card_view(request: Request, issue: Issue) -> CardIssueOut:
 def card_issues(token: str, request: Request, response: Response) -> CardIssuesOut:
     found = issues.card_issues(card_uow(request), token)
     no_store(response)
-    categories = issues.issue_categories(card_uow(request))
     return CardIssuesOut(
-        data=[CardIssueOut.of(i, categories) for i in found],
-        categories=_labels(categories),
+        data=[CardIssueOut.of(i, issues.category_labels()) for i in found],
+        categories=_labels(issues.card_categories(card_uow(request), token)),
         per_day=issues.CARD_ISSUES_A_DAY,
     )
 

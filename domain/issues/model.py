@@ -31,6 +31,7 @@ from typing import Final, Protocol
 from domain.kernel.errors import Conflict, Forbidden, Invalid, RuleBroken
 from domain.kernel.org import OrgLevel, is_within
 from domain.kernel.time import CHINA, check_in_range, local_date
+from domain.schemes.model import DEFAULT_ISSUE_CATEGORIES, ISSUE_CATEGORIES
 
 # ── Vocabulary ────────────────────────────────────────────────────────────────────────────────
 
@@ -236,14 +237,10 @@ RATING_LABELS: Final[dict[Rating, str]] = {
     Rating.DISSATISFIED: "不满意",
 }
 
-# The kinds of matter (分类: 问题类别), the scheme's list by default; a county configures its own.
+# The kinds of matter (分类: 问题类别): every scheme's default list (a county's scheme offers its
+# own choice of domain.schemes.model.ISSUE_CATEGORIES: issue_categories).
 DEFAULT_CATEGORIES: Final[dict[str, str]] = {
-    "infrastructure": "基础设施",
-    "sanitation": "环境卫生",
-    "dispute": "矛盾纠纷",
-    "relief": "民生救助",
-    "policy": "政策咨询",
-    "other": "其他",
+    code: ISSUE_CATEGORIES[code] for code in DEFAULT_ISSUE_CATEGORIES
 }
 
 # ── The lifecycle as a table ──────────────────────────────────────────────────────────────────

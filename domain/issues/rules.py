@@ -13,7 +13,7 @@ events; persistence applies them. Running it twice at the same moment finds noth
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
@@ -172,18 +172,20 @@ def sweep(
     issues: Iterable[Issue],
     now: datetime,
     calendar: WorkCalendar,
-    limits: TimeLimits,
+    limits: TimeLimits | Callable[[Issue], TimeLimits],
     rule: SupervisionRule | None = None,
 ) -> list[Swept]:
     """The marks due at ``now`` on each open issue: a ledger entry's review date come, the
     warning, overdue, the supervision level. Issues with nothing due are left out; an issue
-    whose last entry is later than ``now`` (a clock behind another's) is left for a later run."""
+    whose last entry is later than ``now`` (a clock behind another's) is left for a later run.
+    ``limits``: the same for every issue, or each issue's (its area's scheme's)."""
     rule = rule or SupervisionRule()
     out: list[Swept] = []
     for issue in issues:
         if not issue.is_open or now < issue.last_at:
             continue
-        after = sweep_one(issue, now, calendar, limits.warn_percent, rule)
+        own = limits(issue) if callable(limits) else limits  # its area's scheme's, or one for all
+        after = sweep_one(issue, now, calendar, own.warn_percent, rule)
         if after is not issue:
             out.append(Swept(issue, after, tuple(changes(issue, after))))
     return out

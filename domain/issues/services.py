@@ -34,10 +34,12 @@ from domain.issues.model import (
     IssuePhoto,
     Rating,
     Source,
+    Step,
+    Tier,
     household_ref,
 )
 from domain.issues.model import raise_issue as new_issue
-from domain.issues.rules import TimeLimits, Timetable
+from domain.issues.rules import DEFAULT_DAYS, TimeLimits, Timetable
 from domain.issues.rules import sweep as marks_due
 from domain.kernel.access import Permission, Scope
 from domain.kernel.errors import Conflict, Forbidden, Invalid, Locked, NotFound, RuleBroken
@@ -47,6 +49,7 @@ from domain.kernel.unit_of_work import UnitOfWork
 from domain.photos.model import PHOTO_TYPES, check_room, check_upload
 from domain.photos.ports import PhotoCleaner, PhotoStorage
 from domain.registers.household import HOUSEHOLD_STATUS_LABELS
+from domain.schemes.model import ISSUE_CATEGORIES, SchemeParams, effective_scheme
 
 # A lost or copied card must not flood the grid with matters (as its must-attend reports:
 # domain.must_attend.services.CARD_REPORTS_A_DAY).
@@ -63,21 +66,62 @@ class Raised:
 # ── settings the scheme will carry ────────────────────────────────────────────────────────────
 
 
-def _categories(uow: UnitOfWork) -> Mapping[str, str]:  # noqa: ARG001
-    """The kinds of matter (分类). The scheme's list by default; a county's own list is for the
-    scheme to carry (the issue's 可配置), read here when it does."""
-    return DEFAULT_CATEGORIES
+def _params(uow: UnitOfWork, path: str) -> SchemeParams | None:
+    """The scheme in force where the matter lives (None: no level chose one)."""
+    found = effective_scheme(uow.schemes.bindings_on_path(path))
+    return found.params if found else None
 
 
-def issue_categories(uow: UnitOfWork) -> dict[str, str]:
-    """The kinds of matter (code → 中文) a form offers and a reader sees."""
-    return dict(_categories(uow))
+def _categories(uow: UnitOfWork, path: str) -> Mapping[str, str]:
+    """The kinds of matter (分类) the area's scheme offers (issue_categories; the default list
+    where no scheme is chosen)."""
+    params = _params(uow, path)
+    if params is None:
+        return DEFAULT_CATEGORIES
+    return {code: ISSUE_CATEGORIES[code] for code in params.issue_categories}
 
 
-def _timetable(uow: UnitOfWork) -> Timetable:
-    """The time limits (ours by default, a county's from its scheme when it sets them) counted
-    on the work calendar."""
-    return Timetable(uow.work_calendar.get(), TimeLimits())
+def category_labels() -> dict[str, str]:
+    """Every kind of matter with its name, for reading (an issue keeps the kind it was given
+    if its scheme later drops it from the list)."""
+    return dict(ISSUE_CATEGORIES)
+
+
+def offered_categories(uow: UnitOfWork, scope: Scope, org_id: int | None = None) -> dict[str, str]:
+    """The kinds of matter a form offers: those of the scheme in force at ``org_id`` (by
+    default the caller's own org)."""
+    scope.require(Permission.ISSUE_READ)
+    with uow:
+        path = uow.orgs.get(org_id, scope).path if org_id is not None else scope.org_path
+        return dict(_categories(uow, path))
+
+
+def card_categories(uow: DisclosureUnitOfWork, token: str) -> dict[str, str]:
+    """The kinds of matter the household's card page offers (its place's scheme's)."""
+    holder = card_holder(uow, token)
+    with uow:
+        return dict(_categories(uow, holder.scope.org_path))
+
+
+def limits_of(params: SchemeParams | None) -> TimeLimits:
+    """The time limits of a scheme: the flow's own days (ours: DEFAULT_DAYS) with the scheme's
+    ``step/tier`` and ``step/tier/category`` figures over them, and its warning share."""
+    if params is None:
+        return TimeLimits()
+    days = dict(DEFAULT_DAYS)
+    by_category: dict[tuple[Step, Tier, str], int] = {}
+    for key, number in params.issue_time_limits.items():
+        step, tier, *category = key.split("/")
+        if category:
+            by_category[(Step(step), Tier(tier), category[0])] = number
+        else:
+            days[(Step(step), Tier(tier))] = number
+    return TimeLimits(days=days, by_category=by_category, warn_percent=params.issue_warn_percent)
+
+
+def _timetable(uow: UnitOfWork, path: str) -> Timetable:
+    """The area's time limits counted on the work calendar."""
+    return Timetable(uow.work_calendar.get(), limits_of(_params(uow, path)))
 
 
 # ── who acts ──────────────────────────────────────────────────────────────────────────────────
@@ -144,17 +188,18 @@ def raise_issue(
             return Raised(seen, created=False)
         by = _actor(uow, scope)
         origin = _origin(uow, scope, by, household_id=household_id, org_id=org_id)
+        line = uow.issues.line_of(origin, scope)
         issue = new_issue(
             source=Source.MEMBER_DIRECT if scope.member_id is not None else Source.BRANCH,
             title=title,
             text=text,
-            line=uow.issues.line_of(origin, scope),
+            line=line,
             by=by,
             at=at,
-            timetable=_timetable(uow),
+            timetable=_timetable(uow, line[-1].path),
             household_id=household_id,
             category=category,
-            categories=_categories(uow),
+            categories=_categories(uow, line[-1].path),
             client_ref=client_ref,
         )
         stored = uow.issues.add(issue)
@@ -220,17 +265,18 @@ def raise_from_draft(
         path = uow.visits.household_path(draft.household_id)
         if path is None:
             raise NotFound("issue_draft.not_found", f"问题草稿 {draft_id} 不存在", field="draft_id")
+        line = uow.issues.line_of(ancestor_ids(path)[-1], scope)
         issue = new_issue(
             source=Source.MEMBER_VISIT,
             title=draft.title,
             text=draft.text,
-            line=uow.issues.line_of(ancestor_ids(path)[-1], scope),
+            line=line,
             by=_actor(uow, scope),
             at=at,
-            timetable=_timetable(uow),
+            timetable=_timetable(uow, line[-1].path),
             household_id=draft.household_id,
             category=category,
-            categories=_categories(uow),
+            categories=_categories(uow, line[-1].path),
         )
         stored = uow.issues.add(issue, draft_id=draft.id)
         if stored is None:  # raised from the draft by another request meanwhile
@@ -295,17 +341,18 @@ def raise_by_card(
             )
         household = uow.households.get(holder.household_id, holder.scope)
         _active(household.active, household.head_name, HOUSEHOLD_STATUS_LABELS[household.status])
+        line = uow.issues.line_of(household.org_id, holder.scope)
         issue = new_issue(
             source=Source.HOUSEHOLD_CARD,
             title=title,
             text=text,
-            line=uow.issues.line_of(household.org_id, holder.scope),
+            line=line,
             by=holder.actor,
             at=at,
-            timetable=_timetable(uow),
+            timetable=_timetable(uow, line[-1].path),
             household_id=holder.household_id,
             category=category,
-            categories=_categories(uow),
+            categories=_categories(uow, line[-1].path),
         )
         stored = uow.issues.add(issue)
         assert stored is not None  # no client_ref, no draft: nothing to skip it for
@@ -344,7 +391,11 @@ def rate_by_card(
     with uow:
         before = _own_issue(uow.issues.get_locked(issue_id, holder.scope), holder)
         after = before.rate(
-            rating=rating, by=holder.actor, at=at, timetable=_timetable(uow), reason=reason
+            rating=rating,
+            by=holder.actor,
+            at=at,
+            timetable=_timetable(uow, before.origin.path),
+            reason=reason,
         )
         _save(uow, before, after)
         uow.commit()
@@ -374,7 +425,7 @@ def classify(
         return issue.classify(
             category=category,
             difficulty=difficulty,
-            categories=_categories(uow),
+            categories=_categories(uow, issue.origin.path),
             by=by,
             at=at,
             note=note,
@@ -400,7 +451,9 @@ def assign(uow: UnitOfWork, scope: Scope, issue_id: int, *, at: datetime, note: 
         uow,
         scope,
         issue_id,
-        lambda issue, by, uow: issue.assign(by=by, at=at, timetable=_timetable(uow), note=note),
+        lambda issue, by, uow: issue.assign(
+            by=by, at=at, timetable=_timetable(uow, issue.origin.path), note=note
+        ),
         Permission.ISSUE_WRITE,
     )
 
@@ -410,7 +463,9 @@ def accept(uow: UnitOfWork, scope: Scope, issue_id: int, *, at: datetime, note: 
         uow,
         scope,
         issue_id,
-        lambda issue, by, uow: issue.accept(by=by, at=at, timetable=_timetable(uow), note=note),
+        lambda issue, by, uow: issue.accept(
+            by=by, at=at, timetable=_timetable(uow, issue.origin.path), note=note
+        ),
         Permission.ISSUE_WRITE,
     )
 
@@ -421,7 +476,7 @@ def escalate(uow: UnitOfWork, scope: Scope, issue_id: int, *, reason: str, at: d
         scope,
         issue_id,
         lambda issue, by, uow: issue.escalate(
-            reason=reason, by=by, at=at, timetable=_timetable(uow)
+            reason=reason, by=by, at=at, timetable=_timetable(uow, issue.origin.path)
         ),
         Permission.ISSUE_WRITE,
     )
@@ -433,7 +488,7 @@ def send_back(uow: UnitOfWork, scope: Scope, issue_id: int, *, reason: str, at: 
         scope,
         issue_id,
         lambda issue, by, uow: issue.send_back(
-            reason=reason, by=by, at=at, timetable=_timetable(uow)
+            reason=reason, by=by, at=at, timetable=_timetable(uow, issue.origin.path)
         ),
         Permission.ISSUE_WRITE,
     )
@@ -497,7 +552,7 @@ def resolve(uow: UnitOfWork, scope: Scope, issue_id: int, *, answer: str, at: da
         scope,
         issue_id,
         lambda issue, by, uow: issue.resolve(
-            answer=answer, by=by, at=at, timetable=_timetable(uow)
+            answer=answer, by=by, at=at, timetable=_timetable(uow, issue.origin.path)
         ),
         Permission.ISSUE_WRITE,
     )
@@ -532,7 +587,7 @@ def rate(
         scope,
         issue_id,
         lambda issue, by, uow: issue.rate(
-            rating=rating, by=by, at=at, timetable=_timetable(uow), reason=reason
+            rating=rating, by=by, at=at, timetable=_timetable(uow, issue.origin.path), reason=reason
         ),
         Permission.ISSUE_WRITE,
     )
@@ -574,7 +629,9 @@ def reopen(uow: UnitOfWork, scope: Scope, issue_id: int, *, reason: str, at: dat
         uow,
         scope,
         issue_id,
-        lambda issue, by, uow: issue.reopen(reason=reason, by=by, at=at, timetable=_timetable(uow)),
+        lambda issue, by, uow: issue.reopen(
+            reason=reason, by=by, at=at, timetable=_timetable(uow, issue.origin.path)
+        ),
         Permission.ISSUE_WRITE,
     )
 
@@ -591,6 +648,20 @@ class SweepReport:
 SWEEPER: Final = Scope(org_path="/", permissions=frozenset(), actor=SWEEP.ref)
 
 
+def _limits_by_area(uow: UnitOfWork) -> Callable[[Issue], TimeLimits]:
+    """Each issue's limits: its place's scheme's, read once per place (inside the unit of
+    work's transaction)."""
+    areas: dict[str, TimeLimits] = {}
+
+    def limits(issue: Issue) -> TimeLimits:
+        path = issue.origin.path
+        if path not in areas:
+            areas[path] = limits_of(_params(uow, path))
+        return areas[path]
+
+    return limits
+
+
 def sweep(uow: UnitOfWork, at: datetime, *, batch: int = SWEEP_BATCH) -> SweepReport:
     """The marks due at ``at`` on every open issue (``domain.issues.rules.sweep``), written
     batch by batch, each batch its own transaction with its events: the issues of a batch are
@@ -598,12 +669,13 @@ def sweep(uow: UnitOfWork, at: datetime, *, batch: int = SWEEP_BATCH) -> SweepRe
     marks. Run again at the same moment, it finds nothing new."""
     issues = events = 0
     after_id = 0
+    limits = _limits_by_area(uow)
     while True:
         with uow:
             found = uow.issues.open_issues(SWEEPER, after_id=after_id, limit=batch)
             if not found:
                 return SweepReport(issues, events)
-            swept = marks_due(found, at, uow.work_calendar.get(), TimeLimits())
+            swept = marks_due(found, at, uow.work_calendar.get(), limits)
             uow.issues.save_many([(s.after, len(s.before.timeline)) for s in swept])
             uow.emit(*(e for s in swept for e in s.events))
             uow.commit()

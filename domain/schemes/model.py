@@ -37,6 +37,32 @@ class AssignmentUnit(StrEnum):
 
 _log = logging.getLogger(__name__)
 
+# The kinds of matter an issue may be (问题类别, 分类): codes with their names. A scheme offers
+# some of them (issue_categories); the first six are every scheme's default (ours: the issue's
+# 基础设施, 环境卫生, 矛盾纠纷, 民生救助, 政策咨询, and 其他).
+ISSUE_CATEGORIES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "infrastructure": "基础设施",
+        "sanitation": "环境卫生",
+        "dispute": "矛盾纠纷",
+        "relief": "民生救助",
+        "policy": "政策咨询",
+        "other": "其他",
+        "safety": "安全隐患",
+        "employment": "就业创业",
+        "education_health": "教育医疗",
+        "elderly_care": "养老助残",
+    }
+)
+DEFAULT_ISSUE_CATEGORIES: Final = (
+    "infrastructure",
+    "sanitation",
+    "dispute",
+    "relief",
+    "policy",
+    "other",
+)
+
 # A scheme that gives no visit cadence (四联) is judged monthly in due lists and compliance:
 # ours, not a seed's; a county sets visit_cadence_days to its own.
 DEFAULT_CADENCE_DAYS: Final = 30
@@ -75,12 +101,21 @@ class SchemeParams:
     interest_bonus: float = 200.0
     borrow_across_grids: bool = False
     point_rules: Mapping[str, int] = field(default_factory=dict)
+    # The issue flow (问题办理): the kinds of matter offered (codes of ISSUE_CATEGORIES), the
+    # time limits in working days that differ from the flow's own (``step/tier`` or
+    # ``step/tier/category``: domain.issues.rules.DEFAULT_DAYS), the warning's share.
+    issue_categories: tuple[str, ...] = DEFAULT_ISSUE_CATEGORIES
+    issue_time_limits: Mapping[str, int] = field(default_factory=dict)
+    issue_warn_percent: int = 70
 
     def __post_init__(self) -> None:
         object.__setattr__(
             self, "meeting_cadence_days", MappingProxyType(dict(self.meeting_cadence_days))
         )
         object.__setattr__(self, "point_rules", MappingProxyType(dict(self.point_rules)))
+        object.__setattr__(
+            self, "issue_time_limits", MappingProxyType(dict(self.issue_time_limits))
+        )
         self._check()
 
     def _check(self) -> None:
@@ -112,6 +147,7 @@ class SchemeParams:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out["meeting_cadence_days"] = dict(self.meeting_cadence_days)
         out["point_rules"] = dict(self.point_rules)
+        out["issue_time_limits"] = dict(self.issue_time_limits)
         return out
 
 
@@ -157,6 +193,7 @@ RANGES: Final[Mapping[str, Range]] = MappingProxyType(
         "distance_weight": Range("距离权重", 0, 100),
         "kinship_bonus": Range("亲缘加分", 0, 10_000),
         "interest_bonus": Range("兴趣加分", 0, 10_000),
+        "issue_warn_percent": Range("问题预警比例", 1, 99, "%"),
     }
 )
 # The values of the mapping parameters, each entry.
@@ -164,6 +201,7 @@ ENTRY_RANGES: Final[Mapping[str, Range]] = MappingProxyType(
     {
         "meeting_cadence_days": Range("会议周期", 1, 365, "天"),
         "point_rules": Range("积分", -100, 100, "分"),
+        "issue_time_limits": Range("问题办理时限", 1, 365, "个工作日"),
     }
 )
 
@@ -191,6 +229,8 @@ ITEMS: Final[Mapping[str, Items]] = MappingProxyType(
         "vulnerable_categories": Items("优先联系的户类", 20, 40),
         "meeting_cadence_days": Items("会议", 10, 40),
         "point_rules": Items("积分规则", 20, 40),
+        "issue_categories": Items("问题类别", len(ISSUE_CATEGORIES), 30),
+        "issue_time_limits": Items("问题办理时限", 100, 60),
     }
 )
 
@@ -261,6 +301,15 @@ def _coerce_items(key: str, value: Any, bad: Invalid) -> tuple[Any, ...]:
     items = ITEMS[key]
     if len(value) > items.count or not all(_good_name(v, items.length) for v in value):
         raise Invalid("scheme.bad_items", items.message(), field=f"overrides.{key}")
+    if key == "issue_categories" and (
+        not value or not all(v in ISSUE_CATEGORIES for v in value) or len(set(value)) < len(value)
+    ):
+        known = "、".join(f"{c}（{label}）" for c, label in ISSUE_CATEGORIES.items())
+        raise Invalid(
+            "scheme.bad_items",
+            f"问题类别须为以下代码之一（至少一项，不重复）：{known}",
+            field=f"overrides.{key}",
+        )
     item = _TUPLE_ITEM.get(key)
     try:
         return tuple(item(v) for v in value) if item else tuple(value)
@@ -277,6 +326,15 @@ def _coerce_entries(key: str, value: Any, bad: Invalid) -> dict[str, int]:
     items, limits = ITEMS[key], ENTRY_RANGES[key]
     if len(value) > items.count or not all(_good_name(k, items.length) for k in value):
         raise Invalid("scheme.bad_items", items.message(), field=f"overrides.{key}")
+    if key == "issue_time_limits":
+        for name in value:
+            if not _limit_key(name):
+                raise Invalid(
+                    "scheme.bad_items",
+                    f"时限 {name} 的写法应为 步骤/层级 或 步骤/层级/类别，步骤为 accept、handle、"
+                    "feedback，层级为 grid、village、township、county",
+                    field=f"overrides.{key}",
+                )
     for name, number in value.items():
         if not limits.holds(number):
             raise Invalid(
@@ -285,6 +343,21 @@ def _coerce_entries(key: str, value: Any, bad: Invalid) -> dict[str, int]:
                 field=f"overrides.{key}",
             )
     return dict(value)
+
+
+ISSUE_STEPS: Final = ("accept", "handle", "feedback")  # 受理 / 办理 / 反馈
+ISSUE_TIERS: Final = ("grid", "village", "township", "county")
+
+
+def _limit_key(name: str) -> bool:
+    """``step/tier`` or ``step/tier/category`` (a category of ISSUE_CATEGORIES)."""
+    parts = name.split("/")
+    return (
+        len(parts) in (2, 3)
+        and parts[0] in ISSUE_STEPS
+        and parts[1] in ISSUE_TIERS
+        and (len(parts) == 2 or parts[2] in ISSUE_CATEGORIES)
+    )
 
 
 def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
@@ -394,6 +467,9 @@ PARAM_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "interest_bonus": "兴趣加分",
         "borrow_across_grids": "可跨网格借调党员",
         "point_rules": "积分规则",
+        "issue_categories": "问题类别",
+        "issue_time_limits": "问题办理时限（工作日）",
+        "issue_warn_percent": "问题预警比例（%）",
     }
 )
 ENTRY_LABELS: Final[Mapping[str, str]] = MappingProxyType(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from domain.issues.calendar import CalendarDay, DayKind
 from domain.issues.model import IssueStatus, Rating, Supervision
 from domain.kernel.access import Scope
+from domain.kernel.errors import NotFound
 from persistence.issues.calendar import DAYS, published, published_kind
 from persistence.issues.store import ISSUES, issue_scope
 from persistence.issues.tables import IssueRow
@@ -42,6 +43,8 @@ class IssueFilter:
     category: str | None = None
     household_id: int | None = None
     raised_by: str | None = None  # one sender's (the field app's "mine")
+    raised_from: datetime | None = None  # raised at or after
+    raised_until: datetime | None = None  # raised before
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ class IssueSummary:
     reopen_count: int
     ledger_review_on: date | None
     version: int
+    text: str = ""  # what was raised (Open311's description)
+    answer: str | None = None
+    result: str | None = None
 
 
 _SORTS: dict[str, Any] = {
@@ -92,6 +98,14 @@ def list_issues(
     rows = {r.id: r for r in session.execute(select(ISSUES).where(ISSUES.c.id.in_(page_ids)))}
     items = [_summary(rows[i], wanted.now) for i in page_ids]
     return Page(items, total, window.limit, window.offset)
+
+
+def issue_summary(session: Session, scope: Scope, issue_id: int, now: datetime) -> IssueSummary:
+    """One issue as a list shows it; NotFound outside the caller's scope (as ``get``)."""
+    row = session.execute(select(ISSUES).where(ISSUES.c.id == issue_id, issue_scope(scope))).first()
+    if row is None:
+        raise NotFound("issue.not_found", f"问题 {issue_id} 不存在", field="issue_id")
+    return _summary(row, now)
 
 
 def _ordering(window: Window) -> list[Any]:
@@ -128,6 +142,10 @@ def _matching(
         stmt = stmt.where(ISSUES.c.household_id == wanted.household_id)
     if wanted.raised_by is not None:
         stmt = stmt.where(ISSUES.c.raised_by == wanted.raised_by)
+    if wanted.raised_from is not None:
+        stmt = stmt.where(ISSUES.c.raised_at >= wanted.raised_from)
+    if wanted.raised_until is not None:
+        stmt = stmt.where(ISSUES.c.raised_at < wanted.raised_until)
     if (clause := _text(ISSUES.c.title, window.q)) is not None:
         stmt = stmt.where(clause)
     return stmt
@@ -160,6 +178,9 @@ def _summary(r: Any, now: datetime) -> IssueSummary:
         reopen_count=r.reopen_count,
         ledger_review_on=r.ledger_review_on,
         version=r.version,
+        text=r.text,
+        answer=r.answer,
+        result=r.result,
     )
 
 

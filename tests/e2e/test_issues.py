@@ -479,3 +479,72 @@ def test_lianhu_sweep_marks_what_is_due_once(
     assert "swept: 1 issues marked" in first.output
     assert "swept: 0 issues marked, 0 marks" in again.output
     assert _supervision(world, issue_id)[1] == 1
+
+
+def test_the_kinds_of_matter_offered_are_the_areas_schemes(
+    client: TestClient, world: World, token: str, scheme: None
+) -> None:
+    """A township's scheme offers two kinds of matter: its forms and its households' cards
+    offer those, and a matter of another kind is refused; elsewhere the default six."""
+    res = client.put(
+        f"{API}/org-units/{world.org['T1']}/scheme",
+        json={"overrides": {"issue_categories": ["infrastructure", "safety"]}},
+        headers=world.headers(Role.ADMIN),
+    )
+    assert res.status_code == 200, res.text
+    words = client.get(
+        f"{API}/issues/vocabulary",
+        params={"org_id": world.org["V1"]},
+        headers=world.headers(Role.BRANCH_SECRETARY),
+    ).json()
+    assert [c["code"] for c in words["categories"]] == ["infrastructure", "safety"]
+    card = client.get(f"{API}/public/cards/{token}/issues").json()
+    assert [c["label"] for c in card["categories"]] == ["基础设施", "安全隐患"]
+    refused = card_raise(client, token, category="dispute")
+    assert refused.status_code == 422 and refused.json()["field"] == "category"
+    assert card_raise(client, token, category="safety").status_code == 201
+    other = client.get(
+        f"{API}/issues/vocabulary", headers=world.headers(Role.TOWNSHIP_CADRE, org="T2")
+    )
+    assert len(other.json()["categories"]) == 6
+
+
+def test_an_issue_reads_as_an_open311_service_request(
+    client: TestClient, world: World, token: str, clock: Clock
+) -> None:
+    """GeoReport v2 for platforms that speak it: the kind as service_code, open or closed, the
+    handling org as agency_responsible, the deadline as expected_datetime; no address or
+    position; only the caller's scope."""
+    handled = _to_handling(client, world, clock, token)
+    card_raise(client, token, title="垃圾清运不及时", category="sanitation")
+    headers = world.headers(Role.TOWNSHIP_CADRE)
+    services = client.get(f"{API}/open311/v2/services.json", headers=headers).json()
+    assert {"service_code": "infrastructure", "service_name": "基础设施"}.items() <= services[
+        0
+    ].items()
+    found = client.get(
+        f"{API}/open311/v2/requests.json",
+        params={"service_code": "infrastructure", "status": "open"},
+        headers=headers,
+    ).json()
+    assert [r["service_request_id"] for r in found] == [str(handled)]
+    one = client.get(f"{API}/open311/v2/requests/{handled}.json", headers=headers).json()
+    assert len(one) == 1 and one[0]["agency_responsible"] == "李家村"
+    assert one[0]["status"] == "open" and one[0]["expected_datetime"] is not None
+    assert one[0]["address"] is None and one[0]["lat"] is None
+    assert one[0]["description"].startswith("村口路灯不亮")
+    closed = client.get(
+        f"{API}/open311/v2/requests.json", params={"status": "closed"}, headers=headers
+    )
+    assert closed.json() == []
+    elsewhere = world.headers(Role.TOWNSHIP_CADRE, org="T2")
+    assert (
+        client.get(f"{API}/open311/v2/requests/{handled}.json", headers=elsewhere).status_code
+        == 404
+    )
+    bad = client.get(
+        f"{API}/open311/v2/requests.json",
+        params={"start_date": "2026-12-01T00:00:00Z", "end_date": "2026-11-01T00:00:00Z"},
+        headers=headers,
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "end_date"

@@ -18,7 +18,8 @@ def test_the_schemes_mark_each_figure_seed_with_its_quote_or_default(
     assert res.status_code == 200, res.text
     huiji = next(s for s in res.json() if s["code"] == "one_six_n")
     figures = huiji["figures"]
-    assert set(huiji["params"]) - {"meeting_cadence_days", "point_rules"} <= set(figures)
+    mappings = {"meeting_cadence_days", "point_rules", "issue_time_limits"}  # figures per entry
+    assert set(huiji["params"]) - mappings <= set(figures)
     # seeds/huiji-1plus6plusN.txt: “责任党员每两周至少1次登门走访、电话联系”
     cadence = figures["visit_cadence_days"]
     assert (cadence["basis"], cadence["basis_label"]) == ("seed", "依据")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from domain.issue_drafts import services as drafts
 from domain.issues import services as issues
 from domain.issues.calendar import DayKind
 from domain.issues.model import (
+    DEFAULT_CATEGORIES,
     ActionNotAllowed,
     Difficulty,
     Issue,
@@ -44,8 +45,10 @@ from domain.kernel.errors import (
     NotFound,
     RuleBroken,
 )
+from domain.kernel.time import local_date
 from domain.org import services as orgs
 from domain.registers import services as registers
+from domain.schemes import services as schemes
 from domain.visits import services as visits
 from domain.visits.model import Flag, Visit, VisitMode
 from persistence.disclosure.store import SqlDisclosureUnitOfWork
@@ -877,3 +880,80 @@ def test_a_household_with_an_issue_is_never_deleted_and_its_grid_not_emptied(
         orgs.delete(uow, ROOT, county.org["G1"], at=later(3))
     assert kept.value.code == "org.not_empty"
     assert stored(uow, issue.id).household_id == county.household["h1"]
+
+
+# ── the scheme's settings of the flow (issue_categories, issue_time_limits, warn share) ──────
+
+
+def test_an_areas_scheme_sets_its_kinds_of_matter_time_limits_and_warning(
+    uow: SqlAlchemyUnitOfWork, people: People, county: County
+) -> None:
+    """T1 tunes the county's 1+6+N: two kinds of matter, three working days for a village to
+    accept (受理) and ten to handle (办理) infrastructure, the warning at half the time. Its
+    issues follow them; T2's keep the flow's own (ours: DEFAULT_DAYS, 70 %)."""
+    schemes.bind(
+        uow,
+        ROOT,
+        county.org["T1"],
+        scheme=None,
+        overrides={
+            "issue_categories": ["infrastructure", "safety"],
+            "issue_time_limits": {"accept/village": 3, "handle/village/infrastructure": 10},
+            "issue_warn_percent": 50,
+        },
+        at=AT,
+    )
+    assert issues.offered_categories(uow, people.secretary) == {
+        "infrastructure": "基础设施",
+        "safety": "安全隐患",
+    }
+    assert set(issues.offered_categories(uow, people.v2)) == set(DEFAULT_CATEGORIES)
+    issue = raised_for_h1(uow, people, county)  # Wednesday 25 November, received by V1
+    assert issue.clock is not None and local_date(issue.clock.due - timedelta(seconds=1)) == date(
+        2026, 11, 30
+    )  # Thu, Fri, Mon: three working days
+    with pytest.raises(Invalid) as refused:
+        issues.classify(
+            uow,
+            people.secretary,
+            issue.id,
+            category="dispute",
+            difficulty=Difficulty.SMALL,
+            at=later(1),
+        )
+    assert refused.value.field == "category"
+    issues.classify(
+        uow,
+        people.secretary,
+        issue.id,
+        category="infrastructure",
+        difficulty=Difficulty.SMALL,
+        at=later(1),
+    )
+    issues.assign(uow, people.secretary, issue.id, at=later(2))
+    accepted = issues.accept(uow, people.secretary, issue.id, at=later(3))
+    assert accepted.clock is not None
+    assert local_date(accepted.clock.due - timedelta(seconds=1)) == date(2026, 12, 9)  # 10 days
+    # warned at half of the ten days (day 5: Wednesday 2 December), not at 70 % (day 7)
+    assert issues.sweep(uow, datetime(2026, 12, 1, 17, tzinfo=UTC)) == issues.SweepReport(1, 1)
+    assert stored(uow, issue.id).clock.warned  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"issue_time_limits": {"handle/city": 5}}, "scheme.bad_items"),
+        ({"issue_time_limits": {"handle/village/weather": 5}}, "scheme.bad_items"),
+        ({"issue_time_limits": {"handle/village": 0}}, "scheme.out_of_range"),
+        ({"issue_categories": ["infrastructure", "weather"]}, "scheme.bad_items"),
+        ({"issue_categories": []}, "scheme.bad_items"),
+        ({"issue_warn_percent": 100}, "scheme.out_of_range"),
+    ],
+)
+def test_a_bad_setting_of_the_flow_is_refused_naming_it(
+    uow: SqlAlchemyUnitOfWork, county: County, overrides: dict[str, object], code: str
+) -> None:
+    with pytest.raises(Invalid) as refused:
+        schemes.bind(uow, ROOT, county.org["T1"], scheme=None, overrides=overrides, at=AT)
+    assert refused.value.code == code
+    assert refused.value.field == f"overrides.{next(iter(overrides))}"

@@ -1240,6 +1240,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/open311/v2/requests.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311：服务请求（问题）列表，最近提出的在前，至多 1000 条 */
+        get: operations["open311-requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open311/v2/requests/{issue_id}.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open311：一个服务请求（问题）
+         * @description A list of one, as GeoReport v2 answers it.
+         */
+        get: operations["open311-request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open311/v2/services.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open311：服务类型（问题类别） */
+        get: operations["open311-services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/org-units": {
         parameters: {
             query?: never;
@@ -5794,6 +5848,91 @@ export interface components {
          * @enum {string}
          */
         ServiceOrderSort: "due" | "-due" | "ordered_at" | "-ordered_at" | "updated_at" | "-updated_at" | "id" | "-id";
+        /** ServiceOut */
+        ServiceOut: {
+            /** Description */
+            description: string;
+            /**
+             * Group
+             * @default 问题办理
+             */
+            group: string;
+            /**
+             * Keywords
+             * @default
+             */
+            keywords: string;
+            /**
+             * Metadata
+             * @default false
+             */
+            metadata: boolean;
+            /** Service Code */
+            service_code: string;
+            /** Service Name */
+            service_name: string;
+            /**
+             * Type
+             * @default realtime
+             * @constant
+             */
+            type: "realtime";
+        };
+        /** ServiceRequestOut */
+        ServiceRequestOut: {
+            /** Address */
+            address?: null;
+            /** Address Id */
+            address_id?: null;
+            /**
+             * Agency Responsible
+             * @description 当前办理组织
+             */
+            agency_responsible: string;
+            /** Description */
+            description: string;
+            /**
+             * Expected Datetime
+             * @description 当前步骤的期限
+             */
+            expected_datetime: string | null;
+            /** Lat */
+            lat?: null;
+            /** Long */
+            long?: null;
+            /** Media Url */
+            media_url?: string | null;
+            /**
+             * Requested Datetime
+             * Format: date-time
+             */
+            requested_datetime: string;
+            /** Service Code */
+            service_code: string | null;
+            /** Service Name */
+            service_name: string | null;
+            /** Service Notice */
+            service_notice?: string | null;
+            /** Service Request Id */
+            service_request_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            /**
+             * Status Notes
+             * @description 办理状态（中文）及答复或销号结果
+             */
+            status_notes: string | null;
+            /**
+             * Updated Datetime
+             * Format: date-time
+             */
+            updated_datetime: string;
+            /** Zipcode */
+            zipcode?: null;
+        };
         /**
          * ShortfallOut
          * @description A grid the rules cannot be met in, with what would fix it.
@@ -10225,7 +10364,10 @@ export interface operations {
     };
     "issues-vocabulary": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 类别按此组织的联户模式（默认本人所在组织） */
+                org_id?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10252,6 +10394,24 @@ export interface operations {
             };
             /** @description 角色或管辖范围不允许 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13313,6 +13473,183 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnumsOut"];
+                };
+            };
+        };
+    };
+    "open311-requests": {
+        parameters: {
+            query?: {
+                service_code?: string | null;
+                status?: ("open" | "closed") | null;
+                /** @description 提出时间自（含） */
+                start_date?: string | null;
+                /** @description 提出时间至（不含） */
+                end_date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestOut"][];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "open311-request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                issue_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRequestOut"][];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在，或不在调用者的管辖范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据校验未通过，或违反业务规则（errors 逐项列出） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    "open311-services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOut"][];
+                };
+            };
+            /** @description 未登录或凭证无效（缺少、过期、被篡改的令牌，无效或已吊销的密钥） */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 角色或管辖范围不允许 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 数据库暂时不可用，见 Retry-After（稍后重试） */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

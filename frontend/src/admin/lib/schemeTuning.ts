@@ -6,6 +6,7 @@ export const TUNABLE = [
   { key: 'visit_cadence_days', label: '走访周期', unit: '天', min: 1, max: 365 },
   { key: 'must_attend_deadline_hours', label: '必到事项时限', unit: '小时', min: 1, max: 720 },
   { key: 'checklist_period_months', label: '清单周期', unit: '个月', min: 1, max: 12 },
+  { key: 'issue_warn_percent', label: '问题预警比例', unit: '%', min: 1, max: 99 },
 ] as const
 
 export type TunableKey = (typeof TUNABLE)[number]['key']
