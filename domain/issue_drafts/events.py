@@ -15,3 +15,11 @@ class IssueDraftRaised(Change):
 
     entity: ClassVar[str] = "issue_draft"
     action: ClassVar[str] = AuditAction.CREATE
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueDraftBecameIssue(Change):
+    """The draft became an issue of the flow (``after.status``: raised)."""
+
+    entity: ClassVar[str] = "issue_draft"
+    action: ClassVar[str] = AuditAction.UPDATE

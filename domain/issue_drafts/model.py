@@ -9,6 +9,7 @@ replayed offline sync is safe.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -23,9 +24,10 @@ ISSUE_FLOW_STEPS: Final = ("收集", "分类", "流转", "督办", "反馈")
 
 class DraftStatus(StrEnum):
     DRAFT = "draft"  # collected (收集), waiting for the issue flow to classify it (分类)
+    RAISED = "raised"  # become an issue (domain.issues): followed there from now on
 
 
-DRAFT_STATUS_LABELS: Final = {DraftStatus.DRAFT: "待分类"}
+DRAFT_STATUS_LABELS: Final = {DraftStatus.DRAFT: "待分类", DraftStatus.RAISED: "已转问题办理"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class IssueDraft:
     status: DraftStatus
     created_by: str
     created_at: datetime
+
+    def raised(self) -> IssueDraft:
+        """The draft once it has become an issue."""
+        return dataclasses.replace(self, status=DraftStatus.RAISED)
 
     @property
     def title(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from domain.issue_drafts.model import IssueDraft
@@ -13,3 +14,5 @@ class IssueDraftStore(Protocol):
     # None: the visit's flag has a draft already (raised meanwhile), and nothing was written.
     def add(self, draft: IssueDraft) -> IssueDraft | None: ...
     def get(self, draft_id: int, scope: Scope) -> IssueDraft: ...
+    # Writes the draft's status (its version one more); the draft as stored now.
+    def save_status(self, draft: IssueDraft, *, at: datetime) -> None: ...

@@ -23,6 +23,7 @@ from typing import Final
 
 from domain.disclosure.model import looks_like_token
 from domain.disclosure.services import DisclosureUnitOfWork
+from domain.issue_drafts.events import IssueDraftBecameIssue
 from domain.issues.calendar import CalendarDay, DayKind
 from domain.issues.events import CalendarDayChanged, IssuePhotoAdded, changes
 from domain.issues.model import (
@@ -281,6 +282,19 @@ def raise_from_draft(
         stored = uow.issues.add(issue, draft_id=draft.id)
         if stored is None:  # raised from the draft by another request meanwhile
             return Raised(_stored_meanwhile(uow.issues.by_draft(draft.id)), created=False)
+        raised = draft.raised()  # followed in the flow from now on, no longer 待分类
+        uow.issue_drafts.save_status(raised, at=at)
+        uow.emit(
+            IssueDraftBecameIssue(
+                actor=scope.actor,
+                entity_id=draft.id,
+                household_id=draft.household_id,
+                org_path=path,
+                at=at,
+                before=draft,
+                after=raised,
+            )
+        )
         return _raised(uow, stored)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from domain.issue_drafts.model import DraftStatus, IssueDraft
@@ -68,6 +69,17 @@ class SqlIssueDraftStore:
             .returning(IssueDraftRow.id)
         )
         return None if new_id is None else dataclasses.replace(draft, id=new_id)
+
+    def save_status(self, draft: IssueDraft, *, at: datetime) -> None:
+        self.session.execute(
+            update(IssueDraftRow)
+            .where(IssueDraftRow.id == draft.id)
+            .values(
+                status=draft.status.value,
+                updated_at=at,
+                version=IssueDraftRow.version + 1,
+            )
+        )
 
     def get(self, draft_id: int, scope: Scope) -> IssueDraft:
         row = self.session.scalar(

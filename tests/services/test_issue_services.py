@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from domain.disclosure import services as disclosure
 from domain.issue_drafts import services as drafts
+from domain.issue_drafts.model import DRAFT_STATUS_LABELS, DraftStatus
 from domain.issues import services as issues
 from domain.issues.calendar import DayKind
 from domain.issues.model import (
@@ -262,6 +263,19 @@ def test_a_visits_issue_draft_becomes_one_issue_of_its_household(
     )
     assert issue.title == draft.title
     assert written(sessions)[0] == 1
+    # the draft is no longer 待分类: it is followed in the flow, once
+    became = drafts.get_draft(uow, people.m1, draft.id)
+    assert (became.status, DRAFT_STATUS_LABELS[became.status]) == (
+        DraftStatus.RAISED,
+        "已转问题办理",
+    )
+    with uow:
+        changed = uow.session.execute(
+            select(OutboxRow.type, OutboxRow.version)
+            .where(OutboxRow.entity == "issue_draft")
+            .order_by(OutboxRow.id)
+        ).all()
+    assert [tuple(c) for c in changed] == [("IssueDraftRaised", 1), ("IssueDraftBecameIssue", 2)]
 
 
 def test_a_member_turns_only_their_own_visits_drafts(

@@ -3368,7 +3368,7 @@ export interface components {
          * DraftStatus
          * @enum {string}
          */
-        DraftStatus: "draft";
+        DraftStatus: "draft" | "raised";
         /** DueListOut */
         DueListOut: {
             /** Cadence Days */
