@@ -341,15 +341,16 @@ def card_orders_section(
     of service must be chosen: nothing is selected for it), then each order with its progress
     and, once done, a form to rate it. Plain forms: the page runs no script."""
     # The empty first option is the placeholder (HTML's required-select pattern): no kind is
-    # selected, and ``required`` makes the browser refuse to send it, as the server does.
+    # selected, and ``required`` makes the browser refuse to send it, as the server does. The
+    # fields are named ``order_…``: the page's other forms have a ``kind`` and a ``text`` too.
     options = '<option value="">请选择服务类型</option>' + "".join(
         f'<option value="{escape(code)}">{escape(label)}</option>' for code, label in kinds
     )
     form = (
         f'<form class="report order" method="post" action="{escape(order_to)}">\n'
         "<h2>预约服务</h2>\n"
-        f'<label>服务类型 <select name="kind" required>{options}</select></label>\n'
-        '<label>需要什么服务 <textarea name="text" maxlength="500" rows="3" required '
+        f'<label>服务类型 <select name="order_kind" required>{options}</select></label>\n'
+        '<label>需要什么服务 <textarea name="order_text" maxlength="500" rows="3" required '
         'placeholder="如：厨房水管漏水，请党员上门看看"></textarea></label>\n'
         '<button type="submit">预约</button>\n'
         f'<p class="note">网格会派党员上门服务，进度在本页查看；'

@@ -435,13 +435,14 @@ def order_by_card_form(
     token: str,
     request: Request,
     clock: ClockDep,
-    kind: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
+    order_kind: Annotated[str, Form()] = "",
+    order_text: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """The card page's form to order a service (``POST /public/cards/{token}/service-orders``
-    for a browser): the kind must be chosen; at most ``CARD_ORDERS_A_DAY`` a day."""
+    for a browser; its fields ``order_kind`` and ``order_text``): the kind must be chosen; at
+    most ``CARD_ORDERS_A_DAY`` a day."""
     try:
-        body = OrderIn.model_validate({"kind": kind or None, "text": text})
+        body = OrderIn.model_validate({"kind": order_kind or None, "text": order_text})
         order = service_orders.order_by_card(
             card_uow(request), token, kind=body.kind, text=body.text, at=clock()
         )

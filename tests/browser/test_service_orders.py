@@ -30,9 +30,9 @@ def test_a_household_orders_on_its_card_the_grid_dispatches_the_member_serves_it
     card = phone.new_page()
     card.goto(f"{live.base}/c/{token}")
     form = card.locator('form.order[action$="/service-orders"]')
-    kind = form.locator("select[name=kind]")
+    kind = form.locator("select[name=order_kind]")
     expect(kind).to_have_value("")
-    form.locator("textarea[name=text]").fill(NEED)
+    form.locator("textarea[name=order_text]").fill(NEED)
     form.get_by_role("button", name="预约").click()
     # the browser refuses the form while no kind is chosen: still on the card
     expect(card.locator("h1")).to_have_text("党群联心卡")

@@ -18,7 +18,7 @@ from tests.builders import World
 from tests.e2e.test_issues import token as token  # the card token fixture
 
 API = "/api/v1"
-FORM = {"kind": "repair", "text": "厨房水管漏水"}
+FORM = {"order_kind": "repair", "order_text": "厨房水管漏水"}
 
 
 def order_on_page(client: TestClient, token: str, **form: Any) -> Any:
@@ -45,10 +45,10 @@ def test_the_card_page_offers_an_order_form_with_no_kind_chosen(
     form = form[: form.index("</form>")]
     # the first option is the empty placeholder and nothing is selected: the browser shows the
     # placeholder, and ``required`` refuses to send it
-    assert '<select name="kind" required><option value="">请选择服务类型</option>' in form
+    assert '<select name="order_kind" required><option value="">请选择服务类型</option>' in form
     assert '<option value="repair">上门维修</option>' in form
     assert "selected" not in form and "checked" not in form
-    assert 'name="text"' in form and "required" in form
+    assert 'name="order_text"' in form and "required" in form
     assert "本户预约的服务" not in page  # nothing ordered yet
     # the matters form is still there, with its own action
     assert f'action="/c/{token}/issues"' in page
@@ -118,10 +118,10 @@ def test_an_order_placed_on_the_page_shows_its_progress_and_is_rated_there(
 @pytest.mark.parametrize(
     "form",
     [
-        {"kind": ""},
-        {"kind": "massage"},
-        {"text": "  "},
-        {"text": "x" * 501},
+        {"order_kind": ""},
+        {"order_kind": "massage"},
+        {"order_text": "  "},
+        {"order_text": "x" * 501},
     ],
 )
 def test_a_bad_order_form_is_a_page_saying_why_and_writes_nothing(
