@@ -11,10 +11,12 @@ from html import escape
 import segno
 
 from api.issues.schemas import CardIssueOut
+from api.service_orders.schemas import PublicOrderOut
 from domain.disclosure.model import ContactCard, ShownMember
 from domain.disclosure.services import PrintedCard
 from domain.issues.model import RATING_LABELS
 from domain.kernel.time import CHINA
+from domain.service_orders.model import RATING_LABELS as ORDER_RATING_LABELS
 
 FONTS = '"PingFang SC","Noto Sans CJK SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif'
 # The pages carry no script and no external resource; tokens must not leak through Referer.
@@ -98,12 +100,18 @@ def _place(card: ContactCard) -> str:
 
 
 def public_card_page(
-    card: ContactCard, *, report_to: str = "", kinds: Sequence[str] = (), matters: str = ""
+    card: ContactCard,
+    *,
+    report_to: str = "",
+    kinds: Sequence[str] = (),
+    matters: str = "",
+    orders: str = "",
 ) -> str:
     """What a household (or anyone) sees after scanning the card: public fields only, and a
     form to tell the contact member of an event of the scheme's kinds (五必到), posted to
     ``report_to`` — a plain form: the page runs no script; ``matters``: the household's
-    matters and the form to raise one (``card_matters_section``)."""
+    matters and the form to raise one (``card_matters_section``); ``orders``: its service orders
+    and the form to order one (``card_orders_section``)."""
     form = ""
     if kinds and report_to:
         # Nothing chosen in advance: one tap on 报告 must not file a task the household did not
@@ -127,9 +135,9 @@ def public_card_page(
         f"<dl><dt>户主</dt><dd>{escape(card.head_name)}</dd>{_member_rows(card.member)}</dl>\n"
         '<p class="note">完整联系电话印在入户发放的联心卡上；'
         "也可直接联系本村（社区）党组织。</p>\n"
-        f"{form}{matters}</section></main>"
+        f"{form}{orders}{matters}</section></main>"
     )
-    return _page(f"党群联心卡 · {card.village}", _PUBLIC_CSS + _MATTERS_CSS, body)
+    return _page(f"党群联心卡 · {card.village}", _PUBLIC_CSS + _MATTERS_CSS + _ORDERS_CSS, body)
 
 
 def not_found_page() -> str:
@@ -267,6 +275,90 @@ def card_matters_section(
     listed = "".join(_matter(m, rate_to(m.id)) for m in matters)
     shown = (
         f'<section class="matters"><h2>本户反映的问题</h2>\n{listed}</section>\n' if listed else ""
+    )
+    return form + shown
+
+
+# ── the household's service orders (预约服务: 群众点单) on its card page ─────────────────────────
+
+_ORDERS_CSS = """
+.orders { border-top: 1px solid #eee; margin-top: 1.25rem; padding-top: .5rem; }
+.orders h2 { font-size: 1.1rem; color: #c8102e; }
+.service-order { border: 1px solid #eee; border-radius: 6px; padding: .6rem .8rem;
+  margin: .6rem 0; }
+.service-order h3 { font-size: 1rem; margin: 0 0 .3rem; }
+.service-order .status { color: #c8102e; font-size: .9rem; margin-left: .4rem; }
+.service-order ol.progress { display: flex; flex-wrap: wrap; gap: .2rem .8rem; list-style: none;
+  margin: .4rem 0; padding: 0; color: #555; font-size: .85rem; }
+.service-order ol.progress li::before { content: "✓ "; color: #c8102e; }
+.service-order .done-note { background: #f6f1ee; padding: .4rem .6rem; border-radius: 4px; }
+.service-order fieldset { border: 0; padding: 0; margin: .4rem 0; }
+.service-order fieldset label { display: inline-block; margin-right: 1rem; color: #222; }
+"""
+
+
+def _service_order(o: PublicOrderOut, rate_to: str) -> str:
+    steps = "".join(f"<li>{_at(p.at)} {escape(p.action_label)}</li>" for p in o.progress)
+    serving = f" · 服务党员：{escape(o.member_name)}" if o.member_name else ""
+    due = f" · 须于 {_at(o.due)} 前" if o.due else ""
+    parts = [
+        f'<article class="service-order" data-order-id="{o.id}" data-status="{escape(o.status)}">',
+        f'<h3>{escape(o.kind_label)}<span class="status">{escape(o.status_label)}</span></h3>',
+        f'<p class="note">{_at(o.ordered_at)} 预约{serving}{due}</p>',
+        f"<p>{escape(o.text)}</p>",
+        f'<ol class="progress">{steps}</ol>',
+    ]
+    if o.note:
+        parts.append(f'<p class="done-note">服务情况：{escape(o.note)}</p>')
+    if o.rating_label:
+        parts.append(f"<p>您的评价：{escape(o.rating_label)}</p>")
+    if o.can_rate:
+        # Nothing chosen in advance (``required``): a tap on 提交 must be the household's own word.
+        choices = "".join(
+            f'<label><input type="radio" name="rating" value="{code}" required> {label}</label>'
+            for code, label in ORDER_RATING_LABELS.items()
+        )
+        parts.append(
+            f'<form class="report order-rating" method="post" action="{escape(rate_to)}">'
+            f"<fieldset><legend>对这次服务是否满意？</legend>{choices}</fieldset>"
+            '<label>理由（不满意时必填） <textarea name="reason" maxlength="500" rows="2">'
+            "</textarea></label>"
+            '<button type="submit">提交评价</button></form>'
+        )
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def card_orders_section(
+    orders: Sequence[PublicOrderOut],
+    kinds: Sequence[tuple[str, str]],
+    *,
+    order_to: str,
+    rate_to: Callable[[int], str],
+    per_day: int,
+) -> str:
+    """The household's service orders on its card page (群众点单): a form to order one (the kind
+    of service must be chosen: nothing is selected for it), then each order with its progress
+    and, once done, a form to rate it. Plain forms: the page runs no script."""
+    # The empty first option is the placeholder (HTML's required-select pattern): no kind is
+    # selected, and ``required`` makes the browser refuse to send it, as the server does. The
+    # fields are named ``order_…``: the page's other forms have a ``kind`` and a ``text`` too.
+    options = '<option value="">请选择服务类型</option>' + "".join(
+        f'<option value="{escape(code)}">{escape(label)}</option>' for code, label in kinds
+    )
+    form = (
+        f'<form class="report order" method="post" action="{escape(order_to)}">\n'
+        "<h2>预约服务</h2>\n"
+        f'<label>服务类型 <select name="order_kind" required>{options}</select></label>\n'
+        '<label>需要什么服务 <textarea name="order_text" maxlength="500" rows="3" required '
+        'placeholder="如：厨房水管漏水，请党员上门看看"></textarea></label>\n'
+        '<button type="submit">预约</button>\n'
+        f'<p class="note">网格会派党员上门服务，进度在本页查看；'
+        f"每张卡每天最多预约 {per_day} 次。</p>\n</form>\n"
+    )
+    listed = "".join(_service_order(o, rate_to(o.id)) for o in orders)
+    shown = (
+        f'<section class="orders"><h2>本户预约的服务</h2>\n{listed}</section>\n' if listed else ""
     )
     return form + shown
 

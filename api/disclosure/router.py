@@ -16,6 +16,7 @@ from api.disclosure.card import card_uow, no_store
 from api.disclosure.pages import (
     PAGE_HEADERS,
     card_matters_section,
+    card_orders_section,
     card_sheet_page,
     message_page,
     message_page_back,
@@ -34,6 +35,7 @@ from api.disclosure.schemas import (
 from api.issues.schemas import CardIssueIn, CardIssueOut, CardRatingIn
 from api.must_attend.schemas import EventIn
 from api.security import issue_link_token, read_link_token
+from api.service_orders.schemas import OrderIn, PublicOrderOut, RateIn
 from api.validation_messages import zh_message
 from domain.disclosure import services as disclosure
 from domain.disclosure.model import card_url
@@ -50,6 +52,10 @@ from domain.kernel.errors import (
 )
 from domain.kernel.time import CHINA, local_date
 from domain.must_attend import services as must_attend
+from domain.service_orders import services as service_orders
+from domain.service_orders.model import KIND_LABELS as ORDER_KIND_LABELS
+from domain.service_orders.model import ServiceOrder
+from persistence.service_orders.queries import member_names
 
 router = APIRouter(tags=["disclosure"])
 public_router = APIRouter(prefix="/public", tags=["disclosure"])
@@ -227,6 +233,7 @@ def public_card_html(token: str, request: Request) -> HTMLResponse:
         report_to=f"/c/{token}/events",
         kinds=kinds,
         matters=_card_matters(token, request),
+        orders=_card_orders(token, request),
     )
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
@@ -393,6 +400,92 @@ def rate_by_card_form(
         message_page_back(
             "已评价",
             f"您对“{issue.title}”的评价：{RATING_LABELS[body.rating]}{again}。",
+            f"/c/{token}",
+        ),
+        headers=PAGE_HEADERS,
+    )
+
+
+# ── the household's service orders (预约服务: 群众点单) on the card page: forms for a browser,
+# every answer a page (``/public/cards/{token}/service-orders…`` for a client) ───────────────
+
+
+def _shown_order(request: Request, order: ServiceOrder) -> PublicOrderOut:
+    ids = {i for i in (order.taker, order.assignee) if i is not None}
+    with request.app.state.session_factory() as session:
+        names = member_names(session, ids)
+    return PublicOrderOut.of(order, names)
+
+
+def _card_orders(token: str, request: Request) -> str:
+    """The card page's service-orders section: the form to order one, the household's orders
+    with their progress, and the rating form where the order awaits its rating."""
+    found = service_orders.card_orders(card_uow(request), token)
+    return card_orders_section(
+        [_shown_order(request, o) for o in found],
+        [(k.value, label) for k, label in ORDER_KIND_LABELS.items()],
+        order_to=f"/c/{token}/service-orders",
+        rate_to=lambda order_id: f"/c/{token}/service-orders/{order_id}/rate",
+        per_day=service_orders.CARD_ORDERS_A_DAY,
+    )
+
+
+@page_router.post("/c/{token}/service-orders", response_class=HTMLResponse)
+def order_by_card_form(
+    token: str,
+    request: Request,
+    clock: ClockDep,
+    order_kind: Annotated[str, Form()] = "",
+    order_text: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The card page's form to order a service (``POST /public/cards/{token}/service-orders``
+    for a browser; its fields ``order_kind`` and ``order_text``): the kind must be chosen; at
+    most ``CARD_ORDERS_A_DAY`` a day."""
+    try:
+        body = OrderIn.model_validate({"kind": order_kind or None, "text": order_text})
+        order = service_orders.order_by_card(
+            card_uow(request), token, kind=body.kind, text=body.text, at=clock()
+        )
+    except NotFound:
+        return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
+    except (ValidationError, DomainError) as err:
+        return _refused("未能预约", err)
+    return HTMLResponse(
+        message_page_back(
+            "已预约",
+            f"您预约的“{ORDER_KIND_LABELS[order.kind]}”已交给网格派党员上门，"
+            "服务进度可回到联心卡查看。",
+            f"/c/{token}",
+        ),
+        status_code=201,
+        headers=PAGE_HEADERS,
+    )
+
+
+@page_router.post("/c/{token}/service-orders/{order_id}/rate", response_class=HTMLResponse)
+def rate_order_by_card_form(
+    token: str,
+    order_id: PathId,
+    request: Request,
+    clock: ClockDep,
+    rating: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    """The card page's rating of a done service order (``POST /public/cards/{token}/
+    service-orders/{id}/rate`` for a browser)."""
+    try:
+        body = RateIn.model_validate({"rating": rating, "reason": reason})
+        order = service_orders.rate_by_card(
+            card_uow(request), token, order_id, rating=body.rating, at=clock(), reason=body.reason
+        )
+    except NotFound:
+        return HTMLResponse(not_found_page(), status_code=404, headers=PAGE_HEADERS)
+    except (ValidationError, DomainError) as err:
+        return _refused("未能评价", err)
+    return HTMLResponse(
+        message_page_back(
+            "已评价",
+            f"您对“{ORDER_KIND_LABELS[order.kind]}”服务的评价：{RATING_LABELS[body.rating]}。",
             f"/c/{token}",
         ),
         headers=PAGE_HEADERS,

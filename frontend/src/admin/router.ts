@@ -28,6 +28,7 @@ export const MENU: MenuEntry[] = [
   { path: '/ledger', title: '问题台账', permission: 'issue:read' },
   { path: '/issue-stats', title: '问题统计', permission: 'issue:read' },
   { path: '/work-calendar', title: '工作日历', permission: 'issue:read' },
+  { path: '/service-orders', title: '服务订单', permission: 'service_order:read' },
   { path: '/meetings', title: '会议', permission: 'meeting:read' },
   { path: '/audit', title: '操作日志', permission: 'audit:read' },
   { path: '/users', title: '账户管理', permission: 'user:admin' },
@@ -63,6 +64,12 @@ export const router = createRouter({
         { path: 'ledger', component: () => import('./views/LedgerView.vue') },
         { path: 'issue-stats', component: () => import('./views/IssueStatsView.vue') },
         { path: 'work-calendar', component: () => import('./views/WorkCalendarView.vue') },
+        { path: 'service-orders', component: () => import('./views/ServiceOrdersView.vue') },
+        {
+          path: 'service-orders/:id(\\d+)',
+          component: () => import('./views/ServiceOrderView.vue'),
+          props: (r) => ({ id: Number(r.params.id) }),
+        },
         { path: 'meetings', component: () => import('./views/MeetingsView.vue') },
         {
           path: 'meetings/:id',

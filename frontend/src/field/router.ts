@@ -55,6 +55,13 @@ export const router = createRouter({
       component: () => import('./views/IssueDetailView.vue'),
       props: (r) => ({ id: Number(r.params.id) }),
     },
+    { path: '/service-orders', name: 'service-orders', component: () => import('./views/ServiceOrdersView.vue') },
+    {
+      path: '/service-orders/:id(\\d+)',
+      name: 'service-order',
+      component: () => import('./views/ServiceOrderView.vue'),
+      props: (r) => ({ id: Number(r.params.id) }),
+    },
     { path: '/me/password', name: 'password', component: () => import('./views/PasswordView.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
