@@ -5,19 +5,21 @@ with it, raised as an issue draft."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from tests.browser.conftest import Live
 from tests.browser.test_admin_forms import api
 from tests.browser.test_field_offline import log_in, screenshot
+from tests.browser.test_issue_flow import console
 
 FOUR = ["意见建议", "困难问题", "邻里纠纷", "家庭灾害事故"]
 
 
 def test_the_visit_form_offers_the_schemes_own_flags_and_a_custom_one_is_logged(
-    phone: BrowserContext, live: Live, artifacts: Path
+    browser: Browser, phone: BrowserContext, live: Live, artifacts: Path
 ) -> None:
     county = api(live, "GET", "/org-units?level=county&limit=1").json()["data"][0]
     chosen = api(live, "GET", f"/org-units/{county['id']}/scheme").json()
@@ -54,3 +56,16 @@ def test_the_visit_form_offers_the_schemes_own_flags_and_a_custom_one_is_logged(
     drafts = live.get(f"/api/v1/issue-drafts?household_id={household}", "member").json()
     assert [d["kind_label"] for d in drafts["data"]] == ["安全隐患"], drafts
     assert errors == []
+
+    # the village's secretary turns the draft into an issue of the flow (收集 → 分类 …) from
+    # the console's drafts page; its page opens, and the draft is 已转问题办理
+    ctx, desk = console(browser, live, "secretary")
+    desk.get_by_role("menuitem", name="问题草稿").click()
+    row = desk.locator("[data-test=drafts-table] .el-table__row", has_text="电线老化，有火灾隐患")
+    row.locator("[data-test=raise-draft]").click()
+    expect(desk).to_have_url(re.compile(r"/admin/issues/[0-9]+$"))
+    expect(desk.get_by_text("安全隐患：电线老化，有火灾隐患").first).to_be_visible()
+    screenshot(desk, artifacts / "draft_became_issue.png")
+    after = live.get(f"/api/v1/issue-drafts?household_id={household}", "member").json()
+    assert [d["status_label"] for d in after["data"]] == ["已转问题办理"], after
+    ctx.close()

@@ -16,3 +16,10 @@ export function useIssueDrafts(orgId?: number) {
   )
   return { ...list, filters }
 }
+
+/** 转为问题办理: the draft becomes an issue of the flow (once; asked again, the same issue). */
+export function raiseFromDraft(draftId: number) {
+  return unwrap(
+    api.POST('/api/v1/issue-drafts/{draft_id}/issue', { params: { path: { draft_id: draftId } }, body: {} }),
+  )
+}
